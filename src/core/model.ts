@@ -1,0 +1,208 @@
+// The shared vocabulary of Driftline: what discovery finds, what rendering produces, and what the drift
+// engine reports. Every layer (CLI, VS Code views, sync, bench) reads these types; none of them import vscode.
+
+/** A Kubernetes object as plain JSON (what YAML parses to and what the API returns). */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [field: string]: unknown;
+  };
+  [field: string]: unknown;
+}
+
+/** Identifies one object; `namespace` is absent for cluster-scoped kinds. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** Whether the live object matches Git. Spelled exactly as in `driftline status --json`. */
+export type SyncStatus = 'Synced' | 'OutOfSync' | 'Missing' | 'Extra' | 'Unknown';
+
+/** Health of a live object, for kinds that have one. */
+export type HealthStatus = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
+
+/** How the desired objects of an app are produced from the repo. */
+export type RendererKind = 'yaml' | 'kustomize' | 'helm';
+
+/** Where an app or environment was declared, for "Go to source" and for error messages. */
+export interface SourceLocation {
+  /** Absolute path. */
+  file: string;
+  /** 1-based line, when known. */
+  line?: number;
+}
+
+export type AppOrigin = 'config' | 'flux-kustomization' | 'flux-helmrelease' | 'argo-application' | 'convention';
+
+/** The GitOps controller object that manages an app in its cluster, when there is one. */
+export interface ControllerRef {
+  apiVersion: string;
+  kind: 'Kustomization' | 'HelmRelease' | 'Application';
+  name: string;
+  namespace: string;
+}
+
+/** Helm input of an app rendered with `helm template`. */
+export interface HelmSource {
+  /** Absolute path of a local chart directory. */
+  chartPath?: string;
+  /** Chart name and repository URL when the chart is remote (rendering needs network: usually Unknown here). */
+  chart?: string;
+  repoURL?: string;
+  version?: string;
+  releaseName: string;
+  /** Absolute paths of values files, in order. */
+  valuesFiles: string[];
+  /** Inline values (HelmRelease `spec.values`, Argo `helm.values`). */
+  values?: Record<string, unknown>;
+}
+
+export interface AppDefinition {
+  name: string;
+  environment: string;
+  renderer: RendererKind;
+  /** Absolute folder the app renders from (kustomize root, YAML folder, or chart). */
+  path: string;
+  /** Namespace given to namespaced objects that have none (Flux `targetNamespace`, Argo destination). */
+  namespace?: string;
+  helm?: HelmSource;
+  origin: AppOrigin;
+  /** Where the app is declared (the Kustomization/Application file, `.driftline.yaml`, or the folder). */
+  declaredAt: SourceLocation;
+  /** The controller object that manages it live, used for Extra tracking and controller-mode sync. */
+  controller?: ControllerRef;
+  /** Set when discovery already knows the app cannot be rendered (e.g. a remote source, helm missing). */
+  unknownReason?: string;
+}
+
+export interface EnvironmentDefinition {
+  name: string;
+  /** Kube context from configuration; the engine resolves a default when absent. */
+  context?: string;
+  protected: boolean;
+  apps: AppDefinition[];
+}
+
+/** Ignore a JSON pointer in matching objects (like Argo CD `ignoreDifferences`). Absent selectors match all. */
+export interface IgnoreRule {
+  group?: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  jsonPointers: string[];
+}
+
+export interface DiscoveryProblem {
+  file: string;
+  message: string;
+}
+
+/** Everything discovery found in a repository. */
+export interface RepoModel {
+  root: string;
+  environments: EnvironmentDefinition[];
+  ignoreRules: IgnoreRule[];
+  problems: DiscoveryProblem[];
+}
+
+/** One object an app wants, with where it came from. */
+export interface DesiredObject {
+  object: KubeObject;
+  source: SourceLocation;
+}
+
+export interface RenderedApp {
+  app: AppDefinition;
+  objects: DesiredObject[];
+  /** Hash of the app's input files; equal hashes render equal objects. */
+  inputHash: string;
+  /** Set when rendering failed: the tool's own message. */
+  error?: string;
+}
+
+/** How a resource's verdict was reached. */
+export type ComparisonMode = 'server-side-dry-run' | 'client-side';
+
+export interface ResourceResult {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  status: SyncStatus;
+  health?: HealthStatus;
+  /** Why: the drifted paths, the server's refusal, the missing CRD, ... */
+  reason?: string;
+  comparison?: ComparisonMode;
+  /** Where Git defines it (absent for Extra objects). */
+  source?: SourceLocation;
+  /** Normalized, Secret-masked YAML documents for the diff views. */
+  liveYaml?: string;
+  desiredYaml?: string;
+  /** JSON pointers that differ. */
+  changedPaths?: string[];
+}
+
+export interface StatusCounts {
+  synced: number;
+  outOfSync: number;
+  missing: number;
+  extra: number;
+  unknown: number;
+}
+
+export interface AppResult {
+  name: string;
+  environment: string;
+  status: SyncStatus;
+  renderer: RendererKind;
+  path: string;
+  counts: StatusCounts;
+  resources: ResourceResult[];
+  /** Render, discovery or cluster error for the whole app. */
+  reason?: string;
+}
+
+export interface EnvironmentResult {
+  name: string;
+  context: string;
+  protected: boolean;
+  apps: AppResult[];
+  /** Cluster-level failure (unreachable, expired token). */
+  reason?: string;
+}
+
+export interface StatusReport {
+  repo: string;
+  generatedAt: string;
+  environments: EnvironmentResult[];
+}
+
+/** Labels and annotations Driftline writes on what it applies, so that prune can find its own objects. */
+export const DRIFTLINE_APP_LABEL = 'driftline.dev/app';
+export const DRIFTLINE_ENV_ANNOTATION = 'driftline.dev/environment';
+export const DRIFTLINE_FIELD_MANAGER = 'driftline';
+
+export function refOf(object: KubeObject): ObjectRef {
+  const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name };
+  if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
+  return ref;
+}
+
+/** `Kind/namespace/name` (or `Kind/name`), the way errors and logs name an object. */
+export function describeRef(ref: ObjectRef): string {
+  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+
+/** The API group of an apiVersion (`apps/v1` -> `apps`, `v1` -> ``). */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
