@@ -1,3 +1,43 @@
-// The `driftline` command. Subcommands are wired as their issues land.
-process.stderr.write('driftline: no commands yet\n');
-process.exit(2);
+// The `driftline` command: a thin dispatcher over the core. Each subcommand lives in its own file.
+import type { CliCommand, CliIO } from './io';
+
+interface Subcommand {
+  summary: string;
+  run: CliCommand;
+}
+
+// Add subcommands here, one line each, in the order `driftline help` lists them.
+const subcommands: Record<string, Subcommand> = {};
+
+function usage(io: CliIO): void {
+  const width = Math.max(...Object.keys(subcommands).map((name) => name.length), 4);
+  const lines = Object.entries(subcommands).map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`);
+  io.stdout.write(`Usage: driftline <command> [options]\n\nCommands:\n${lines.join('\n')}\n\n` +
+    'Exit status: 0 in sync, 1 drift found, 2 error.\n');
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    usage(io);
+    return name ? 0 : 2;
+  }
+  const subcommand = subcommands[name];
+  if (!subcommand) {
+    io.stderr.write(`driftline: unknown command "${name}"\n`);
+    usage(io);
+    return 2;
+  }
+  try {
+    return await subcommand.run(args, io);
+  } catch (error) {
+    io.stderr.write(`driftline ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
+    (code) => { process.exitCode = code; },
+  );
+}
