@@ -148,6 +148,8 @@ export interface ResourceResult {
   desiredYaml?: string;
   /** JSON pointers that differ. */
   changedPaths?: string[];
+  /** Why the health is what it is (a failing condition's message, replicas not yet ready, ...). */
+  healthMessage?: string;
 }
 
 export interface StatusCounts {
@@ -183,12 +185,24 @@ export interface StatusReport {
   repo: string;
   generatedAt: string;
   environments: EnvironmentResult[];
+  /** What discovery could not understand (malformed YAML, duplicate objects, ...), each naming its file. */
+  problems?: DiscoveryProblem[];
 }
 
 /** Labels and annotations Driftline writes on what it applies, so that prune can find its own objects. */
 export const DRIFTLINE_APP_LABEL = 'driftline.dev/app';
 export const DRIFTLINE_ENV_ANNOTATION = 'driftline.dev/environment';
 export const DRIFTLINE_FIELD_MANAGER = 'driftline';
+
+/** Tracking labels and annotations GitOps controllers put on what they apply: how Extra objects are found. */
+export const FLUX_KUSTOMIZE_NAME_LABEL = 'kustomize.toolkit.fluxcd.io/name';
+export const FLUX_KUSTOMIZE_NAMESPACE_LABEL = 'kustomize.toolkit.fluxcd.io/namespace';
+export const FLUX_HELM_NAME_LABEL = 'helm.toolkit.fluxcd.io/name';
+export const FLUX_HELM_NAMESPACE_LABEL = 'helm.toolkit.fluxcd.io/namespace';
+/** Argo CD annotation tracking: `<app>:<group>/<kind>:<namespace>/<name>`. */
+export const ARGO_TRACKING_ID_ANNOTATION = 'argocd.argoproj.io/tracking-id';
+/** Argo CD's default label tracking (only meaningful for apps an Argo CD Application manages). */
+export const ARGO_INSTANCE_LABEL = 'app.kubernetes.io/instance';
 
 export function refOf(object: KubeObject): ObjectRef {
   const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name };
