@@ -81,6 +81,13 @@ export interface AppDefinition {
   controller?: ControllerRef;
   /** Set when discovery already knows the app cannot be rendered (e.g. a remote source, helm missing). */
   unknownReason?: string;
+  /** YAML renderer: include files in subfolders too (Flux folders without kustomization.yaml, Argo `directory.recurse`). */
+  recurse?: boolean;
+  /**
+   * Kustomization fields a controller adds on top of the folder when it builds it (Flux Kustomization
+   * `targetNamespace` -> `namespace`, `patches`, `images`, `namePrefix`, `nameSuffix`, `commonMetadata`).
+   */
+  kustomizeOverlay?: Record<string, unknown>;
 }
 
 export interface EnvironmentDefinition {
@@ -103,6 +110,15 @@ export interface IgnoreRule {
 export interface DiscoveryProblem {
   file: string;
   message: string;
+  /** 1-based line in `file`, when known. */
+  line?: number;
+}
+
+/** Paths of the external tools rendering runs; absent ones are looked up on PATH. */
+export interface ToolPaths {
+  kustomize?: string;
+  kubectl?: string;
+  helm?: string;
 }
 
 /** Everything discovery found in a repository. */
@@ -111,12 +127,16 @@ export interface RepoModel {
   environments: EnvironmentDefinition[];
   ignoreRules: IgnoreRule[];
   problems: DiscoveryProblem[];
+  /** Tool paths from `.driftline.yaml` (`tools:`). */
+  tools?: ToolPaths;
 }
 
 /** One object an app wants, with where it came from. */
 export interface DesiredObject {
   object: KubeObject;
   source: SourceLocation;
+  /** Set when this one object cannot be compared (a SOPS-encrypted Secret without a key): report it Unknown. */
+  unknownReason?: string;
 }
 
 export interface RenderedApp {
