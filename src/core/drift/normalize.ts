@@ -1,0 +1,109 @@
+// Normalization as small named steps (after Argo CD gitops-engine pkg/diff): each removes one kind of noise
+// that is not drift, so the predicted and the live object can be compared field by field. Steps mutate the
+// copy `normalize` hands them; callers never see their input changed.
+import type { KubeObject } from '../model';
+
+export type NormalizeStep = (object: KubeObject) => void;
+
+const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Field ownership bookkeeping: changes on every apply by anyone, never drift. */
+export const removeManagedFields: NormalizeStep = (object) => {
+  delete object.metadata.managedFields;
+};
+
+/** Identity and bookkeeping the server assigns (resourceVersion, uid, generation, creationTimestamp, selfLink). */
+export const removeServerAssignedMetadata: NormalizeStep = (object) => {
+  for (const field of ['resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink']) {
+    delete object.metadata[field];
+  }
+};
+
+/** Status is written by controllers, not by Git. */
+export const removeStatus: NormalizeStep = (object) => {
+  delete object.status;
+};
+
+/** `kubectl apply` (client-side) stores the whole previous config here; it mirrors Git, it is not state. */
+export const removeLastAppliedAnnotation: NormalizeStep = (object) => {
+  const annotations = object.metadata.annotations;
+  if (!annotations || !(LAST_APPLIED_ANNOTATION in annotations)) return;
+  delete annotations[LAST_APPLIED_ANNOTATION];
+};
+
+/** `labels: {}` and no labels mean the same to the server; so do empty annotations. */
+export const removeEmptyMetadataMaps: NormalizeStep = (object) => {
+  for (const field of ['labels', 'annotations'] as const) {
+    const map = object.metadata[field];
+    if (map && Object.keys(map).length === 0) delete object.metadata[field];
+  }
+};
+
+/** The server merges Secret `stringData` into base64 `data` on write; compare in the stored form. */
+export const secretStringDataToData: NormalizeStep = (object) => {
+  if (object.apiVersion !== 'v1' || object.kind !== 'Secret') return;
+  const stringData = object.stringData as Record<string, string> | undefined;
+  if (!stringData) return;
+  const data = { ...((object.data as Record<string, string> | undefined) ?? {}) };
+  for (const [key, value] of Object.entries(stringData)) data[key] = Buffer.from(String(value)).toString('base64');
+  object.data = data;
+  delete object.stringData;
+};
+
+/**
+ * Ports without `protocol` mean TCP. The server defaults it, but server-side apply (on 1.20 and on newer servers
+ * for some lists) refuses a port list whose elements omit the key field `protocol`. Flux fills it in before
+ * applying; so do we, before a dry-run. It never shows as drift because the server stores TCP either way.
+ */
+export const defaultPortProtocols: NormalizeStep = (object) => {
+  const spec = object.spec as Record<string, unknown> | undefined;
+  if (!spec) return;
+  if (object.kind === 'Service') fillProtocols(spec.ports);
+  for (const podSpec of podSpecsOf(object)) {
+    for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
+      for (const container of asArray(podSpec[list])) fillProtocols((container as Record<string, unknown>).ports);
+    }
+  }
+};
+
+function fillProtocols(ports: unknown): void {
+  for (const port of asArray(ports)) {
+    const entry = port as Record<string, unknown>;
+    if (entry && typeof entry === 'object' && (entry.protocol === undefined || entry.protocol === '')) {
+      entry.protocol = 'TCP';
+    }
+  }
+}
+
+/** The pod specs inside a workload: Pod itself, `spec.template` kinds, and CronJob's job template. */
+function podSpecsOf(object: KubeObject): Record<string, unknown>[] {
+  const spec = object.spec as Record<string, any> | undefined;
+  if (!spec || typeof spec !== 'object') return [];
+  if (object.kind === 'Pod') return [spec];
+  const found = [spec.template?.spec, spec.jobTemplate?.spec?.template?.spec];
+  return found.filter((candidate) => candidate && typeof candidate === 'object');
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** What is removed from both sides before comparing a live object with its predicted form. */
+export const comparisonSteps: NormalizeStep[] = [
+  removeManagedFields,
+  removeServerAssignedMetadata,
+  removeStatus,
+  removeLastAppliedAnnotation,
+  removeEmptyMetadataMaps,
+  secretStringDataToData,
+];
+
+/** What a desired object goes through before it is sent to the server as a dry-run apply. */
+export const beforeDryRunSteps: NormalizeStep[] = [defaultPortProtocols];
+
+/** A normalized deep copy of `object`; the input is left untouched. */
+export function normalize(object: KubeObject, steps: NormalizeStep[] = comparisonSteps): KubeObject {
+  const copy = structuredClone(object);
+  for (const step of steps) step(copy);
+  return copy;
+}
