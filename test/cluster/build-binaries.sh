@@ -9,9 +9,13 @@ GO_VERSION=${GO_VERSION:-1.19}
 CACHE=${DRIFTLINE_CACHE:-$HOME/.cache/driftline}
 OUT="$CACHE/kube-$K8S_SRC_VERSION-go$GO_VERSION"
 BIN="$OUT/bin"
-if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/etcd" ]; then
-  echo "cached: $BIN"; exit 0
-fi
+cached() { [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/etcd" ]; }
+if cached; then echo "cached: $BIN"; exit 0; fi
+# Two test runs starting at once on a fresh machine: the second waits for the first build instead of racing it.
+mkdir -p "$OUT"
+exec 9>"$OUT.lock"
+flock 9
+if cached; then echo "cached: $BIN"; exit 0; fi
 WORK="$OUT/work"
 rm -rf "$WORK"; mkdir -p "$WORK"/apt/{lists/partial,cache/archives/partial,etc} "$WORK"/{debs,src,root} "$BIN"
 : > "$WORK/apt/status"
