@@ -1,0 +1,9 @@
+// core/git: an app's history, revert and rollback commits, and pushing them for review.
+export { appHistory } from './history';
+export type { HistoryOptions } from './history';
+export { revertCommit, rollbackTo } from './revert';
+export type { RevertOptions, RollbackOptions } from './revert';
+export { pushRollbackBranch, rollbackBranchName } from './push';
+export type { PushOptions } from './push';
+export { GitError } from './repo';
+export type { CommitInfo, PushResult, RevertResult } from './model';
