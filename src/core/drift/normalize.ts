@@ -1,7 +1,7 @@
 // Normalization as small named steps (after Argo CD gitops-engine pkg/diff): each removes one kind of noise
 // that is not drift, so the predicted and the live object can be compared field by field. Steps mutate the
 // copy `normalize` hands them; callers never see their input changed.
-import type { KubeObject } from '../model';
+import { DRIFTLINE_APP_LABEL, DRIFTLINE_ENV_ANNOTATION, type KubeObject } from '../model';
 
 export type NormalizeStep = (object: KubeObject) => void;
 
@@ -29,6 +29,15 @@ export const removeLastAppliedAnnotation: NormalizeStep = (object) => {
   const annotations = object.metadata.annotations;
   if (!annotations || !(LAST_APPLIED_ANNOTATION in annotations)) return;
   delete annotations[LAST_APPLIED_ANNOTATION];
+};
+
+/**
+ * Driftline's own tracking label and annotation (written by a direct sync so prune can find what it applied)
+ * say who applied an object, not what it should be: present or not, they are never drift.
+ */
+export const removeDriftlineTracking: NormalizeStep = (object) => {
+  if (object.metadata.labels) delete object.metadata.labels[DRIFTLINE_APP_LABEL];
+  if (object.metadata.annotations) delete object.metadata.annotations[DRIFTLINE_ENV_ANNOTATION];
 };
 
 /** `labels: {}` and no labels mean the same to the server; so do empty annotations. */
@@ -94,6 +103,7 @@ export const comparisonSteps: NormalizeStep[] = [
   removeServerAssignedMetadata,
   removeStatus,
   removeLastAppliedAnnotation,
+  removeDriftlineTracking,
   removeEmptyMetadataMaps,
   secretStringDataToData,
 ];

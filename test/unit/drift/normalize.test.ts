@@ -103,3 +103,16 @@ describe('normalization steps', () => {
     assert.deepEqual(live, before);
   });
 });
+
+describe('Driftline tracking metadata', () => {
+  it('removeDriftlineTracking drops only the driftline.dev app label and environment annotation', async () => {
+    const { removeDriftlineTracking } = await import('../../../src/core/drift/normalize');
+    const object = configMap({
+      labels: { 'driftline.dev/app': 'shop', team: 'a' },
+      annotations: { 'driftline.dev/environment': 'staging', note: 'n' },
+    });
+    removeDriftlineTracking(object);
+    assert.deepEqual(object.metadata.labels, { team: 'a' });
+    assert.deepEqual(object.metadata.annotations, { note: 'n' });
+  });
+});

@@ -1,0 +1,76 @@
+// The live side of one comparison: one LIST per kind and namespace (never one GET per object), read with a
+// bounded number of requests in flight. A LIST that fails (forbidden namespace, kind not served) is kept as
+// an outcome with the server's reason, so only the objects it covers become Unknown.
+import { describeRef, groupOf, type KubeObject, type ObjectRef } from '../model';
+import { mapWithLimit } from '../drift/limitConcurrency';
+
+/** The part of ClusterClient this module reads with. */
+export interface ListingClient {
+  list(apiVersion: string, kind: string, options: { namespace?: string; labelSelector?: string }):
+    Promise<{ items: KubeObject[]; resourceVersion?: string }>;
+}
+
+/** One LIST: a kind, in one namespace (namespaced kinds) or cluster-wide (cluster-scoped kinds). */
+export interface ListKey {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+}
+
+export type ListOutcome =
+  | { state: 'listed'; objects: KubeObject[] }
+  | { state: 'failed'; reason: string; error: unknown };
+
+export function listKeyId(key: ListKey): string {
+  return `${key.apiVersion}\u0000${key.kind}\u0000${key.namespace ?? ''}`;
+}
+
+export class LiveSnapshot {
+  private constructor(private readonly outcomes: Map<string, ListOutcome>) {}
+
+  static async read(
+    client: ListingClient,
+    keys: ListKey[],
+    options: { concurrency: number; signal?: AbortSignal; describeFailure?: (key: ListKey, error: unknown) => string },
+  ): Promise<LiveSnapshot> {
+    const unique = [...new Map(keys.map((key) => [listKeyId(key), key])).values()];
+    const outcomes = await mapWithLimit(unique, options.concurrency, async (key): Promise<[string, ListOutcome]> => {
+      try {
+        const { items } = await client.list(key.apiVersion, key.kind, key.namespace ? { namespace: key.namespace } : {});
+        // List items carry no apiVersion/kind of their own; they are the kind that was asked for.
+        const objects = items.map((item) => ({ ...item, apiVersion: key.apiVersion, kind: key.kind }));
+        return [listKeyId(key), { state: 'listed', objects }];
+      } catch (error) {
+        const reason = options.describeFailure?.(key, error) ?? (error instanceof Error ? error.message : String(error));
+        return [listKeyId(key), { state: 'failed', reason, error }];
+      }
+    }, options.signal);
+    return new LiveSnapshot(new Map(outcomes));
+  }
+
+  outcome(key: ListKey): ListOutcome | undefined {
+    return this.outcomes.get(listKeyId(key));
+  }
+
+  /** The live object `ref` names, `undefined` if its LIST succeeded without it; throws if it was never listed. */
+  find(ref: ObjectRef): KubeObject | undefined {
+    const outcome = this.outcome(ref);
+    if (!outcome || outcome.state !== 'listed') throw new Error(`${describeRef(ref)} was not listed`);
+    return outcome.objects.find((object) => object.metadata.name === ref.name);
+  }
+
+  /** Every object of every successful LIST. */
+  *allObjects(): Iterable<KubeObject> {
+    for (const outcome of this.outcomes.values()) {
+      if (outcome.state === 'listed') yield* outcome.objects;
+    }
+  }
+}
+
+/** "no kind X in group Y": the message for a kind the server does not serve. */
+export function noSuchKindReason(apiVersion: string, kind: string): string {
+  const group = groupOf(apiVersion);
+  return group
+    ? `no kind ${kind} in group ${group} (${apiVersion}): is its CRD installed?`
+    : `no kind ${kind} in ${apiVersion} on this server`;
+}

@@ -1,0 +1,116 @@
+// One app against one live snapshot: each desired object becomes Synced / OutOfSync / Missing / Unknown, each
+// live object the app owns that Git no longer has becomes Extra. Objects stay unmasked in here; `toResult`
+// masks Secrets once, where results leave the engine (unless the user explicitly asked to reveal them).
+import {
+  type AppDefinition, type ComparisonMode, type DesiredObject, type IgnoreRule, type KubeObject,
+  type ObjectRef, type ResourceResult, type SyncStatus,
+} from '../model';
+import type { LiveSnapshot } from '../cluster/liveSnapshot';
+import { changedPaths } from './changedPaths';
+import { toYaml } from './diffText';
+import { healthOf } from './health';
+import { applyIgnoreRules } from './ignoreRules';
+import { mapWithLimit } from './limitConcurrency';
+import { maskSecretPair } from './maskSecrets';
+import { beforeDryRunSteps, comparisonSteps, normalize } from './normalize';
+import type { Predictor } from './predict';
+import { isOwnedByApp } from './ownership';
+
+/** A desired object with its namespace resolved, or the reason it cannot be compared at all. */
+export interface ResolvedObject {
+  desired: DesiredObject;
+  ref: ObjectRef;
+  /** Why this object cannot be compared before asking for it (kind not served, list forbidden, ...). */
+  unknownReason?: string;
+}
+
+/** One compared resource with its normalized, unmasked objects (the comparison's evidence). */
+export interface ComparedResource {
+  ref: ObjectRef;
+  status: SyncStatus;
+  reason?: string;
+  comparison?: ComparisonMode;
+  desired?: DesiredObject;
+  live?: KubeObject;
+  predicted?: KubeObject;
+  changedPaths?: string[];
+}
+
+export interface CompareAppOptions {
+  snapshot: LiveSnapshot;
+  predictor: Predictor;
+  ignoreRules: IgnoreRule[];
+  /** Ids (`refId`) of every object any app of the environment wants: those are never Extra. */
+  wantedInEnvironment: Set<string>;
+  concurrency: number;
+  signal?: AbortSignal;
+}
+
+export async function compareApp(app: AppDefinition, objects: ResolvedObject[], options: CompareAppOptions): Promise<ComparedResource[]> {
+  const compared = await mapWithLimit(objects, options.concurrency, (object) => compareObject(object, options), options.signal);
+  return [...compared, ...findExtras(app, options)];
+}
+
+async function compareObject(object: ResolvedObject, options: CompareAppOptions): Promise<ComparedResource> {
+  const { ref, desired } = object;
+  const unknownReason = object.unknownReason ?? desired.unknownReason;
+  if (unknownReason) return { ref, status: 'Unknown', reason: unknownReason, desired };
+  const found = options.snapshot.find(ref);
+  if (!found) return { ref, status: 'Missing', reason: 'not found in the cluster', desired };
+  const live = normalizeForComparison(found, options.ignoreRules);
+  const prediction = await options.predictor.predict(desired.object, found);
+  if ('unknownReason' in prediction) return { ref, status: 'Unknown', reason: prediction.unknownReason, desired, live: found };
+  const predicted = normalizeForComparison(prediction.predicted, options.ignoreRules);
+  const paths = changedPaths(live, predicted);
+  return {
+    ref, desired, live: found, predicted: prediction.predicted, comparison: prediction.comparison, changedPaths: paths,
+    status: paths.length ? 'OutOfSync' : 'Synced',
+    ...(paths.length ? { reason: `changed: ${paths.join(', ')}` } : {}),
+  };
+}
+
+function findExtras(app: AppDefinition, options: CompareAppOptions): ComparedResource[] {
+  const extras: ComparedResource[] = [];
+  for (const live of options.snapshot.allObjects()) {
+    const ref: ObjectRef = { apiVersion: live.apiVersion, kind: live.kind, name: live.metadata.name };
+    if (live.metadata.namespace) ref.namespace = live.metadata.namespace;
+    if (options.wantedInEnvironment.has(refId(ref)) || !isOwnedByApp(live, app)) continue;
+    extras.push({ ref, status: 'Extra', reason: `owned by app ${app.name} but no longer in Git`, live });
+  }
+  return extras;
+}
+
+function normalizeForComparison(object: KubeObject, ignoreRules: IgnoreRule[]): KubeObject {
+  return applyIgnoreRules(normalize(object, comparisonSteps), ignoreRules);
+}
+
+/** Identity of an object within one cluster (apiVersion is left out: one object is served at several). */
+export function refId(ref: ObjectRef): string {
+  const group = ref.apiVersion.includes('/') ? ref.apiVersion.slice(0, ref.apiVersion.indexOf('/')) : '';
+  return `${group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
+/**
+ * The result as it leaves the engine: normalized YAML of both sides, Secrets masked unless `reveal` (the
+ * explicit "Reveal secret values" request), health of the live object, and where Git defines it.
+ */
+export function toResult(resource: ComparedResource, ignoreRules: IgnoreRule[], reveal = false): ResourceResult {
+  const { ref } = resource;
+  const live = resource.live && normalizeForComparison(resource.live, ignoreRules);
+  const desiredObject = resource.predicted ?? (resource.desired && normalize(resource.desired.object, [...beforeDryRunSteps, ...comparisonSteps]));
+  const desired = desiredObject && normalizeForComparison(desiredObject, ignoreRules);
+  const shown = reveal ? { live, desired } : maskSecretPair(live, desired);
+  const health = resource.live ? healthOf(resource.live) : resource.status === 'Missing' ? { status: 'Missing' as const } : undefined;
+  return {
+    apiVersion: ref.apiVersion, kind: ref.kind, ...(ref.namespace ? { namespace: ref.namespace } : {}), name: ref.name,
+    status: resource.status,
+    ...(health ? { health: health.status } : {}),
+    ...(health?.message ? { healthMessage: health.message } : {}),
+    ...(resource.reason ? { reason: resource.reason } : {}),
+    ...(resource.comparison ? { comparison: resource.comparison } : {}),
+    ...(resource.desired ? { source: resource.desired.source } : {}),
+    ...(shown.live ? { liveYaml: toYaml(shown.live) } : {}),
+    ...(shown.desired ? { desiredYaml: toYaml(shown.desired) } : {}),
+    ...(resource.changedPaths?.length ? { changedPaths: resource.changedPaths } : {}),
+  };
+}

@@ -1,0 +1,133 @@
+// One environment (one kube context) end to end: ask the server which kinds it serves, resolve each desired
+// object's namespace, read the live side with one LIST per kind and namespace, then compare app by app. A
+// failure of the whole cluster (unreachable, credentials refused) is thrown as a ClusterError for the caller to
+// put on the environment; anything narrower becomes Unknown on the objects it concerns.
+import { groupOf, refOf, type AppResult, type IgnoreRule, type ObjectRef, type RenderedApp } from '../model';
+import { LiveSnapshot, noSuchKindReason, type ListingClient, type ListKey } from '../cluster/liveSnapshot';
+import { compareApp, refId, toResult, type ComparedResource, type ResolvedObject } from './compareApp';
+import { mapWithLimit } from './limitConcurrency';
+import { clusterErrorReason, messageOf, type DryRunClient, type Predictor } from './predict';
+import { appStatus, countStatuses } from './summarize';
+
+/** The part of ClusterClient one environment's comparison needs. */
+export interface EnvironmentClient extends ListingClient, DryRunClient {
+  resourceFor(apiVersion: string, kind: string): Promise<{ namespaced: boolean } | undefined>;
+}
+
+export interface CompareEnvironmentOptions {
+  client: EnvironmentClient;
+  predictor: Predictor;
+  ignoreRules: IgnoreRule[];
+  /** Namespace for namespaced objects that name none and whose app sets none (the context's namespace). */
+  defaultNamespace: string;
+  concurrency: number;
+  signal?: AbortSignal;
+  /** Return Secrets unmasked (only for an explicit reveal). */
+  reveal?: boolean;
+}
+
+/** Errors that mean the whole cluster cannot be read: they fail the environment, not single objects. */
+const CLUSTER_WIDE_FAILURES = new Set(['Unreachable', 'Unauthorized']);
+
+export function isClusterWideFailure(error: unknown): boolean {
+  return CLUSTER_WIDE_FAILURES.has(clusterErrorReason(error) ?? '');
+}
+
+export async function compareEnvironment(rendered: RenderedApp[], options: CompareEnvironmentOptions): Promise<{
+  apps: AppResult[];
+  compared: Map<RenderedApp, ComparedResource[]>;
+  lists: number;
+}> {
+  const comparable = rendered.filter((app) => !appReason(app));
+  const kinds = await serverKinds(comparable, options);
+  const resolved = new Map(comparable.map((app) => [app, app.objects.map((desired) => resolveObject(desired, app, kinds, options))]));
+  const allResolved = [...resolved.values()].flat();
+  const keys = listKeys(allResolved, kinds);
+  const snapshot = await LiveSnapshot.read(options.client, keys, { concurrency: options.concurrency, signal: options.signal });
+  for (const key of keys) {
+    const outcome = snapshot.outcome(key);
+    if (outcome?.state === 'failed' && isClusterWideFailure(outcome.error)) throw outcome.error;
+  }
+  for (const object of allResolved) {
+    const outcome = object.unknownReason ? undefined : snapshot.outcome(listKeyOf(object.ref, kinds));
+    if (outcome?.state === 'failed') object.unknownReason = messageOf(outcome.error);
+  }
+  const wantedInEnvironment = new Set(allResolved.map((object) => refId(object.ref)));
+  const compared = new Map<RenderedApp, ComparedResource[]>();
+  const apps: AppResult[] = [];
+  for (const app of rendered) {
+    const reason = appReason(app);
+    const resources = reason ? [] : await compareApp(app.app, resolved.get(app) ?? [], {
+      snapshot, predictor: options.predictor, ignoreRules: options.ignoreRules, wantedInEnvironment,
+      concurrency: options.concurrency, signal: options.signal,
+    });
+    compared.set(app, resources);
+    const results = resources.map((resource) => toResult(resource, options.ignoreRules, options.reveal));
+    const counts = countStatuses(results);
+    apps.push({
+      name: app.app.name, environment: app.app.environment, status: appStatus(counts, reason),
+      renderer: app.app.renderer, path: app.app.path, counts, resources: results, ...(reason ? { reason } : {}),
+    });
+  }
+  return { apps, compared, lists: keys.length };
+}
+
+/** Why a whole app cannot be compared: discovery knew already, or rendering failed (the tool's own words). */
+export function appReason(app: RenderedApp): string | undefined {
+  return app.app.unknownReason ?? app.error;
+}
+
+type KindTable = Map<string, { namespaced: boolean } | undefined>;
+
+const kindId = (apiVersion: string, kind: string) => `${apiVersion}\u0000${kind}`;
+
+/** Which of the kinds the apps use the server serves, and their scope (one discovery call per group/version). */
+async function serverKinds(apps: RenderedApp[], options: CompareEnvironmentOptions): Promise<KindTable> {
+  const wanted = new Map<string, [string, string]>();
+  for (const app of apps) {
+    for (const { object } of app.objects) wanted.set(kindId(object.apiVersion, object.kind), [object.apiVersion, object.kind]);
+  }
+  const entries = await mapWithLimit([...wanted.entries()], options.concurrency, async ([id, [apiVersion, kind]]) => {
+    const resource = await options.client.resourceFor(apiVersion, kind);
+    return [id, resource && { namespaced: resource.namespaced }] as const;
+  }, options.signal);
+  return new Map(entries);
+}
+
+function resolveObject(desired: RenderedApp['objects'][number], app: RenderedApp, kinds: KindTable, options: CompareEnvironmentOptions): ResolvedObject {
+  const ref = refOf(desired.object);
+  const scope = kinds.get(kindId(ref.apiVersion, ref.kind));
+  if (!scope) return { desired, ref, unknownReason: noSuchKindReason(ref.apiVersion, ref.kind) };
+  if (!scope.namespaced) {
+    delete ref.namespace;
+    return { desired, ref };
+  }
+  ref.namespace = ref.namespace ?? app.app.namespace ?? options.defaultNamespace;
+  const object = desired.object.metadata.namespace === ref.namespace
+    ? desired
+    : { ...desired, object: { ...desired.object, metadata: { ...desired.object.metadata, namespace: ref.namespace } } };
+  return { desired: object, ref };
+}
+
+function listKeyOf(ref: ObjectRef, kinds: KindTable): ListKey {
+  const namespaced = kinds.get(kindId(ref.apiVersion, ref.kind))?.namespaced;
+  return { apiVersion: ref.apiVersion, kind: ref.kind, ...(namespaced ? { namespace: ref.namespace } : {}) };
+}
+
+/**
+ * One LIST per served kind and namespace. Each namespaced kind is listed in every namespace the environment
+ * uses, so an Extra object of that kind is found even where Git no longer puts one of its kind.
+ */
+function listKeys(objects: ResolvedObject[], kinds: KindTable): ListKey[] {
+  const namespaces = new Set(objects.filter((object) => !object.unknownReason && object.ref.namespace).map((object) => object.ref.namespace as string));
+  const keys = new Map<string, ListKey>();
+  for (const object of objects) {
+    if (object.unknownReason) continue;
+    const { apiVersion, kind } = object.ref;
+    const scopes = kinds.get(kindId(apiVersion, kind))?.namespaced ? [...namespaces] : [undefined];
+    for (const namespace of scopes) {
+      keys.set(`${groupOf(apiVersion)}/${apiVersion}/${kind}/${namespace ?? ''}`, { apiVersion, kind, ...(namespace ? { namespace } : {}) });
+    }
+  }
+  return [...keys.values()];
+}

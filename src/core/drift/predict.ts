@@ -1,0 +1,62 @@
+// The server's prediction of a desired object: a server-side apply dry-run (dryRun=All, force, our field
+// manager) returns the object exactly as the server would store it, defaults and other managers' fields
+// included. Cached by (desired hash, live resourceVersion). When the server forbids the dry-run (read-only
+// user), the prediction is made client-side and marked as such.
+import { describeRef, DRIFTLINE_FIELD_MANAGER, refOf, type ComparisonMode, type KubeObject } from '../model';
+import { noSuchKindReason } from '../cluster/liveSnapshot';
+import { beforeDryRunSteps, comparisonSteps, normalize } from './normalize';
+import { PredictionCache } from './predictionCache';
+import { predictClientSide } from './predictClientSide';
+
+/** The part of ClusterClient a prediction needs. */
+export interface DryRunClient {
+  serverSideApply(object: KubeObject, options: { dryRun: boolean; fieldManager: string; force: boolean }): Promise<KubeObject>;
+}
+
+export type Prediction =
+  | { predicted: KubeObject; comparison: ComparisonMode }
+  | { unknownReason: string };
+
+export class Predictor {
+  /** Dry-runs actually sent to the server (the rest came from the cache), for logs and benchmarks. */
+  dryRuns = 0;
+
+  constructor(
+    private readonly client: DryRunClient,
+    private readonly cache: PredictionCache,
+    /** Kube context, part of the cache key and of messages. */
+    private readonly context: string,
+    private readonly fieldManager = DRIFTLINE_FIELD_MANAGER,
+  ) {}
+
+  async predict(desired: KubeObject, live: KubeObject): Promise<Prediction> {
+    const prepared = normalize(desired, beforeDryRunSteps);
+    const key = PredictionCache.key(prepared, String(live.metadata.resourceVersion ?? ''), this.context);
+    const cached = this.cache.get(key);
+    if (cached) return { predicted: cached, comparison: 'server-side-dry-run' };
+    try {
+      this.dryRuns++;
+      const predicted = await this.client.serverSideApply(prepared, { dryRun: true, fieldManager: this.fieldManager, force: true });
+      this.cache.set(key, predicted);
+      return { predicted, comparison: 'server-side-dry-run' };
+    } catch (error) {
+      switch (clusterErrorReason(error)) {
+        case 'Forbidden':
+          return { predicted: predictClientSide(live, normalize(prepared, comparisonSteps)), comparison: 'client-side' };
+        case 'NoSuchKind':
+          return { unknownReason: noSuchKindReason(desired.apiVersion, desired.kind) };
+        default:
+          return { unknownReason: `server refused ${describeRef(refOf(desired))} (context ${this.context}): ${messageOf(error)}` };
+      }
+    }
+  }
+}
+
+/** ClusterError's `reason` ('Forbidden', 'NoSuchKind', ...), if the error is one. */
+export function clusterErrorReason(error: unknown): string | undefined {
+  return error && typeof error === 'object' && 'reason' in error ? String((error as { reason: unknown }).reason) : undefined;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

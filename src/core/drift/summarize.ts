@@ -1,0 +1,30 @@
+// Roll-ups: counts per app, an app's status from its resources, and the CLI's exit code for a whole report.
+import type { AppResult, ResourceResult, StatusCounts, StatusReport, SyncStatus } from '../model';
+
+export function countStatuses(resources: ResourceResult[]): StatusCounts {
+  const counts: StatusCounts = { synced: 0, outOfSync: 0, missing: 0, extra: 0, unknown: 0 };
+  const field: Record<SyncStatus, keyof StatusCounts> = {
+    Synced: 'synced', OutOfSync: 'outOfSync', Missing: 'missing', Extra: 'extra', Unknown: 'unknown',
+  };
+  for (const resource of resources) counts[field[resource.status]]++;
+  return counts;
+}
+
+/** Drift anywhere makes the app OutOfSync (known drift outranks an incomplete answer); else Unknown, else Synced. */
+export function appStatus(counts: StatusCounts, reason: string | undefined): SyncStatus {
+  if (counts.outOfSync || counts.missing || counts.extra) return 'OutOfSync';
+  if (reason || counts.unknown) return 'Unknown';
+  return 'Synced';
+}
+
+export function hasDrift(app: AppResult): boolean {
+  return app.counts.outOfSync + app.counts.missing + app.counts.extra > 0;
+}
+
+/** 1 when drift was found, else 2 when something could not be compared, else 0 (everything in sync). */
+export function exitCodeFor(report: StatusReport): 0 | 1 | 2 {
+  const apps = report.environments.flatMap((environment) => environment.apps);
+  if (apps.some(hasDrift)) return 1;
+  if (report.environments.some((environment) => environment.reason) || apps.some((app) => app.status !== 'Synced')) return 2;
+  return 0;
+}
