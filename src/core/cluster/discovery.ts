@@ -1,0 +1,64 @@
+// Which kinds a server serves, and how: one discovery request per API group/version, cached per client.
+// A kind missing from a cached answer triggers one fresh request, because a CRD may have been installed since.
+import type { FailedCall } from './errors';
+import type { Transport } from './transport';
+
+export interface ApiResource {
+  /** Resource name in URLs, e.g. `deployments`. */
+  plural: string;
+  namespaced: boolean;
+  kind: string;
+  /** Verbs the server allows on it (get, list, watch, patch, ...). */
+  verbs: string[];
+}
+
+interface ApiResourceList {
+  resources: Array<{ name: string; namespaced: boolean; kind: string; verbs?: string[] }>;
+}
+
+export class Discovery {
+  private readonly byGroupVersion = new Map<string, Promise<ApiResource[] | undefined>>();
+
+  constructor(private readonly transport: Transport) {}
+
+  /**
+   * The resource serving `kind` in `apiVersion`, or undefined when the server has no such kind. A failure
+   * (Forbidden, Unreachable) is reported as a failure of `call`, the call that needed to know.
+   */
+  async resourceFor(apiVersion: string, kind: string, call?: FailedCall): Promise<ApiResource | undefined> {
+    const failedCall = call ?? { verb: 'discover', collection: { apiVersion, kind } };
+    const cached = await this.resources(apiVersion, false, failedCall);
+    const found = cached?.find((resource) => resource.kind === kind);
+    if (found) return found;
+    return (await this.resources(apiVersion, true, failedCall))?.find((resource) => resource.kind === kind);
+  }
+
+  private resources(apiVersion: string, refresh: boolean, call: FailedCall): Promise<ApiResource[] | undefined> {
+    let pending = this.byGroupVersion.get(apiVersion);
+    if (!pending || refresh) {
+      pending = this.fetch(apiVersion, call);
+      this.byGroupVersion.set(apiVersion, pending);
+      pending.catch(() => this.byGroupVersion.delete(apiVersion));
+    }
+    return pending;
+  }
+
+  private async fetch(apiVersion: string, call: FailedCall): Promise<ApiResource[] | undefined> {
+    try {
+      const list = await this.transport.json<ApiResourceList>({ method: 'GET', path: groupVersionPath(apiVersion), call });
+      return list.resources
+        .filter((resource) => !resource.name.includes('/')) // subresources such as deployments/status
+        .map((resource) => ({
+          plural: resource.name, namespaced: resource.namespaced, kind: resource.kind, verbs: resource.verbs ?? [],
+        }));
+    } catch (error) {
+      if ((error as { reason?: string }).reason === 'NotFound') return undefined;
+      throw error;
+    }
+  }
+}
+
+/** `/api/v1` for the core group, `/apis/<group>/<version>` otherwise. */
+export function groupVersionPath(apiVersion: string): string {
+  return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+}

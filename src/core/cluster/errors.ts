@@ -1,0 +1,126 @@
+// Every failure of a cluster call becomes a ClusterError whose message a user can act on: it names the
+// object, the kube context and user, and keeps the server's own words (an SSA conflict names the other
+// field manager; a refused field names the field).
+import { describeRef, type ObjectRef } from '../model';
+
+export type ClusterErrorReason =
+  | 'Forbidden'
+  | 'Unauthorized'
+  | 'NotFound'
+  | 'Conflict'
+  | 'Invalid'
+  | 'NoSuchKind'
+  | 'Unreachable'
+  | 'Other';
+
+/** Who was calling which server: every error names it. */
+export interface CallerIdentity {
+  context: string;
+  user: string;
+  server: string;
+}
+
+/** What was being done, for the message: `verb` as RBAC spells it (get, list, patch, delete, ...). */
+export interface FailedCall {
+  verb: string;
+  ref?: ObjectRef;
+  /** For collection calls (list, watch): the kind and namespace that were asked for. */
+  collection?: { apiVersion: string; kind: string; namespace?: string };
+}
+
+export class ClusterError extends Error {
+  constructor(
+    message: string,
+    readonly reason: ClusterErrorReason,
+    readonly identity: CallerIdentity,
+    readonly call: FailedCall,
+    /** The HTTP status, when the server answered. */
+    readonly status?: number,
+    /** The server's own message (Status.message) or the transport error, unchanged. */
+    readonly serverMessage?: string,
+  ) {
+    super(message);
+    this.name = 'ClusterError';
+  }
+
+  get context(): string {
+    return this.identity.context;
+  }
+
+  get user(): string {
+    return this.identity.user;
+  }
+
+  get ref(): ObjectRef | undefined {
+    return this.call.ref;
+  }
+}
+
+/** The subject of a call as users read it: `ConfigMap/default/app-config`, or `ConfigMaps in namespace x`. */
+export function describeTarget(call: FailedCall): string {
+  if (call.ref) return describeRef(call.ref);
+  const collection = call.collection;
+  if (!collection) return 'the cluster';
+  return collection.namespace ? `${collection.kind} in namespace ${collection.namespace}` : `${collection.kind} (all namespaces)`;
+}
+
+/** A Kubernetes `Status` error body, as far as we read it. */
+interface StatusBody {
+  message?: string;
+  reason?: string;
+}
+
+/** Turns an HTTP error answer into a ClusterError. */
+export function errorFromResponse(status: number, body: unknown, identity: CallerIdentity, call: FailedCall): ClusterError {
+  const statusBody = (typeof body === 'object' && body !== null ? body : {}) as StatusBody;
+  const serverMessage = statusBody.message ?? (typeof body === 'string' && body ? body.trim() : `HTTP ${status}`);
+  const reason = reasonFor(status, statusBody.reason, serverMessage);
+  const who = `user "${identity.user}" (context "${identity.context}")`;
+  const target = describeTarget(call);
+  const messages: Record<ClusterErrorReason, string> = {
+    Forbidden: `Forbidden: ${who} may not ${call.verb} ${target}: ${serverMessage}`,
+    Unauthorized: `Unauthorized: the server at ${identity.server} did not accept the credentials of ${who}; ` +
+      `log in again or fix the user in your kubeconfig (${serverMessage})`,
+    NotFound: `NotFound: ${target} (context "${identity.context}"): ${serverMessage}`,
+    Conflict: `Conflict: ${call.verb} ${target} (context "${identity.context}"): ${serverMessage}`,
+    Invalid: `Invalid: the server refused ${target} (context "${identity.context}"): ${serverMessage}`,
+    NoSuchKind: `NoSuchKind: ${target} (context "${identity.context}"): ${serverMessage}`,
+    Unreachable: unreachableMessage(identity, serverMessage),
+    Other: `${call.verb} ${target} failed (context "${identity.context}"): HTTP ${status}: ${serverMessage}`,
+  };
+  return new ClusterError(messages[reason], reason, identity, call, status, serverMessage);
+}
+
+function reasonFor(status: number, statusReason: string | undefined, message: string): ClusterErrorReason {
+  if (status === 401) return 'Unauthorized';
+  if (status === 403) return 'Forbidden';
+  if (status === 404) return 'NotFound';
+  if (status === 409) return 'Conflict';
+  if (status === 400 || status === 422 || statusReason === 'Invalid' || statusReason === 'BadRequest') return 'Invalid';
+  // A 1.20 server answers a server-side apply it cannot type (a field newer than its schema, a port without
+  // protocol) with a 500 whose message says so: that is the object's fault, not the server's.
+  if (status === 500 && /failed to create typed (patch|live) object|field not declared in schema/.test(message)) return 'Invalid';
+  return 'Other';
+}
+
+/** The cluster could not be reached at all (refused, timed out, DNS, TLS). */
+export function unreachableError(cause: Error & { code?: string }, identity: CallerIdentity, call: FailedCall): ClusterError {
+  const detail = cause.code && !cause.message.includes(cause.code) ? `${cause.code} ${cause.message}` : cause.message;
+  return new ClusterError(unreachableMessage(identity, detail), 'Unreachable', identity, call, undefined, detail);
+}
+
+function unreachableMessage(identity: CallerIdentity, detail: string): string {
+  return `cluster unreachable: context "${identity.context}" at ${identity.server}: ${detail}`;
+}
+
+/** The server does not serve `kind` in `apiVersion` (no such API group/version, or a CRD not installed). */
+export function noSuchKindError(apiVersion: string, kind: string, identity: CallerIdentity, call: FailedCall): ClusterError {
+  const message = `NoSuchKind: the server at ${identity.server} (context "${identity.context}") has no kind ${kind} ` +
+    `in ${apiVersion}${apiVersion.includes('/') ? ' (is its CRD installed?)' : ''}`;
+  return new ClusterError(message, 'NoSuchKind', identity, call);
+}
+
+/** Local problems before any request: unreadable credential files, a context without a server. */
+export function configError(detail: string, identity: CallerIdentity, call: FailedCall): ClusterError {
+  return new ClusterError(`kubeconfig: context "${identity.context}": ${detail}`, 'Other', identity, call, undefined, detail);
+}

@@ -1,0 +1,152 @@
+// HTTPS requests to one cluster, authenticated by client-node's KubeConfig (certificates, tokens, exec and
+// auth-provider plugins), with JSON bodies passed through untouched. We do not use client-node's typed API
+// objects here: they re-serialize known kinds through their models, which drops fields the model does not
+// know and turns timestamps into Dates, and a drift tool must see and send objects exactly as written.
+import type { KubeConfig } from '@kubernetes/client-node';
+import crypto from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { CallerIdentity, ClusterError, FailedCall } from './errors';
+import { configError, errorFromResponse, unreachableError } from './errors';
+
+export interface TransportOptions {
+  /** Whole-request limit (default 30 s), so a hung server fails a refresh instead of stalling it. */
+  timeoutMs?: number;
+  /** Limit for establishing the connection (default 5 s): an unreachable cluster fails in seconds. */
+  connectTimeoutMs?: number;
+}
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  contentType?: string;
+  call: FailedCall;
+}
+
+export class Transport {
+  private readonly timeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private agent?: { key: string; agent: http.Agent };
+
+  constructor(private readonly kubeConfig: KubeConfig, readonly identity: CallerIdentity, options: TransportOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+  }
+
+  /** Sends one request; resolves the parsed JSON answer, rejects with a ClusterError. */
+  async json<T>(spec: RequestSpec): Promise<T> {
+    const response = await this.open(spec, this.timeoutMs);
+    let text: string;
+    try {
+      text = await readAll(response);
+    } catch (error) {
+      throw unreachableError(error as Error, this.identity, spec.call);
+    }
+    const body = parseJson(text);
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status > 299) throw errorFromResponse(status, body ?? text, this.identity, spec.call);
+    return body as T;
+  }
+
+  /** Opens a streaming request (watch): resolves once the server answered 2xx; no overall time limit. */
+  async stream(spec: RequestSpec, signal: AbortSignal): Promise<http.IncomingMessage> {
+    const response = await this.open(spec, undefined, signal);
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status > 299) {
+      const text = await readAll(response);
+      throw errorFromResponse(status, parseJson(text) ?? text, this.identity, spec.call);
+    }
+    return response;
+  }
+
+  private async open(spec: RequestSpec, timeoutMs: number | undefined, signal?: AbortSignal): Promise<http.IncomingMessage> {
+    const options = await this.requestOptions(spec);
+    const payload = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const url = new URL(this.identity.server.replace(/\/+$/, '') + spec.path);
+    for (const [name, value] of Object.entries(spec.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
+    return new Promise((resolve, reject) => {
+      const fail = (error: Error & { code?: string }) => reject(isClusterError(error) ? error : unreachableError(error, this.identity, spec.call));
+      const request = (url.protocol === 'http:' ? http : https).request(url, {
+        ...options,
+        method: spec.method,
+        signal,
+        headers: {
+          ...options.headers,
+          accept: 'application/json',
+          ...(payload !== undefined ? { 'content-type': spec.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+        },
+      }, resolve);
+      request.on('error', fail);
+      const timers: NodeJS.Timeout[] = [];
+      const clear = () => timers.forEach(clearTimeout);
+      request.on('response', clear);
+      request.on('close', clear);
+      if (timeoutMs) {
+        timers.push(setTimeout(() => request.destroy(timeoutError(`no answer within ${timeoutMs / 1000} s`)), timeoutMs));
+      }
+      request.on('socket', (socket) => {
+        if (!socket.connecting) return;
+        const connectTimer = setTimeout(() => request.destroy(timeoutError(`could not connect within ${this.connectTimeoutMs / 1000} s`)), this.connectTimeoutMs);
+        timers.push(connectTimer);
+        socket.once('connect', () => clearTimeout(connectTimer));
+      });
+      request.end(payload);
+    });
+  }
+
+  /** TLS material and auth headers from the KubeConfig, with one keep-alive agent per set of TLS material. */
+  private async requestOptions(spec: RequestSpec): Promise<https.RequestOptions> {
+    const options: https.RequestOptions = {};
+    try {
+      await this.kubeConfig.applyToHTTPSOptions(options);
+    } catch (error) {
+      throw configError(`cannot prepare credentials: ${(error as Error).message}`, this.identity, spec.call);
+    }
+    // A proxy agent (cluster proxy-url) must stay as client-node built it.
+    if (this.kubeConfig.getCurrentCluster()?.proxyUrl) return options;
+    const tls = {
+      ca: options.ca, cert: options.cert, key: options.key,
+      rejectUnauthorized: options.rejectUnauthorized, servername: options.servername,
+    };
+    const key = crypto.createHash('sha256').update(JSON.stringify(tls)).digest('hex');
+    if (this.agent?.key !== key) {
+      this.agent?.agent.destroy();
+      this.agent = { key, agent: new https.Agent({ ...tls, keepAlive: true, maxSockets: 16 }) };
+    }
+    return { ...options, agent: this.agent.agent };
+  }
+
+  /** Closes idle keep-alive connections (lets a CLI process exit at once). */
+  close(): void {
+    this.agent?.agent.destroy();
+    this.agent = undefined;
+  }
+}
+
+function timeoutError(message: string): Error & { code: string } {
+  return Object.assign(new Error(message), { code: 'ETIMEDOUT' });
+}
+
+function isClusterError(error: unknown): error is ClusterError {
+  return error instanceof Error && error.name === 'ClusterError';
+}
+
+function readAll(response: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => { text += chunk; });
+    response.on('end', () => resolve(text));
+    response.on('error', reject);
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
