@@ -1,0 +1,105 @@
+// One measurement in a process of its own, so that its peak RSS is its own and every cold start is cold:
+//   node bench/measure.mjs driftline <job.json>   cold status, warm status, incremental status after one edit
+//   node bench/measure.mjs floor <job.json>       the bare dry-run applies of all objects, nothing else
+// Prints one JSON line on stdout. Loads Driftline from the compiled out/ tree (`npm run build`).
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'out', 'src', 'core');
+const { loadKubeConfig } = require(path.join(out, 'cluster', 'kubeconfig.js'));
+const { ClusterClient } = require(path.join(out, 'cluster', 'client.js'));
+
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+/** Times `work`; returns [milliseconds, result]. */
+async function timed(work) {
+  const start = performance.now();
+  const result = await work();
+  return [performance.now() - start, result];
+}
+
+/** Per object of the report: `Kind/namespace/name` -> status (and reason when not Synced). */
+function verdictsOf(report) {
+  const verdicts = {};
+  for (const env of report.environments) {
+    for (const app of env.apps) {
+      for (const r of app.resources) {
+        verdicts[`${r.kind}/${r.namespace ?? ''}/${r.name}`] = r.status === 'Synced' ? { status: r.status } : { status: r.status, reason: r.reason, app: `${env.name}/${app.name}` };
+      }
+      if (app.status === 'Unknown' || app.reason) verdicts[`app:${env.name}/${app.name}`] = { status: app.status, reason: app.reason };
+    }
+    if (env.reason) verdicts[`env:${env.name}`] = { status: 'Unknown', reason: env.reason };
+  }
+  return verdicts;
+}
+
+async function measureDriftline(job) {
+  const { DriftEngine } = require(path.join(out, 'drift', 'engine.js'));
+  const engine = new DriftEngine({
+    repoRoot: job.repoRoot, kubeconfig: job.kubeconfig, contextOverrides: job.contextOverrides,
+    concurrency: job.concurrency, log: () => undefined,
+  });
+  const [coldMs, cold] = await timed(() => engine.status());
+  const [warmMs, warm] = await timed(() => engine.status());
+  const original = fs.readFileSync(job.edit.file, 'utf8');
+  if (!original.includes(job.edit.from)) throw new Error(`${job.edit.file} has no "${job.edit.from}" to edit`);
+  let incrementalMs;
+  let edited;
+  try {
+    fs.writeFileSync(job.edit.file, original.replace(job.edit.from, job.edit.to));
+    [incrementalMs, edited] = await timed(async () => {
+      await engine.filesChanged([job.edit.file]);
+      return engine.status();
+    });
+  } finally {
+    fs.writeFileSync(job.edit.file, original);
+  }
+  const editedVerdict = verdictsOf(edited)[job.edit.objectKey];
+  const result = {
+    coldMs, warmMs, incrementalMs, peakRssMb: peakRssMb(),
+    // The edit must show: an incremental refresh that missed it would be fast and wrong.
+    incrementalSawEdit: editedVerdict?.status === 'OutOfSync',
+    warmSameAsCold: JSON.stringify(verdictsOf(warm)) === JSON.stringify(verdictsOf(cold)),
+  };
+  if (job.withVerdicts) result.verdicts = verdictsOf(cold);
+  engine.dispose?.();
+  return result;
+}
+
+async function measureFloor(job) {
+  const objects = JSON.parse(fs.readFileSync(job.objectsFile, 'utf8'));
+  const client = ClusterClient.forContext(loadKubeConfig(job.kubeconfig), job.context);
+  let errors = 0;
+  let firstError;
+  const [ms] = await timed(async () => {
+    let next = 0;
+    const worker = async () => {
+      while (next < objects.length) {
+        const object = objects[next++];
+        try {
+          await client.serverSideApply(object, { dryRun: true, fieldManager: 'driftline', force: true });
+        } catch (error) {
+          errors += 1;
+          firstError ??= String(error.message ?? error);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: job.concurrency }, worker));
+  });
+  client.close();
+  return { ms, errors, firstError, peakRssMb: peakRssMb() };
+}
+
+const [mode, jobFile] = process.argv.slice(2);
+const job = JSON.parse(fs.readFileSync(jobFile, 'utf8'));
+const measure = { driftline: measureDriftline, floor: measureFloor }[mode];
+if (!measure) {
+  console.error('usage: node bench/measure.mjs driftline|floor <job.json>');
+  process.exit(2);
+}
+const result = await measure(job);
+process.stdout.write(`${JSON.stringify(result)}\n`);
+process.exit(0);
