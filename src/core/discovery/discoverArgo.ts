@@ -1,0 +1,132 @@
+// Argo CD: each Application (argoproj.io) in the repo is an app: `spec.source.path` in this repo, rendered the
+// way Argo CD would (Helm chart, kustomization, or a plain directory), into the destination namespace. An
+// app-of-apps Helm chart (templates that make Applications) is an app too, and is expanded with helm.
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { AppDefinition, DiscoveryProblem, KubeObject, SourceLocation, ToolPaths } from '../model';
+import { findKustomizationFile } from '../render/kustomizeTree';
+import { exists } from '../render/listFiles';
+import { renderHelm } from '../render/renderHelm';
+import { findExecutable } from '../render/runTool';
+import { environmentOfPath } from './environmentOfPath';
+import type { RepoIdentity } from './repoIdentity';
+import { objectsOf, type HelmChartFolder, type RepoScan } from './scanRepo';
+
+export interface ArgoDiscovery {
+  apps: AppDefinition[];
+  problems: DiscoveryProblem[];
+}
+
+interface ApplicationSource {
+  repoURL?: string;
+  path?: string;
+  chart?: string;
+  targetRevision?: string;
+  helm?: { releaseName?: string; valueFiles?: string[]; values?: string; valuesObject?: Record<string, unknown> };
+  kustomize?: Record<string, unknown>;
+  directory?: { recurse?: boolean };
+  plugin?: { name?: string };
+}
+
+interface ApplicationSpec {
+  source?: ApplicationSource;
+  sources?: ApplicationSource[];
+  destination?: { server?: string; name?: string; namespace?: string };
+}
+
+const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+/** Argo CD `spec.source.kustomize` fields that are kustomization fields under the same name. */
+const KUSTOMIZE_OVERLAY_FIELDS = ['namePrefix', 'nameSuffix', 'images', 'commonLabels', 'commonAnnotations', 'namespace', 'patches', 'components'];
+
+/** The destination cluster's name (as Argo CD shows it), else the repo folder's environment. */
+function environmentOf(root: string, file: string, destination: ApplicationSpec['destination']): string {
+  if (destination?.name) return destination.name;
+  const byFolder = environmentOfPath(root, file);
+  if (byFolder) return byFolder;
+  if (!destination?.server || destination.server.replace(/\/$/, '') === IN_CLUSTER_SERVER) return 'in-cluster';
+  try {
+    return new URL(destination.server).hostname;
+  } catch {
+    return destination.server;
+  }
+}
+
+function helmValues(helm: ApplicationSource['helm']): Record<string, unknown> | undefined {
+  const fromString = helm?.values ? (parseYaml(helm.values) as Record<string, unknown> | null) ?? {} : {};
+  const merged = { ...fromString, ...(helm?.valuesObject ?? {}) };
+  return Object.keys(merged).length > 0 ? merged : undefined;
+}
+
+async function sourceApp(base: AppDefinition, source: ApplicationSource, root: string, identity: RepoIdentity): Promise<AppDefinition> {
+  if (source.chart) {
+    return { ...base, renderer: 'helm', helm: { chart: source.chart, repoURL: source.repoURL, version: source.targetRevision, releaseName: base.name, valuesFiles: [] },
+      unknownReason: `chart ${source.chart} from ${source.repoURL} needs network` };
+  }
+  if (!identity.isThisRepo(source.repoURL)) {
+    return { ...base, unknownReason: `source ${source.repoURL ?? '(no repoURL)'} is not this repository and needs network (add it to repoURLs in .driftline.yaml if it is this one)` };
+  }
+  const folder = path.resolve(root, source.path ?? '.');
+  if (!await exists(folder)) return { ...base, path: folder, unknownReason: `spec.source.path ${source.path} (${folder}) does not exist in the repository` };
+  const app = { ...base, path: folder };
+  if (source.plugin) return { ...app, unknownReason: `config management plugin ${source.plugin.name ?? ''} is not supported` };
+  if (source.helm || await exists(path.join(folder, 'Chart.yaml'))) {
+    const values = helmValues(source.helm);
+    return { ...app, renderer: 'helm', helm: {
+      chartPath: folder, releaseName: source.helm?.releaseName ?? base.name,
+      valuesFiles: (source.helm?.valueFiles ?? []).map((file) => path.resolve(folder, file)), ...(values ? { values } : {}),
+    } };
+  }
+  if (source.kustomize || await findKustomizationFile(folder)) {
+    const overlay = Object.fromEntries(Object.entries(source.kustomize ?? {}).filter(([key]) => KUSTOMIZE_OVERLAY_FIELDS.includes(key)));
+    return { ...app, renderer: 'kustomize', ...(Object.keys(overlay).length > 0 ? { kustomizeOverlay: overlay } : {}) };
+  }
+  return { ...app, renderer: 'yaml', recurse: source.directory?.recurse === true };
+}
+
+export async function applicationApp(object: KubeObject, declaredAt: SourceLocation, root: string, identity: RepoIdentity): Promise<AppDefinition> {
+  const spec = (object.spec ?? {}) as ApplicationSpec;
+  const source = spec.source ?? spec.sources?.find((candidate) => candidate.path || candidate.chart) ?? {};
+  const base: AppDefinition = {
+    name: object.metadata.name, environment: environmentOf(root, declaredAt.file, spec.destination), renderer: 'yaml',
+    path: path.dirname(declaredAt.file), origin: 'argo-application', declaredAt,
+    controller: { apiVersion: object.apiVersion, kind: 'Application', name: object.metadata.name, namespace: object.metadata.namespace ?? 'argocd' },
+    ...(spec.destination?.namespace ? { namespace: spec.destination.namespace } : {}),
+  };
+  return sourceApp(base, source, root, identity);
+}
+
+/** The app-of-apps chart as an app, and (when helm can render it) the Applications it makes. */
+async function appOfAppsChart(chart: HelmChartFolder, root: string, identity: RepoIdentity, tools: ToolPaths | undefined): Promise<AppDefinition[]> {
+  const name = path.basename(chart.dir);
+  const chartApp: AppDefinition = {
+    name, environment: environmentOfPath(root, chart.dir) ?? 'in-cluster', renderer: 'helm', path: chart.dir,
+    origin: 'argo-application', declaredAt: { file: path.join(chart.dir, 'Chart.yaml') },
+    helm: { chartPath: chart.dir, releaseName: name, valuesFiles: [] },
+  };
+  if (!await findExecutable('helm', tools?.helm)) {
+    return [{ ...chartApp, unknownReason: `helm not found: the app-of-apps chart ${chart.dir} needs helm to list its Applications` }];
+  }
+  let rendered;
+  try {
+    rendered = await renderHelm(chartApp, tools, undefined);
+  } catch (error) {
+    return [{ ...chartApp, unknownReason: `helm template ${chart.dir}: ${(error as Error).message}` }];
+  }
+  const children = rendered.filter(({ object }) => object.kind === 'Application' && object.apiVersion.startsWith('argoproj.io/'));
+  return [chartApp, ...await Promise.all(children.map(({ object, source }) => applicationApp(object, source, root, identity)))];
+}
+
+export async function discoverArgo(scan: RepoScan, identity: RepoIdentity, tools: ToolPaths | undefined): Promise<ArgoDiscovery> {
+  const apps: AppDefinition[] = [];
+  const problems: DiscoveryProblem[] = [];
+  for (const { object, file, line } of objectsOf(scan, 'argoproj.io', 'Application')) {
+    apps.push(await applicationApp(object, { file, line }, scan.root, identity));
+  }
+  for (const chart of scan.charts.filter((candidate) => candidate.makesArgoApplications)) {
+    apps.push(...await appOfAppsChart(chart, scan.root, identity, tools));
+  }
+  for (const { file, line } of objectsOf(scan, 'argoproj.io', 'ApplicationSet')) {
+    problems.push({ file, line, message: 'ApplicationSet is not expanded: declare its apps in .driftline.yaml' });
+  }
+  return { apps, problems };
+}

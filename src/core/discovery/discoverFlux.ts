@@ -1,0 +1,148 @@
+// Flux: each Kustomization (kustomize.toolkit.fluxcd.io) is an app of the environment whose cluster folder
+// holds it; each HelmRelease it deploys is an app of its own (rendered with helm from its chart).
+import path from 'node:path';
+import type { AppDefinition, ControllerRef, KubeObject } from '../model';
+import { findKustomizationFile, walkKustomizeTree } from '../render/kustomizeTree';
+import { exists, isWithin, listFiles } from '../render/listFiles';
+import { environmentOfPath } from './environmentOfPath';
+import { gitRepositoryIsThisRepo, resolveKustomizationSource, sourceURL } from './fluxSources';
+import type { RepoIdentity } from './repoIdentity';
+import { objectsOf, type RepoScan, type ScannedObject } from './scanRepo';
+
+export interface FluxDiscovery {
+  apps: AppDefinition[];
+  /** Environments seen, including those whose only Kustomization is Flux's own (flux-system). */
+  environments: string[];
+}
+
+/** The cluster folder's name; files outside `clusters|environments|envs/<env>` use their own folder. */
+function environmentOf(root: string, file: string): string {
+  const byConvention = environmentOfPath(root, file);
+  if (byConvention) return byConvention;
+  const dir = path.relative(root, path.dirname(file)).split(path.sep).filter((part) => part !== 'flux-system');
+  return dir.length > 0 && dir[dir.length - 1] !== '' ? dir[dir.length - 1] : 'default';
+}
+
+function controllerOf(object: KubeObject, kind: ControllerRef['kind']): ControllerRef {
+  return { apiVersion: object.apiVersion, kind, name: object.metadata.name, namespace: object.metadata.namespace ?? 'flux-system' };
+}
+
+/** Flux Kustomization fields that change the build, as kustomization fields (what kustomize-controller does). */
+function overlayOf(spec: Record<string, unknown>): Record<string, unknown> | undefined {
+  const overlay: Record<string, unknown> = {};
+  if (typeof spec.targetNamespace === 'string') overlay.namespace = spec.targetNamespace;
+  for (const key of ['patches', 'images', 'namePrefix', 'nameSuffix'] as const) {
+    if (spec[key] !== undefined) overlay[key] = spec[key];
+  }
+  const common = spec.commonMetadata as { labels?: Record<string, string>; annotations?: Record<string, string> } | undefined;
+  if (common?.labels) overlay.labels = [{ pairs: common.labels, includeSelectors: false }];
+  if (common?.annotations) overlay.commonAnnotations = common.annotations;
+  return Object.keys(overlay).length > 0 ? overlay : undefined;
+}
+
+async function kustomizationApp(scan: RepoScan, identity: RepoIdentity, found: ScannedObject, environment: string): Promise<AppDefinition | 'flux-system'> {
+  const { object, file, line } = found;
+  const spec = (object.spec ?? {}) as Record<string, unknown>;
+  const base = {
+    name: object.metadata.name, environment, origin: 'flux-kustomization' as const, declaredAt: { file, line },
+    controller: controllerOf(object, 'Kustomization'),
+    ...(typeof spec.targetNamespace === 'string' ? { namespace: spec.targetNamespace } : {}),
+  };
+  const source = resolveKustomizationSource(scan, identity, found);
+  if ('unknownReason' in source) return { ...base, renderer: 'kustomize', path: path.dirname(file), unknownReason: source.unknownReason };
+  // The Kustomization that reconciles the folder declaring it is Flux's own sync (`flux-system`, made by
+  // `flux bootstrap`): its objects are Flux's components and the other Kustomizations, which we already show
+  // as apps. Listing it would double every app and bury them under Flux's CRDs, so it only marks the environment.
+  if (isWithin(file, source.folder)) return 'flux-system';
+  if (!await exists(source.folder)) {
+    return { ...base, renderer: 'kustomize', path: source.folder, unknownReason: `spec.path ${String(spec.path)} (${source.folder}) does not exist in the repository` };
+  }
+  const overlay = overlayOf(spec);
+  if (await findKustomizationFile(source.folder)) {
+    return { ...base, renderer: 'kustomize', path: source.folder, ...(overlay ? { kustomizeOverlay: overlay } : {}) };
+  }
+  // Without kustomization.yaml Flux takes every manifest below the folder.
+  return { ...base, renderer: 'yaml', path: source.folder, recurse: true };
+}
+
+interface ChartSpec {
+  chart?: string;
+  version?: string;
+  sourceRef?: { kind?: string; name?: string; namespace?: string };
+  valuesFiles?: string[];
+}
+
+function helmReleaseApp(scan: RepoScan, identity: RepoIdentity, found: ScannedObject, environment: string, parent?: AppDefinition): AppDefinition {
+  const { object, file, line } = found;
+  const spec = (object.spec ?? {}) as Record<string, unknown>;
+  const namespace = (parent?.kustomizeOverlay?.namespace as string | undefined) ?? object.metadata.namespace ?? 'default';
+  const targetNamespace = typeof spec.targetNamespace === 'string' ? spec.targetNamespace : undefined;
+  const releaseName = typeof spec.releaseName === 'string' ? spec.releaseName
+    : targetNamespace ? `${targetNamespace}-${object.metadata.name}` : object.metadata.name;
+  const chartSpec = ((spec.chart as { spec?: ChartSpec } | undefined)?.spec ?? {}) as ChartSpec;
+  const values = spec.values as Record<string, unknown> | undefined;
+  const app: AppDefinition = {
+    name: object.metadata.name, environment, renderer: 'helm', path: path.dirname(file), namespace: targetNamespace ?? namespace,
+    origin: 'flux-helmrelease', declaredAt: { file, line }, controller: { ...controllerOf(object, 'HelmRelease'), namespace },
+    helm: { releaseName, valuesFiles: [], ...(values ? { values } : {}), ...(chartSpec.chart ? { chart: chartSpec.chart } : {}), ...(chartSpec.version ? { version: chartSpec.version } : {}) },
+  };
+  const chartRef = spec.chartRef as { kind?: string; name?: string; namespace?: string } | undefined;
+  const ref = chartSpec.sourceRef ?? chartRef ?? {};
+  const refNamespace = ref.namespace ?? namespace;
+  if (ref.kind === 'GitRepository' && ref.name && chartSpec.chart) {
+    const isThisRepo = gitRepositoryIsThisRepo(scan, identity, ref.name, refNamespace);
+    if (isThisRepo !== true) return { ...app, unknownReason: isThisRepo };
+    const chartPath = path.resolve(scan.root, chartSpec.chart);
+    return {
+      ...app, path: chartPath,
+      helm: { ...app.helm!, chartPath, valuesFiles: (chartSpec.valuesFiles ?? []).map((values) => path.resolve(scan.root, values)) },
+    };
+  }
+  const url = ref.kind && ref.name ? sourceURL(scan, ref.kind, ref.name, refNamespace) : undefined;
+  const what = `chart ${chartSpec.chart ?? ref.name ?? '(unnamed)'}`;
+  const from = url ?? `${ref.kind ?? 'an unknown source'} ${refNamespace}/${ref.name ?? '?'}`;
+  return { ...app, helm: { ...app.helm!, ...(url ? { repoURL: url } : {}) }, unknownReason: `${what} from ${from} needs network` };
+}
+
+/** The files an app reads: which HelmReleases it deploys. */
+async function filesOf(app: AppDefinition): Promise<Set<string>> {
+  if (app.unknownReason) return new Set();
+  // Resource files only: a patch file (a partial HelmRelease) is not a release of its own.
+  if (app.renderer === 'kustomize') return new Set((await walkKustomizeTree(app.path)).resourceFiles);
+  return new Set(await listFiles(app.path, true));
+}
+
+function uniqueName(app: AppDefinition, taken: Set<string>): string | undefined {
+  for (const candidate of [app.name, `${app.controller?.namespace}/${app.name}`]) {
+    if (!taken.has(`${app.environment}/${candidate}`)) return candidate;
+  }
+  return undefined;
+}
+
+export async function discoverFlux(scan: RepoScan, identity: RepoIdentity): Promise<FluxDiscovery> {
+  const apps: AppDefinition[] = [];
+  const environments = new Set<string>();
+  const taken = new Set<string>();
+  const add = (app: AppDefinition) => {
+    const name = uniqueName(app, taken);
+    if (!name) return;
+    taken.add(`${app.environment}/${name}`);
+    apps.push({ ...app, name });
+  };
+  for (const found of objectsOf(scan, 'kustomize.toolkit.fluxcd.io', 'Kustomization')) {
+    const environment = environmentOf(scan.root, found.file);
+    environments.add(environment);
+    const app = await kustomizationApp(scan, identity, found, environment);
+    if (app !== 'flux-system') add(app);
+  }
+  const deployers = await Promise.all(apps.map(async (app) => ({ app, files: await filesOf(app) })));
+  for (const release of objectsOf(scan, 'helm.toolkit.fluxcd.io', 'HelmRelease')) {
+    const parents = deployers.filter(({ files }) => files.has(release.file)).map(({ app }) => app);
+    const byFolder = environmentOfPath(scan.root, release.file);
+    if (parents.length === 0 && byFolder) add(helmReleaseApp(scan, identity, release, byFolder));
+    // Two Kustomizations of one environment that both deploy the release still make one app.
+    const parentPerEnvironment = new Map(parents.map((parent) => [parent.environment, parent]));
+    for (const parent of parentPerEnvironment.values()) add(helmReleaseApp(scan, identity, release, parent.environment, parent));
+  }
+  return { apps, environments: [...environments] };
+}

@@ -1,0 +1,251 @@
+// `.driftline.yaml`: read and validate. Every problem names the file and the line of the offending value;
+// an invalid entry is left out whole (never half-applied) and the valid ones still count.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { DiscoveryProblem, IgnoreRule, RendererKind, ToolPaths } from '../model';
+
+export const CONFIG_FILE_NAME = '.driftline.yaml';
+
+export interface ConfigEnvironment {
+  name: string;
+  context?: string;
+  protected?: boolean;
+  line?: number;
+}
+
+export interface ConfigApp {
+  name: string;
+  environments: string[];
+  /** Relative to the repo root; `{environment}` is replaced by each environment's name. */
+  path?: string;
+  namespace?: string;
+  renderer?: RendererKind;
+  recurse?: boolean;
+  helm?: { releaseName?: string; valuesFiles: string[]; values?: Record<string, unknown> };
+  line?: number;
+}
+
+export interface DiscoverySwitches {
+  flux: boolean;
+  argo: boolean;
+  conventions: boolean;
+}
+
+export interface DriftlineConfig {
+  file: string;
+  environments: ConfigEnvironment[];
+  apps: ConfigApp[];
+  ignoreRules: IgnoreRule[];
+  tools: ToolPaths;
+  repoURLs: string[];
+  discovery: DiscoverySwitches;
+}
+
+type Path = (string | number)[];
+type Json = Record<string, unknown>;
+
+const RENDERERS: RendererKind[] = ['yaml', 'kustomize', 'helm'];
+
+/** Validation of one parsed document: typed getters that record a problem (with its line) when a value is wrong. */
+class ConfigValidator {
+  readonly problems: DiscoveryProblem[] = [];
+
+  constructor(private readonly file: string, private readonly document: Document, private readonly lines: LineCounter) {}
+
+  lineOf(at: Path): number | undefined {
+    for (let depth = at.length; depth >= 0; depth--) {
+      const node = depth === 0 ? this.document.contents : this.document.getIn(at.slice(0, depth), true);
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      if (range) return this.lines.linePos(range[0]).line;
+    }
+    return undefined;
+  }
+
+  report(at: Path, message: string): void {
+    const where = at.length > 0 ? `${at.map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`)).join('').slice(1)}: ` : '';
+    this.problems.push({ file: this.file, line: this.lineOf(at), message: `${where}${message}` });
+  }
+
+  /** Reports keys other than `allowed`; returns false when the value is not a mapping. */
+  mapping(value: unknown, at: Path, allowed: string[]): value is Json {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      this.report(at, 'expected a mapping');
+      return false;
+    }
+    for (const key of Object.keys(value)) {
+      if (!allowed.includes(key)) this.report([...at, key], `unknown key "${key}" (expected one of: ${allowed.join(', ')})`);
+    }
+    return true;
+  }
+
+  list(value: unknown, at: Path): unknown[] {
+    if (value === undefined || value === null) return [];
+    if (Array.isArray(value)) return value;
+    this.report(at, 'expected a list');
+    return [];
+  }
+
+  string(value: unknown, at: Path, required = false): string | undefined | null {
+    if (value === undefined || value === null) {
+      if (required) this.report(at, 'is required');
+      return required ? null : undefined;
+    }
+    if (typeof value === 'string' && value.trim() !== '') return value;
+    this.report(at, 'expected a non-empty string');
+    return null;
+  }
+
+  boolean(value: unknown, at: Path): boolean | undefined | null {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'boolean') return value;
+    this.report(at, 'expected true or false');
+    return null;
+  }
+
+  strings(value: unknown, at: Path): string[] | null {
+    const items = this.list(value, at);
+    const valid = items.filter((item, index) => this.string(item, [...at, index], true) !== null) as string[];
+    return valid.length === items.length && (Array.isArray(value) || value == null) ? valid : null;
+  }
+}
+
+function readEnvironment(v: ConfigValidator, entry: unknown, at: Path): ConfigEnvironment | undefined {
+  if (!v.mapping(entry, at, ['name', 'context', 'protected'])) return undefined;
+  const name = v.string(entry.name, [...at, 'name'], true);
+  const context = v.string(entry.context, [...at, 'context']);
+  const isProtected = v.boolean(entry.protected, [...at, 'protected']);
+  if (name == null || context === null || isProtected === null) return undefined;
+  return { name, context, protected: isProtected, line: v.lineOf(at) };
+}
+
+function readHelm(v: ConfigValidator, value: unknown, at: Path): ConfigApp['helm'] | null | undefined {
+  if (value === undefined) return undefined;
+  if (!v.mapping(value, at, ['releaseName', 'valuesFiles', 'values'])) return null;
+  const releaseName = v.string(value.releaseName, [...at, 'releaseName']);
+  const valuesFiles = v.strings(value.valuesFiles, [...at, 'valuesFiles']);
+  const values = value.values;
+  const valuesOk = values === undefined || v.mapping(values, [...at, 'values'], Object.keys(values ?? {}));
+  if (releaseName === null || valuesFiles === null || !valuesOk) return null;
+  return { releaseName, valuesFiles, values: values as Json | undefined };
+}
+
+function readApp(v: ConfigValidator, entry: unknown, at: Path): ConfigApp | undefined {
+  const keys = ['name', 'environment', 'environments', 'path', 'namespace', 'renderer', 'recurse', 'helm'];
+  if (!v.mapping(entry, at, keys)) return undefined;
+  const name = v.string(entry.name, [...at, 'name'], true);
+  const single = v.string(entry.environment, [...at, 'environment']);
+  const several = entry.environments === undefined ? [] : v.strings(entry.environments, [...at, 'environments']);
+  const environments = [...(single ? [single] : []), ...(several ?? [])];
+  if (single !== null && several !== null && environments.length === 0) v.report(at, 'needs "environment" or "environments"');
+  const appPath = v.string(entry.path, [...at, 'path']);
+  const namespace = v.string(entry.namespace, [...at, 'namespace']);
+  const renderer = v.string(entry.renderer, [...at, 'renderer']);
+  const rendererOk = renderer == null || RENDERERS.includes(renderer as RendererKind);
+  if (!rendererOk) v.report([...at, 'renderer'], `"${renderer}" is not one of ${RENDERERS.join(', ')}`);
+  const recurse = v.boolean(entry.recurse, [...at, 'recurse']);
+  const helm = readHelm(v, entry.helm, [...at, 'helm']);
+  const invalid = [name, single, several, appPath, namespace, renderer, recurse, helm].includes(null);
+  if (invalid || !rendererOk || environments.length === 0) return undefined;
+  return {
+    name: name!, environments, path: appPath ?? undefined, namespace: namespace ?? undefined,
+    renderer: (renderer ?? undefined) as RendererKind | undefined, recurse: recurse ?? undefined, helm: helm ?? undefined,
+    line: v.lineOf(at),
+  };
+}
+
+function readIgnoreRule(v: ConfigValidator, entry: unknown, at: Path): IgnoreRule | undefined {
+  if (!v.mapping(entry, at, ['group', 'kind', 'name', 'namespace', 'jsonPointers'])) return undefined;
+  const rule: IgnoreRule = { jsonPointers: [] };
+  let valid = true;
+  for (const key of ['group', 'kind', 'name', 'namespace'] as const) {
+    // `group: ""` is the core API group, so an empty string is allowed here.
+    const value = entry[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'string') rule[key] = value;
+    else { v.report([...at, key], 'expected a string'); valid = false; }
+  }
+  const pointers = v.strings(entry.jsonPointers, [...at, 'jsonPointers']);
+  if (!pointers || pointers.length === 0) {
+    if (pointers) v.report([...at, 'jsonPointers'], 'needs at least one JSON pointer');
+    return undefined;
+  }
+  pointers.forEach((pointer, index) => {
+    if (!pointer.startsWith('/')) { v.report([...at, 'jsonPointers', index], `"${pointer}" is not a JSON pointer (starts with /)`); valid = false; }
+  });
+  rule.jsonPointers = pointers;
+  return valid ? rule : undefined;
+}
+
+function readTools(v: ConfigValidator, value: unknown, root: string): ToolPaths {
+  const tools: ToolPaths = {};
+  if (value === undefined || !v.mapping(value, ['tools'], ['kustomize', 'kubectl', 'helm'])) return tools;
+  for (const key of ['kustomize', 'kubectl', 'helm'] as const) {
+    const tool = v.string(value[key], ['tools', key]);
+    if (tool) tools[key] = path.isAbsolute(tool) || !tool.includes('/') ? tool : path.resolve(root, tool);
+  }
+  return tools;
+}
+
+function readDiscovery(v: ConfigValidator, value: unknown): DiscoverySwitches {
+  const switches: DiscoverySwitches = { flux: true, argo: true, conventions: true };
+  if (value === undefined || !v.mapping(value, ['discovery'], Object.keys(switches))) return switches;
+  for (const key of Object.keys(switches) as (keyof DiscoverySwitches)[]) {
+    const enabled = v.boolean(value[key], ['discovery', key]);
+    if (typeof enabled === 'boolean') switches[key] = enabled;
+  }
+  return switches;
+}
+
+function entries<T>(v: ConfigValidator, value: unknown, key: string, read: (entry: unknown, at: Path) => T | undefined): T[] {
+  return v.list(value, [key]).map((entry, index) => read(entry, [key, index])).filter((item): item is T => item !== undefined);
+}
+
+/** Parses `.driftline.yaml` text; `file` is used in messages, `root` to resolve tool paths. */
+export function parseConfig(text: string, file: string, root: string): { config: DriftlineConfig; problems: DiscoveryProblem[] } {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: true });
+  const v = new ConfigValidator(file, document, lines);
+  const empty: DriftlineConfig = {
+    file, environments: [], apps: [], ignoreRules: [], tools: {}, repoURLs: [], discovery: { flux: true, argo: true, conventions: true },
+  };
+  if (document.errors.length > 0) {
+    const [error] = document.errors;
+    return { config: empty, problems: [{ file, line: error.linePos?.[0].line, message: `invalid YAML: ${error.message.split('\n')[0]}` }] };
+  }
+  const data = document.toJS() as unknown;
+  if (data === null || data === undefined) return { config: empty, problems: [] };
+  if (!isMap(document.contents) || isSeq(document.contents)) {
+    v.report([], 'expected a mapping with environments, apps, ignore, tools, repoURLs, discovery');
+    return { config: empty, problems: v.problems };
+  }
+  const top = data as Json;
+  v.mapping(top, [], ['environments', 'apps', 'ignore', 'tools', 'repoURLs', 'discovery']);
+  const config: DriftlineConfig = {
+    file,
+    environments: entries(v, top.environments, 'environments', (entry, at) => readEnvironment(v, entry, at)),
+    apps: entries(v, top.apps, 'apps', (entry, at) => readApp(v, entry, at)),
+    ignoreRules: entries(v, top.ignore, 'ignore', (entry, at) => readIgnoreRule(v, entry, at)),
+    tools: readTools(v, top.tools, root),
+    repoURLs: v.strings(top.repoURLs, ['repoURLs']) ?? [],
+    discovery: readDiscovery(v, top.discovery),
+  };
+  const seen = new Set<string>();
+  config.environments.forEach((environment, index) => {
+    if (seen.has(environment.name)) v.report(['environments', index, 'name'], `environment "${environment.name}" is declared twice`);
+    seen.add(environment.name);
+  });
+  return { config, problems: v.problems };
+}
+
+/** Reads `<root>/.driftline.yaml`; undefined when the repo has none. */
+export async function loadConfig(root: string): Promise<{ config: DriftlineConfig; problems: DiscoveryProblem[] } | undefined> {
+  const file = path.join(root, CONFIG_FILE_NAME);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return parseConfig(text, file, root);
+}

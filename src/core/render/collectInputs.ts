@@ -1,0 +1,63 @@
+// What an app renders from: the files whose content decides its objects (hashed for the render cache) and
+// the folders where a new file would change them (for "which apps does this change affect").
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { AppDefinition } from '../model';
+import { walkKustomizeTree, type KustomizeTree } from './kustomizeTree';
+import { isWithin, listFiles } from './listFiles';
+import { isManifestFile } from './renderYaml';
+
+export interface AppInputs {
+  files: string[];
+  /** A file created directly in one of these folders affects the app. */
+  dirs: string[];
+  /** A file created anywhere under one of these folders affects the app. */
+  trees: string[];
+  kustomizeTree?: KustomizeTree;
+}
+
+export async function collectInputs(app: AppDefinition): Promise<AppInputs> {
+  if (app.unknownReason) return { files: [], dirs: [], trees: [] };
+  switch (app.renderer) {
+    case 'kustomize': {
+      const tree = await walkKustomizeTree(app.path);
+      return { files: tree.inputFiles, dirs: tree.inputDirs, trees: [], kustomizeTree: tree };
+    }
+    case 'helm': {
+      const chartPath = app.helm?.chartPath;
+      const chartFiles = chartPath ? await listFiles(chartPath, true) : [];
+      return { files: [...chartFiles, ...(app.helm?.valuesFiles ?? [])], dirs: [], trees: chartPath ? [chartPath] : [] };
+    }
+    case 'yaml': {
+      const files = (await listFiles(app.path, app.recurse === true)).filter(isManifestFile);
+      return { files, dirs: app.recurse ? [] : [app.path], trees: app.recurse ? [app.path] : [] };
+    }
+  }
+}
+
+export function isAffectedBy(inputs: AppInputs, changedPath: string): boolean {
+  const file = path.resolve(changedPath);
+  return inputs.files.includes(file) ||
+    inputs.dirs.some((dir) => path.dirname(file) === dir || file === dir) ||
+    inputs.trees.some((tree) => isWithin(file, tree));
+}
+
+/**
+ * Hash of everything that decides an app's objects: its definition (renderer, namespace, values, overlay)
+ * and the path and content of each input file. Equal hashes render equal objects.
+ */
+export async function hashInputs(app: AppDefinition, inputs: AppInputs): Promise<string> {
+  const hash = createHash('sha256');
+  const { declaredAt: _declaredAt, ...definition } = app;
+  hash.update(JSON.stringify(definition));
+  for (const file of inputs.files) {
+    hash.update(`\0${file}\0`);
+    try {
+      hash.update(await fs.readFile(file));
+    } catch {
+      hash.update('\0missing\0');
+    }
+  }
+  return hash.digest('hex');
+}

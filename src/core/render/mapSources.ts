@@ -1,0 +1,65 @@
+// Maps objects out of `kustomize build` back to the file and line that define them ("Go to source"): by kind
+// and name against the resource files of the kustomize tree, allowing the names kustomize changed with
+// namePrefix/nameSuffix, and generated ConfigMaps/Secrets (name + hash) to their generator entry.
+import { promises as fs } from 'node:fs';
+import type { DesiredObject, SourceLocation } from '../model';
+import type { KustomizeTree } from './kustomizeTree';
+import { parseManifests } from './parseManifests';
+
+interface Definition {
+  name: string;
+  namespace?: string;
+  source: SourceLocation;
+}
+
+async function definitionsByKind(tree: KustomizeTree): Promise<Map<string, Definition[]>> {
+  const byKind = new Map<string, Definition[]>();
+  for (const file of tree.resourceFiles) {
+    let objects: DesiredObject[];
+    try {
+      objects = parseManifests(await fs.readFile(file, 'utf8'), file);
+    } catch {
+      continue; // kustomize itself reports malformed files
+    }
+    for (const { object, source } of objects) {
+      const list = byKind.get(object.kind) ?? [];
+      list.push({ name: object.metadata.name, namespace: object.metadata.namespace, source });
+      byKind.set(object.kind, list);
+    }
+  }
+  return byKind;
+}
+
+/** Where a generator (`configMapGenerator`/`secretGenerator` entry) with this base name is declared. */
+async function generatorEntry(name: string, tree: KustomizeTree): Promise<SourceLocation | undefined> {
+  for (const file of tree.kustomizationFiles) {
+    const lines = (await fs.readFile(file, 'utf8')).split('\n');
+    for (let index = 0; index < lines.length; index++) {
+      const match = /^\s*-?\s*name:\s*["']?([^"'\s#]+)/.exec(lines[index]);
+      if (match && (name === match[1] || name.includes(`${match[1]}-`))) {
+        return { file, line: index + 1 };
+      }
+    }
+  }
+  return undefined;
+}
+
+function bestDefinition(name: string, namespace: string | undefined, candidates: Definition[]): Definition | undefined {
+  const exact = candidates.filter((candidate) => candidate.name === name);
+  const renamed = exact.length > 0 ? exact : candidates
+    .filter((candidate) => name.includes(candidate.name))
+    .sort((a, b) => b.name.length - a.name.length)
+    .filter((candidate, _index, sorted) => candidate.name.length === sorted[0].name.length);
+  return renamed.find((candidate) => candidate.namespace === namespace) ?? renamed[0];
+}
+
+export async function mapSources(objects: DesiredObject[], tree: KustomizeTree): Promise<DesiredObject[]> {
+  const byKind = await definitionsByKind(tree);
+  const fallback: SourceLocation = { file: tree.kustomizationFiles[0] };
+  return Promise.all(objects.map(async (desired) => {
+    const { kind, metadata } = desired.object;
+    const definition = bestDefinition(metadata.name, metadata.namespace, byKind.get(kind) ?? []);
+    const generated = definition || (kind !== 'ConfigMap' && kind !== 'Secret') ? undefined : await generatorEntry(metadata.name, tree);
+    return { ...desired, source: definition?.source ?? generated ?? fallback };
+  }));
+}

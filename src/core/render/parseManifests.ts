@@ -1,0 +1,77 @@
+// Multi-document YAML -> Kubernetes objects, each with the file and line that defines it. Shared by discovery
+// (which reads Flux/Argo objects from the repo) and rendering (which reads tool output and plain folders).
+import { LineCounter, parseAllDocuments } from 'yaml';
+import type { DesiredObject, KubeObject } from '../model';
+
+/** One YAML document of a file: its parsed value, the line where its content starts and its leading comment. */
+export interface YamlDocument {
+  value: unknown;
+  line: number;
+  comment?: string;
+}
+
+/** Malformed YAML: names the file and the line, like `apps/x.yaml:12: ...`. */
+export class ManifestParseError extends Error {
+  constructor(readonly file: string, readonly line: number | undefined, readonly detail: string) {
+    super(`${file}${line ? `:${line}` : ''}: invalid YAML: ${detail}`);
+    this.name = 'ManifestParseError';
+  }
+}
+
+export function parseYamlDocuments(text: string, file: string): YamlDocument[] {
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
+  const result: YamlDocument[] = [];
+  for (const document of documents) {
+    const [error] = document.errors;
+    if (error) {
+      throw new ManifestParseError(file, error.linePos?.[0].line, error.message.split('\n')[0]);
+    }
+    if (document.contents === null) continue;
+    const start = document.contents.range?.[0] ?? 0;
+    const parsed: YamlDocument = { value: document.toJS({ maxAliasCount: 1000 }), line: lineCounter.linePos(start).line };
+    if (document.commentBefore) parsed.comment = document.commentBefore;
+    result.push(parsed);
+  }
+  return result;
+}
+
+export function isKubeObject(value: unknown): value is KubeObject {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const candidate = value as Record<string, unknown>;
+  const metadata = candidate.metadata as Record<string, unknown> | undefined;
+  return typeof candidate.apiVersion === 'string' && typeof candidate.kind === 'string' &&
+    !!metadata && typeof metadata === 'object' && typeof metadata.name === 'string';
+}
+
+/**
+ * Whether a document describes how to build manifests rather than a cluster object: kustomize's own
+ * files (Kustomization, Component) and objects marked `config.kubernetes.io/local-config`.
+ */
+export function isBuildConfig(object: KubeObject): boolean {
+  return object.apiVersion.startsWith('kustomize.config.k8s.io/') ||
+    object.metadata.annotations?.['config.kubernetes.io/local-config'] === 'true';
+}
+
+/** `kind: List` (and `FooList`) documents hold their objects in `items`. */
+function expandLists(value: unknown): unknown[] {
+  const candidate = value as { kind?: unknown; items?: unknown } | null;
+  if (candidate && typeof candidate.kind === 'string' && candidate.kind.endsWith('List') && Array.isArray(candidate.items)) {
+    return candidate.items;
+  }
+  return [value];
+}
+
+/**
+ * The Kubernetes objects of one YAML text. Documents that are not objects (values files, Chart.yaml, partial
+ * YAML, kustomize config) are skipped; malformed YAML throws a ManifestParseError naming file and line.
+ */
+export function parseManifests(text: string, file: string): DesiredObject[] {
+  const objects: DesiredObject[] = [];
+  for (const document of parseYamlDocuments(text, file)) {
+    for (const value of expandLists(document.value)) {
+      if (isKubeObject(value) && !isBuildConfig(value)) objects.push({ object: value, source: { file, line: document.line } });
+    }
+  }
+  return objects;
+}

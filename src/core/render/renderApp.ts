@@ -1,0 +1,45 @@
+// app -> desired objects. A failure never throws: it becomes RenderedApp.error with the tool's own message,
+// naming the app and its folder, so the rest of the model still renders.
+import type { AppDefinition, DesiredObject, RenderedApp } from '../model';
+import { applyNamespace } from './applyNamespace';
+import { collectInputs, hashInputs, type AppInputs } from './collectInputs';
+import { decryptObjects } from './decryptSops';
+import type { RenderOptions } from './options';
+import { renderHelm } from './renderHelm';
+import { renderKustomize } from './renderKustomize';
+import { renderYamlFiles } from './renderYaml';
+
+/** `staging/podinfo (/repo/apps/staging)`: how render errors name an app. */
+export function describeApp(app: AppDefinition): string {
+  return `${app.environment}/${app.name} (${app.path})`;
+}
+
+async function renderObjects(app: AppDefinition, inputs: AppInputs, options: RenderOptions): Promise<DesiredObject[]> {
+  switch (app.renderer) {
+    case 'kustomize':
+      // Flux targetNamespace is in the overlay (kustomize sets it); an Argo destination only fills gaps.
+      return applyNamespace(
+        await renderKustomize(app, inputs.kustomizeTree!, options.tools, options.timeoutMs), app.namespace, false);
+    case 'helm':
+      return applyNamespace(await renderHelm(app, options.tools, options.timeoutMs), app.namespace, false);
+    case 'yaml':
+      return applyNamespace(
+        await renderYamlFiles(inputs.files, options.decryptSecret), app.namespace, app.origin === 'flux-kustomization');
+  }
+}
+
+/** Renders one app whose inputs were already collected and hashed. */
+export async function renderCollected(app: AppDefinition, inputs: AppInputs, inputHash: string, options: RenderOptions): Promise<RenderedApp> {
+  if (app.unknownReason) return { app, objects: [], inputHash, error: app.unknownReason };
+  try {
+    const objects = await decryptObjects(await renderObjects(app, inputs, options), options.decryptSecret);
+    return { app, objects, inputHash };
+  } catch (error) {
+    return { app, objects: [], inputHash, error: `${describeApp(app)}: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+export async function renderApp(app: AppDefinition, options: RenderOptions = {}): Promise<RenderedApp> {
+  const inputs = await collectInputs(app);
+  return renderCollected(app, inputs, await hashInputs(app, inputs), options);
+}

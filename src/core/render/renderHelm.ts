@@ -1,0 +1,36 @@
+// Helm apps through `helm template`. Inline values (HelmRelease `spec.values`, Argo `helm.values`) go to helm
+// on stdin (`-f -`), never on the command line.
+import path from 'node:path';
+import type { AppDefinition, DesiredObject, ToolPaths } from '../model';
+import { isBuildConfig, isKubeObject, parseYamlDocuments } from './parseManifests';
+import { findExecutable, runTool } from './runTool';
+
+/** `# Source: <chart>/templates/x.yaml` -> the file inside the chart folder. */
+function templateFile(comment: string | undefined, chartPath: string): string {
+  const match = /Source:\s*(\S+)/.exec(comment ?? '');
+  if (!match) return path.join(chartPath, 'Chart.yaml');
+  return path.join(chartPath, match[1].split('/').slice(1).join('/'));
+}
+
+export async function renderHelm(app: AppDefinition, tools: ToolPaths | undefined, timeoutMs: number | undefined): Promise<DesiredObject[]> {
+  const helm = await findExecutable('helm', tools?.helm);
+  if (!helm) throw new Error(tools?.helm ? `helm not found at ${tools.helm}` : 'helm not found');
+  const source = app.helm;
+  if (!source?.chartPath) {
+    throw new Error(`chart ${source?.chart ?? '(none)'}${source?.repoURL ? ` from ${source.repoURL}` : ''} needs network`);
+  }
+  const args = ['template', source.releaseName, source.chartPath, '--include-crds', '--namespace', app.namespace ?? 'default'];
+  for (const file of source.valuesFiles) args.push('--values', file);
+  const hasInlineValues = !!source.values && Object.keys(source.values).length > 0;
+  if (hasInlineValues) args.push('--values', '-');
+  const run = await runTool(helm, args, {
+    cwd: source.chartPath, timeoutMs, input: hasInlineValues ? JSON.stringify(source.values) : undefined,
+  });
+  if (run.code !== 0) throw new Error(run.stderr.trim() || `helm exited with ${run.code}`);
+  const objects: DesiredObject[] = [];
+  for (const document of parseYamlDocuments(run.stdout, `helm template ${source.releaseName}`)) {
+    if (!isKubeObject(document.value) || isBuildConfig(document.value)) continue;
+    objects.push({ object: document.value, source: { file: templateFile(document.comment, source.chartPath) } });
+  }
+  return objects;
+}

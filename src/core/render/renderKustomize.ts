@@ -1,0 +1,51 @@
+// kustomize apps: `kustomize build` when kustomize is on PATH (or configured), else `kubectl kustomize`.
+// A controller's additions (Flux Kustomization patches, targetNamespace, images...) are applied the way the
+// controller does: as a kustomization on top of the folder, built from a temporary directory.
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import type { AppDefinition, DesiredObject, ToolPaths } from '../model';
+import type { KustomizeTree } from './kustomizeTree';
+import { mapSources } from './mapSources';
+import { parseManifests } from './parseManifests';
+import { findExecutable, runTool } from './runTool';
+
+/** The command line that builds `dir`: [executable, ...args]. */
+export async function kustomizeCommand(tools: ToolPaths | undefined, dir: string): Promise<[string, string[]]> {
+  const kustomize = await findExecutable('kustomize', tools?.kustomize);
+  if (kustomize) return [kustomize, ['build', dir]];
+  if (tools?.kustomize) throw new Error(`kustomize not found at ${tools.kustomize}`);
+  const kubectl = await findExecutable('kubectl', tools?.kubectl);
+  if (kubectl) return [kubectl, ['kustomize', dir]];
+  throw new Error(tools?.kubectl ? `kubectl not found at ${tools.kubectl}` : 'neither kustomize nor kubectl found on PATH');
+}
+
+async function writeOverlay(app: AppDefinition): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'driftline-overlay-'));
+  const kustomization = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: [path.relative(dir, app.path)],
+    ...app.kustomizeOverlay,
+  };
+  await fs.writeFile(path.join(dir, 'kustomization.yaml'), stringify(kustomization));
+  return dir;
+}
+
+export async function renderKustomize(
+  app: AppDefinition, tree: KustomizeTree, tools: ToolPaths | undefined, timeoutMs: number | undefined,
+): Promise<DesiredObject[]> {
+  if (tree.remoteResources.length > 0) {
+    throw new Error(`remote resource ${tree.remoteResources[0]} needs network`);
+  }
+  const overlayDir = app.kustomizeOverlay && Object.keys(app.kustomizeOverlay).length > 0 ? await writeOverlay(app) : undefined;
+  try {
+    const [command, args] = await kustomizeCommand(tools, overlayDir ?? app.path);
+    const run = await runTool(command, args, { cwd: app.path, timeoutMs });
+    if (run.code !== 0) throw new Error(run.stderr.trim() || `${path.basename(command)} exited with ${run.code}`);
+    return mapSources(parseManifests(run.stdout, tree.kustomizationFiles[0]), tree);
+  } finally {
+    if (overlayDir) await fs.rm(overlayDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,28 @@
+// Plain YAML folders: every Kubernetes object in the folder's YAML files (multi-document), skipping the
+// files that describe how to build rather than what to deploy.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { DesiredObject } from '../model';
+import { KUSTOMIZATION_FILE_NAMES } from './kustomizeTree';
+import { isYamlFile } from './listFiles';
+import { parseManifests } from './parseManifests';
+import { decryptFileText } from './decryptSops';
+import type { DecryptSecret } from './options';
+
+const NOT_MANIFEST_NAMES = /^(chart\.ya?ml|chart\.lock|values(?:[.-][^/]*)?\.ya?ml|\.sops\.ya?ml)$/i;
+
+/** Whether a file in a plain YAML folder may hold manifests (Chart.yaml, values files and kustomize's own file do not). */
+export function isManifestFile(file: string): boolean {
+  const name = path.basename(file);
+  return isYamlFile(file) && !KUSTOMIZATION_FILE_NAMES.includes(name) && !NOT_MANIFEST_NAMES.test(name);
+}
+
+/** The objects of the given files, in file order; malformed YAML throws naming file and line. */
+export async function renderYamlFiles(files: string[], decrypt: DecryptSecret | undefined): Promise<DesiredObject[]> {
+  const objects: DesiredObject[] = [];
+  for (const file of files.filter(isManifestFile)) {
+    const text = await decryptFileText(await fs.readFile(file, 'utf8'), file, decrypt);
+    objects.push(...parseManifests(text, file));
+  }
+  return objects;
+}
