@@ -1,0 +1,44 @@
+// Refreshes by itself: when files in the repo are saved, created or deleted (debounced, so a
+// `git checkout` that touches 200 files causes one refresh), and every `driftline.refreshIntervalSeconds`.
+import * as vscode from 'vscode';
+import { DriftSession } from './driftSession';
+
+const DEBOUNCE_MS = 700;
+
+export class AutoRefresh implements vscode.Disposable {
+  private readonly watcher = vscode.workspace.createFileSystemWatcher('**/*');
+  private readonly changedPaths = new Set<string>();
+  private debounce: NodeJS.Timeout | undefined;
+  private interval: NodeJS.Timeout | undefined;
+
+  constructor(private readonly session: DriftSession) {
+    const changed = (uri: vscode.Uri) => this.fileChanged(uri);
+    this.watcher.onDidChange(changed);
+    this.watcher.onDidCreate(changed);
+    this.watcher.onDidDelete(changed);
+  }
+
+  /** (Re)starts the periodic refresh; 0 turns it off. */
+  setInterval(seconds: number): void {
+    if (this.interval) clearInterval(this.interval);
+    this.interval = seconds > 0 ? setInterval(() => void this.session.refresh(), seconds * 1000) : undefined;
+  }
+
+  private fileChanged(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file' || /[\\/]\.git[\\/]/.test(uri.fsPath)) return;
+    this.changedPaths.add(uri.fsPath);
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      const paths = [...this.changedPaths];
+      this.changedPaths.clear();
+      this.session.filesChanged(paths);
+      void this.session.refresh();
+    }, DEBOUNCE_MS);
+  }
+
+  dispose(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    if (this.interval) clearInterval(this.interval);
+    this.watcher.dispose();
+  }
+}

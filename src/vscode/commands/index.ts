@@ -1,0 +1,37 @@
+// Every command of the extension, registered in one place. To add one: write commands/<name>.ts exporting a
+// DriftlineCommand, add it to this list, and contribute it in package.json (commands, menus).
+// A command's error is shown to the user and logged, never swallowed.
+import * as vscode from 'vscode';
+import { DriftlineCommand, DriftlineServices } from './command';
+import { createConfigCommand } from './createConfig';
+import { diffCommand } from './diff';
+import { goToSourceCommand } from './goToSource';
+import { refreshCommand } from './refresh';
+import { revealSecretCommand } from './revealSecret';
+import { setContextCommand } from './setContext';
+import { showLogCommand } from './showLog';
+
+const commands: DriftlineCommand[] = [
+  refreshCommand,
+  diffCommand,
+  goToSourceCommand,
+  revealSecretCommand,
+  setContextCommand,
+  createConfigCommand,
+  showLogCommand,
+];
+
+export function registerCommands(services: DriftlineServices, extra: DriftlineCommand[] = []): vscode.Disposable[] {
+  return [...commands, ...extra].map((command) =>
+    vscode.commands.registerCommand(command.id, async (...args: unknown[]) => {
+      try {
+        return await command.run(services, ...args);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        services.log.error(`${command.id}: ${message}`);
+        void vscode.window.showErrorMessage(`Driftline: ${message}`);
+        return undefined;
+      }
+    }),
+  );
+}

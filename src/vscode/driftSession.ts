@@ -1,0 +1,187 @@
+// The one place the extension holds drift state: the latest StatusReport from the engine, when it was made,
+// and why there is none. Views, documents, decorations and the status bar read it and listen to its events;
+// none of them talks to the engine or the cluster. Refreshes are coalesced: a request made while one runs
+// starts one more run after it, never two at once.
+import * as vscode from 'vscode';
+import { AppResult, EnvironmentResult, ObjectRef, RepoModel, ResourceResult, StatusReport } from '../core/model';
+import { DriftDocumentKey } from './driftUris';
+
+/** The part of the drift engine (src/core/drift/engine.ts) the extension uses. */
+export interface DriftBackend {
+  discover(): Promise<RepoModel>;
+  status(filter?: RefreshScope, signal?: AbortSignal): Promise<StatusReport>;
+  filesChanged(paths: string[]): void;
+  revealResource(environment: string, app: string, ref: ObjectRef): Promise<ResourceResult>;
+}
+
+/** Limits a refresh to one environment, or one app of it. */
+export interface RefreshScope {
+  environment?: string;
+  app?: string;
+}
+
+export type ProblemDetector = () => Promise<SessionState | undefined>;
+
+/** Why the view shows what it shows; mirrored in the `driftline.state` context key for the welcome views. */
+export type SessionState = 'starting' | 'untrusted' | 'noRepo' | 'noCluster' | 'ready' | 'failed';
+
+export class DriftSession implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<StatusReport | undefined>();
+  /** Fires with the new report after every refresh (and with undefined when the state leaves `ready`). */
+  readonly onDidChange = this.changed.event;
+  private currentReport: StatusReport | undefined;
+  private currentState: SessionState = 'starting';
+  private failure: string | undefined;
+  private lastRefreshAt: Date | undefined;
+  private running: Promise<void> | undefined;
+  private pending: RefreshScope | undefined | null = null;
+  private readonly revealed = new Map<string, ResourceResult>();
+
+  private backend: DriftBackend | undefined;
+  /** Checked before the first comparison: why there is nothing to compare (no cluster, no repo). */
+  private detectProblem: ProblemDetector = async () => undefined;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  get report(): StatusReport | undefined { return this.currentReport; }
+  get state(): SessionState { return this.currentState; }
+  /** The message of the last failed refresh, shown in the view's welcome content. */
+  get failureMessage(): string | undefined { return this.failure; }
+  get lastRefresh(): Date | undefined { return this.lastRefreshAt; }
+
+  /** Replaces the engine (new settings, trust granted) and refreshes everything. */
+  async reset(backend: DriftBackend | undefined, state?: SessionState, detectProblem?: ProblemDetector): Promise<void> {
+    this.backend = backend;
+    this.detectProblem = detectProblem ?? (async () => undefined);
+    this.currentReport = undefined;
+    this.revealed.clear();
+    this.setState(state ?? 'starting');
+    if (backend) await this.refresh();
+  }
+
+  filesChanged(paths: string[]): void {
+    this.backend?.filesChanged(paths);
+  }
+
+  /** Asks the engine again (the whole report, or one environment or app) with a cancellable progress. */
+  refresh(scope?: RefreshScope): Promise<void> {
+    if (this.running) {
+      // Coalesce: a pending whole-report refresh covers any narrower one.
+      this.pending = this.pending === null || !scope || !this.pending ? scope : this.pending;
+      return this.running;
+    }
+    this.running = this.runRefresh(scope).finally(() => {
+      this.running = undefined;
+      if (this.pending !== null) {
+        const next = this.pending;
+        this.pending = null;
+        void this.refresh(next ?? undefined);
+      }
+    });
+    return this.running;
+  }
+
+  private async runRefresh(scope: RefreshScope | undefined): Promise<void> {
+    const backend = this.backend;
+    if (!backend) return;
+    const what = scope?.app ? `${scope.environment}/${scope.app}` : scope?.environment ?? 'all environments';
+    await vscode.window.withProgress(
+      { location: { viewId: 'driftline.drift' }, title: `Driftline: comparing ${what}`, cancellable: true },
+      async (_progress, token) => {
+        const abort = new AbortController();
+        const subscription = token.onCancellationRequested(() => abort.abort());
+        const started = Date.now();
+        try {
+          const problem = this.currentReport ? undefined : await this.detectProblem();
+          if (problem) {
+            this.setState(problem);
+            return;
+          }
+          const report = await backend.status(scope, abort.signal);
+          if (abort.signal.aborted) return;
+          this.currentReport = scope && this.currentReport ? mergeReport(this.currentReport, report) : report;
+          this.lastRefreshAt = new Date();
+          this.failure = undefined;
+          this.revealed.clear();
+          this.log.info(`Compared ${what} in ${Date.now() - started} ms: ${summarize(this.currentReport)}`);
+          this.setState(this.currentReport.environments.length ? 'ready' : 'noRepo', false);
+          this.changed.fire(this.currentReport);
+        } catch (error) {
+          if (abort.signal.aborted) {
+            this.log.info(`Comparison of ${what} cancelled`);
+            return;
+          }
+          this.failure = error instanceof Error ? error.message : String(error);
+          this.log.error(`Comparing ${what} failed: ${this.failure}`);
+          if (!this.currentReport) this.setState('failed');
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+  }
+
+  environment(name: string): EnvironmentResult | undefined {
+    return this.currentReport?.environments.find((environment) => environment.name === name);
+  }
+
+  app(environment: string, name: string): AppResult | undefined {
+    return this.environment(environment)?.apps.find((app) => app.name === name);
+  }
+
+  /** The resource a document key names: the revealed copy when the user asked for one. */
+  resource(key: DriftDocumentKey): ResourceResult | undefined {
+    if (!key.resource) return undefined;
+    if (key.revealed) return this.revealed.get(revealKey(key));
+    const { kind, namespace, name } = key.resource;
+    return this.app(key.environment, key.app)?.resources.find(
+      (resource) => resource.kind === kind && resource.name === name && resource.namespace === namespace,
+    );
+  }
+
+  /** Fetches the resource with Secret values in clear; kept in memory until the next refresh. */
+  async reveal(key: DriftDocumentKey): Promise<ResourceResult> {
+    const resource = this.resource({ ...key, revealed: false });
+    if (!this.backend || !resource) throw new Error(`Nothing to reveal: ${key.resource?.kind}/${key.resource?.name}`);
+    const ref: ObjectRef = { apiVersion: resource.apiVersion, kind: resource.kind, name: resource.name };
+    if (resource.namespace) ref.namespace = resource.namespace;
+    const revealed = await this.backend.revealResource(key.environment, key.app, ref);
+    this.revealed.set(revealKey(key), revealed);
+    return revealed;
+  }
+
+  private setState(state: SessionState, fire = true): void {
+    const changed = state !== this.currentState;
+    this.currentState = state;
+    void vscode.commands.executeCommand('setContext', 'driftline.state', state);
+    if (changed && fire) this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.revealed.clear();
+  }
+}
+
+function revealKey(key: DriftDocumentKey): string {
+  const resource = key.resource;
+  return [key.environment, key.app, resource?.kind, resource?.namespace ?? '', resource?.name].join('\u0000');
+}
+
+/** Puts a narrower report's environments and apps in place of the ones they refresh. */
+function mergeReport(previous: StatusReport, update: StatusReport): StatusReport {
+  const environments = previous.environments.map((environment) => {
+    const fresh = update.environments.find((candidate) => candidate.name === environment.name);
+    if (!fresh) return environment;
+    const apps = environment.apps.map((app) => fresh.apps.find((candidate) => candidate.name === app.name) ?? app);
+    const added = fresh.apps.filter((app) => !environment.apps.some((known) => known.name === app.name));
+    return { ...fresh, apps: [...apps, ...added] };
+  });
+  return { ...update, environments };
+}
+
+function summarize(report: StatusReport): string {
+  const apps = report.environments.flatMap((environment) => environment.apps);
+  const drifted = apps.filter((app) => app.status !== 'Synced').length;
+  return `${report.environments.length} environment(s), ${apps.length} app(s), ${drifted} not in sync`;
+}

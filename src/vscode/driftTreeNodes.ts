@@ -1,0 +1,130 @@
+// One class per kind of row in the Drift view. A node keeps its identity across refreshes (the tree
+// provider updates `result` in place) so that VS Code can redraw just the rows whose data changed.
+import * as vscode from 'vscode';
+import { AppResult, EnvironmentResult, ResourceResult, StatusCounts, SyncStatus, describeRef } from '../core/model';
+
+export type DriftNode = EnvironmentNode | AppNode | ResourceNode;
+
+export class EnvironmentNode {
+  readonly kind = 'environment';
+  constructor(public result: EnvironmentResult) {}
+  get id(): string { return `env:${this.result.name}`; }
+  get name(): string { return this.result.name; }
+}
+
+export class AppNode {
+  readonly kind = 'app';
+  constructor(readonly environment: string, public result: AppResult) {}
+  get id(): string { return `app:${this.environment}/${this.result.name}`; }
+  get name(): string { return this.result.name; }
+}
+
+export class ResourceNode {
+  readonly kind = 'resource';
+  constructor(readonly environment: string, readonly app: string, public result: ResourceResult) {}
+  get id(): string {
+    const { kind, namespace, name } = this.result;
+    return `res:${this.environment}/${this.app}/${kind}/${namespace ?? ''}/${name}`;
+  }
+  get isSecret(): boolean { return this.result.kind === 'Secret' && this.result.apiVersion === 'v1'; }
+}
+
+const statusIcons: Record<SyncStatus, [icon: string, color: string]> = {
+  Synced: ['pass', 'testing.iconPassed'],
+  OutOfSync: ['diff-modified', 'gitDecoration.modifiedResourceForeground'],
+  Missing: ['diff-removed', 'gitDecoration.deletedResourceForeground'],
+  Extra: ['diff-added', 'gitDecoration.untrackedResourceForeground'],
+  Unknown: ['question', 'problemsWarningIcon.foreground'],
+};
+
+export function statusIcon(status: SyncStatus): vscode.ThemeIcon {
+  const [icon, color] = statusIcons[status];
+  return new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+}
+
+/** "3 drifted, 1 missing": only the statuses that are not Synced; "in sync" when none. */
+export function describeCounts(counts: StatusCounts): string {
+  const parts: string[] = [];
+  if (counts.outOfSync) parts.push(`${counts.outOfSync} drifted`);
+  if (counts.missing) parts.push(`${counts.missing} missing`);
+  if (counts.extra) parts.push(`${counts.extra} extra`);
+  if (counts.unknown) parts.push(`${counts.unknown} unknown`);
+  return parts.length ? parts.join(', ') : 'in sync';
+}
+
+export function sumCounts(apps: AppResult[]): StatusCounts {
+  const total: StatusCounts = { synced: 0, outOfSync: 0, missing: 0, extra: 0, unknown: 0 };
+  for (const app of apps) {
+    for (const key of Object.keys(total) as (keyof StatusCounts)[]) total[key] += app.counts[key];
+  }
+  return total;
+}
+
+function environmentStatus(result: EnvironmentResult): SyncStatus {
+  if (result.reason) return 'Unknown';
+  const order: SyncStatus[] = ['OutOfSync', 'Missing', 'Extra', 'Unknown'];
+  return order.find((status) => result.apps.some((app) => app.status === status)) ?? 'Synced';
+}
+
+/** The tree item for a node; `lastRefresh` is shown in tooltips. */
+export function toTreeItem(node: DriftNode, lastRefresh: Date | undefined): vscode.TreeItem {
+  const refreshed = lastRefresh ? `\n\nLast refresh: ${lastRefresh.toLocaleTimeString()}` : '';
+  if (node.kind === 'environment') return environmentItem(node, refreshed);
+  if (node.kind === 'app') return appItem(node, refreshed);
+  return resourceItem(node, refreshed);
+}
+
+function environmentItem(node: EnvironmentNode, refreshed: string): vscode.TreeItem {
+  const result = node.result;
+  const item = new vscode.TreeItem(result.name, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = node.id;
+  item.iconPath = statusIcon(environmentStatus(result));
+  item.description = result.reason ? `${result.context}: ${result.reason}` : `${result.context} · ${describeCounts(sumCounts(result.apps))}`;
+  item.contextValue = `environment${result.protected ? ':protected' : ''}`;
+  const tooltip = new vscode.MarkdownString(`**Environment ${result.name}**${result.protected ? ' (protected)' : ''}\n\n`);
+  tooltip.appendMarkdown(`Kube context: \`${result.context}\``);
+  if (result.reason) tooltip.appendMarkdown(`\n\nUnknown: `).appendText(result.reason);
+  item.tooltip = tooltip.appendMarkdown(refreshed);
+  return item;
+}
+
+function appItem(node: AppNode, refreshed: string): vscode.TreeItem {
+  const result = node.result;
+  const state = result.resources.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+  const item = new vscode.TreeItem(result.name, state);
+  item.id = node.id;
+  item.iconPath = statusIcon(result.status);
+  item.description = result.reason && result.status === 'Unknown' ? `Unknown: ${result.reason}` : describeCounts(result.counts);
+  item.contextValue = `app:${result.status}`;
+  const tooltip = new vscode.MarkdownString(`**${result.name}** in ${node.environment}: ${result.status}\n\n`);
+  tooltip.appendMarkdown(`Renderer: ${result.renderer} · Path: `).appendText(result.path);
+  tooltip.appendMarkdown(`\n\n${describeCounts(result.counts)} (${result.counts.synced} in sync)`);
+  if (result.reason) tooltip.appendMarkdown('\n\nReason: ').appendText(result.reason);
+  item.tooltip = tooltip.appendMarkdown(refreshed);
+  return item;
+}
+
+function resourceItem(node: ResourceNode, refreshed: string): vscode.TreeItem {
+  const result = node.result;
+  const item = new vscode.TreeItem(`${result.kind}/${result.name}`, vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.iconPath = statusIcon(result.status);
+  item.description = [result.status, result.health, result.namespace].filter(Boolean).join(' · ');
+  // Tokens the package.json menus match on: status, then what the row offers.
+  const tokens = [`resource:${result.status}`];
+  if (result.source) tokens.push('source');
+  if (node.isSecret && result.liveYaml) tokens.push('secret');
+  item.contextValue = tokens.join(':');
+  const tooltip = new vscode.MarkdownString(`**`).appendText(describeRef(result)).appendMarkdown(`**: ${result.status}`);
+  if (result.health) tooltip.appendMarkdown(` · ${result.health}`);
+  if (result.healthMessage) tooltip.appendMarkdown('\n\n').appendText(result.healthMessage);
+  if (result.reason) tooltip.appendMarkdown(result.status === 'Unknown' ? '\n\nWhy unknown: ' : '\n\nReason: ').appendText(result.reason);
+  if (result.changedPaths?.length) tooltip.appendMarkdown('\n\nChanged: ').appendText(result.changedPaths.slice(0, 8).join(', '));
+  if (result.comparison === 'client-side') tooltip.appendMarkdown('\n\nCompared client-side (server-side dry-run not possible)');
+  if (result.source) tooltip.appendMarkdown('\n\nDefined in ').appendText(`${result.source.file}${result.source.line ? `:${result.source.line}` : ''}`);
+  item.tooltip = tooltip.appendMarkdown(refreshed);
+  if (result.liveYaml !== undefined || result.desiredYaml !== undefined) {
+    item.command = { command: 'driftline.diff', title: 'Open Diff', arguments: [node] };
+  }
+  return item;
+}

@@ -1,0 +1,39 @@
+// URIs are the contract between the Drift view and the diff documents: a node names its live and desired
+// documents, and the document providers resolve them against the current report. Nothing else is shared.
+import * as vscode from 'vscode';
+import { ResourceResult } from '../core/model';
+
+export const LIVE_SCHEME = 'driftline-live';
+export const DESIRED_SCHEME = 'driftline-desired';
+
+/** What a drift document shows: one resource of an app, or every object of the app (no `resource`). */
+export interface DriftDocumentKey {
+  environment: string;
+  app: string;
+  resource?: { kind: string; namespace?: string; name: string };
+  /** Secret values shown in clear, after the user confirmed. Such documents live in memory only. */
+  revealed?: boolean;
+}
+
+// `-` stands for "cluster-scoped": it can never be a namespace name.
+const CLUSTER_SCOPED = '-';
+
+export function driftDocumentUri(scheme: string, key: DriftDocumentKey): vscode.Uri {
+  const segments = [key.environment, key.app];
+  if (key.resource) segments.push(key.resource.kind, key.resource.namespace ?? CLUSTER_SCOPED, key.resource.name);
+  const path = '/' + segments.map(encodeURIComponent).join('/') + '.yaml';
+  return vscode.Uri.from({ scheme, path, query: key.revealed ? 'revealed' : '' });
+}
+
+export function parseDriftDocumentUri(uri: vscode.Uri): DriftDocumentKey {
+  const segments = uri.path.replace(/^\//, '').replace(/\.yaml$/, '').split('/').map(decodeURIComponent);
+  const [environment, app, kind, namespace, name] = segments;
+  if (segments.length !== 2 && segments.length !== 5) throw new Error(`Not a Driftline document: ${uri.toString()}`);
+  const key: DriftDocumentKey = { environment, app, revealed: uri.query === 'revealed' };
+  if (kind) key.resource = { kind, name, namespace: namespace === CLUSTER_SCOPED ? undefined : namespace };
+  return key;
+}
+
+export function resourceKey(environment: string, app: string, resource: ResourceResult): DriftDocumentKey {
+  return { environment, app, resource: { kind: resource.kind, namespace: resource.namespace, name: resource.name } };
+}

@@ -1,0 +1,36 @@
+// The `driftline.*` settings, read in one place. Paths may use ~ and ${workspaceFolder}.
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+
+export interface DriftlineSettings {
+  kubeconfig?: string;
+  contexts: Record<string, string>;
+  kustomizePath?: string;
+  helmPath?: string;
+  refreshIntervalSeconds: number;
+  concurrency: number;
+}
+
+export function readSettings(folder: vscode.WorkspaceFolder | undefined): DriftlineSettings {
+  const configuration = vscode.workspace.getConfiguration('driftline', folder);
+  const resolvePath = (value: string | undefined) => {
+    if (!value?.trim()) return undefined;
+    const expanded = value.replace(/^~(?=$|[/\\])/, os.homedir()).replace(/\$\{workspaceFolder\}/g, folder?.uri.fsPath ?? '');
+    return folder && !path.isAbsolute(expanded) && !expanded.includes(path.delimiter) ? path.join(folder.uri.fsPath, expanded) : expanded;
+  };
+  return {
+    kubeconfig: resolvePath(configuration.get<string>('kubeconfig')),
+    contexts: configuration.get<Record<string, string>>('contexts', {}),
+    kustomizePath: resolvePath(configuration.get<string>('kustomizePath')),
+    helmPath: resolvePath(configuration.get<string>('helmPath')),
+    refreshIntervalSeconds: Math.max(0, configuration.get<number>('refreshIntervalSeconds', 0)),
+    concurrency: Math.max(1, configuration.get<number>('concurrency', 4)),
+  };
+}
+
+/** Whether a configuration change concerns what the engine was built from. */
+export function affectsEngine(event: vscode.ConfigurationChangeEvent): boolean {
+  return ['kubeconfig', 'contexts', 'kustomizePath', 'helmPath', 'concurrency']
+    .some((name) => event.affectsConfiguration(`driftline.${name}`));
+}

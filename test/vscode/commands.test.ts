@@ -1,0 +1,91 @@
+// Driftline's commands inside a real VS Code: Go to Source, Reveal Secret Values (asks first), Set Kube
+// Context, and the status bar.
+import * as assert from 'assert';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { activeDiffTexts, environment, findNode, readyDriftline, waitFor } from './support';
+
+type WarningMessage = (message: string, options: vscode.MessageOptions, ...items: string[]) => Thenable<string | undefined>;
+
+/** Answers the next warning prompt(s) with `answer`, recording what was asked. */
+function answerWarnings(answer: string | undefined): { asked: { message: string; modal?: boolean }[]; restore(): void } {
+  const window = vscode.window as { showWarningMessage: WarningMessage };
+  const original = window.showWarningMessage;
+  const asked: { message: string; modal?: boolean }[] = [];
+  window.showWarningMessage = async (message, options) => {
+    asked.push({ message, modal: options?.modal });
+    return answer;
+  };
+  return { asked, restore: () => { window.showWarningMessage = original; } };
+}
+
+describe('Commands', () => {
+  afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  it('Go to Source opens the file that defines the object, at its line', async () => {
+    const api = await readyDriftline();
+    const node = findNode(api, environment, 'shop', 'ConfigMap/shop-settings');
+    await vscode.commands.executeCommand('driftline.goToSource', node);
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'an editor is open');
+    assert.strictEqual(path.basename(editor.document.uri.fsPath), 'settings.yaml');
+    assert.strictEqual(editor.selection.active.line, ((node.kind === 'resource' && node.result.source?.line) || 1) - 1);
+  });
+
+  it('Go to Source opens the kustomize base file of an object of a kustomize app', async () => {
+    const api = await readyDriftline();
+    await vscode.commands.executeCommand('driftline.goToSource', findNode(api, environment, 'guestbook', 'Deployment/kustomize-guestbook-ui'));
+    assert.strictEqual(path.basename(vscode.window.activeTextEditor?.document.uri.fsPath ?? ''), 'guestbook-ui-deployment.yaml');
+  });
+
+  it('Reveal Secret Values asks first, modally, and shows nothing when the user cancels', async () => {
+    const api = await readyDriftline();
+    const prompt = answerWarnings(undefined);
+    try {
+      await vscode.commands.executeCommand('driftline.revealSecret', findNode(api, environment, 'shop', 'Secret/shop-credentials'));
+    } finally {
+      prompt.restore();
+    }
+    assert.strictEqual(prompt.asked.length, 1);
+    assert.strictEqual(prompt.asked[0].modal, true);
+    assert.match(prompt.asked[0].message, /shop-credentials/);
+    assert.strictEqual(vscode.window.tabGroups.activeTabGroup.activeTab, undefined, 'no document was opened');
+  });
+
+  it('Reveal Secret Values shows the live value in clear after the user confirms', async () => {
+    const api = await readyDriftline();
+    const prompt = answerWarnings('Reveal');
+    try {
+      await vscode.commands.executeCommand('driftline.revealSecret', findNode(api, environment, 'shop', 'Secret/shop-credentials'));
+    } finally {
+      prompt.restore();
+    }
+    const diff = await activeDiffTexts();
+    assert.match(diff.label, /secret values revealed/);
+    assert.match(diff.live, /hunter2-live|aHVudGVyMi1saXZl/, 'the live value, plain or base64');
+    assert.match(diff.desired, /hunter2-git|aHVudGVyMi1naXQ=/, 'the Git value, plain or base64');
+  });
+
+  it('shows the environment, its context and the drift count in the status bar', async () => {
+    const api = await readyDriftline();
+    assert.match(api.statusBar.text, /dev \(admin\): .*drifted.*missing/);
+  });
+
+  it('Set Kube Context stores the picked context for the environment and compares against it', async () => {
+    const api = await readyDriftline();
+    const window = vscode.window as { showQuickPick: unknown };
+    const original = window.showQuickPick;
+    window.showQuickPick = async (items: readonly vscode.QuickPickItem[]) => items.find((item) => item.label === 'limited');
+    const configuration = () => vscode.workspace.getConfiguration('driftline');
+    const before = configuration().get('contexts');
+    try {
+      await vscode.commands.executeCommand('driftline.setContext', findNode(api, environment));
+      assert.deepStrictEqual(configuration().get('contexts'), { dev: 'limited' });
+      await waitFor(() => api.session.environment(environment)?.context === 'limited', 'the view to use context limited');
+    } finally {
+      window.showQuickPick = original;
+      await configuration().update('contexts', before, vscode.ConfigurationTarget.Workspace);
+      await waitFor(() => api.session.environment(environment)?.context === 'admin', 'the view to go back to context admin');
+    }
+  });
+});
