@@ -6,6 +6,7 @@ import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/c
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import YAML from 'yaml';
 
 export class KubeconfigError extends Error {
   constructor(message: string, readonly file?: string) {
@@ -139,12 +140,22 @@ function readOne(file: string): KubeConfig {
   } catch (error) {
     throw new KubeconfigError(`malformed kubeconfig ${file}: ${firstLine((error as Error).message)}`, file);
   }
-  if (!Array.isArray(config.clusters) || !Array.isArray(config.users) || !Array.isArray(config.contexts)) {
-    throw new KubeconfigError(`malformed kubeconfig ${file}: not a kubeconfig (expected clusters, users and contexts lists)`, file);
+  if (!isMapping(text) || !Array.isArray(config.clusters) || !Array.isArray(config.users) || !Array.isArray(config.contexts)) {
+    throw new KubeconfigError(`malformed kubeconfig ${file}: not a kubeconfig (expected a mapping with clusters, users and contexts)`, file);
   }
   // Relative certificate paths are relative to the file that names them.
   config.makePathsAbsolute(path.dirname(file));
   return config;
+}
+
+/** client-node reads a list or a plain string as an empty kubeconfig; kubectl refuses both, and so do we. */
+function isMapping(text: string): boolean {
+  try {
+    const document = YAML.parse(text, { uniqueKeys: false });
+    return typeof document === 'object' && document !== null && !Array.isArray(document);
+  } catch {
+    return true; // client-node parsed it; its verdict stands
+  }
 }
 
 function expandHome(file: string): string {
