@@ -1,5 +1,7 @@
 // The `driftline` command: a thin dispatcher over the core. Each subcommand lives in its own file.
+import { runDiff } from './diff';
 import type { CliCommand, CliIO } from './io';
+import { runStatus } from './status';
 
 interface Subcommand {
   summary: string;
@@ -7,7 +9,10 @@ interface Subcommand {
 }
 
 // Add subcommands here, one line each, in the order `driftline help` lists them.
-const subcommands: Record<string, Subcommand> = {};
+const subcommands: Record<string, Subcommand> = {
+  status: { summary: 'compare the live cluster with Git: a table of environments and apps (--json for machines)', run: runStatus },
+  diff: { summary: 'a unified diff per drifted object, live against Git (Secrets masked)', run: runDiff },
+};
 
 function usage(io: CliIO): void {
   const width = Math.max(...Object.keys(subcommands).map((name) => name.length), 4);

@@ -1,0 +1,44 @@
+// `driftline diff`: a unified diff per drifted object, live against Git, like `kubectl diff` (normalized:
+// no server defaults, status or managedFields; Secret values masked). Exit status 0 in sync, 1 drift, 2 error.
+import { unifiedDiff } from '../core/drift/diffText';
+import { exitCodeFor } from '../core/drift/summarize';
+import type { CliIO } from './io';
+import { engineFor, parseStatusArgs, STATUS_OPTIONS_HELP, UsageError } from './statusArgs';
+
+const HELP = `Usage: driftline diff [options]\n\nPrints what differs between the live cluster and Git, one unified diff per object.\n\n${STATUS_OPTIONS_HELP}\n`;
+
+export async function runDiff(args: string[], io: CliIO): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseStatusArgs(args, { json: false });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`driftline diff: ${error.message}\n${HELP}`);
+    return 2;
+  }
+  const engine = engineFor(parsed);
+  try {
+    const report = await engine.status(parsed.filter);
+    for (const environment of report.environments) {
+      if (environment.reason) io.stderr.write(`${environment.name}: ${environment.reason}\n`);
+      for (const app of environment.apps) {
+        if (app.reason && app.reason !== environment.reason) io.stderr.write(`${environment.name}/${app.name}: ${app.reason}\n`);
+        for (const resource of app.resources) {
+          if (resource.status === 'Unknown') {
+            io.stderr.write(`${environment.name}/${app.name}: Unknown ${resource.kind}/${resource.name}: ${resource.reason ?? ''}\n`);
+            continue;
+          }
+          if (resource.status === 'Synced') continue;
+          io.stdout.write(unifiedDiff(resource, resource.liveYaml, resource.status === 'Extra' ? undefined : resource.desiredYaml));
+        }
+      }
+    }
+    return exitCodeFor(report);
+  } finally {
+    engine.close();
+  }
+}

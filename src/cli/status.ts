@@ -1,0 +1,77 @@
+// `driftline status`: a table of environment, app, status and counts (or the report as JSON, see
+// docs/json-output.md). Exit status 0 in sync, 1 drift, 2 error.
+import type { AppResult, StatusReport } from '../core/model';
+import { exitCodeFor } from '../core/drift/summarize';
+import type { CliIO } from './io';
+import { engineFor, parseStatusArgs, STATUS_OPTIONS_HELP, UsageError } from './statusArgs';
+
+const HELP = `Usage: driftline status [options]\n\nCompares the live cluster with Git.\n\n${STATUS_OPTIONS_HELP}\n` +
+  '  --json              the report as JSON (docs/json-output.md)\n';
+
+export async function runStatus(args: string[], io: CliIO): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseStatusArgs(args, { json: true });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`driftline status: ${error.message}\n${HELP}`);
+    return 2;
+  }
+  const engine = engineFor(parsed);
+  try {
+    const report = await engine.status(parsed.filter);
+    io.stdout.write(parsed.json ? `${JSON.stringify(jsonReport(report), null, 2)}\n` : formatTable(report));
+    return exitCodeFor(report);
+  } finally {
+    engine.close();
+  }
+}
+
+/** The report for machines: everything but the YAML bodies (`driftline diff` shows those). */
+export function jsonReport(report: StatusReport): unknown {
+  return {
+    ...report,
+    environments: report.environments.map((environment) => ({
+      ...environment,
+      apps: environment.apps.map((app) => ({
+        ...app,
+        resources: app.resources.map(({ liveYaml: _live, desiredYaml: _desired, ...resource }) => resource),
+      })),
+    })),
+  };
+}
+
+export function formatTable(report: StatusReport): string {
+  const header = ['ENVIRONMENT', 'APP', 'STATUS', 'SYNCED', 'OUTOFSYNC', 'MISSING', 'EXTRA', 'UNKNOWN'];
+  const rows = report.environments.flatMap((environment) => environment.apps.map((app) => [
+    environment.name, app.name, app.status, ...countsOf(app),
+  ]));
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  const out = [line(header), ...rows.map(line)];
+  const details: string[] = [];
+  for (const environment of report.environments) {
+    if (environment.reason) details.push(`${environment.name}: ${environment.reason}`);
+    for (const app of environment.apps) {
+      if (app.reason && app.reason !== environment.reason) details.push(`${environment.name}/${app.name}: ${app.reason}`);
+      for (const resource of app.resources) {
+        if (resource.status === 'Synced') continue;
+        const where = resource.namespace ? `${resource.kind}/${resource.namespace}/${resource.name}` : `${resource.kind}/${resource.name}`;
+        details.push(`${environment.name}/${app.name}: ${resource.status} ${where}${resource.reason ? `: ${resource.reason}` : ''}` +
+          (resource.comparison === 'client-side' ? ' (client-side comparison: dry-run not allowed)' : ''));
+      }
+    }
+  }
+  for (const problem of report.problems ?? []) details.push(`${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`);
+  if (report.environments.length === 0) out.push('(no environments found)');
+  return `${out.join('\n')}\n${details.length ? `\n${details.join('\n')}\n` : ''}`;
+}
+
+function countsOf(app: AppResult): string[] {
+  const { synced, outOfSync, missing, extra, unknown } = app.counts;
+  return [synced, outOfSync, missing, extra, unknown].map(String);
+}

@@ -1,0 +1,62 @@
+// Options shared by `driftline status` and `driftline diff`: which repo, which environments and apps, which
+// cluster. Parsed strictly: an unknown option is an error that names it, never silently ignored.
+import path from 'node:path';
+import { DriftEngine, type StatusFilter } from '../core/drift/engine';
+
+export interface StatusArgs {
+  repo: string;
+  filter: StatusFilter;
+  kubeconfig?: string;
+  concurrency?: number;
+  json: boolean;
+}
+
+export const STATUS_OPTIONS_HELP = [
+  '  --repo DIR          the GitOps repository (default: the current directory)',
+  '  --env NAME          only this environment',
+  '  --app NAME          only this app',
+  '  --context NAME      compare against this kube context instead of each environment\'s own',
+  '  --kubeconfig FILES  kubeconfig file(s), separated like KUBECONFIG (default: $KUBECONFIG, else ~/.kube/config)',
+  '  --concurrency N     requests in flight per environment (default 8)',
+].join('\n');
+
+export class UsageError extends Error {}
+
+export function parseStatusArgs(args: string[], options: { json: boolean }): StatusArgs {
+  const parsed: StatusArgs = { repo: process.cwd(), filter: {}, json: false };
+  const valueOf = (index: number, flag: string): string => {
+    const value = args[index + 1];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    return value;
+  };
+  for (let index = 0; index < args.length; index++) {
+    const [flag, inline] = args[index].startsWith('--') && args[index].includes('=')
+      ? [args[index].slice(0, args[index].indexOf('=')), args[index].slice(args[index].indexOf('=') + 1)]
+      : [args[index], undefined];
+    const take = () => inline ?? valueOf(index++, flag);
+    switch (flag) {
+      case '--repo': parsed.repo = path.resolve(take()); break;
+      case '--env': parsed.filter.env = take(); break;
+      case '--app': parsed.filter.app = take(); break;
+      case '--context': parsed.filter.context = take(); break;
+      case '--kubeconfig': parsed.kubeconfig = take(); break;
+      case '--concurrency': {
+        const value = Number(take());
+        if (!Number.isInteger(value) || value < 1) throw new UsageError('--concurrency needs a whole number of at least 1');
+        parsed.concurrency = value;
+        break;
+      }
+      case '--json':
+        if (!options.json) throw new UsageError('unknown option --json');
+        parsed.json = true;
+        break;
+      default:
+        throw new UsageError(`unknown option ${args[index]}`);
+    }
+  }
+  return parsed;
+}
+
+export function engineFor(args: StatusArgs): DriftEngine {
+  return new DriftEngine({ repoRoot: args.repo, kubeconfig: args.kubeconfig, concurrency: args.concurrency });
+}

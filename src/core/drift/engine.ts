@@ -1,0 +1,187 @@
+// The drift engine: the one entry point the CLI, the VS Code views, sync and the benchmarks use. It holds
+// what survives between refreshes (the repo model, renders keyed by input hash, dry-run predictions keyed by
+// desired hash and live resourceVersion, one client per kube context), so a warm refresh re-renders and
+// re-asks the server only for what changed. Data flows one way: discover -> render -> live -> compare.
+import { ClusterClient } from '../cluster/client';
+import { loadKubeConfig, type LoadedKubeConfig } from '../cluster/kubeconfig';
+import { discoverRepo } from '../discovery/discoverRepo';
+import { resolveContext } from '../discovery/resolveContext';
+import {
+  describeRef, type AppDefinition, type AppResult, type EnvironmentDefinition, type EnvironmentResult, type ObjectRef,
+  type RenderedApp, type RepoModel, type ResourceResult, type StatusReport,
+} from '../model';
+import { findDuplicateObjects } from '../render/findDuplicates';
+import { RenderCache, renderApps, type RenderAppsOptions } from '../render/renderApps';
+import { refId } from './compareApp';
+import { appReason, compareEnvironment } from './compareEnvironment';
+import { Predictor, messageOf } from './predict';
+import { PredictionCache } from './predictionCache';
+
+export interface DriftEngineOptions {
+  /** Absolute path of the GitOps repository. */
+  repoRoot: string;
+  /** KUBECONFIG-style list of files (':'-separated); default $KUBECONFIG, else ~/.kube/config. */
+  kubeconfig?: string;
+  /** Environment name -> kube context, overriding configuration and name matching (the view's "Change context"). */
+  contextOverrides?: Record<string, string>;
+  /** LISTs and dry-runs in flight per environment (default 8). */
+  concurrency?: number;
+  /** Rendering: tool paths, SOPS decryption hook, timeout, render concurrency. */
+  renderOptions?: Omit<RenderAppsOptions, 'cache'>;
+  /** Progress and timing lines (never secret values). */
+  log?: (line: string) => void;
+}
+
+/** Narrows a status run. `environment` is an alias of `env`. */
+export interface StatusFilter {
+  env?: string;
+  environment?: string;
+  app?: string;
+  /** Compare against this kube context instead of each environment's own. */
+  context?: string;
+}
+
+export const DEFAULT_CONCURRENCY = 8;
+
+export class DriftEngine {
+  private model: Promise<RepoModel> | undefined;
+  private kubeconfig: LoadedKubeConfig | undefined;
+  private readonly clients = new Map<string, ClusterClient>();
+  private readonly renderCache = new RenderCache();
+  private readonly predictions = new PredictionCache();
+
+  constructor(private readonly options: DriftEngineOptions) {}
+
+  /** Environments and apps of the repo (cached until `filesChanged`). */
+  discover(): Promise<RepoModel> {
+    if (!this.model) {
+      const pending = discoverRepo(this.options.repoRoot);
+      pending.catch(() => { if (this.model === pending) this.model = undefined; });
+      this.model = pending;
+    }
+    return this.model;
+  }
+
+  /** Live vs Git for every environment and app the filter selects; Secrets masked. */
+  async status(filter: StatusFilter = {}, signal?: AbortSignal): Promise<StatusReport> {
+    const model = await this.discover();
+    const selected = selectApps(model, filter);
+    const rendered: RenderedApp[] = [];
+    const environments = await Promise.all(selected.map(async ({ environment, apps }) => {
+      const result = await this.compareEnvironment(model, environment, apps, filter.context, signal, false);
+      rendered.push(...result.rendered);
+      return result.environment;
+    }));
+    return {
+      repo: model.root,
+      generatedAt: new Date().toISOString(),
+      environments,
+      problems: [...model.problems, ...findDuplicateObjects(rendered)],
+    };
+  }
+
+  /** Files created, changed or deleted in the repo: the next status re-discovers and re-renders what they affect. */
+  filesChanged(paths: string[]): void {
+    if (paths.length === 0) return;
+    this.model = undefined;
+    const affected = this.renderCache.appsAffectedBy(paths);
+    if (affected.length) this.options.log?.(`files changed: re-render ${affected.map((app) => `${app.environment}/${app.name}`).join(', ')}`);
+  }
+
+  /**
+   * One resource with its Secret values UNMASKED, for the explicit "Reveal secret values" request only. The
+   * result is compared afresh; it is never cached or logged.
+   */
+  async revealResource(environmentName: string, appName: string, ref: ObjectRef): Promise<ResourceResult> {
+    const model = await this.discover();
+    const [{ environment, apps }] = selectApps(model, { env: environmentName, app: appName });
+    const { environment: result } = await this.compareEnvironment(model, environment, apps, undefined, undefined, true);
+    if (result.reason) throw new Error(`cannot reveal ${describeRef(ref)}: ${result.reason}`);
+    const wanted = refId(ref);
+    const found = result.apps[0]?.resources.find((resource) => refId(resource) === wanted);
+    if (!found) throw new Error(`${describeRef(ref)} is not part of app ${appName} in environment ${environmentName}`);
+    return found;
+  }
+
+  /** Drops idle connections so a short-lived process can exit. */
+  close(): void {
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+  }
+
+  private async compareEnvironment(
+    model: RepoModel, environment: EnvironmentDefinition, apps: AppDefinition[], contextOverride: string | undefined,
+    signal: AbortSignal | undefined, reveal: boolean,
+  ): Promise<{ environment: EnvironmentResult; rendered: RenderedApp[] }> {
+    const started = Date.now();
+    const base = { name: environment.name, protected: environment.protected };
+    const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY;
+    const renderOptions = this.options.renderOptions ?? {};
+    const rendered = await renderApps(apps, {
+      ...renderOptions, tools: { ...model.tools, ...renderOptions.tools }, cache: this.renderCache,
+    });
+    signal?.throwIfAborted();
+    let context = contextOverride ?? this.options.contextOverrides?.[environment.name] ?? environment.context ?? '';
+    try {
+      context ||= this.defaultContext(environment);
+      const client = this.clientFor(context);
+      const predictor = new Predictor(client, this.predictions, context);
+      const compared = await compareEnvironment(rendered, {
+        client, predictor, ignoreRules: model.ignoreRules, defaultNamespace: client.defaultNamespace, concurrency, signal, reveal,
+      });
+      this.options.log?.(`${environment.name} (context ${context}): ${apps.length} apps, ${compared.lists} LISTs, ` +
+        `${predictor.dryRuns} dry-runs sent, ${Date.now() - started} ms`);
+      return { environment: { ...base, context, apps: compared.apps }, rendered };
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      const reason = messageOf(error);
+      this.options.log?.(`${environment.name} (context ${context || 'none'}): ${reason}`);
+      return { environment: { ...base, context, reason, apps: rendered.map((app) => unknownApp(app, appReason(app) ?? reason)) }, rendered };
+    }
+  }
+
+  private defaultContext(environment: EnvironmentDefinition): string {
+    const kubeconfig = this.loadedKubeconfig();
+    const context = resolveContext(environment, kubeconfig.listContexts().map((entry) => entry.name), kubeconfig.currentContext);
+    if (!context) throw new Error(`no kube context for environment ${environment.name}: kubeconfig ${kubeconfig.files.join(', ')} has no current context`);
+    return context;
+  }
+
+  private loadedKubeconfig(): LoadedKubeConfig {
+    this.kubeconfig ??= this.options.kubeconfig ? loadKubeConfig(this.options.kubeconfig) : loadKubeConfig();
+    return this.kubeconfig;
+  }
+
+  private clientFor(context: string): ClusterClient {
+    let client = this.clients.get(context);
+    if (!client) {
+      client = ClusterClient.forContext(this.loadedKubeconfig(), context);
+      this.clients.set(context, client);
+    }
+    return client;
+  }
+}
+
+/** The environments and apps a filter selects; an unknown name is an error that lists the known ones. */
+function selectApps(model: RepoModel, filter: StatusFilter): { environment: EnvironmentDefinition; apps: AppDefinition[] }[] {
+  const envName = filter.env ?? filter.environment;
+  const environments = envName ? model.environments.filter((environment) => environment.name === envName) : model.environments;
+  if (envName && environments.length === 0) {
+    throw new Error(`no environment "${envName}" in ${model.root} (environments: ${model.environments.map((environment) => environment.name).join(', ') || 'none'})`);
+  }
+  const selected = environments.map((environment) => ({
+    environment, apps: filter.app ? environment.apps.filter((app) => app.name === filter.app) : environment.apps,
+  }));
+  if (filter.app && selected.every(({ apps }) => apps.length === 0)) {
+    const known = [...new Set(environments.flatMap((environment) => environment.apps.map((app) => app.name)))];
+    throw new Error(`no app "${filter.app}" in ${envName ? `environment ${envName}` : model.root} (apps: ${known.join(', ') || 'none'})`);
+  }
+  return filter.app ? selected.filter(({ apps }) => apps.length > 0) : selected;
+}
+
+function unknownApp(app: RenderedApp, reason: string): AppResult {
+  return {
+    name: app.app.name, environment: app.app.environment, status: 'Unknown', renderer: app.app.renderer, path: app.app.path,
+    counts: { synced: 0, outOfSync: 0, missing: 0, extra: 0, unknown: 0 }, resources: [], reason,
+  };
+}
