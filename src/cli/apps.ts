@@ -1,0 +1,43 @@
+// `driftline apps`: every app of the repo (or of one environment): how it renders, from where, and what
+// declared it (.driftline.yaml, a Flux or Argo CD object, or a folder convention).
+import path from 'node:path';
+import type { CliIO } from './io';
+import { formatTable, loadModel, parseListArgs, writeProblems } from './listOptions';
+
+export async function runApps(args: string[], io: CliIO): Promise<number> {
+  const options = parseListArgs(args, 'apps', io, true);
+  if (!options) return 2;
+  const model = await loadModel(options, 'apps', io);
+  if (!model) return 2;
+  const environments = model.environments.filter((environment) => !options.env || environment.name === options.env);
+  if (options.env && environments.length === 0) {
+    io.stderr.write(`driftline apps: no environment "${options.env}" in ${model.root} ` +
+      `(environments: ${model.environments.map((environment) => environment.name).join(', ') || 'none'})\n`);
+    return 2;
+  }
+  const apps = environments.flatMap((environment) => environment.apps).map((app) => ({
+    environment: app.environment,
+    name: app.name,
+    renderer: app.renderer,
+    path: path.relative(model.root, app.path) || '.',
+    origin: app.origin,
+    ...(app.namespace ? { namespace: app.namespace } : {}),
+    declaredAt: app.declaredAt,
+    ...(app.controller ? { controller: app.controller } : {}),
+    ...(app.unknownReason ? { unknownReason: app.unknownReason } : {}),
+  }));
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify({ repo: model.root, apps, problems: model.problems }, null, 2)}\n`);
+    return 0;
+  }
+  writeProblems(model.problems, io);
+  if (apps.length === 0) {
+    io.stdout.write(`no apps found in ${model.root}\n`);
+    return 0;
+  }
+  io.stdout.write(formatTable([
+    ['ENVIRONMENT', 'APP', 'RENDERER', 'PATH', 'ORIGIN', 'NOTE'],
+    ...apps.map((app) => [app.environment, app.name, app.renderer, app.path, app.origin, app.unknownReason ?? '']),
+  ]));
+  return 0;
+}

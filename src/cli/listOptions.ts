@@ -1,0 +1,62 @@
+// What `driftline envs` and `driftline apps` share: `--repo DIR`, `--json`, `--env E`, the discovered
+// model, problems on stderr, and a plain aligned table.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { discoverRepo } from '../core/discovery/discoverRepo';
+import type { DiscoveryProblem, RepoModel } from '../core/model';
+import type { CliIO } from './io';
+
+export interface ListOptions {
+  repo: string;
+  json: boolean;
+  env?: string;
+}
+
+/** Parses the arguments; undefined (after writing the reason and usage to stderr) when they are wrong. */
+export function parseListArgs(args: string[], command: string, io: CliIO, allowEnv: boolean): ListOptions | undefined {
+  const options: ListOptions = { repo: process.cwd(), json: false };
+  const usage = `usage: driftline ${command} [--repo DIR]${allowEnv ? ' [--env E]' : ''} [--json]\n`;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => inline ?? args[++index];
+    if (flag === '--json') options.json = true;
+    else if (flag === '--repo' || (flag === '--env' && allowEnv)) {
+      const given = value();
+      if (!given) {
+        io.stderr.write(`driftline ${command}: ${flag} needs a value\n${usage}`);
+        return undefined;
+      }
+      if (flag === '--repo') options.repo = path.resolve(given);
+      else options.env = given;
+    } else {
+      io.stderr.write(`driftline ${command}: unknown argument "${arg}"\n${usage}`);
+      return undefined;
+    }
+  }
+  return options;
+}
+
+/** The repo's model; undefined (after saying why on stderr) when the folder does not exist. */
+export async function loadModel(options: ListOptions, command: string, io: CliIO): Promise<RepoModel | undefined> {
+  const stat = await fs.stat(options.repo).catch(() => undefined);
+  if (!stat?.isDirectory()) {
+    io.stderr.write(`driftline ${command}: ${options.repo} is not a directory\n`);
+    return undefined;
+  }
+  return discoverRepo(options.repo);
+}
+
+export function describeProblem(problem: DiscoveryProblem): string {
+  return `${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`;
+}
+
+export function writeProblems(problems: DiscoveryProblem[], io: CliIO): void {
+  for (const problem of problems) io.stderr.write(`warning: ${describeProblem(problem)}\n`);
+}
+
+/** Rows as left-aligned columns separated by two spaces; the first row is the header. */
+export function formatTable(rows: string[][]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ')).join('\n') + '\n';
+}
