@@ -1,0 +1,24 @@
+// The edit path of `sops edit`: the edited plaintext is encrypted with the file's own data key, and every
+// value that did not change re-encrypts with its old IV, hence to its old ciphertext, so a Git diff shows
+// only what changed. lastmodified and the MAC are renewed; the keys are kept.
+import { SopsError } from './errors';
+import { fileLabel, openDocument } from './open';
+import { SopsOptions } from './options';
+import { sealDocument } from './seal';
+import { stores } from './stores';
+import { SopsFormat } from './stores/store';
+
+export async function reencryptEdited(originalCiphertext: string, editedPlaintext: string, format: SopsFormat, opts?: SopsOptions): Promise<string> {
+  const file = fileLabel(opts, `(${format} document)`);
+  const original = await openDocument(originalCiphertext, format, file, opts);
+  let edited;
+  try {
+    edited = stores[format].load(editedPlaintext, file, 'plain');
+  } catch (err) {
+    throw new SopsError(`${(err as Error).message} (the edit was not saved)`);
+  }
+  if (format !== 'binary' && edited.branches.some((b) => b.items.some((i) => i.kind === 'entry' && i.key === 'sops'))) {
+    throw new SopsError(`${file}: the edited document has a top-level "sops" key, which SOPS reserves for its metadata`);
+  }
+  return sealDocument(edited, original.dataKey, original.metadata, file, original.stash);
+}

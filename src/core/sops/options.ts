@@ -1,0 +1,21 @@
+// Where the SOPS layer finds keys and tools. Every field is optional; defaults follow the sops CLI.
+export interface SopsOptions {
+  /** Extra age identities (AGE-SECRET-KEY-1... lines), tried before the environment's. */
+  ageIdentities?: string[];
+  /** An age identity file chosen by the user (the VS Code setting driftline.sops.ageKeyFile). */
+  ageKeyFile?: string;
+  /** GNUPGHOME for gpg; default: gpg's own (env GNUPGHOME or ~/.gnupg). */
+  gnupgHome?: string;
+  /** Environment read for SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, XDG_CONFIG_HOME, HOME, PATH; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** The gpg executable; default `gpg` on PATH. */
+  gpgBinary?: string;
+  /** The sops executable used for KMS / Vault / Azure / GCP keys; default `sops` on PATH. */
+  sopsBinary?: string;
+  /** Names the document in errors when it did not come from a file. */
+  fileName?: string;
+}
+
+export function envOf(opts: SopsOptions | undefined): NodeJS.ProcessEnv {
+  return opts?.env ?? process.env;
+}

@@ -1,0 +1,220 @@
+// The YAML store, on the `yaml` package's Document API so that comments, key order, quoting and layout of
+// the user's file survive a decrypt/edit/encrypt cycle: the value tree keeps a link to every scalar and
+// comment line of the AST, and emitting writes the (re-)encrypted values back into that AST.
+// Comment placement follows sops's YAML store: comments of a key or scalar value belong to the enclosing
+// collection; comments of a collection value belong to that collection. Every document carries `sops`.
+import { Document, isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { isEncryptedValue } from '../format/aes';
+import { CommentItem, PlainValue, TreeList, TreeMap, TreeNode, ValueLeaf } from '../tree';
+import { LoadedDocument, RawMetadata, Store, StoreError } from './store';
+
+type CommentHolder = { commentBefore?: string | null; comment?: string | null };
+
+interface CommentSlot {
+  holder: CommentHolder;
+  field: 'commentBefore' | 'comment';
+  lines: string[];
+}
+
+interface Builder {
+  file: string;
+  slots: CommentSlot[];
+}
+
+export const yamlStore: Store = {
+  load(text, file, form): LoadedDocument {
+    const docs = parseAllDocuments(text, { keepSourceTokens: false });
+    if (!Array.isArray(docs)) throw new StoreError(`${file}: not a YAML stream`);
+    for (const doc of docs) {
+      const error = doc.errors[0];
+      if (error) throw new StoreError(`${file}: invalid YAML at line ${error.linePos?.[0].line ?? '?'}: ${error.message.split('\n')[0]}`);
+    }
+    const metadata = form === 'encrypted' ? takeMetadata(docs, file) : undefined;
+    const builder: Builder = { file, slots: [] };
+    const branches = docs.map((doc) => buildDocument(doc, builder));
+    const layout = detectLayout(text);
+    return {
+      branches,
+      metadata,
+      emit(md) {
+        writeBack(branches, builder.slots);
+        return docs.map((doc, i) => {
+          const copy = md ? withMetadata(doc, md, file) : doc;
+          const out = copy.toString({ ...layout, lineWidth: 0, minContentWidth: 0 });
+          return i > 0 && !out.startsWith('---') ? `---\n${out}` : out;
+        }).join('');
+      },
+    };
+  },
+};
+
+function takeMetadata(docs: Document.Parsed[], file: string): RawMetadata {
+  let metadata: RawMetadata | undefined;
+  for (const doc of docs) {
+    if (!isMap(doc.contents)) continue;
+    const value: unknown = doc.contents.get('sops', true);
+    if (value !== undefined && metadata === undefined) metadata = (value as { toJSON(): RawMetadata }).toJSON();
+    doc.contents.delete('sops');
+  }
+  if (!metadata || typeof metadata !== 'object') throw new StoreError(`${file}: sops metadata not found`);
+  return metadata;
+}
+
+function withMetadata(doc: Document.Parsed, md: RawMetadata, file: string): Document {
+  const copy = doc.clone() as Document;
+  if (copy.contents === null || (isScalar(copy.contents) && copy.contents.value === null)) copy.contents = copy.createNode({});
+  if (!isMap(copy.contents)) throw new StoreError(`${file}: YAML documents must be mappings`);
+  const node = copy.createNode(md);
+  for (const scalar of scalarsOf(node)) {
+    if (typeof scalar.value === 'string' && scalar.value.includes('\n')) scalar.type = Scalar.BLOCK_LITERAL;
+  }
+  copy.contents.set(copy.createNode('sops'), node);
+  return copy;
+}
+
+function* scalarsOf(node: unknown): Generator<Scalar> {
+  if (isScalar(node)) yield node;
+  else if (isMap(node)) for (const pair of node.items) yield* scalarsOf(pair.value);
+  else if (isSeq(node)) for (const item of node.items) yield* scalarsOf(item);
+}
+
+function buildDocument(doc: Document.Parsed, b: Builder): TreeMap {
+  const root: TreeMap = { kind: 'map', items: [] };
+  root.items.push(...comments(doc as CommentHolder, 'commentBefore', b));
+  const contents = doc.contents;
+  if (isMap(contents)) root.items.push(...buildMap(contents, b).items);
+  else if (isSeq(contents)) throw new StoreError(`${b.file}: YAML documents that are sequences are not supported by SOPS`);
+  else if (contents && !(isScalar(contents) && contents.value === null)) {
+    throw new StoreError(`${b.file}: YAML documents that are single values are not supported by SOPS`);
+  }
+  if (isScalar(contents)) root.items.push(...comments(contents, 'commentBefore', b), ...comments(contents, 'comment', b));
+  root.items.push(...comments(doc as CommentHolder, 'comment', b));
+  return root;
+}
+
+function buildMap(map: YAMLMap, b: Builder): TreeMap {
+  const out: TreeMap = { kind: 'map', items: [...comments(map, 'commentBefore', b)] };
+  for (const pair of map.items) {
+    const key = pair.key;
+    if (!isScalar(key)) throw new StoreError(`${b.file}: only scalar keys are supported by SOPS`);
+    out.items.push(...comments(key, 'commentBefore', b), ...comments(key, 'comment', b));
+    const value = pair.value;
+    if (!isMap(value) && !isSeq(value)) {
+      out.items.push(...comments(value as CommentHolder | null, 'commentBefore', b), ...comments(value as CommentHolder | null, 'comment', b));
+    }
+    out.items.push({ kind: 'entry', key: String(key.value), value: buildNode(value, b, String(key.value)) });
+  }
+  out.items.push(...comments(map, 'comment', b));
+  return out;
+}
+
+function buildSeq(seq: YAMLSeq, b: Builder, where: string): TreeList {
+  const out: TreeList = { kind: 'list', items: [...comments(seq, 'commentBefore', b)] };
+  for (const item of seq.items) {
+    if (!isMap(item) && !isSeq(item)) {
+      out.items.push(...comments(item as CommentHolder | null, 'commentBefore', b), ...comments(item as CommentHolder | null, 'comment', b));
+    }
+    out.items.push(buildNode(item, b, where));
+  }
+  out.items.push(...comments(seq, 'comment', b));
+  return out;
+}
+
+function buildNode(node: unknown, b: Builder, where: string): TreeNode {
+  if (isMap(node)) return buildMap(node, b);
+  if (isSeq(node)) return buildSeq(node, b, where);
+  if (isAlias(node)) throw new StoreError(`${b.file}: YAML aliases (*${node.source}) are not supported in SOPS files (under ${where})`);
+  if (node === null || node === undefined) return { kind: 'value', value: { type: 'null' } };
+  if (!isScalar(node)) throw new StoreError(`${b.file}: unsupported YAML node under ${where}`);
+  const value = plainValueOf(node);
+  const leaf: ValueLeaf = { kind: 'value', value, ref: { node, original: value } };
+  return leaf;
+}
+
+function plainValueOf(node: Scalar): PlainValue {
+  const v = node.value;
+  if (v === null || v === undefined) return { type: 'null' };
+  if (typeof v === 'boolean') return { type: 'bool', value: v };
+  if (typeof v === 'bigint') return { type: 'int', value: v.toString() };
+  if (typeof v === 'number') {
+    const source = (node as { source?: string }).source ?? String(v);
+    const isInt = Number.isInteger(v) && (node.format === 'HEX' || node.format === 'OCT' || /^[-+]?\d+$/.test(source));
+    return isInt ? { type: 'int', value: BigInt(v).toString() } : { type: 'float', value: v };
+  }
+  if (typeof v === 'string') return { type: 'str', value: v };
+  return { type: 'str', value: (node as { source?: string }).source ?? String(v) };
+}
+
+function comments(holder: CommentHolder | null | undefined, field: CommentSlot['field'], b: Builder): CommentItem[] {
+  const text = holder?.[field];
+  if (!holder || !text) return [];
+  const slot: CommentSlot = { holder, field, lines: text.split('\n') };
+  b.slots.push(slot);
+  return slot.lines.flatMap((line, index) => (line === '' ? [] : [{ kind: 'comment', text: line, ref: { slot, index } } as CommentItem]));
+}
+
+function writeBack(branches: TreeMap[], slots: CommentSlot[]): void {
+  const visit = (node: TreeNode | CommentItem): void => {
+    if (node.kind === 'comment') {
+      const { slot, index } = node.ref as { slot: CommentSlot; index: number };
+      slot.lines[index] = node.text;
+    } else if (node.kind === 'map') {
+      for (const item of node.items) visit(item.kind === 'entry' ? item.value : item);
+    } else if (node.kind === 'list') {
+      node.items.forEach(visit);
+    } else if (node.ref) {
+      const { node: scalar, original } = node.ref as { node: Scalar; original: PlainValue };
+      if (JSON.stringify(original) !== JSON.stringify(node.value)) writeScalar(scalar, node.value);
+    }
+  };
+  branches.forEach(visit);
+  for (const slot of slots) slot.holder[slot.field] = slot.lines.join('\n');
+}
+
+function writeScalar(node: Scalar, value: PlainValue): void {
+  node.format = undefined;
+  node.minFractionDigits = undefined;
+  switch (value.type) {
+    case 'str':
+      node.value = value.value;
+      node.type = value.value.includes('\n') ? Scalar.BLOCK_LITERAL
+        : isEncryptedValue(value.value) || node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED ? Scalar.PLAIN : node.type;
+      return;
+    case 'int': {
+      const big = BigInt(value.value);
+      node.value = big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
+      node.type = Scalar.PLAIN;
+      return;
+    }
+    case 'float':
+      node.value = value.value;
+      // Keep "1.0" a float when read back; YAML would otherwise see the int 1.
+      if (Number.isInteger(value.value)) node.minFractionDigits = 1;
+      node.type = Scalar.PLAIN;
+      return;
+    case 'bool':
+      node.value = value.value;
+      node.type = Scalar.PLAIN;
+      return;
+    case 'null':
+      node.value = null;
+  }
+}
+
+/** The indentation the file already uses, so re-emitting it does not reformat every line. */
+function detectLayout(text: string): { indent: number; indentSeq: boolean } {
+  const lines = text.split('\n');
+  let indent = 0;
+  let indentSeq: boolean | undefined;
+  for (let i = 0; i < lines.length - 1; i++) {
+    const parent = /^(\s*)(?:- )?[^\s#-][^#]*:\s*$/.exec(lines[i]);
+    if (!parent) continue;
+    const child = /^(\s*)(- )?\S/.exec(lines[i + 1]);
+    if (!child) continue;
+    const depth = child[1].length - parent[1].length;
+    if (child[2]) indentSeq ??= depth > 0;
+    else if (depth > 0 && indent === 0) indent = depth;
+    if (indent && indentSeq !== undefined) break;
+  }
+  return { indent: indent || 2, indentSeq: indentSeq ?? true };
+}
