@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
+import type { AppDefinition, RepoModel } from '../../../src/core/model';
+import { copyExample, examplePath, removeTempRepos, withToolsOnPath, writeRepo } from '../../support/gitopsExamples';
+
+function appsOf(model: RepoModel, environment: string): Record<string, AppDefinition> {
+  const found = model.environments.find((candidate) => candidate.name === environment);
+  assert.ok(found, `environment ${environment} not found in ${model.environments.map((e) => e.name).join(', ')}`);
+  return Object.fromEntries(found.apps.map((app) => [app.name, app]));
+}
+
+describe('discoverRepo', () => {
+  after(removeTempRepos);
+
+  describe('flux2-kustomize-helm-example (classic layout)', () => {
+    const root = examplePath('flux2-kustomize-helm-example');
+    let model: RepoModel;
+    before(async () => { model = await discoverRepo(root); });
+
+    it('finds the environments staging and production from the cluster folders, and no problem', () => {
+      assert.deepEqual(model.environments.map((environment) => environment.name), ['production', 'staging']);
+      assert.deepEqual(model.problems, []);
+    });
+
+    it('makes each Flux Kustomization an app rendering spec.path with kustomize, managed by that Kustomization', () => {
+      const staging = appsOf(model, 'staging');
+      assert.equal(staging.apps.renderer, 'kustomize');
+      assert.equal(staging.apps.path, path.join(root, 'apps/staging'));
+      assert.equal(staging.apps.origin, 'flux-kustomization');
+      assert.deepEqual(staging.apps.controller, { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'apps', namespace: 'flux-system' });
+      assert.deepEqual(staging.apps.declaredAt, { file: path.join(root, 'clusters/staging/apps.yaml'), line: 1 });
+      assert.equal(appsOf(model, 'production').apps.path, path.join(root, 'apps/production'));
+      assert.equal(staging['infra-controllers'].path, path.join(root, 'infrastructure/controllers'));
+    });
+
+    it('carries a Kustomization\'s patches to the build, per environment', () => {
+      const patch = (model: RepoModel, env: string) => JSON.stringify(appsOf(model, env)['infra-configs'].kustomizeOverlay);
+      assert.match(patch(model, 'staging'), /acme-staging-v02/);
+      assert.doesNotMatch(patch(model, 'production'), /acme-staging-v02/);
+    });
+
+    it('does not list Flux\'s own flux-system Kustomization as an app', () => {
+      for (const environment of model.environments) {
+        assert.ok(!environment.apps.some((app) => app.name === 'flux-system'), environment.name);
+      }
+    });
+
+    it('makes each HelmRelease an app of the environments that deploy it, Unknown because its chart needs network', () => {
+      const podinfo = appsOf(model, 'staging').podinfo;
+      assert.equal(podinfo.renderer, 'helm');
+      assert.equal(podinfo.origin, 'flux-helmrelease');
+      assert.equal(podinfo.namespace, 'podinfo');
+      assert.equal(podinfo.unknownReason, 'chart podinfo from https://stefanprodan.github.io/podinfo needs network');
+      assert.deepEqual(podinfo.controller, { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'podinfo', namespace: 'podinfo' });
+      assert.ok(appsOf(model, 'production')['cert-manager'], 'cert-manager (infra-controllers) in production');
+      assert.deepEqual(Object.keys(appsOf(model, 'staging')).sort(),
+        ['apps', 'cert-manager', 'infra-configs', 'infra-controllers', 'ingress-nginx', 'podinfo']);
+    });
+  });
+
+  describe('flux2-kustomize-helm-example-artifacts (Flux 2.7 ArtifactGenerator layout)', () => {
+    const root = examplePath('flux2-kustomize-helm-example-artifacts');
+    let model: RepoModel;
+    before(async () => { model = await discoverRepo(root); });
+
+    it('follows the ArtifactGenerator copy rules back from the ExternalArtifact to the repo folders', () => {
+      assert.deepEqual(model.environments.map((environment) => environment.name), ['production', 'staging']);
+      assert.equal(appsOf(model, 'staging').apps.path, path.join(root, 'apps/staging'));
+      assert.equal(appsOf(model, 'production').apps.path, path.join(root, 'apps/production'));
+      assert.equal(appsOf(model, 'staging')['infra-controllers'].path, path.join(root, 'infrastructure/controllers'));
+      assert.equal(appsOf(model, 'production')['infra-configs'].path, path.join(root, 'infrastructure/configs'));
+      for (const app of Object.values(appsOf(model, 'staging')).filter((candidate) => candidate.origin === 'flux-kustomization')) {
+        assert.equal(app.unknownReason, undefined, app.name);
+      }
+    });
+
+    it('reports an artifact path no copy rule produces as Unknown, naming the generator', async () => {
+      const copy = await copyExample('flux2-kustomize-helm-example-artifacts');
+      const file = path.join(copy, 'clusters/staging/apps.yaml');
+      await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('path: ./staging', 'path: ./elsewhere'));
+      const apps = appsOf(await discoverRepo(copy), 'staging').apps;
+      assert.match(apps.unknownReason ?? '', /no copy rule of artifact "apps" in ArtifactGenerator flux-system\/flux-system .*clusters\/staging\/artifacts\.yaml\) produces \.\/elsewhere/);
+    });
+  });
+
+  describe('argocd-example-apps', () => {
+    it('without helm on PATH, lists the app-of-apps chart as one Unknown app: "helm not found"', async () => {
+      const model = await withToolsOnPath(['kubectl'], () => discoverRepo(examplePath('argocd-example-apps')));
+      const apps = model.environments.flatMap((environment) => environment.apps);
+      assert.equal(apps.length, 1);
+      assert.equal(apps[0].name, 'apps');
+      assert.equal(apps[0].renderer, 'helm');
+      assert.match(apps[0].unknownReason ?? '', /^helm not found/);
+    });
+  });
+
+  describe('folder conventions', () => {
+    it('finds envs/<env>/<app>, <app>/overlays/<env> and deploy/overlays/<env>', async () => {
+      const deployment = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n';
+      const kustomization = 'resources:\n  - ../../base\n';
+      const root = await writeRepo({
+        'envs/dev/web/configmap.yaml': deployment,
+        'envs/prod/web/configmap.yaml': deployment,
+        'shop/base/kustomization.yaml': 'resources:\n  - cm.yaml\n',
+        'shop/base/cm.yaml': deployment,
+        'shop/overlays/dev/kustomization.yaml': kustomization,
+        'deploy/base/kustomization.yaml': 'resources:\n  - cm.yaml\n',
+        'deploy/base/cm.yaml': deployment,
+        'deploy/overlays/prod/kustomization.yaml': kustomization,
+      });
+      const model = await discoverRepo(root);
+      const summary = model.environments.flatMap((environment) => environment.apps.map((app) =>
+        `${app.environment}/${app.name}:${app.renderer}:${path.relative(root, app.path)}`)).sort();
+      assert.deepEqual(summary, [
+        'dev/shop:kustomize:shop/overlays/dev',
+        'dev/web:yaml:envs/dev/web',
+        `prod/${path.basename(root)}:kustomize:deploy/overlays/prod`,
+        'prod/web:yaml:envs/prod/web',
+      ]);
+    });
+  });
+
+  it('reports a malformed Flux file with its file and line, and still finds the other apps', async () => {
+    const root = await copyExample('flux2-kustomize-helm-example');
+    const broken = path.join(root, 'clusters/staging/infrastructure.yaml');
+    await fs.writeFile(broken, 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: [broken\n');
+    const model = await discoverRepo(root);
+    assert.equal(model.problems.length, 1);
+    assert.equal(model.problems[0].file, broken);
+    assert.equal(model.problems[0].line, 5);
+    assert.match(model.problems[0].message, /infrastructure\.yaml:5: invalid YAML/);
+    assert.ok(appsOf(model, 'staging').apps);
+    assert.ok(appsOf(model, 'production')['infra-configs']);
+  });
+});
