@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
+import { parseConfig } from '../../../src/core/discovery/loadConfig';
+import { copyExample, removeTempRepos, writeRepo } from '../../support/gitopsExamples';
+import { promises as fs } from 'node:fs';
+
+const FILE = '/repo/.driftline.yaml';
+
+describe('.driftline.yaml', () => {
+  after(removeTempRepos);
+
+  it('reads environments, apps, ignore rules, tools and repoURLs', () => {
+    const { config, problems } = parseConfig([
+      'environments:',
+      '  - name: production',
+      '    context: prod-admin',
+      '    protected: true',
+      'apps:',
+      '  - name: web',
+      '    environments: [staging, production]',
+      '    path: deploy/{environment}',
+      '    namespace: web',
+      '    renderer: kustomize',
+      'ignore:',
+      '  - group: apps',
+      '    kind: Deployment',
+      '    jsonPointers: [/spec/replicas]',
+      'tools:',
+      '  helm: bin/helm',
+      'repoURLs: [https://github.com/acme/gitops]',
+    ].join('\n'), FILE, '/repo');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(config.environments, [{ name: 'production', context: 'prod-admin', protected: true, line: 2 }]);
+    assert.equal(config.apps[0].path, 'deploy/{environment}');
+    assert.deepEqual(config.apps[0].environments, ['staging', 'production']);
+    assert.deepEqual(config.ignoreRules, [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }]);
+    assert.equal(config.tools.helm, '/repo/bin/helm');
+    assert.deepEqual(config.repoURLs, ['https://github.com/acme/gitops']);
+  });
+
+  it('names the file and line of each schema error, and keeps the valid entries', () => {
+    const { config, problems } = parseConfig([
+      'environments:',
+      '  - name: staging',
+      '    protected: yes please',
+      '  - name: production',
+      'apps:',
+      '  - name: web',
+      '    path: web',
+      '    renderer: jsonnet',
+      '  - name: api',
+      '    environment: production',
+      '    path: api',
+      'ignore:',
+      '  - kind: Deployment',
+      '    jsonPointers: [spec/replicas]',
+      'colour: blue',
+    ].join('\n'), FILE, '/repo');
+    const described = problems.map((problem) => `${problem.file}:${problem.line}: ${problem.message}`);
+    assert.deepEqual([...described].sort(), [
+      `${FILE}:3: environments[0].protected: expected true or false`,
+      `${FILE}:15: colour: unknown key "colour" (expected one of: environments, apps, ignore, tools, repoURLs, discovery)`,
+      `${FILE}:8: apps[0].renderer: "jsonnet" is not one of yaml, kustomize, helm`,
+      `${FILE}:6: apps[0]: needs "environment" or "environments"`,
+      `${FILE}:14: ignore[0].jsonPointers[0]: "spec/replicas" is not a JSON pointer (starts with /)`,
+    ].sort());
+    assert.deepEqual(config.environments.map((environment) => environment.name), ['production']);
+    assert.deepEqual(config.apps.map((app) => app.name), ['api']);
+    assert.deepEqual(config.ignoreRules, []);
+  });
+
+  it('reports malformed YAML with its line', () => {
+    const { problems } = parseConfig('apps:\n  - name: [web\n', FILE, '/repo');
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].file, FILE);
+    assert.equal(problems[0].line, 3);
+    assert.match(problems[0].message, /^invalid YAML: /);
+  });
+
+  it('gives discovered environments their configured context and protection, and amends a discovered app', async () => {
+    const root = await copyExample('flux2-kustomize-helm-example');
+    await fs.writeFile(path.join(root, '.driftline.yaml'), [
+      'environments:',
+      '  - name: production',
+      '    context: prod',
+      '    protected: true',
+      'apps:',
+      '  - name: apps',
+      '    environment: staging',
+      '    namespace: podinfo-override',
+    ].join('\n'));
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.problems, []);
+    const production = model.environments.find((environment) => environment.name === 'production')!;
+    assert.equal(production.context, 'prod');
+    assert.equal(production.protected, true);
+    const staging = model.environments.find((environment) => environment.name === 'staging')!;
+    assert.equal(staging.protected, false);
+    const apps = staging.apps.find((app) => app.name === 'apps')!;
+    assert.equal(apps.namespace, 'podinfo-override');
+    assert.equal(apps.origin, 'flux-kustomization');
+  });
+
+  it('declares apps per environment from a path template, detecting the renderer', async () => {
+    const root = await writeRepo({
+      '.driftline.yaml': 'apps:\n  - name: web\n    environments: [dev, prod]\n    path: web/{environment}\n',
+      'web/dev/kustomization.yaml': 'resources: [cm.yaml]\n',
+      'web/dev/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n',
+      'web/prod/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n',
+    });
+    const model = await discoverRepo(root);
+    const apps = model.environments.flatMap((environment) => environment.apps);
+    assert.deepEqual(apps.map((app) => [app.environment, app.name, app.renderer, app.origin, app.declaredAt.line]), [
+      ['dev', 'web', 'kustomize', 'config', 2],
+      ['prod', 'web', 'yaml', 'config', 2],
+    ]);
+  });
+
+  it('reports an app whose path does not exist, naming the config line, and keeps it as Unknown', async () => {
+    const root = await writeRepo({ '.driftline.yaml': 'apps:\n  - name: ghost\n    environment: dev\n    path: nowhere\n' });
+    const model = await discoverRepo(root);
+    assert.equal(model.problems.length, 1);
+    assert.equal(model.problems[0].line, 2);
+    assert.match(model.problems[0].message, /app "ghost" \(dev\): path .*nowhere does not exist/);
+    assert.match(model.environments[0].apps[0].unknownReason ?? '', /does not exist/);
+  });
+});
