@@ -1,0 +1,96 @@
+// Carrying out a sync plan: server-side apply as `driftline` in apply order, then prune. The plan's blocked
+// objects and unforced conflicts stop it before the first write, so a refused sync changes nothing.
+import { DRIFTLINE_FIELD_MANAGER, describeRef, type KubeObject, type ObjectRef } from '../model';
+import type { SyncClient } from './client';
+import { describeConflicts } from './conflicts';
+import { messageOf, SyncError } from './errors';
+import type { AppliedChange, PlannedChange, SyncPlan, SyncProgress, SyncResult } from './model';
+import { assertConfirmed } from './protect';
+
+export interface ApplySyncOptions {
+  /** For a protected environment: the name the user typed (the CLI passes it for --yes). */
+  confirmation?: string;
+  signal?: AbortSignal;
+  onProgress?: SyncProgress;
+  /** How long a new CRD may take to be served before its objects are applied (default 30 s). */
+  crdEstablishTimeoutMs?: number;
+}
+
+export async function applySyncPlan(client: SyncClient, plan: SyncPlan, options: ApplySyncOptions = {}): Promise<SyncResult> {
+  const where = `app ${plan.app} in environment ${plan.environment} (context "${plan.context}")`;
+  assertConfirmed({ name: plan.environment, protected: plan.protected }, options.confirmation, `syncing ${where}`);
+  if (plan.blocked.length) {
+    const reasons = plan.blocked.map((b) => `${describeRef(b.ref)}: ${b.reason}`).join('\n  ');
+    throw new SyncError(`Cannot sync ${where}; nothing was changed:\n  ${reasons}`);
+  }
+  const conflicted = plan.changes.filter((c) => c.conflicts?.length);
+  if (conflicted.length && !plan.forceConflicts) {
+    const details = conflicted.map((c) => `${describeRef(c.ref)}: ${describeConflicts(c.conflicts ?? [])}`).join('\n  ');
+    throw new SyncError(
+      `Syncing ${where} would take over fields other field managers own; nothing was changed:\n  ${details}\n` +
+        'Force the sync (driftline sync --force-conflicts) to take them over.',
+    );
+  }
+  const writes = plan.changes.filter((c) => c.action === 'create' || c.action === 'update');
+  const prunes = plan.changes.filter((c) => c.action === 'prune');
+  const total = writes.length + (plan.prune ? prunes.length : 0);
+  const result: SyncResult = { applied: [], skipped: [] };
+  const step = async (change: PlannedChange, verb: string, work: () => Promise<AppliedChange | undefined>) => {
+    options.signal?.throwIfAborted();
+    options.onProgress?.(`${verb} ${describeRef(change.ref)}`, result.applied.length, total);
+    try {
+      const done = await work();
+      if (done) result.applied.push(done);
+    } catch (error) {
+      const before = result.applied.length ? ` after ${result.applied.map((a) => `${a.action} ${describeRef(a.ref)}`).join(', ')}` : ' before any change';
+      throw new SyncError(`Sync of ${where} stopped at ${describeRef(change.ref)}${before}: ${messageOf(error)}`, result.applied);
+    }
+  };
+  for (const change of writes) {
+    await step(change, 'Applying', async () => {
+      await client.serverSideApply(change.object as KubeObject, { dryRun: false, fieldManager: DRIFTLINE_FIELD_MANAGER, force: plan.forceConflicts });
+      if (change.ref.kind === 'CustomResourceDefinition') await waitEstablished(client, change.ref, options);
+      return { action: change.action as 'create' | 'update', ref: change.ref };
+    });
+  }
+  for (const change of prunes) {
+    if (!plan.prune) {
+      result.skipped.push({ ref: change.ref, reason: 'prune was not requested' });
+      continue;
+    }
+    await step(change, 'Pruning', async () => {
+      const why = await whyNotPrune(client, change);
+      if (why) {
+        result.skipped.push({ ref: change.ref, reason: why });
+        return undefined;
+      }
+      if (!(await client.delete(change.ref))) {
+        result.skipped.push({ ref: change.ref, reason: 'already gone' });
+        return undefined;
+      }
+      return { action: 'prune', ref: change.ref };
+    });
+  }
+  options.onProgress?.('Done', result.applied.length, total);
+  return result;
+}
+
+/** Why not to delete after all: the object is gone, or it is not the very object the user saw in the plan. */
+async function whyNotPrune(client: SyncClient, change: PlannedChange): Promise<string | undefined> {
+  const live = await client.get(change.ref);
+  if (!live) return 'already gone';
+  if (change.uid && live.metadata.uid !== change.uid) return 'it was recreated since the plan was made';
+  return undefined;
+}
+
+async function waitEstablished(client: SyncClient, ref: ObjectRef, options: ApplySyncOptions): Promise<void> {
+  const deadline = Date.now() + (options.crdEstablishTimeoutMs ?? 30_000);
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const crd = await client.get(ref);
+    const conditions = ((crd?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions) ?? [];
+    if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) return;
+    if (Date.now() > deadline) throw new Error(`${describeRef(ref)} was not established within ${(options.crdEstablishTimeoutMs ?? 30_000) / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

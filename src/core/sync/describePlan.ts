@@ -1,0 +1,42 @@
+// A sync plan as text lines, the same for the CLI and the VS Code preview. Names objects, fields and owners;
+// never values (the plan holds Secret data in memory only).
+import { describeRef } from '../model';
+import { describeConflicts } from './conflicts';
+import type { PlannedChange, SyncPlan } from './model';
+
+export function describeChange(change: PlannedChange, plan: Pick<SyncPlan, 'prune' | 'forceConflicts'>): string {
+  const details: string[] = [];
+  if (change.changedPaths?.length) details.push(change.changedPaths.join(', '));
+  if (change.conflicts?.length) {
+    details.push(`conflict: ${describeConflicts(change.conflicts)}${plan.forceConflicts ? ' (forced)' : ' (needs force)'}`);
+  }
+  if (change.note) details.push(change.note);
+  if (change.action === 'prune' && !plan.prune) details.push('not deleted without prune');
+  return `${change.action.padEnd(9)} ${describeRef(change.ref)}${details.length ? `  (${details.join('; ')})` : ''}`;
+}
+
+export function describePlan(plan: SyncPlan): string[] {
+  const lines = [`Sync plan for app ${plan.app} in environment ${plan.environment} (context "${plan.context}")` +
+    (plan.protected ? ' [protected]' : '')];
+  const visible = plan.changes.filter((c) => c.action !== 'unchanged');
+  lines.push(...visible.map((c) => `  ${describeChange(c, plan)}`));
+  const unchanged = plan.changes.length - visible.length;
+  if (unchanged) lines.push(`  ${unchanged} unchanged`);
+  if (!plan.changes.length && !plan.blocked.length) lines.push('  nothing to sync');
+  for (const blocked of plan.blocked) lines.push(`  blocked   ${describeRef(blocked.ref)}: ${blocked.reason}`);
+  for (const warning of plan.warnings) lines.push(`  warning: ${warning}`);
+  return lines;
+}
+
+/** Counts for a one-line summary: `2 to create, 1 to update, 1 to prune`. */
+export function summarizePlan(plan: SyncPlan): string {
+  const count = (action: PlannedChange['action']) => plan.changes.filter((c) => c.action === action).length;
+  const parts = [`${count('create')} to create`, `${count('update')} to update`, `${count('prune')} to prune`];
+  if (plan.blocked.length) parts.push(`${plan.blocked.length} blocked`);
+  return parts.join(', ');
+}
+
+/** Whether applying the plan would write anything. */
+export function hasWork(plan: SyncPlan): boolean {
+  return plan.changes.some((c) => c.action === 'create' || c.action === 'update' || (c.action === 'prune' && plan.prune));
+}

@@ -1,0 +1,21 @@
+// core/sync: sync plans with dry-run previews, server-side apply and prune, controller-mode reconciles.
+export { applySyncPlan } from './apply';
+export type { ApplySyncOptions } from './apply';
+export type { SyncClient } from './client';
+export { describeConflicts, parseApplyConflicts } from './conflicts';
+export { describeChange, describePlan, hasWork, summarizePlan } from './describePlan';
+export { SyncError } from './errors';
+export { controllerInventory } from './inventory';
+export type * from './model';
+export { planSync } from './plan';
+export type { PlanSyncInput } from './plan';
+export { prepareSync, resolveSyncTarget } from './prepare';
+export type { PreparedSync, SyncRequest, SyncTarget } from './prepare';
+export { assertConfirmed, isConfirmed, needsTypedConfirmation } from './protect';
+export { withTracking, trackingSelector } from './tracking';
+export { ARGO_REQUEST_INFO, requestArgoSync } from './controller/argo';
+export { FLUX_RECONCILE_ANNOTATION, isSuspended, requestFluxReconcile, setFluxSuspended } from './controller/flux';
+export { followUntilHandled } from './controller/follow';
+export type { FollowOptions } from './controller/follow';
+export { findLiveController, syncThroughController } from './controller/syncThroughController';
+export type { ControllerSyncOptions } from './controller/syncThroughController';

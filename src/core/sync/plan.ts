@@ -1,0 +1,222 @@
+// The sync plan: for every object Git has, what server-side apply would do to it (create, update with the
+// changed fields and any field-manager conflicts, or nothing), and which live objects the app owns that Git no
+// longer has (prune). Computed with dry-runs only: planning never changes the cluster.
+import { changedPaths } from '../drift/changedPaths';
+import { mapWithLimit } from '../drift/limitConcurrency';
+import { beforeDryRunSteps, comparisonSteps, normalize, removeDriftlineTracking } from '../drift/normalize';
+import { isOwnedByApp } from '../drift/ownership';
+import {
+  DRIFTLINE_FIELD_MANAGER, describeRef, refOf,
+  type AppDefinition, type DesiredObject, type KubeObject, type ObjectRef,
+} from '../model';
+import type { SyncClient } from './client';
+import { parseApplyConflicts } from './conflicts';
+import { clusterReason, messageOf, serverMessage } from './errors';
+import { controllerInventory, refKey } from './inventory';
+import type { BlockedChange, FieldConflict, PlannedChange, SyncPlan } from './model';
+import { inApplyOrder, inPruneOrder } from './order';
+import { trackingSelector, withTracking } from './tracking';
+
+export interface PlanSyncInput {
+  client: SyncClient;
+  app: AppDefinition;
+  environment: { name: string; context: string; protected: boolean };
+  /** The app's rendered objects. */
+  desired: DesiredObject[];
+  /** Live objects the drift engine reported Extra for this app; ownership is checked again here. */
+  extra?: ObjectRef[];
+  /** The live Flux Kustomization / Argo CD Application of the app: its inventory marks ownership too. */
+  controllerObject?: KubeObject;
+  /** Delete the pruned objects when the plan is applied (they are listed either way). */
+  prune?: boolean;
+  /** Take over fields other managers own. */
+  forceConflicts?: boolean;
+  /** Requests in flight at once (default 8). */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** Driftline's label is compared here (unlike in drift status): adding it to an untracked object is a change. */
+const planComparisonSteps = comparisonSteps.filter((step) => step !== removeDriftlineTracking);
+
+export async function planSync(input: PlanSyncInput): Promise<SyncPlan> {
+  const { app } = input;
+  const concurrency = input.concurrency ?? 8;
+  const desired = await withResolvedNamespaces(input);
+  const createdHere = prerequisitesCreatedBy(desired.map((d) => d.object));
+  const decided = await mapWithLimit(desired, concurrency, (object) => planObject(input, object, createdHere), input.signal);
+  const changes = decided.filter((d): d is PlannedChange => 'action' in d);
+  const blocked = decided.filter((d): d is BlockedChange => !('action' in d));
+  const prunes = await planPrunes({ ...input, desired }, concurrency);
+  return {
+    environment: input.environment.name,
+    context: input.environment.context,
+    app: app.name,
+    protected: input.environment.protected,
+    changes: [...inApplyOrder(changes, (c) => c.ref), ...inPruneOrder(prunes.changes, (c) => c.ref)],
+    blocked,
+    warnings: prunes.warnings,
+    prune: input.prune ?? false,
+    forceConflicts: input.forceConflicts ?? false,
+  };
+}
+
+/**
+ * Namespaced objects without a namespace go to the app's namespace, else the context's default, as the server
+ * would put them: the plan must name objects exactly as they live, or a live object could look like an
+ * Extra one. Cluster-scoped objects lose a stray namespace.
+ */
+async function withResolvedNamespaces(input: PlanSyncInput): Promise<DesiredObject[]> {
+  const kinds = new Map<string, Promise<{ namespaced: boolean } | undefined>>();
+  return Promise.all(input.desired.map(async (desired) => {
+    const { apiVersion, kind, metadata } = desired.object;
+    const key = `${apiVersion}/${kind}`;
+    if (!kinds.has(key)) kinds.set(key, input.client.resourceFor(apiVersion, kind).catch(() => undefined));
+    const resource = await kinds.get(key);
+    if (!resource) return desired;
+    if (resource.namespaced && !metadata.namespace) {
+      const object = structuredClone(desired.object);
+      object.metadata.namespace = input.app.namespace ?? input.client.defaultNamespace;
+      return { ...desired, object };
+    }
+    if (!resource.namespaced && metadata.namespace) {
+      const object = structuredClone(desired.object);
+      delete object.metadata.namespace;
+      return { ...desired, object };
+    }
+    return desired;
+  }));
+}
+
+/** Namespaces and CRD kinds this sync creates itself: objects that need them cannot be dry-run before. */
+interface Prerequisites {
+  namespaces: Set<string>;
+  /** `group/Kind` of each CRD in the app. */
+  kinds: Set<string>;
+}
+
+function prerequisitesCreatedBy(objects: KubeObject[]): Prerequisites {
+  const namespaces = new Set<string>();
+  const kinds = new Set<string>();
+  for (const object of objects) {
+    if (object.apiVersion === 'v1' && object.kind === 'Namespace') namespaces.add(object.metadata.name);
+    if (object.kind === 'CustomResourceDefinition') {
+      const spec = object.spec as { group?: string; names?: { kind?: string } } | undefined;
+      kinds.add(`${spec?.group}/${spec?.names?.kind}`);
+    }
+  }
+  return { namespaces, kinds };
+}
+
+async function planObject(input: PlanSyncInput, desired: DesiredObject, createdHere: Prerequisites): Promise<PlannedChange | BlockedChange> {
+  const object = normalize(withTracking(desired.object, input.app), beforeDryRunSteps);
+  const ref = refOf(object);
+  if (desired.unknownReason) return { ref, reason: desired.unknownReason };
+  const base = { ref, object, source: desired.source };
+  const dependsOn = prerequisiteNote(ref, createdHere);
+  let live: KubeObject | undefined;
+  try {
+    live = await input.client.get(ref);
+  } catch (error) {
+    if (dependsOn && clusterReason(error) === 'NoSuchKind') return { ...base, action: 'create', note: dependsOn };
+    return { ref, reason: messageOf(error) };
+  }
+  let predicted: KubeObject;
+  let conflicts: FieldConflict[] = [];
+  try {
+    predicted = await dryRun(input.client, object, false);
+  } catch (error) {
+    if (!live && dependsOn) return { ...base, action: 'create', note: dependsOn };
+    if (clusterReason(error) !== 'Conflict') return { ref, reason: messageOf(error) };
+    conflicts = parseApplyConflicts(serverMessage(error));
+    try {
+      predicted = await dryRun(input.client, object, true);
+    } catch (forcedError) {
+      return { ref, reason: messageOf(forcedError) };
+    }
+  }
+  if (!live) return { ...base, action: 'create' };
+  const paths = changedPaths(normalize(live, planComparisonSteps), normalize(predicted, planComparisonSteps));
+  if (paths.length === 0) return { ...base, action: 'unchanged' };
+  return { ...base, action: 'update', changedPaths: paths, ...(conflicts.length ? { conflicts } : {}) };
+}
+
+function dryRun(client: SyncClient, object: KubeObject, force: boolean): Promise<KubeObject> {
+  return client.serverSideApply(object, { dryRun: true, fieldManager: DRIFTLINE_FIELD_MANAGER, force });
+}
+
+function prerequisiteNote(ref: ObjectRef, createdHere: Prerequisites): string | undefined {
+  const group = ref.apiVersion.includes('/') ? ref.apiVersion.slice(0, ref.apiVersion.indexOf('/')) : '';
+  if (createdHere.kinds.has(`${group}/${ref.kind}`)) return `its CustomResourceDefinition is created first by this sync`;
+  if (ref.namespace && createdHere.namespaces.has(ref.namespace)) return `its Namespace ${ref.namespace} is created first by this sync`;
+  return undefined;
+}
+
+/** Live objects the app owns that Git no longer has. */
+async function planPrunes(input: PlanSyncInput, concurrency: number): Promise<{ changes: PlannedChange[]; warnings: string[] }> {
+  const desiredKeys = new Set(input.desired.map((d) => refKey(refOf(d.object))));
+  const inventory = input.controllerObject ? controllerInventory(input.controllerObject) : [];
+  const inventoryKeys = new Set(inventory.map(refKey));
+  const { refs: labelled, warnings } = await findLabelled(input);
+  const candidates = new Map<string, ObjectRef>();
+  for (const ref of [...(input.extra ?? []), ...labelled, ...inventory]) {
+    const key = refKey(ref);
+    if (!desiredKeys.has(key) && !candidates.has(key)) candidates.set(key, ref);
+  }
+  const decided = await mapWithLimit([...candidates.values()], concurrency, async (ref): Promise<PlannedChange | undefined> => {
+    let live: KubeObject | undefined;
+    try {
+      live = await input.client.get(ref);
+    } catch (error) {
+      warnings.push(`Cannot check ${describeRef(ref)} for prune: ${messageOf(error)}`);
+      return undefined;
+    }
+    if (!live) return undefined;
+    const note = ownershipNote(live, input, inventoryKeys);
+    if (!note) return undefined;
+    const uid = live.metadata.uid as string | undefined;
+    return { action: 'prune', ref: refOf(live), note, ...(uid ? { uid } : {}) };
+  }, input.signal);
+  return { changes: decided.filter((c): c is PlannedChange => c !== undefined), warnings };
+}
+
+/** Why the app owns a live object, or undefined when it does not (then it is never pruned). */
+export function ownershipNote(live: KubeObject, input: Pick<PlanSyncInput, 'app' | 'controllerObject'>, inventoryKeys: Set<string>): string | undefined {
+  if (isOwnedByApp(live, input.app)) return `tracked as part of app ${input.app.name}`;
+  const controller = input.controllerObject;
+  if (controller && inventoryKeys.has(refKey(refOf(live)))) {
+    return `listed in the inventory of ${controller.kind} ${controller.metadata.namespace}/${controller.metadata.name}`;
+  }
+  return undefined;
+}
+
+/**
+ * Objects carrying Driftline's label for the app, for each kind the app has, in the app's own namespaces
+ * (cluster-wide for cluster-scoped kinds). Never all namespaces: another repo's app of the same name in the
+ * same cluster must not look like ours.
+ */
+async function findLabelled(input: PlanSyncInput): Promise<{ refs: ObjectRef[]; warnings: string[] }> {
+  const namespaces = new Set(input.desired.map((d) => d.object.metadata.namespace).filter((n): n is string => !!n));
+  if (input.app.namespace) namespaces.add(input.app.namespace);
+  const kinds = new Map<string, { apiVersion: string; kind: string; namespaced: boolean }>();
+  for (const { object } of input.desired) {
+    const key = `${object.apiVersion}/${object.kind}`;
+    const namespaced = kinds.get(key)?.namespaced || Boolean(object.metadata.namespace);
+    kinds.set(key, { apiVersion: object.apiVersion, kind: object.kind, namespaced });
+  }
+  const lists: { apiVersion: string; kind: string; namespace?: string }[] = [...kinds.values()].flatMap(({ apiVersion, kind, namespaced }) =>
+    namespaced ? [...namespaces].map((namespace) => ({ apiVersion, kind, namespace })) : [{ apiVersion, kind }]);
+  const warnings: string[] = [];
+  const labelSelector = trackingSelector(input.app);
+  const found = await mapWithLimit(lists, input.concurrency ?? 8, async ({ apiVersion, kind, namespace }) => {
+    try {
+      return (await input.client.list(apiVersion, kind, { namespace, labelSelector })).items;
+    } catch (error) {
+      if (clusterReason(error) !== 'NoSuchKind') {
+        warnings.push(`Cannot look for ${kind} objects to prune${namespace ? ` in namespace ${namespace}` : ''}: ${messageOf(error)}`);
+      }
+      return [];
+    }
+  }, input.signal);
+  return { refs: found.flat().map(refOf), warnings };
+}

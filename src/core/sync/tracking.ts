@@ -1,0 +1,15 @@
+// Driftline marks what it applies, so that a later sync can prune exactly what it created.
+import { DRIFTLINE_APP_LABEL, DRIFTLINE_ENV_ANNOTATION, type AppDefinition, type KubeObject } from '../model';
+
+/** A copy of `object` carrying the app's tracking label and the environment annotation. */
+export function withTracking(object: KubeObject, app: Pick<AppDefinition, 'name' | 'environment'>): KubeObject {
+  const copy = structuredClone(object);
+  copy.metadata.labels = { ...copy.metadata.labels, [DRIFTLINE_APP_LABEL]: app.name };
+  copy.metadata.annotations = { ...copy.metadata.annotations, [DRIFTLINE_ENV_ANNOTATION]: app.environment };
+  return copy;
+}
+
+/** The label selector that finds what Driftline applied for an app. */
+export function trackingSelector(app: Pick<AppDefinition, 'name'>): string {
+  return `${DRIFTLINE_APP_LABEL}=${app.name}`;
+}
