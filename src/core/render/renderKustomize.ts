@@ -33,6 +33,16 @@ async function writeOverlay(app: AppDefinition): Promise<string> {
   return dir;
 }
 
+/**
+ * kubectl prints kustomize's error through klog (`E1126 15:13:03.19 9381 run.go:72] "command failed" err="..."`)
+ * after deprecation warnings; the user needs kustomize's own words.
+ */
+export function kustomizeMessage(stderr: string): string {
+  const klog = /"command failed" err="((?:[^"\\]|\\.)*)"/.exec(stderr);
+  if (klog) return klog[1].replace(/\\(.)/g, '$1');
+  return stderr.split('\n').filter((line) => !line.startsWith('# Warning:')).join('\n').trim();
+}
+
 export async function renderKustomize(
   app: AppDefinition, tree: KustomizeTree, tools: ToolPaths | undefined, timeoutMs: number | undefined,
 ): Promise<DesiredObject[]> {
@@ -43,7 +53,7 @@ export async function renderKustomize(
   try {
     const [command, args] = await kustomizeCommand(tools, overlayDir ?? app.path);
     const run = await runTool(command, args, { cwd: app.path, timeoutMs });
-    if (run.code !== 0) throw new Error(run.stderr.trim() || `${path.basename(command)} exited with ${run.code}`);
+    if (run.code !== 0) throw new Error(kustomizeMessage(run.stderr) || `${path.basename(command)} exited with ${run.code}`);
     return mapSources(parseManifests(run.stdout, tree.kustomizationFiles[0]), tree);
   } finally {
     if (overlayDir) await fs.rm(overlayDir, { recursive: true, force: true });
