@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import type { AppDefinition } from '../../../src/core/model';
+import { renderApp } from '../../../src/core/render/renderApp';
+import { removeTempRepos, writeRepo } from '../../support/gitopsExamples';
+
+// The shape of a SOPS-encrypted Secret manifest (what `sops -e` writes); decryption itself is src/core/sops'.
+const ENCRYPTED = [
+  'apiVersion: v1',
+  'kind: Secret',
+  'metadata:',
+  '  name: db',
+  'stringData:',
+  '  password: ENC[AES256_GCM,data:c2VjcmV0,iv:aXY=,tag:dGFn,type:str]',
+  'sops:',
+  '  mac: ENC[AES256_GCM,data:bWFj,iv:aXY=,tag:dGFn,type:str]',
+  '  lastmodified: "2025-01-01T00:00:00Z"',
+  '  version: 3.9.0',
+].join('\n');
+
+describe('SOPS-encrypted Secrets in rendering', () => {
+  let folder: string;
+  const app = (renderer: AppDefinition['renderer']): AppDefinition =>
+    ({ name: 'db', environment: 'dev', renderer, path: folder, origin: 'config', declaredAt: { file: folder } });
+  before(async () => {
+    const root = await writeRepo({ 'db/secret.yaml': ENCRYPTED, 'db/kustomization.yaml': 'resources: [secret.yaml]\n' });
+    folder = path.join(root, 'db');
+  });
+  after(removeTempRepos);
+
+  it('passes each encrypted file to the decryptSecret hook and renders the plaintext it returns', async () => {
+    const seen: string[] = [];
+    const rendered = await renderApp(app('yaml'), {
+      decryptSecret: async (text, file) => {
+        seen.push(file);
+        return text.replace(/ENC\[[^\]]*\]/, 'hunter2').replace(/\nsops:[\s\S]*$/, '\n');
+      },
+    });
+    assert.deepEqual(seen, [path.join(folder, 'secret.yaml')]);
+    assert.equal(rendered.objects.length, 1);
+    assert.deepEqual(rendered.objects[0].object.stringData, { password: 'hunter2' });
+    assert.equal(rendered.objects[0].unknownReason, undefined);
+  });
+
+  it('marks an encrypted Secret Unknown when no decryption is configured, never comparing ciphertext', async () => {
+    for (const renderer of ['yaml', 'kustomize'] as const) {
+      const rendered = await renderApp(app(renderer));
+      assert.equal(rendered.error, undefined, renderer);
+      assert.match(rendered.objects[0].unknownReason ?? '', /^SOPS-encrypted \(.*secret\.yaml.*\); no decryption key configured$/, renderer);
+    }
+  });
+
+  it('marks the Secret Unknown with the hook\'s message when decryption fails', async () => {
+    const rendered = await renderApp(app('kustomize'), { decryptSecret: async () => { throw new Error('no age identity matches'); } });
+    assert.match(rendered.objects[0].unknownReason ?? '', /cannot decrypt SOPS-encrypted Secret\/db .*: no age identity matches$/);
+  });
+});
