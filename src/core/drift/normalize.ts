@@ -75,6 +75,42 @@ export const defaultPortProtocols: NormalizeStep = (object) => {
   }
 };
 
+/**
+ * Resource quantities written as YAML numbers (`cpu: 1`) mean the same as strings to the server, which stores
+ * "1"; but server-side apply refuses a number where its schema says quantity ("expected string"). Flux converts
+ * through the typed object, which has the same effect; so do we, before a dry-run.
+ */
+export const stringifyQuantities: NormalizeStep = (object) => {
+  const spec = object.spec as Record<string, any> | undefined;
+  if (!spec || typeof spec !== 'object') return;
+  for (const podSpec of podSpecsOf(object)) {
+    for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
+      for (const container of asArray(podSpec[list])) stringifyResources((container as Record<string, any>)?.resources);
+    }
+    stringifyValues(podSpec.overhead);
+  }
+  if (object.kind === 'PersistentVolumeClaim') stringifyResources(spec.resources);
+  for (const template of asArray(spec.volumeClaimTemplates)) stringifyResources((template as Record<string, any>)?.spec?.resources);
+  if (object.kind === 'ResourceQuota') stringifyValues(spec.hard);
+  if (object.kind === 'LimitRange') {
+    for (const limit of asArray(spec.limits)) {
+      for (const field of ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']) stringifyValues((limit as Record<string, any>)?.[field]);
+    }
+  }
+};
+
+function stringifyResources(resources: Record<string, unknown> | undefined): void {
+  if (!resources || typeof resources !== 'object') return;
+  stringifyValues(resources.limits);
+  stringifyValues(resources.requests);
+}
+
+function stringifyValues(map: unknown): void {
+  if (!map || typeof map !== 'object' || Array.isArray(map)) return;
+  const values = map as Record<string, unknown>;
+  for (const [key, value] of Object.entries(values)) if (typeof value === 'number') values[key] = String(value);
+}
+
 function fillProtocols(ports: unknown): void {
   for (const port of asArray(ports)) {
     const entry = port as Record<string, unknown>;
@@ -109,7 +145,7 @@ export const comparisonSteps: NormalizeStep[] = [
 ];
 
 /** What a desired object goes through before it is sent to the server as a dry-run apply. */
-export const beforeDryRunSteps: NormalizeStep[] = [defaultPortProtocols];
+export const beforeDryRunSteps: NormalizeStep[] = [defaultPortProtocols, stringifyQuantities];
 
 /** A normalized deep copy of `object`; the input is left untouched. */
 export function normalize(object: KubeObject, steps: NormalizeStep[] = comparisonSteps): KubeObject {

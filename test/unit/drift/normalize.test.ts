@@ -116,3 +116,28 @@ describe('Driftline tracking metadata', () => {
     assert.deepEqual(object.metadata.annotations, { note: 'n' });
   });
 });
+
+describe('quantities before a dry-run', () => {
+  it('stringifyQuantities turns numeric container, PVC, quota and limit-range quantities into strings', async () => {
+    const { stringifyQuantities } = await import('../../../src/core/drift/normalize');
+    const deployment: KubeObject = {
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' },
+      spec: {
+        template: { spec: { containers: [{ name: 'c', resources: { requests: { cpu: 1, memory: '64Mi' }, limits: { cpu: 0.5 } } }] } },
+        volumeClaimTemplates: [{ spec: { resources: { requests: { storage: 10 } } } }],
+        replicas: 2,
+      },
+    };
+    stringifyQuantities(deployment);
+    const spec = deployment.spec as any;
+    assert.deepEqual(spec.template.spec.containers[0].resources, { requests: { cpu: '1', memory: '64Mi' }, limits: { cpu: '0.5' } });
+    assert.equal(spec.volumeClaimTemplates[0].spec.resources.requests.storage, '10');
+    assert.equal(spec.replicas, 2, 'only quantities change');
+    const quota: KubeObject = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q' }, spec: { hard: { pods: 10 } } };
+    stringifyQuantities(quota);
+    assert.deepEqual((quota.spec as any).hard, { pods: '10' });
+    const limits: KubeObject = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'l' }, spec: { limits: [{ type: 'Container', max: { cpu: 2 } }] } };
+    stringifyQuantities(limits);
+    assert.deepEqual((limits.spec as any).limits[0].max, { cpu: '2' });
+  });
+});

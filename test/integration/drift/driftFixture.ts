@@ -1,0 +1,91 @@
+// A GitOps repo in a temp dir, described by `.driftline.yaml`, whose apps the tests apply to the test cluster
+// with Driftline's field manager (as a direct sync would), then change live or in Git to cause drift.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { stringify } from 'yaml';
+import type { ClusterClient } from '../../../src/core/cluster/client';
+import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
+import { beforeDryRunSteps, normalize } from '../../../src/core/drift/normalize';
+import { DRIFTLINE_FIELD_MANAGER, type AppResult, type KubeObject, type ResourceResult, type StatusReport } from '../../../src/core/model';
+import { renderApps } from '../../../src/core/render/renderApps';
+
+export const run = promisify(execFile);
+
+export interface FixtureApp {
+  name: string;
+  environments: string[];
+  namespace?: string;
+  /** Files of the app's folder, relative to it. */
+  files: Record<string, string>;
+  /** A folder to copy in first (e.g. an example app). */
+  copyFrom?: string;
+}
+
+export interface FixtureEnvironment {
+  name: string;
+  context: string;
+}
+
+/** Writes the repo; returns its root. */
+export function writeRepo(environments: FixtureEnvironment[], apps: FixtureApp[], extraConfig: Record<string, unknown> = {}): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-drift-'));
+  for (const app of apps) {
+    const dir = path.join(root, 'apps', app.name);
+    if (app.copyFrom) fs.cpSync(app.copyFrom, dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [file, text] of Object.entries(app.files)) fs.writeFileSync(path.join(dir, file), text);
+  }
+  const config = {
+    environments,
+    apps: apps.map((app) => ({
+      name: app.name, environments: app.environments, path: `apps/${app.name}`, ...(app.namespace ? { namespace: app.namespace } : {}),
+    })),
+    discovery: { flux: false, argo: false, conventions: false },
+    ...extraConfig,
+  };
+  fs.writeFileSync(path.join(root, '.driftline.yaml'), stringify(config));
+  return root;
+}
+
+/** Renders the repo's apps of `environment` and server-side applies them as Driftline would, except `skip`. */
+export async function applyApps(root: string, environment: string, client: ClusterClient, skip: (object: KubeObject) => boolean = () => false): Promise<KubeObject[]> {
+  const model = await discoverRepo(root);
+  const apps = model.environments.find((candidate) => candidate.name === environment)?.apps ?? [];
+  const rendered = await renderApps(apps);
+  const applied: KubeObject[] = [];
+  for (const app of rendered) {
+    if (app.error) throw new Error(`rendering ${app.app.name} failed: ${app.error}`);
+    for (const { object } of app.objects) {
+      if (skip(object)) continue;
+      const prepared = normalize({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? app.app.namespace } }, beforeDryRunSteps);
+      applied.push(await client.serverSideApply(prepared, { dryRun: false, fieldManager: DRIFTLINE_FIELD_MANAGER, force: true }));
+    }
+  }
+  return applied;
+}
+
+export function appOf(report: StatusReport, environment: string, app: string): AppResult {
+  const found = report.environments.find((candidate) => candidate.name === environment)?.apps.find((candidate) => candidate.name === app);
+  if (!found) throw new Error(`no app ${environment}/${app} in the report`);
+  return found;
+}
+
+export function resourceOf(app: AppResult, kind: string, name: string): ResourceResult {
+  const found = app.resources.find((resource) => resource.kind === kind && resource.name === name);
+  if (!found) throw new Error(`no ${kind}/${name} in app ${app.name}: ${app.resources.map((r) => `${r.kind}/${r.name}`).join(', ')}`);
+  return found;
+}
+
+/** `Status Kind/name` of every resource that is not Synced, sorted: what a user would see flagged. */
+export function flagged(report: StatusReport): string[] {
+  return report.environments.flatMap((environment) => environment.apps.flatMap((app) => app.resources
+    .filter((resource) => resource.status !== 'Synced')
+    .map((resource) => `${environment.name}/${app.name}: ${resource.status} ${resource.kind}/${resource.name}`))).sort();
+}
+
+export function removeRepo(root: string): void {
+  fs.rmSync(root, { recursive: true, force: true });
+}
