@@ -109,7 +109,8 @@ function resourceItem(node: ResourceNode, refreshed: string): vscode.TreeItem {
   const item = new vscode.TreeItem(`${result.kind}/${result.name}`, vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
   item.iconPath = statusIcon(result.status);
-  item.description = [result.status, result.health, result.namespace].filter(Boolean).join(' · ');
+  const health = result.health === result.status ? undefined : result.health;
+  item.description = [result.status, health, result.namespace].filter(Boolean).join(' · ');
   // Tokens the package.json menus match on: status, then what the row offers.
   const tokens = [`resource:${result.status}`];
   if (result.source) tokens.push('source');

@@ -1,7 +1,76 @@
+// Driftline's activation: a wiring list. Each piece lives in its own file; this file only connects them
+// and pushes every registration into context.subscriptions.
 import * as vscode from 'vscode';
+import { AutoRefresh } from './autoRefresh';
+import { registerCommands } from './commands';
+import { DriftlineServices } from './commands/command';
+import { createDesiredDocumentProvider } from './desiredDocumentProvider';
+import { createBackend, problemDetector } from './driftBackend';
+import { DriftFileDecorationProvider } from './driftFileDecorationProvider';
+import { DriftSession } from './driftSession';
+import { DriftTreeProvider } from './driftTreeProvider';
+import { listKubeContexts } from './kubeContexts';
+import { createLiveDocumentProvider } from './liveDocumentProvider';
+import { affectsEngine, readSettings } from './settings';
+import { DriftStatusBar } from './statusBar';
 
-export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand('driftline.refresh', () => undefined));
+/** What activate() returns: the extension's services, for the tests that run inside VS Code. */
+export interface DriftlineApi extends DriftlineServices {
+  readonly statusBar: DriftStatusBar;
+}
+
+export function activate(context: vscode.ExtensionContext): DriftlineApi {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const log = vscode.window.createOutputChannel('Driftline', { log: true });
+  const session = new DriftSession(log);
+  const tree = new DriftTreeProvider(session);
+  const treeView = vscode.window.createTreeView('driftline.drift', { treeDataProvider: tree, showCollapseAll: true });
+  const statusBar = new DriftStatusBar(session);
+  const autoRefresh = new AutoRefresh(session);
+  const live = createLiveDocumentProvider(session);
+  const desired = createDesiredDocumentProvider(session);
+  const services: DriftlineApi = {
+    extensionContext: context, session, tree, treeView, log, statusBar,
+    kubeContexts: () => listKubeContexts(readSettings(folder).kubeconfig),
+  };
+  context.subscriptions.push(
+    log, session, tree, treeView, statusBar, autoRefresh, live, desired,
+    vscode.workspace.registerTextDocumentContentProvider(live.scheme, live),
+    vscode.workspace.registerTextDocumentContentProvider(desired.scheme, desired),
+    vscode.window.registerFileDecorationProvider(new DriftFileDecorationProvider(session)),
+    ...registerCommands(services),
+    session.onDidChange(() => { treeView.message = viewMessage(session); }),
+  );
+
+  // (Re)builds the engine from the settings. In an untrusted workspace there is no engine at all: rendering
+  // runs kustomize/helm/sops, so nothing runs until the user grants trust.
+  const start = () => {
+    if (!vscode.workspace.isTrusted) return session.reset(undefined, 'untrusted');
+    if (!folder) return session.reset(undefined, 'noRepo');
+    const settings = readSettings(folder);
+    autoRefresh.setInterval(settings.refreshIntervalSeconds);
+    const backend = createBackend(folder, settings, log);
+    return session.reset(backend, undefined, problemDetector(backend, settings));
+  };
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void start()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsEngine(event)) void start();
+      else if (event.affectsConfiguration('driftline.refreshIntervalSeconds')) {
+        autoRefresh.setInterval(readSettings(folder).refreshIntervalSeconds);
+      }
+    }),
+  );
+  void start();
+  return services;
+}
+
+/** The line above the tree: a failed refresh, or what discovery could not read. */
+function viewMessage(session: DriftSession): string | undefined {
+  if (session.failureMessage) return `Last refresh failed: ${session.failureMessage}`;
+  const problems = session.report?.problems ?? [];
+  if (problems.length) return `${problems.length} file(s) could not be read (see Driftline: Show Log)`;
+  return undefined;
 }
 
 export function deactivate(): void {}

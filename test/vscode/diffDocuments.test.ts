@@ -45,7 +45,8 @@ describe('Live-vs-Git diff', () => {
     await vscode.commands.executeCommand('driftline.diff', findNode(api, environment, 'shop'));
     const diff = await activeDiffTexts();
     assert.strictEqual(diff.label, 'shop in dev (live ↔ Git)');
-    const headers = (text: string) => text.split('\n').filter((line) => line.startsWith('# ') && line.includes(': '))
+    // Each object starts with a `# Kind/namespace/name: Status` line.
+    const headers = (text: string) => text.split('\n').filter((line) => /^# \w+\/\S+: \w+$/.test(line))
       .map((line) => line.replace(/: \w+$/, ''));
     assert.deepStrictEqual(headers(diff.live), headers(diff.desired));
     assert.strictEqual(headers(diff.live).length, 5);

@@ -9,10 +9,11 @@ environments:
   - name: dev
     context: CONTEXT
     protected: false
-    apps:
-      - name: my-app
-        path: deploy/overlays/dev
-        namespace: my-app
+apps:
+  - name: my-app
+    environments: [dev]
+    path: deploy/overlays/{environment}
+    namespace: my-app
 `;
 
 export const createConfigCommand: DriftlineCommand = {

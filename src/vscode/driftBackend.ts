@@ -1,0 +1,27 @@
+// Builds the drift engine from the settings, and decides when there is nothing to compare (no repo, no
+// cluster) so that the view shows its welcome content instead of an error.
+import * as vscode from 'vscode';
+import { DriftEngine } from '../core/drift/engine';
+import { DriftBackend, ProblemDetector } from './driftSession';
+import { listKubeContexts } from './kubeContexts';
+import { DriftlineSettings } from './settings';
+
+export function createBackend(folder: vscode.WorkspaceFolder, settings: DriftlineSettings, log: vscode.LogOutputChannel): DriftBackend {
+  return new DriftEngine({
+    repoRoot: folder.uri.fsPath,
+    kubeconfig: settings.kubeconfig,
+    contextOverrides: settings.contexts,
+    concurrency: settings.concurrency,
+    renderOptions: { tools: { kustomize: settings.kustomizePath, helm: settings.helmPath } },
+    log: (message: string) => log.debug(message),
+  });
+}
+
+/** Why there is nothing to compare, checked before the first comparison; undefined when there is. */
+export function problemDetector(backend: DriftBackend, settings: DriftlineSettings): ProblemDetector {
+  return async () => {
+    if (!listKubeContexts(settings.kubeconfig).length) return 'noCluster';
+    const model = await backend.discover();
+    return model.environments.length ? undefined : 'noRepo';
+  };
+}

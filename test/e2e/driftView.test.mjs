@@ -1,0 +1,73 @@
+// The Drift view as a user sees it in a browser: rows, a diff, the command palette, the welcome view.
+import assert from 'node:assert/strict';
+import { e2e, kubectl, openDriftView, openWorkbench, runCommand, screenshot, treeRow, treeRows, waitForRow } from './workbench.mjs';
+
+describe('Drift view in the browser', function () {
+  let workbench;
+  let page;
+  before(async () => {
+    workbench = await openWorkbench(e2e.repoUrl);
+    page = workbench.page;
+    await openDriftView(page);
+  });
+  after(() => workbench?.close());
+
+  it('lists the environment and its apps with their drift counts', async () => {
+    await waitForRow(page, 'shop', /drifted/);
+    const rows = await treeRows(page);
+    assert.deepEqual(rows.map((row) => row.label).slice(0, 3), ['dev', 'guestbook', 'shop']);
+    assert.match(rows.find((row) => row.label === 'dev').description, /^admin · .*drifted/);
+    assert.equal(rows.find((row) => row.label === 'guestbook').description, '1 drifted');
+    assert.equal(rows.find((row) => row.label === 'shop').description, '2 drifted, 1 missing, 1 extra');
+    await screenshot(page, 'drift-view');
+  });
+
+  it('expands an app into its resources, each with its status', async () => {
+    await treeRow(page, 'shop').click();
+    await waitForRow(page, 'Service/shop', /^Missing/);
+    const rows = await treeRows(page);
+    const status = (label) => rows.find((row) => row.label === label)?.description.split(' · ')[0];
+    assert.equal(status('ConfigMap/shop-settings'), 'OutOfSync');
+    assert.equal(status('ConfigMap/shop-leftover'), 'Extra');
+    assert.equal(status('Deployment/shop'), 'Synced');
+  });
+
+  it('opens the live ↔ Git diff of a drifted resource when its row is clicked', async () => {
+    await treeRow(page, 'ConfigMap/shop-settings').click();
+    const tab = page.locator('.tabs-container .tab', { hasText: 'ConfigMap/shop-settings (live ↔ Git)' });
+    await tab.waitFor();
+    const diff = page.locator('.monaco-diff-editor');
+    await diff.waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-diff-editor .view-lines')]
+      .map((lines) => lines.textContent).join('\n').includes('debug'));
+    const text = await diff.locator('.view-lines').allTextContents();
+    assert.match(text.join('\n'), /LOG_LEVEL/);
+    await screenshot(page, 'drift-view-with-diff');
+  });
+
+  it('runs "Driftline: Refresh" from the command palette and shows what changed in the cluster', async () => {
+    kubectl('guestbook', 'scale', 'deployment', 'kustomize-guestbook-ui', '--replicas=1');
+    try {
+      await runCommand(page, 'Driftline: Refresh');
+      await waitForRow(page, 'guestbook', /^in sync$/);
+      await screenshot(page, 'after-refresh');
+    } finally {
+      kubectl('guestbook', 'scale', 'deployment', 'kustomize-guestbook-ui', '--replicas=3');
+    }
+  });
+});
+
+describe('Welcome view in the browser', () => {
+  it('explains that no GitOps repository was found and offers to create .driftline.yaml', async () => {
+    const workbench = await openWorkbench(e2e.emptyUrl);
+    try {
+      await openDriftView(workbench.page);
+      const welcome = workbench.page.locator('#workbench\\.parts\\.sidebar .welcome-view-content');
+      await welcome.getByText('No GitOps repository found', { exact: false }).waitFor({ timeout: 90_000 });
+      assert.ok(await welcome.getByRole('button', { name: 'Create .driftline.yaml' }).isVisible());
+      await screenshot(workbench.page, 'welcome-no-repo');
+    } finally {
+      await workbench.close();
+    }
+  });
+});
