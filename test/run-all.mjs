@@ -15,6 +15,8 @@ const run = (command, args, env = process.env) =>
 const suites = [
   { name: 'unit', args: ['test/run-suite.mjs', 'unit'] },
   { name: 'integration', args: ['test/run-suite.mjs', 'integration'] },
+  { name: 'vscode', args: ['test/vscode/run.mjs'] },  // inside code-server's extension host
+  { name: 'e2e', args: ['test/e2e/run.mjs'] },        // the workbench in headless Chromium
 ];
 
 if (run('npm', ['run', 'build']) !== 0) {
