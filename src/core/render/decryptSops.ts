@@ -28,7 +28,9 @@ export async function decryptObjects(objects: DesiredObject[], decrypt: DecryptS
     const where = `${desired.source.file}${desired.source.line ? `:${desired.source.line}` : ''}`;
     if (!decrypt) return { ...desired, unknownReason: `SOPS-encrypted (${where}); no decryption key configured` };
     try {
-      const [document] = parseYamlDocuments(await decrypt(stringify(desired.object), desired.source.file), desired.source.file);
+      const plaintext = await decrypt(stringify(desired.object), desired.source.file);
+      if (plaintext === undefined) throw new Error('not recognised as SOPS-encrypted by the decryption hook');
+      const [document] = parseYamlDocuments(plaintext, desired.source.file);
       if (!isKubeObject(document?.value)) throw new Error('decryption did not return a Kubernetes object');
       return { ...desired, object: document.value };
     } catch (error) {
@@ -41,7 +43,7 @@ export async function decryptObjects(objects: DesiredObject[], decrypt: DecryptS
 export async function decryptFileText(text: string, file: string, decrypt: DecryptSecret | undefined): Promise<string> {
   if (!decrypt || !looksSopsEncrypted(text)) return text;
   try {
-    return await decrypt(text, file);
+    return (await decrypt(text, file)) ?? text;
   } catch {
     // Left encrypted: decryptObjects reports each object with the hook's own message.
     return text;

@@ -2,9 +2,10 @@ import type { ToolPaths } from '../model';
 
 /**
  * Decrypts one SOPS-encrypted manifest: gets its text and the file it came from, returns the plaintext
- * manifest (in memory only). The engine plugs `decryptManifestIfSops` from src/core/sops in here.
+ * manifest (in memory only), or undefined when the text is not SOPS-encrypted; throws when it cannot decrypt.
+ * `(text, file) => decryptManifestIfSops(text, file, sopsOptions)` from src/core/sops fits as it is.
  */
-export type DecryptSecret = (text: string, file: string) => Promise<string>;
+export type DecryptSecret = (text: string, file: string) => Promise<string | undefined>;
 
 export interface RenderOptions {
   /** kustomize/kubectl/helm paths; absent ones are looked up on PATH. */

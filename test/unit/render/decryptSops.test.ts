@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { AppDefinition } from '../../../src/core/model';
 import { renderApp } from '../../../src/core/render/renderApp';
+import { decryptManifestIfSops, encryptText, keyGroupFor } from '../../../src/core/sops';
 import { removeTempRepos, writeRepo } from '../../support/gitopsExamples';
+import { isolatedEnv, newAgeIdentity } from '../../support/sops';
 
 // The shape of a SOPS-encrypted Secret manifest (what `sops -e` writes); decryption itself is src/core/sops'.
 const ENCRYPTED = [
@@ -53,5 +55,26 @@ describe('SOPS-encrypted Secrets in rendering', () => {
   it('marks the Secret Unknown with the hook\'s message when decryption fails', async () => {
     const rendered = await renderApp(app('kustomize'), { decryptSecret: async () => { throw new Error('no age identity matches'); } });
     assert.match(rendered.objects[0].unknownReason ?? '', /cannot decrypt SOPS-encrypted Secret\/db .*: no age identity matches$/);
+  });
+});
+
+describe('SOPS-encrypted Secrets with the real sops module plugged in', () => {
+  after(removeTempRepos);
+
+  it('renders the plaintext of an age-encrypted Secret, from a plain folder and through kustomize', async () => {
+    const { identity, recipient } = await newAgeIdentity();
+    const plaintext = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  password: hunter2\n';
+    const encrypted = await encryptText(plaintext, 'yaml', {
+      keyGroups: keyGroupFor({ age: [recipient] }), cryptRules: { encrypted_regex: '^(data|stringData)$' }, env: isolatedEnv(),
+    });
+    const root = await writeRepo({ 'db/secret.yaml': encrypted, 'db/kustomization.yaml': 'resources: [secret.yaml]\n' });
+    const decryptSecret = (text: string, file: string) => decryptManifestIfSops(text, file, { ageIdentities: [identity], env: isolatedEnv() });
+    for (const renderer of ['yaml', 'kustomize'] as const) {
+      const rendered = await renderApp(
+        { name: 'db', environment: 'dev', renderer, path: path.join(root, 'db'), origin: 'config', declaredAt: { file: root } }, { decryptSecret });
+      assert.equal(rendered.objects[0].unknownReason, undefined, renderer);
+      assert.deepEqual(rendered.objects[0].object.stringData, { password: 'hunter2' }, renderer);
+      assert.equal('sops' in rendered.objects[0].object, false, renderer);
+    }
   });
 });
