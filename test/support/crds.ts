@@ -1,13 +1,13 @@
 // Installs the real Flux and Argo CD CRDs (unmodified upstream copies) into the test cluster. A 1.20 server
-// does not know `x-kubernetes-validations` (CEL) in current Flux CRDs, so they go in with a plain create and
-// no client validation, as /work/shared/crds/README.md explains; the server drops the unknown field.
-import { execFile } from 'node:child_process';
+// does not know `x-kubernetes-validations` (CEL) in current Flux CRDs, and server-side apply and kubectl's
+// client validation refuse them; a plain create through the API installs them (the server drops the unknown
+// field), as /work/shared/crds/README.md explains. That is what this does, then waits until each is Established.
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import type { TestClusterInfo } from './cluster';
-
-const run = promisify(execFile);
+import YAML from 'yaml';
+import type { ClusterClient } from '../../src/core/cluster/client';
+import type { KubeObject } from '../../src/core/model';
+import { testClient, type TestClusterInfo } from './cluster';
 
 /** Where the CRD files are: $DRIFTLINE_CRDS_DIR, else the team's shared copy. */
 export const crdsDir = process.env.DRIFTLINE_CRDS_DIR ?? '/work/shared/crds';
@@ -16,28 +16,48 @@ export const FLUX_CRD_FILES = ['flux-kustomizations.yaml', 'flux-helmreleases.ya
   'flux-helmrepositories.yaml', 'flux-ocirepositories.yaml', 'flux-buckets.yaml', 'flux-helmcharts.yaml'];
 export const ARGO_CRD_FILES = ['argocd-application.yaml', 'argocd-appproject.yaml', 'argocd-applicationset.yaml'];
 
+const CRD_API_VERSION = 'apiextensions.k8s.io/v1';
 const installed = new Set<string>();
 
-/** Installs every Flux and Argo CD CRD (idempotent; concurrent test files may call it) and waits until Established. */
+/**
+ * Installs the Flux and Argo CD CRDs (all of them unless `files` names some) and waits until the server serves
+ * them. Idempotent, also across processes sharing the cluster.
+ */
 export async function installGitOpsCrds(info: TestClusterInfo, files: string[] = [...FLUX_CRD_FILES, ...ARGO_CRD_FILES]): Promise<void> {
-  const kubectl = (...args: string[]) =>
-    run('kubectl', ['--kubeconfig', info.kubeconfig, '--context', info.adminContext, ...args], { maxBuffer: 16 * 1024 * 1024 });
   const pending = files.filter((file) => !installed.has(`${info.server} ${file}`));
   if (pending.length === 0) return;
-  const paths = pending.map((file) => path.join(crdsDir, file));
-  for (const file of paths) if (!fs.existsSync(file)) throw new Error(`CRD file ${file} is missing (set DRIFTLINE_CRDS_DIR)`);
-  const names: string[] = [];
-  for (const file of paths) {
-    try {
-      const { stdout } = await kubectl('create', '--validate=false', '-o', 'name', '-f', file);
-      names.push(...stdout.split('\n').filter(Boolean));
-    } catch (error) {
-      const stderr = String((error as { stderr?: string }).stderr ?? error);
-      if (!/AlreadyExists|already exists/.test(stderr)) throw new Error(`installing CRDs from ${file} failed: ${stderr}`);
-      const { stdout } = await kubectl('get', '-o', 'name', '-f', file);
-      names.push(...stdout.split('\n').filter(Boolean));
+  const client = testClient();
+  try {
+    const names: string[] = [];
+    for (const file of pending) {
+      for (const crd of readCrds(path.join(crdsDir, file))) {
+        await client.create(crd).catch((error: unknown) => {
+          if ((error as { reason?: string }).reason !== 'Conflict') throw error; // Conflict: it already exists
+        });
+        names.push(crd.metadata.name);
+      }
     }
+    for (const name of names) await waitUntilEstablished(client, name);
+    for (const file of pending) installed.add(`${info.server} ${file}`);
+  } finally {
+    client.close();
   }
-  await kubectl('wait', '--for', 'condition=Established', '--timeout', '60s', ...names);
-  for (const file of pending) installed.add(`${info.server} ${file}`);
+}
+
+function readCrds(file: string): KubeObject[] {
+  if (!fs.existsSync(file)) throw new Error(`CRD file ${file} is missing (set DRIFTLINE_CRDS_DIR)`);
+  return YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'))
+    .map((document) => document.toJSON() as KubeObject | null)
+    .filter((object): object is KubeObject => object?.kind === 'CustomResourceDefinition');
+}
+
+async function waitUntilEstablished(client: ClusterClient, name: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const crd = await client.get({ apiVersion: CRD_API_VERSION, kind: 'CustomResourceDefinition', name });
+    const conditions = (crd?.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? [];
+    if (conditions.some((condition) => condition.type === 'Established' && condition.status === 'True')) return;
+    if (Date.now() > deadline) throw new Error(`CRD ${name} not Established after 60 s: ${JSON.stringify(conditions)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
