@@ -88,6 +88,15 @@ export interface AppDefinition {
    * `targetNamespace` -> `namespace`, `patches`, `images`, `namePrefix`, `nameSuffix`, `commonMetadata`).
    */
   kustomizeOverlay?: Record<string, unknown>;
+  /** Flux `postBuild` variable substitution (`${var}`, `${var:=default}`) applied to the rendered objects. */
+  substitute?: PostBuildSubstitution;
+}
+
+export interface PostBuildSubstitution {
+  /** `postBuild.substitute`. */
+  variables: Record<string, string>;
+  /** `postBuild.substituteFrom` reads ConfigMaps/Secrets from the cluster: variables not known here stay as written. */
+  fromCluster: boolean;
 }
 
 export interface EnvironmentDefinition {
