@@ -1,9 +1,10 @@
 // Shared fixtures for the SOPS suites: the conformance vectors written by the real sops, throwaway age
 // identities, a temporary GNUPGHOME holding the sops test keys (never the user's keyring), temp folders.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parse } from 'yaml';
 
 export const VECTORS = '/work/shared/sops-vectors';
 export const vectorPath = (...parts: string[]) => path.join(VECTORS, ...parts);
@@ -13,6 +14,8 @@ export const PGP_KEY_1 = 'FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4';
 export interface VectorExpectation {
   file: string;
   format: 'yaml' | 'json' | 'dotenv' | 'ini' | 'binary';
+  /** The sops release that wrote the file. */
+  version: string;
   dataKeyHex: string;
   lastmodified: string;
   fileMac: string;
@@ -34,14 +37,22 @@ export function tempDir(prefix = 'driftline-sops-'): string {
   return dir;
 }
 
+const gnupgHomes: string[] = [];
+
 export function removeTempDirs(): void {
+  // The gpg-agent each temporary GNUPGHOME started would otherwise outlive the suite.
+  for (const home of gnupgHomes.splice(0)) {
+    spawnSync('gpgconf', ['--kill', 'all'], { env: { ...process.env, GNUPGHOME: home }, stdio: 'ignore' });
+  }
   for (const dir of temps.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** A fresh GNUPGHOME with the sops functional-test keys imported. */
-export function testGnupgHome(): string {
+/** A fresh GNUPGHOME, with the sops functional-test keys imported unless `withKeys` is false. */
+export function testGnupgHome(withKeys = true): string {
   const home = tempDir('driftline-gnupg-');
   fs.chmodSync(home, 0o700);
+  gnupgHomes.push(home);
+  if (!withKeys) return home;
   execFileSync('gpg', ['--batch', '--quiet', '--import', vectorPath('keys', 'sops_functional_tests_key.asc')], {
     env: { ...process.env, GNUPGHOME: home }, stdio: 'ignore',
   });
@@ -61,4 +72,20 @@ export async function newAgeIdentity(): Promise<{ identity: string; recipient: s
 export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const home = tempDir('driftline-home-');
   return { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), ...extra };
+}
+
+/** The plaintext as plain data, the way the expected files render it. */
+export function plaintextData(text: string, format: string): unknown {
+  if (format === 'yaml') return parse(text);
+  if (format === 'json') return JSON.parse(text);
+  if (format === 'binary') return text;
+  if (format === 'dotenv') return Object.fromEntries(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const sections: Record<string, Record<string, string>> = { DEFAULT: {} };
+  let current = sections.DEFAULT;
+  for (const line of text.split('\n').map((l) => l.trim()).filter((l) => l && !/^[;#]/.test(l))) {
+    const header = /^\[(.*)\]$/.exec(line);
+    if (header) current = sections[header[1]] = {};
+    else current[line.slice(0, line.indexOf('=')).trim()] = line.slice(line.indexOf('=') + 1).trim();
+  }
+  return sections;
 }

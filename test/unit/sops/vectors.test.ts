@@ -2,33 +2,16 @@
 // value layer with the vector's data key (no gpg needed), and end to end for the age vectors.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { parse } from 'yaml';
 import { decryptFile } from '../../../src/core/sops';
 import { decryptAgeKey } from '../../../src/core/sops/keys/age';
 import { openMac } from '../../../src/core/sops/mac';
 import { loadEncrypted } from '../../../src/core/sops/open';
 import { macBytes, walkBranches } from '../../../src/core/sops/tree';
 import { decryptBranches } from '../../../src/core/sops/treeCipher';
-import { AGE_KEYS_FILE, expectationFor, isolatedEnv, removeTempDirs, vectorPath } from '../../support/sops';
+import { AGE_KEYS_FILE, expectationFor, isolatedEnv, plaintextData, removeTempDirs, vectorPath } from '../../support/sops';
 
 const VECTORS = ['age/example.yaml', 'age/example.ini', 'pgp/example.json', 'pgp/example.txt', 'pgp/format.enc.yaml',
   'pgp/format.enc.env', 'pgp/format.enc.ini', 'pgp/comments.enc.yaml', 'pgp/no_mac.yaml'];
-
-/** The plaintext as plain data, the way the expected files render it. */
-export function plaintextData(text: string, format: string): unknown {
-  if (format === 'yaml') return parse(text);
-  if (format === 'json') return JSON.parse(text);
-  if (format === 'binary') return text;
-  if (format === 'dotenv') return Object.fromEntries(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  const sections: Record<string, Record<string, string>> = { DEFAULT: {} };
-  let current = sections.DEFAULT;
-  for (const line of text.split('\n').map((l) => l.trim()).filter((l) => l && !/^[;#]/.test(l))) {
-    const header = /^\[(.*)\]$/.exec(line);
-    if (header) current = sections[header[1]] = {};
-    else current[line.slice(0, line.indexOf('=')).trim()] = line.slice(line.indexOf('=') + 1).trim();
-  }
-  return sections;
-}
 
 describe('sops conformance vectors (value layer, with each vector\'s data key)', () => {
   for (const vector of VECTORS) {
