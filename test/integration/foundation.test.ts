@@ -2,6 +2,7 @@
 // ClusterError, with the admin user, the read-only user, a server that is not there and a bad token.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ClusterClient } from '../../src/core/cluster/client';
@@ -141,6 +142,21 @@ describe('foundation: our cluster client against the real test kube-apiserver', 
     const error = await clusterErrorOf(client.serverVersion());
     assert.equal(error.reason, 'Unreachable');
     assert.match(error.message, new RegExp(`^cluster unreachable: context "variant" at ${server}: .*ECONNREFUSED`));
+  });
+
+  it('says the cluster is unreachable when its port accepts connections but never answers', async () => {
+    const silent = net.createServer(() => {}); // accepts, then says nothing: no TLS handshake ever
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const server = `https://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+    try {
+      const loaded = loadKubeConfig(writeVariantKubeconfig(scratch, { server }));
+      const client = ClusterClient.forContext(loaded, 'variant', { connectTimeoutMs: 500 });
+      const error = await clusterErrorOf(client.serverVersion());
+      assert.equal(error.reason, 'Unreachable');
+      assert.equal(error.message, `cluster unreachable: context "variant" at ${server}: could not connect within 0.5 s (ETIMEDOUT)`);
+    } finally {
+      silent.close();
+    }
   });
 
   it('reports Unauthorized, naming the context, for a token the server does not accept', async () => {

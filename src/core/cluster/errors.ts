@@ -105,7 +105,7 @@ function reasonFor(status: number, statusReason: string | undefined, message: st
 
 /** The cluster could not be reached at all (refused, timed out, DNS, TLS). */
 export function unreachableError(cause: Error & { code?: string }, identity: CallerIdentity, call: FailedCall): ClusterError {
-  const detail = cause.code && !cause.message.includes(cause.code) ? `${cause.code} ${cause.message}` : cause.message;
+  const detail = cause.code && !cause.message.includes(cause.code) ? `${cause.message} (${cause.code})` : cause.message;
   return new ClusterError(unreachableMessage(identity, detail), 'Unreachable', identity, call, undefined, detail);
 }
 

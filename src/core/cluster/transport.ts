@@ -87,10 +87,11 @@ export class Transport {
         timers.push(setTimeout(() => request.destroy(timeoutError(`no answer within ${timeoutMs / 1000} s`)), timeoutMs));
       }
       request.on('socket', (socket) => {
-        if (!socket.connecting) return;
+        if (!socket.connecting) return; // a kept-alive connection
+        // Connected means the TLS handshake is done too: a port that accepts but never speaks TLS is as unusable.
         const connectTimer = setTimeout(() => request.destroy(timeoutError(`could not connect within ${this.connectTimeoutMs / 1000} s`)), this.connectTimeoutMs);
         timers.push(connectTimer);
-        socket.once('connect', () => clearTimeout(connectTimer));
+        socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
       });
       request.end(payload);
     });
