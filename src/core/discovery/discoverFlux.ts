@@ -1,7 +1,7 @@
 // Flux: each Kustomization (kustomize.toolkit.fluxcd.io) is an app of the environment whose cluster folder
 // holds it; each HelmRelease it deploys is an app of its own (rendered with helm from its chart).
 import path from 'node:path';
-import type { AppDefinition, ControllerRef, KubeObject } from '../model';
+import type { AppDefinition, ControllerRef, KubeObject, PostBuildSubstitution } from '../model';
 import { findKustomizationFile, walkKustomizeTree } from '../render/kustomizeTree';
 import { exists, isWithin, listFiles } from '../render/listFiles';
 import { environmentOfPath } from './environmentOfPath';
@@ -40,6 +40,13 @@ function overlayOf(spec: Record<string, unknown>): Record<string, unknown> | und
   return Object.keys(overlay).length > 0 ? overlay : undefined;
 }
 
+function substitutionOf(spec: Record<string, unknown>): PostBuildSubstitution | undefined {
+  const postBuild = spec.postBuild as { substitute?: Record<string, unknown>; substituteFrom?: unknown[] } | undefined;
+  if (!postBuild) return undefined;
+  const variables = Object.fromEntries(Object.entries(postBuild.substitute ?? {}).map(([name, value]) => [name, String(value)]));
+  return { variables, fromCluster: (postBuild.substituteFrom ?? []).length > 0 };
+}
+
 async function kustomizationApp(scan: RepoScan, identity: RepoIdentity, found: ScannedObject, environment: string): Promise<AppDefinition | 'flux-system'> {
   const { object, file, line } = found;
   const spec = (object.spec ?? {}) as Record<string, unknown>;
@@ -58,11 +65,13 @@ async function kustomizationApp(scan: RepoScan, identity: RepoIdentity, found: S
     return { ...base, renderer: 'kustomize', path: source.folder, unknownReason: `spec.path ${String(spec.path)} (${source.folder}) does not exist in the repository` };
   }
   const overlay = overlayOf(spec);
+  const substitute = substitutionOf(spec);
+  const withSubstitution = substitute ? { substitute } : {};
   if (await findKustomizationFile(source.folder)) {
-    return { ...base, renderer: 'kustomize', path: source.folder, ...(overlay ? { kustomizeOverlay: overlay } : {}) };
+    return { ...base, renderer: 'kustomize', path: source.folder, ...(overlay ? { kustomizeOverlay: overlay } : {}), ...withSubstitution };
   }
   // Without kustomization.yaml Flux takes every manifest below the folder.
-  return { ...base, renderer: 'yaml', path: source.folder, recurse: true };
+  return { ...base, renderer: 'yaml', path: source.folder, recurse: true, ...withSubstitution };
 }
 
 interface ChartSpec {

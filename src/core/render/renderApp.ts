@@ -8,6 +8,7 @@ import type { RenderOptions } from './options';
 import { renderHelm } from './renderHelm';
 import { renderKustomize } from './renderKustomize';
 import { renderYamlFiles } from './renderYaml';
+import { substituteVariables } from './substituteVariables';
 
 /** `staging/podinfo (/repo/apps/staging)`: how render errors name an app. */
 export function describeApp(app: AppDefinition): string {
@@ -32,7 +33,7 @@ async function renderObjects(app: AppDefinition, inputs: AppInputs, options: Ren
 export async function renderCollected(app: AppDefinition, inputs: AppInputs, inputHash: string, options: RenderOptions): Promise<RenderedApp> {
   if (app.unknownReason) return { app, objects: [], inputHash, error: app.unknownReason };
   try {
-    const objects = await decryptObjects(await renderObjects(app, inputs, options), options.decryptSecret);
+    const objects = await decryptObjects(substituteVariables(await renderObjects(app, inputs, options), app.substitute), options.decryptSecret);
     return { app, objects, inputHash };
   } catch (error) {
     return { app, objects: [], inputHash, error: `${describeApp(app)}: ${error instanceof Error ? error.message : String(error)}` };
