@@ -44,6 +44,12 @@ export async function commitsTouching(repo: Repo, repoPaths: string[], options: 
     .map((record) => parseCommit(record, repoPaths));
 }
 
+/** One commit named by the user (sha, branch, ...), with `appFiles` inside `paths` (default: every file). */
+export async function commitInfo(repoRoot: string, rev: string, paths: string[] = ['.']): Promise<CommitInfo> {
+  const repo = await openRepo(repoRoot);
+  return describeCommit(repo, await resolveCommit(repo, rev), toRepoPaths(repo, paths));
+}
+
 /** One commit, with `appFiles` computed against `repoPaths` (it need not have touched them). */
 export async function describeCommit(repo: Repo, sha: string, repoPaths: string[]): Promise<CommitInfo> {
   const output = await repo.git.raw(['log', '--max-count=1', ...LOG_ARGS, sha]);

@@ -1,5 +1,5 @@
 // core/git: an app's history, revert and rollback commits, and pushing them for review.
-export { appHistory } from './history';
+export { appHistory, commitInfo } from './history';
 export type { HistoryOptions } from './history';
 export { revertCommit, rollbackTo } from './revert';
 export type { RevertOptions, RollbackOptions } from './revert';
@@ -7,3 +7,5 @@ export { pushRollbackBranch, rollbackBranchName } from './push';
 export type { PushOptions } from './push';
 export { GitError } from './repo';
 export type { CommitInfo, PushResult, RevertResult } from './model';
+export { appInputPaths, locateApp } from './appPaths';
+export type { LocatedApp } from './appPaths';

@@ -1,0 +1,131 @@
+// `driftline sync --env E --app A`: prints the plan (or, for an app a Flux/Argo CD controller manages in that
+// cluster, the reconcile it would request), then writes only after --yes or an interactive yes. Exit status:
+// 0 done (or nothing to do), 1 a dry-run found work to do, 2 error or refused.
+import path from 'node:path';
+import { describeRef } from '../core/model';
+import {
+  applySyncPlan, describePlan, hasWork, prepareSync, summarizePlan, syncThroughController, type PreparedSync,
+} from '../core/sync';
+import { approveWrite, type PromptIO } from './confirm';
+import { FlagError, parseFlags, stringFlag } from './flags';
+import { exitCodeOf } from './reportErrors';
+
+const HELP = `Usage: driftline sync --env E --app A [options]
+
+Shows what a sync would change (create / update / prune per object), then applies it with server-side apply
+as field manager "driftline". Where the app's Flux Kustomization/HelmRelease or Argo CD Application is live
+in the cluster, asks that controller to reconcile instead and follows it.
+
+  --env NAME          the environment (required)
+  --app NAME          the app (required)
+  --repo DIR          the GitOps repository (default: the current directory)
+  --kubeconfig FILES  kubeconfig file(s), separated like KUBECONFIG
+  --context NAME      use this kube context instead of the environment's
+  --dry-run           only show the plan
+  --prune             delete live objects the app owns that Git no longer has
+  --force-conflicts   take over fields other field managers own
+  --direct            apply directly even when a controller manages the app
+  --timeout SECONDS   how long to follow a controller (default 300)
+  --yes               write without asking (required for protected environments)
+`;
+
+export async function runSync(args: string[], io: PromptIO): Promise<number> {
+  return exitCodeOf('sync', io, () => syncCommand(args, io));
+}
+
+async function syncCommand(args: string[], io: PromptIO): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  let flags;
+  try {
+    flags = parseFlags(args, {
+      values: ['env', 'app', 'repo', 'kubeconfig', 'context', 'timeout'],
+      switches: ['dry-run', 'prune', 'force-conflicts', 'direct', 'yes'],
+    });
+    if (!flags.env || !flags.app) throw new FlagError('--env and --app are required');
+    if (flags.timeout !== undefined && !(Number(flags.timeout) > 0)) throw new FlagError('--timeout needs a number of seconds');
+  } catch (error) {
+    if (!(error instanceof FlagError)) throw error;
+    io.stderr.write(`driftline sync: ${error.message}\n${HELP}`);
+    return 2;
+  }
+  const prepared = await prepareSync({
+    repoRoot: path.resolve(stringFlag(flags, 'repo') ?? process.cwd()),
+    environment: stringFlag(flags, 'env') as string,
+    app: stringFlag(flags, 'app') as string,
+    kubeconfig: stringFlag(flags, 'kubeconfig'),
+    context: stringFlag(flags, 'context'),
+    mode: flags.direct ? 'direct' : 'auto',
+    prune: flags.prune === true,
+    forceConflicts: flags['force-conflicts'] === true,
+  });
+  try {
+    const options = { dryRun: flags['dry-run'] === true, yes: flags.yes === true, timeoutSeconds: Number(flags.timeout ?? 300) };
+    return prepared.mode === 'controller'
+      ? await syncController(prepared, options, io)
+      : await syncDirect(prepared, options, io);
+  } finally {
+    prepared.target.client.close();
+  }
+}
+
+interface RunOptions {
+  dryRun: boolean;
+  yes: boolean;
+  timeoutSeconds: number;
+}
+
+async function syncDirect(prepared: Extract<PreparedSync, { mode: 'direct' }>, options: RunOptions, io: PromptIO): Promise<number> {
+  const { plan, target } = prepared;
+  io.stdout.write(`${describePlan(plan).join('\n')}\n${summarizePlan(plan)}\n`);
+  if (plan.blocked.length) {
+    io.stderr.write(`Cannot sync: ${plan.blocked.length} object(s) blocked (see above). Nothing was changed.\n`);
+    return 2;
+  }
+  if (options.dryRun) return hasWork(plan) ? 1 : 0;
+  if (!hasWork(plan)) {
+    io.stdout.write('Nothing to sync.\n');
+    return 0;
+  }
+  const environment = { name: plan.environment, protected: plan.protected };
+  if (!(await approveWrite(io, { yes: options.yes, environment, action: `sync app ${plan.app} in environment ${plan.environment}` }))) return 2;
+  const result = await withInterrupt((signal) => applySyncPlan(target.client, plan, {
+    confirmation: plan.environment, signal,
+    onProgress: (message, done, total) => io.stderr.write(`[${done}/${total}] ${message}\n`),
+  }));
+  for (const applied of result.applied) io.stdout.write(`${applied.action === 'prune' ? 'pruned' : `${applied.action}d`} ${describeRef(applied.ref)}\n`);
+  for (const skipped of result.skipped) io.stdout.write(`left ${describeRef(skipped.ref)}: ${skipped.reason}\n`);
+  io.stdout.write(`Synced app ${plan.app} in environment ${plan.environment}: ${result.applied.length} change(s).\n`);
+  return 0;
+}
+
+async function syncController(prepared: Extract<PreparedSync, { mode: 'controller' }>, options: RunOptions, io: PromptIO): Promise<number> {
+  const { controller, target } = prepared;
+  const name = `${controller.kind} ${controller.metadata.namespace}/${controller.metadata.name}`;
+  io.stdout.write(`App ${target.app.name} in environment ${target.environment.name} is managed by ${name} ` +
+    `(context "${target.context}"): Sync asks it to reconcile. Use --direct to apply without it.\n`);
+  if (options.dryRun) return 0;
+  const environment = { name: target.environment.name, protected: target.environment.protected };
+  if (!(await approveWrite(io, { yes: options.yes, environment, action: `ask ${name} to reconcile` }))) return 2;
+  const result = await withInterrupt((signal) => syncThroughController(target.client, controller, {
+    signal, timeoutMs: options.timeoutSeconds * 1000,
+    onRequested: (requestedAt) => io.stderr.write(`Requested at ${requestedAt}; following ${name} (Ctrl-C stops following)\n`),
+    onProgress: (message) => io.stderr.write(`${name}: ${message}\n`),
+  }));
+  io.stdout.write(`${name}: ${result.outcome}: ${result.message}\n`);
+  return result.outcome === 'Succeeded' ? 0 : 2;
+}
+
+/** Ctrl-C cancels the running work (between requests) instead of killing the process mid-write. */
+async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    return await work(abort.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
