@@ -2,7 +2,7 @@
 // declared it (.driftline.yaml, a Flux or Argo CD object, or a folder convention).
 import path from 'node:path';
 import type { CliIO } from './io';
-import { formatTable, loadModel, parseListArgs, writeProblems } from './listOptions';
+import { loadModel, parseListArgs, writeListing } from './listOptions';
 
 export async function runApps(args: string[], io: CliIO): Promise<number> {
   const options = parseListArgs(args, 'apps', io, true);
@@ -26,18 +26,6 @@ export async function runApps(args: string[], io: CliIO): Promise<number> {
     ...(app.controller ? { controller: app.controller } : {}),
     ...(app.unknownReason ? { unknownReason: app.unknownReason } : {}),
   }));
-  if (options.json) {
-    io.stdout.write(`${JSON.stringify({ repo: model.root, apps, problems: model.problems }, null, 2)}\n`);
-    return 0;
-  }
-  writeProblems(model.problems, io);
-  if (apps.length === 0) {
-    io.stdout.write(`no apps found in ${model.root}\n`);
-    return 0;
-  }
-  io.stdout.write(formatTable([
-    ['ENVIRONMENT', 'APP', 'RENDERER', 'PATH', 'ORIGIN', 'NOTE'],
-    ...apps.map((app) => [app.environment, app.name, app.renderer, app.path, app.origin, app.unknownReason ?? '']),
-  ]));
-  return 0;
+  return writeListing(io, options, model, 'apps', apps, ['ENVIRONMENT', 'APP', 'RENDERER', 'PATH', 'ORIGIN', 'NOTE'],
+    (app) => [app.environment, app.name, app.renderer, app.path, app.origin, app.unknownReason ?? '']);
 }

@@ -4,7 +4,7 @@ import { resolveContext } from '../core/discovery/resolveContext';
 import { loadKubeConfig } from '../core/cluster/kubeconfig';
 import type { EnvironmentDefinition } from '../core/model';
 import type { CliIO } from './io';
-import { formatTable, loadModel, parseListArgs, writeProblems } from './listOptions';
+import { loadModel, parseListArgs, writeListing } from './listOptions';
 
 /** The context the engine would use; without a readable kubeconfig only a configured one is known. */
 function contextFor(environment: EnvironmentDefinition): string | undefined {
@@ -28,20 +28,6 @@ export async function runEnvs(args: string[], io: CliIO): Promise<number> {
     protected: environment.protected,
     apps: environment.apps.length,
   }));
-  if (options.json) {
-    io.stdout.write(`${JSON.stringify({ repo: model.root, environments, problems: model.problems }, null, 2)}\n`);
-    return 0;
-  }
-  writeProblems(model.problems, io);
-  if (environments.length === 0) {
-    io.stdout.write(`no environments found in ${model.root}\n`);
-    return 0;
-  }
-  io.stdout.write(formatTable([
-    ['ENVIRONMENT', 'CONTEXT', 'PROTECTED', 'APPS'],
-    ...environments.map((environment) => [
-      environment.name, environment.context ?? '-', environment.protected ? 'yes' : 'no', String(environment.apps),
-    ]),
-  ]));
-  return 0;
+  return writeListing(io, options, model, 'environments', environments, ['ENVIRONMENT', 'CONTEXT', 'PROTECTED', 'APPS'],
+    (environment) => [environment.name, environment.context ?? '-', environment.protected ? 'yes' : 'no', String(environment.apps)]);
 }

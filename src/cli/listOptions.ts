@@ -47,16 +47,32 @@ export async function loadModel(options: ListOptions, command: string, io: CliIO
   return discoverRepo(options.repo);
 }
 
-export function describeProblem(problem: DiscoveryProblem): string {
+function describeProblem(problem: DiscoveryProblem): string {
   return `${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`;
 }
 
-export function writeProblems(problems: DiscoveryProblem[], io: CliIO): void {
+function writeProblems(problems: DiscoveryProblem[], io: CliIO): void {
   for (const problem of problems) io.stderr.write(`warning: ${describeProblem(problem)}\n`);
 }
 
+/**
+ * Writes a listing: `{repo, <what>: items, problems}` as JSON with --json; else problems on stderr and a
+ * table of `header` and one row per item. Returns the exit code (0).
+ */
+export function writeListing<T>(
+  io: CliIO, options: ListOptions, model: RepoModel, what: string, items: T[], header: string[], row: (item: T) => string[],
+): number {
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify({ repo: model.root, [what]: items, problems: model.problems }, null, 2)}\n`);
+    return 0;
+  }
+  writeProblems(model.problems, io);
+  io.stdout.write(items.length === 0 ? `no ${what} found in ${model.root}\n` : formatTable([header, ...items.map(row)]));
+  return 0;
+}
+
 /** Rows as left-aligned columns separated by two spaces; the first row is the header. */
-export function formatTable(rows: string[][]): string {
+function formatTable(rows: string[][]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ')).join('\n') + '\n';
 }
