@@ -2,6 +2,7 @@
 // no server defaults, status or managedFields; Secret values masked). Exit status 0 in sync, 1 drift, 2 error.
 import { unifiedDiff } from '../core/drift/diffText';
 import { exitCodeFor } from '../core/drift/summarize';
+import { describeRef } from '../core/model';
 import type { CliIO } from './io';
 import { engineFor, parseStatusArgs, STATUS_OPTIONS_HELP, UsageError } from './statusArgs';
 
@@ -29,7 +30,7 @@ export async function runDiff(args: string[], io: CliIO): Promise<number> {
         if (app.reason && app.reason !== environment.reason) io.stderr.write(`${environment.name}/${app.name}: ${app.reason}\n`);
         for (const resource of app.resources) {
           if (resource.status === 'Unknown') {
-            io.stderr.write(`${environment.name}/${app.name}: Unknown ${resource.kind}/${resource.name}: ${resource.reason ?? ''}\n`);
+            io.stderr.write(`${environment.name}/${app.name}: Unknown ${describeRef(resource)}: ${resource.reason ?? ''}\n`);
             continue;
           }
           if (resource.status === 'Synced') continue;

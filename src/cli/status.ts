@@ -1,6 +1,6 @@
 // `driftline status`: a table of environment, app, status and counts (or the report as JSON, see
 // docs/json-output.md). Exit status 0 in sync, 1 drift, 2 error.
-import type { AppResult, StatusReport } from '../core/model';
+import { describeRef, type AppResult, type StatusReport } from '../core/model';
 import { exitCodeFor } from '../core/drift/summarize';
 import type { CliIO } from './io';
 import { engineFor, parseStatusArgs, STATUS_OPTIONS_HELP, UsageError } from './statusArgs';
@@ -60,8 +60,7 @@ export function formatTable(report: StatusReport): string {
       if (app.reason && app.reason !== environment.reason) details.push(`${environment.name}/${app.name}: ${app.reason}`);
       for (const resource of app.resources) {
         if (resource.status === 'Synced') continue;
-        const where = resource.namespace ? `${resource.kind}/${resource.namespace}/${resource.name}` : `${resource.kind}/${resource.name}`;
-        details.push(`${environment.name}/${app.name}: ${resource.status} ${where}${resource.reason ? `: ${resource.reason}` : ''}` +
+        details.push(`${environment.name}/${app.name}: ${resource.status} ${describeRef(resource)}${resource.reason ? `: ${resource.reason}` : ''}` +
           (resource.comparison === 'client-side' ? ' (client-side comparison: dry-run not allowed)' : ''));
       }
     }

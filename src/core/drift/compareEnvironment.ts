@@ -98,15 +98,12 @@ function resolveObject(desired: RenderedApp['objects'][number], app: RenderedApp
   const ref = refOf(desired.object);
   const scope = kinds.get(kindId(ref.apiVersion, ref.kind));
   if (!scope) return { desired, ref, unknownReason: noSuchKindReason(ref.apiVersion, ref.kind) };
-  if (!scope.namespaced) {
-    delete ref.namespace;
-    return { desired, ref };
-  }
-  ref.namespace = ref.namespace ?? app.app.namespace ?? options.defaultNamespace;
-  const object = desired.object.metadata.namespace === ref.namespace
-    ? desired
-    : { ...desired, object: { ...desired.object, metadata: { ...desired.object.metadata, namespace: ref.namespace } } };
-  return { desired: object, ref };
+  if (scope.namespaced) ref.namespace = ref.namespace ?? app.app.namespace ?? options.defaultNamespace;
+  else delete ref.namespace;
+  if (desired.object.metadata.namespace === ref.namespace) return { desired, ref };
+  // The server refuses a cluster-scoped object that names a namespace, and needs one on a namespaced object.
+  const { namespace: _ignored, ...metadata } = desired.object.metadata;
+  return { desired: { ...desired, object: { ...desired.object, metadata: ref.namespace ? { ...metadata, namespace: ref.namespace } : metadata } }, ref };
 }
 
 function listKeyOf(ref: ObjectRef, kinds: KindTable): ListKey {

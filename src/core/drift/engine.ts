@@ -11,6 +11,8 @@ import {
   type RenderedApp, type RepoModel, type ResourceResult, type StatusReport,
 } from '../model';
 import { findDuplicateObjects } from '../render/findDuplicates';
+import type { DecryptSecret } from '../render/options';
+import { decryptManifestIfSops } from '../sops/manifest';
 import { RenderCache, renderApps, type RenderAppsOptions } from '../render/renderApps';
 import { refId } from './compareApp';
 import { appReason, compareEnvironment } from './compareEnvironment';
@@ -118,7 +120,7 @@ export class DriftEngine {
     const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY;
     const renderOptions = this.options.renderOptions ?? {};
     const rendered = await renderApps(apps, {
-      ...renderOptions, tools: { ...model.tools, ...renderOptions.tools }, cache: this.renderCache,
+      decryptSecret: decryptWithDefaultKeys, ...renderOptions, tools: { ...model.tools, ...renderOptions.tools }, cache: this.renderCache,
     });
     signal?.throwIfAborted();
     let context = contextOverride ?? this.options.contextOverrides?.[environment.name] ?? environment.context ?? '';
@@ -178,6 +180,9 @@ function selectApps(model: RepoModel, filter: StatusFilter): { environment: Envi
   }
   return filter.app ? selected.filter(({ apps }) => apps.length > 0) : selected;
 }
+
+/** SOPS-encrypted manifests decrypted in memory with the keys sops itself would find (SOPS_AGE_KEY_FILE, gpg, ...). */
+const decryptWithDefaultKeys: DecryptSecret = async (text, file) => (await decryptManifestIfSops(text, file)) ?? text;
 
 function unknownApp(app: RenderedApp, reason: string): AppResult {
   return {

@@ -23,8 +23,8 @@ describe('DriftEngine', function () {
             'apiVersion: v1\nkind: Secret\nmetadata: {name: web-token}\nstringData: {token: hunter2}\n',
         },
       },
-      { name: 'other', environments: ['test'], namespace, files: { 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other}\ndata: {a: b}\n' } },
-    ]);
+      { name: 'other', environments: ['test'], namespace, files: { 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other}\ndata: {a: b, c: d}\n' } },
+    ], { ignore: [{ kind: 'ConfigMap', name: 'other', jsonPointers: ['/data/a'] }] });
     await applyApps(root, 'test', testClient());
     engine = new DriftEngine({ repoRoot: root, kubeconfig: info.kubeconfig, log: (line) => log.push(line) });
   });
@@ -60,6 +60,17 @@ describe('DriftEngine', function () {
   it('refuses to reveal an object the app does not have, naming it', async () => {
     await assert.rejects(engine.revealResource('test', 'web', { apiVersion: 'v1', kind: 'Secret', namespace, name: 'nope' }),
       new RegExp(`Secret/${namespace}/nope is not part of app web in environment test`));
+  });
+
+  it('honours ignore rules: a change at an ignored pointer is not drift, one next to it is', async () => {
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'other' };
+    await testClient().mergePatch(ref, { data: { a: 'changed' } });
+    const ignored = resourceOf(appOf(await engine.status({ app: 'other' }), 'test', 'other'), 'ConfigMap', 'other');
+    assert.equal(ignored.status, 'Synced');
+    assert.doesNotMatch(ignored.liveYaml ?? '', /changed/, 'ignored fields are left out of the diff too');
+    await testClient().mergePatch(ref, { data: { c: 'changed' } });
+    const drifted = resourceOf(appOf(await engine.status({ app: 'other' }), 'test', 'other'), 'ConfigMap', 'other');
+    assert.deepEqual(drifted.changedPaths, ['/data/c']);
   });
 
   it('narrows the report to one app, and names the known ones for an unknown environment or app', async () => {
