@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { AppDefinition } from '../model';
+import type { AppDefinition, DesiredObject } from '../model';
 import { walkKustomizeTree, type KustomizeTree } from './kustomizeTree';
 import { isWithin, listFiles } from './listFiles';
 import { isManifestFile } from './renderYaml';
@@ -15,6 +15,8 @@ export interface AppInputs {
   /** A file created anywhere under one of these folders affects the app. */
   trees: string[];
   kustomizeTree?: KustomizeTree;
+  /** Set by renderApps while a batched kustomize build (buildKustomizeBatch) holds this app's output. */
+  kustomizeOutput?: DesiredObject[];
 }
 
 export async function collectInputs(app: AppDefinition): Promise<AppInputs> {

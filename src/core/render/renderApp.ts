@@ -20,7 +20,7 @@ async function renderObjects(app: AppDefinition, inputs: AppInputs, options: Ren
     case 'kustomize':
       // Flux targetNamespace is in the overlay (kustomize sets it); an Argo destination only fills gaps.
       return applyNamespace(
-        await renderKustomize(app, inputs.kustomizeTree!, options.tools, options.timeoutMs), app.namespace, false);
+        await renderKustomize(app, inputs.kustomizeTree!, options.tools, options.timeoutMs, inputs.kustomizeOutput), app.namespace, false);
     case 'helm':
       return applyNamespace(await renderHelm(app, options.tools, options.timeoutMs), app.namespace, false);
     case 'yaml':

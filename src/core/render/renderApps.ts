@@ -1,6 +1,7 @@
 // Renders many apps with bounded parallelism (each render is a process: kustomize, kubectl or helm) and a
 // cache keyed by the hash of each app's inputs, which the engine keeps across refreshes.
 import type { AppDefinition, RenderedApp } from '../model';
+import { buildKustomizeBatch } from './buildKustomizeBatch';
 import { collectInputs, hashInputs, isAffectedBy, type AppInputs } from './collectInputs';
 import type { RenderOptions } from './options';
 import { renderCollected } from './renderApp';
@@ -71,14 +72,43 @@ export async function mapWithConcurrency<T, R>(items: T[], limit: number, work: 
   return results;
 }
 
+/** Fewest apps worth a batched kustomize build: below this, one process per app costs about the same. */
+const MIN_BATCH = 4;
+
+/** Plain kustomize folders (no controller overlay, nothing remote, no known problem) can share one build. */
+function batchable(app: AppDefinition, inputs: AppInputs): boolean {
+  const tree = inputs.kustomizeTree;
+  return app.renderer === 'kustomize' && !app.unknownReason && !!tree && !tree.problem && tree.remoteResources.length === 0 &&
+    !(app.kustomizeOverlay && Object.keys(app.kustomizeOverlay).length > 0);
+}
+
+/**
+ * Builds the batchable apps in at most `concurrency` kustomize runs and leaves each app's output on its
+ * inputs; a batch that fails leaves its apps to be built one by one (so each error names its own app).
+ */
+async function prebuildKustomize(pending: { app: AppDefinition; inputs: AppInputs }[], concurrency: number, options: RenderOptions): Promise<void> {
+  const candidates = pending.filter(({ app, inputs }) => batchable(app, inputs));
+  if (candidates.length < MIN_BATCH) return;
+  const batches = Math.max(1, Math.min(concurrency, Math.floor(candidates.length / MIN_BATCH)));
+  const chunks = Array.from({ length: batches }, (_, index) => candidates.filter((_candidate, i) => i % batches === index));
+  await Promise.all(chunks.map(async (chunk) => {
+    const outputs = await buildKustomizeBatch(chunk.map(({ app }) => app.path), options.tools, options.timeoutMs);
+    outputs?.forEach((objects, index) => { chunk[index].inputs.kustomizeOutput = objects; });
+  }));
+}
+
 export async function renderApps(apps: AppDefinition[], options: RenderAppsOptions = {}): Promise<RenderedApp[]> {
   const { cache, concurrency = DEFAULT_RENDER_CONCURRENCY } = options;
-  return mapWithConcurrency(apps, concurrency, async (app) => {
+  const collected = await mapWithConcurrency(apps, concurrency, async (app) => {
     const inputs = await collectInputs(app);
     const inputHash = await hashInputs(app, inputs);
-    const cached = cache?.get(app, inputHash);
+    return { app, inputs, inputHash, cached: cache?.get(app, inputHash) };
+  });
+  await prebuildKustomize(collected.filter(({ cached }) => !cached), concurrency, options);
+  return mapWithConcurrency(collected, concurrency, async ({ app, inputs, inputHash, cached }) => {
     if (cached) return cached;
     const rendered = await renderCollected(app, inputs, inputHash, options);
+    delete inputs.kustomizeOutput; // the cache keeps the inputs; the objects live on in `rendered` only
     cache?.set(app, inputs, rendered);
     return rendered;
   });

@@ -21,6 +21,13 @@ export async function kustomizeCommand(tools: ToolPaths | undefined, dir: string
   throw new Error(tools?.kubectl ? `kubectl not found at ${tools.kubectl}` : 'neither kustomize nor kubectl found on PATH');
 }
 
+/** `helmCharts:` in a kustomization is inflated by helm, which kustomize runs only when asked to. */
+async function helmChartFlags(tools: ToolPaths | undefined): Promise<string[]> {
+  const helm = await findExecutable('helm', tools?.helm);
+  if (!helm) throw new Error('helm not found (the kustomization inflates helmCharts)');
+  return ['--enable-helm', '--helm-command', helm];
+}
+
 async function writeOverlay(app: AppDefinition): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'driftline-overlay-'));
   const kustomization = {
@@ -45,13 +52,17 @@ export function kustomizeMessage(stderr: string): string {
 
 export async function renderKustomize(
   app: AppDefinition, tree: KustomizeTree, tools: ToolPaths | undefined, timeoutMs: number | undefined,
+  /** The app's objects when a batch (buildKustomizeBatch) already built it. */
+  prebuilt?: DesiredObject[],
 ): Promise<DesiredObject[]> {
   if (tree.remoteResources.length > 0) {
     throw new Error(`remote resource ${tree.remoteResources[0]} needs network`);
   }
+  if (prebuilt) return mapSources(prebuilt, tree);
   const overlayDir = app.kustomizeOverlay && Object.keys(app.kustomizeOverlay).length > 0 ? await writeOverlay(app) : undefined;
   try {
     const [command, args] = await kustomizeCommand(tools, overlayDir ?? app.path);
+    if (tree.inflatesHelmCharts) args.push(...await helmChartFlags(tools));
     const run = await runTool(command, args, { cwd: app.path, timeoutMs });
     if (run.code !== 0) throw new Error(kustomizeMessage(run.stderr) || `${path.basename(command)} exited with ${run.code}`);
     return mapSources(parseManifests(run.stdout, tree.kustomizationFiles[0]), tree);
