@@ -4,23 +4,13 @@ import { unifiedDiff } from '../core/drift/diffText';
 import { exitCodeFor } from '../core/drift/summarize';
 import { describeRef } from '../core/model';
 import type { CliIO } from './io';
-import { engineFor, parseStatusArgs, STATUS_OPTIONS_HELP, UsageError } from './statusArgs';
+import { engineFor, readStatusArgs, STATUS_OPTIONS_HELP } from './statusArgs';
 
 const HELP = `Usage: driftline diff [options]\n\nPrints what differs between the live cluster and Git, one unified diff per object.\n\n${STATUS_OPTIONS_HELP}\n`;
 
 export async function runDiff(args: string[], io: CliIO): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(HELP);
-    return 0;
-  }
-  let parsed;
-  try {
-    parsed = parseStatusArgs(args, { json: false });
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`driftline diff: ${error.message}\n${HELP}`);
-    return 2;
-  }
+  const parsed = readStatusArgs('diff', args, io, HELP, { json: false });
+  if (typeof parsed === 'number') return parsed;
   const engine = engineFor(parsed);
   try {
     const report = await engine.status(parsed.filter);

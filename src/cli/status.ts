@@ -3,24 +3,14 @@
 import { describeRef, type AppResult, type StatusReport } from '../core/model';
 import { exitCodeFor } from '../core/drift/summarize';
 import type { CliIO } from './io';
-import { engineFor, parseStatusArgs, STATUS_OPTIONS_HELP, UsageError } from './statusArgs';
+import { engineFor, readStatusArgs, STATUS_OPTIONS_HELP } from './statusArgs';
 
 const HELP = `Usage: driftline status [options]\n\nCompares the live cluster with Git.\n\n${STATUS_OPTIONS_HELP}\n` +
   '  --json              the report as JSON (docs/json-output.md)\n';
 
 export async function runStatus(args: string[], io: CliIO): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(HELP);
-    return 0;
-  }
-  let parsed;
-  try {
-    parsed = parseStatusArgs(args, { json: true });
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`driftline status: ${error.message}\n${HELP}`);
-    return 2;
-  }
+  const parsed = readStatusArgs('status', args, io, HELP, { json: true });
+  if (typeof parsed === 'number') return parsed;
   const engine = engineFor(parsed);
   try {
     const report = await engine.status(parsed.filter);

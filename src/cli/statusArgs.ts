@@ -2,6 +2,7 @@
 // cluster. Parsed strictly: an unknown option is an error that names it, never silently ignored.
 import path from 'node:path';
 import { DriftEngine, type StatusFilter } from '../core/drift/engine';
+import type { CliIO } from './io';
 
 export interface StatusArgs {
   repo: string;
@@ -59,4 +60,22 @@ export function parseStatusArgs(args: string[], options: { json: boolean }): Sta
 
 export function engineFor(args: StatusArgs): DriftEngine {
   return new DriftEngine({ repoRoot: args.repo, kubeconfig: args.kubeconfig, concurrency: args.concurrency });
+}
+
+/**
+ * The command's options, or the exit code when there is nothing to run: 0 after printing help for
+ * `--help`, 2 after naming a bad option (followed by the help).
+ */
+export function readStatusArgs(command: string, args: string[], io: CliIO, help: string, options: { json: boolean }): StatusArgs | number {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(help);
+    return 0;
+  }
+  try {
+    return parseStatusArgs(args, options);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`driftline ${command}: ${error.message}\n${help}`);
+    return 2;
+  }
 }
