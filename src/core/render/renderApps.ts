@@ -75,10 +75,11 @@ export async function mapWithConcurrency<T, R>(items: T[], limit: number, work: 
 /** Fewest apps worth a batched kustomize build: below this, one process per app costs about the same. */
 const MIN_BATCH = 4;
 
-/** Plain kustomize folders (no controller overlay, nothing remote, no known problem) can share one build. */
+/** Plain kustomize folders (no controller overlay, no Helm charts, nothing remote, no known problem) can share one build. */
 function batchable(app: AppDefinition, inputs: AppInputs): boolean {
   const tree = inputs.kustomizeTree;
   return app.renderer === 'kustomize' && !app.unknownReason && !!tree && !tree.problem && tree.remoteResources.length === 0 &&
+    !tree.inflatesHelmCharts &&
     !(app.kustomizeOverlay && Object.keys(app.kustomizeOverlay).length > 0);
 }
 
