@@ -17,6 +17,7 @@ import { DriftStatusBar } from './statusBar';
 /** What activate() returns: the extension's services, for the tests that run inside VS Code. */
 export interface DriftlineApi extends DriftlineServices {
   readonly statusBar: DriftStatusBar;
+  readonly decorations: DriftFileDecorationProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): DriftlineApi {
@@ -29,15 +30,16 @@ export function activate(context: vscode.ExtensionContext): DriftlineApi {
   const autoRefresh = new AutoRefresh(session);
   const live = createLiveDocumentProvider(session);
   const desired = createDesiredDocumentProvider(session);
+  const decorations = new DriftFileDecorationProvider(session);
   const services: DriftlineApi = {
-    extensionContext: context, session, tree, treeView, log, statusBar,
+    extensionContext: context, session, tree, treeView, log, statusBar, decorations,
     kubeContexts: () => listKubeContexts(readSettings(folder).kubeconfig),
   };
   context.subscriptions.push(
     log, session, tree, treeView, statusBar, autoRefresh, live, desired,
     vscode.workspace.registerTextDocumentContentProvider(live.scheme, live),
     vscode.workspace.registerTextDocumentContentProvider(desired.scheme, desired),
-    vscode.window.registerFileDecorationProvider(new DriftFileDecorationProvider(session)),
+    decorations, vscode.window.registerFileDecorationProvider(decorations),
     ...registerCommands(services),
     session.onDidChange(() => { treeView.message = viewMessage(session); }),
   );

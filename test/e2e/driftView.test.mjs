@@ -1,5 +1,8 @@
 // The Drift view as a user sees it in a browser: rows, a diff, the command palette, the welcome view.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startCodeServer } from '../vscode/codeServer.mjs';
 import { e2e, kubectl, openDriftView, openWorkbench, runCommand, screenshot, treeRow, treeRows, waitForRow } from './workbench.mjs';
 
 describe('Drift view in the browser', function () {
@@ -68,6 +71,32 @@ describe('Welcome view in the browser', () => {
       await screenshot(workbench.page, 'welcome-no-repo');
     } finally {
       await workbench.close();
+    }
+  });
+});
+
+describe('Restricted mode in the browser', () => {
+  it('runs nothing in an untrusted workspace and says why in the Drift view', async () => {
+    // A second code-server whose user has workspace trust on: the demo repo opens untrusted (restricted mode).
+    fs.mkdirSync(e2e.scratchDir, { recursive: true });
+    const workDir = fs.mkdtempSync(path.join(e2e.scratchDir, 'trust-'));
+    const server = await startCodeServer({
+      entry: e2e.codeServerEntry, workDir, extensionsDir: e2e.extensionsDir,
+      env: { KUBECONFIG: e2e.clusterInfo.kubeconfig },
+      settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' },
+    });
+    let workbench;
+    try {
+      workbench = await openWorkbench(server.url(e2e.workspace));
+      await openDriftView(workbench.page);
+      const welcome = workbench.page.locator('#workbench\\.parts\\.sidebar .welcome-view-content');
+      await welcome.getByText('Driftline is in restricted mode', { exact: false }).waitFor({ timeout: 90_000 });
+      assert.ok(await welcome.getByRole('button', { name: 'Manage Workspace Trust' }).isVisible());
+      assert.deepEqual(await treeRows(workbench.page), [], 'no environment was compared');
+      await screenshot(workbench.page, 'restricted-mode');
+    } finally {
+      await workbench?.close();
+      await server.stop();
     }
   });
 });

@@ -32,7 +32,7 @@ try {
   fs.mkdirSync(emptyFolder);
   fs.writeFileSync(path.join(emptyFolder, 'notes.md'), '# Just notes\n');
   const { namespaces } = createDemoRepo({
-    dir: workspace, kubeconfig: clusterInfo.kubeconfig, context: clusterInfo.adminContext, prefix: `e2e${Date.now().toString(36)}`,
+    dir: workspace, kubeconfig: clusterInfo.kubeconfig, context: clusterInfo.adminContext, prefix: `e2e-${Math.random().toString(36).slice(2, 6)}`,
   });
   const extensionsDir = path.join(workDir, 'extensions');
   installBuiltExtension(extensionsDir);
@@ -54,6 +54,7 @@ try {
       DRIFTLINE_E2E: JSON.stringify({
         repoUrl: server.url(workspace), emptyUrl: server.url(emptyFolder), workspace,
         browserDir: path.join(workDir, 'chromium'), clusterInfo, namespaces,
+        codeServerEntry: entry, extensionsDir, scratchDir: path.join(workDir, 'scratch'),
       }),
     },
   });

@@ -25,6 +25,18 @@ export async function openDriftView(page) {
   await page.locator('#workbench\\.parts\\.activitybar').getByRole('tab', { name: /Driftline/ }).click();
   // The container has one view, so VS Code hides its pane header: wait for the side bar's title instead.
   await page.locator('#workbench\\.parts\\.sidebar .composite.title', { hasText: /driftline/i }).waitFor();
+  await widenSideBar(page, 420);
+}
+
+/** Drags the side bar's edge so that rows and their descriptions fit (the default 300 px cuts them). */
+async function widenSideBar(page, width) {
+  const box = await page.locator('#workbench\\.parts\\.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const edge = { x: box.x + box.width, y: box.y + box.height / 2 };
+  await page.mouse.move(edge.x - 1, edge.y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, edge.y, { steps: 5 });
+  await page.mouse.up();
 }
 
 const sidebarRows = (page) => page.locator('#workbench\\.parts\\.sidebar .monaco-list-row[role="treeitem"]');

@@ -3,7 +3,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { activeDiffTexts, environment, findNode, readyDriftline, waitFor } from './support';
+import { activeDiffTexts, environment, findNode, readyDriftline, repoFile, waitFor } from './support';
 
 type WarningMessage = (message: string, options: vscode.MessageOptions, ...items: string[]) => Thenable<string | undefined>;
 
@@ -71,6 +71,14 @@ describe('Commands', () => {
     assert.match(api.statusBar.text, /dev \(admin\): .*drifted.*missing/);
   });
 
+  it('decorates in the Explorer the files whose objects drift, and only those', async () => {
+    const api = await readyDriftline();
+    const decoration = (file: string) => api.decorations.provideFileDecoration(vscode.Uri.file(repoFile(file)));
+    assert.strictEqual(decoration('environments/dev/shop/settings.yaml')?.badge, 'D');
+    assert.strictEqual(decoration('environments/dev/shop/service.yaml')?.badge, 'D', 'a Missing object drifts too');
+    assert.strictEqual(decoration('environments/dev/shop/deployment.yaml'), undefined, 'Synced');
+  });
+
   it('Set Kube Context stores the picked context for the environment and compares against it', async () => {
     const api = await readyDriftline();
     const window = vscode.window as { showQuickPick: unknown };
@@ -82,6 +90,11 @@ describe('Commands', () => {
       await vscode.commands.executeCommand('driftline.setContext', findNode(api, environment));
       assert.deepStrictEqual(configuration().get('contexts'), { dev: 'limited' });
       await waitFor(() => api.session.environment(environment)?.context === 'limited', 'the view to use context limited');
+      // The limited user may read only namespace team-a: the apps cannot be compared, and the rows say why.
+      assert.strictEqual(api.tree.getTreeItem(findNode(api, environment, 'guestbook')).description, '2 unknown');
+      const deployment = findNode(api, environment, 'guestbook', 'Deployment/kustomize-guestbook-ui');
+      const tooltip = api.tree.resolveTreeItem(api.tree.getTreeItem(deployment), deployment).tooltip as vscode.MarkdownString;
+      assert.match(tooltip.value, /Why unknown: .*forbidden/i);
     } finally {
       window.showQuickPick = original;
       await configuration().update('contexts', before, vscode.ConfigurationTarget.Workspace);

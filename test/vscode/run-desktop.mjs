@@ -18,7 +18,7 @@ try {
   const workspace = path.join(workDir, 'repo');
   fs.mkdirSync(workspace);
   const { namespaces } = createDemoRepo({
-    dir: workspace, kubeconfig: clusterInfo.kubeconfig, context: clusterInfo.adminContext, prefix: `dsk${Date.now().toString(36)}`,
+    dir: workspace, kubeconfig: clusterInfo.kubeconfig, context: clusterInfo.adminContext, prefix: `dsk-${Math.random().toString(36).slice(2, 6)}`,
   });
   await runTests({
     version: '1.100.3',

@@ -24,7 +24,7 @@ if (!fs.existsSync(testsIndex)) {
   process.exit(2);
 }
 
-const workbenchChatter = /^(Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional|\[Service Worker\]|ChatSessionStore|Updating additional builtin)/;
+const workbenchChatter = /^(Creation of workbench contribution|Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional|\[Service Worker\]|ChatSessionStore|Updating additional builtin)/;
 const started = Date.now();
 const elapsed = () => `[${((Date.now() - started) / 1000).toFixed(1)}s]`;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-vscode-'));
@@ -43,7 +43,7 @@ try {
   }
   const workspace = path.join(workDir, 'repo');
   fs.mkdirSync(workspace);
-  const prefix = `vsc${Date.now().toString(36)}`;
+  const prefix = `vsc-${Math.random().toString(36).slice(2, 6)}`;
   const { namespaces } = createDemoRepo({ dir: workspace, kubeconfig: clusterInfo.kubeconfig, context: clusterInfo.adminContext, prefix });
 
   server = await startCodeServer({
