@@ -94,7 +94,13 @@ export async function discoverRepo(root: string, options: DiscoveryOptions = {})
   const byKey = new Map<string, AppDefinition>();
   const keyOf = (app: AppDefinition) => `${app.environment}/${app.name}`;
   for (const entry of config?.apps.filter((candidate) => candidate.path) ?? []) {
-    for (const app of await configuredApps(root, config!.file, entry, problems)) byKey.set(keyOf(app), app);
+    for (const app of await configuredApps(root, config!.file, entry, problems)) {
+      if (byKey.has(keyOf(app))) {
+        problems.push({ file: config!.file, line: entry.line, message: `app "${app.name}" is declared twice for environment ${app.environment}; the first entry counts` });
+      } else {
+        byKey.set(keyOf(app), app);
+      }
+    }
   }
   const discovered = await discoveredApps(root, config, options, tools);
   problems.push(...discovered.problems);

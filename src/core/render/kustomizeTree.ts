@@ -19,6 +19,8 @@ export interface KustomizeTree {
   inputDirs: string[];
   /** Remote resources (URLs) a build would fetch. */
   remoteResources: string[];
+  /** Some kustomization inflates Helm charts (`helmCharts`): the build needs `--enable-helm` and helm. */
+  inflatesHelmCharts: boolean;
   /** The first problem found walking the tree (a missing base, malformed kustomization), if any. */
   problem?: string;
 }
@@ -71,7 +73,9 @@ function referencedFiles(kustomization: Record<string, unknown>): string[] {
 }
 
 export async function walkKustomizeTree(root: string): Promise<KustomizeTree> {
-  const tree: KustomizeTree = { kustomizationFiles: [], resourceFiles: [], inputFiles: [], inputDirs: [], remoteResources: [] };
+  const tree: KustomizeTree = {
+    kustomizationFiles: [], resourceFiles: [], inputFiles: [], inputDirs: [], remoteResources: [], inflatesHelmCharts: false,
+  };
   const visited = new Set<string>();
   const inputs = new Set<string>();
   const fail = (message: string) => { tree.problem ??= message; };
@@ -97,6 +101,7 @@ export async function walkKustomizeTree(root: string): Promise<KustomizeTree> {
       fail((error as Error).message);
       return;
     }
+    if (Array.isArray(kustomization.helmCharts) && kustomization.helmCharts.length > 0) tree.inflatesHelmCharts = true;
     for (const reference of referencedFiles(kustomization)) {
       if (!isRemote(reference)) inputs.add(path.resolve(dir, reference));
     }

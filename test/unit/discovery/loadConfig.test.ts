@@ -117,6 +117,18 @@ describe('.driftline.yaml', () => {
     ]);
   });
 
+  it('reports an app declared twice for one environment, naming the second entry\'s line; the first counts', async () => {
+    const root = await writeRepo({
+      '.driftline.yaml': 'apps:\n  - name: web\n    environment: dev\n    path: a\n  - name: web\n    environment: dev\n    path: b\n',
+      'a/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n',
+      'b/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n',
+    });
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.problems.map((problem) => [problem.line, problem.message]),
+      [[5, 'app "web" is declared twice for environment dev; the first entry counts']]);
+    assert.equal(model.environments[0].apps[0].path, path.join(root, 'a'));
+  });
+
   it('reports an app whose path does not exist, naming the config line, and keeps it as Unknown', async () => {
     const root = await writeRepo({ '.driftline.yaml': 'apps:\n  - name: ghost\n    environment: dev\n    path: nowhere\n' });
     const model = await discoverRepo(root);

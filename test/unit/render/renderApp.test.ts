@@ -92,6 +92,12 @@ describe('renderApp', () => {
       assert.match(rendered.error ?? '', /no such file or directory|not a valid directory|does not exist/);
     });
 
+    it('reports "helm not found" for a kustomization that inflates helmCharts when helm is not on PATH', async () => {
+      const root = await writeRepo({ 'app/kustomization.yaml': 'helmCharts:\n  - name: redis\n    repo: https://charts.example.com\n' });
+      const rendered = await withToolsOnPath(['kubectl'], () => renderApp(app('cache', 'kustomize', path.join(root, 'app'))));
+      assert.match(rendered.error ?? '', /^dev\/cache \(.*\): helm not found \(the kustomization inflates helmCharts\)$/);
+    });
+
     it('says which tool path is wrong when a configured kustomize does not exist', async () => {
       const rendered = await renderApp(app('kg', 'kustomize', argo('kustomize-guestbook')), { tools: { kustomize: '/nowhere/kustomize' } });
       assert.match(rendered.error ?? '', /kustomize not found at \/nowhere\/kustomize/);
