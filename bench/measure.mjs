@@ -40,7 +40,7 @@ async function measureDriftline(job) {
   const { DriftEngine } = require(path.join(out, 'drift', 'engine.js'));
   const engine = new DriftEngine({
     repoRoot: job.repoRoot, kubeconfig: job.kubeconfig, contextOverrides: job.contextOverrides,
-    concurrency: job.concurrency, log: () => undefined,
+    concurrency: job.concurrency, log: job.verbose ? (line) => console.error(`[driftline] ${line}`) : () => undefined,
   });
   const [coldMs, cold] = await timed(() => engine.status());
   const [warmMs, warm] = await timed(() => engine.status());
@@ -65,7 +65,7 @@ async function measureDriftline(job) {
     warmSameAsCold: JSON.stringify(verdictsOf(warm)) === JSON.stringify(verdictsOf(cold)),
   };
   if (job.withVerdicts) result.verdicts = verdictsOf(cold);
-  engine.dispose?.();
+  engine.close();
   return result;
 }
 

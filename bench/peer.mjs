@@ -20,7 +20,7 @@ export function changedFiles(diffOutput) {
   return files;
 }
 
-const diffArgs = (overlay) => ['diff', '--server-side', '--force-conflicts', '--field-manager', FIELD_MANAGER, '-k', overlay];
+export const diffArgs = (overlay) => ['diff', '--server-side', '--force-conflicts', '--field-manager', FIELD_MANAGER, '-k', overlay];
 
 /**
  * One timed pass of the loop: every app, one `kubectl diff` at a time, as a shell `for` loop would.

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCluster } from '../test/cluster/cluster.mjs';
 import { generateRepo } from './generate.mjs';
-import { diffSectionFor, kubectlDiffFileName, kubectlDiffLoop, kubectlVerdicts } from './peer.mjs';
+import { diffArgs, diffSectionFor, kubectlDiffFileName, kubectlDiffLoop, kubectlVerdicts } from './peer.mjs';
 import { renderTable, renderTargets, TARGETS } from './report.mjs';
 import { applyBaseline, induceDrift, keyOf, renderAll } from './seed.mjs';
 import { kubectl } from './kubectl.mjs';
@@ -146,7 +146,7 @@ async function benchSize(size, info, args, workDir) {
   fs.writeFileSync(objectsFile, JSON.stringify(objects));
   const edit = pickEdit(rendered, drift.expected);
   // kubectl caches discovery on disk: fill that cache first, as a user's earlier kubectl calls would have.
-  await kubectl(['diff', '--server-side', '-k', rendered[0].overlay], { kubeconfig, context, allowExit: [0, 1] });
+  await kubectl(diffArgs(rendered[0].overlay), { kubeconfig, context, allowExit: [0, 1] });
 
   const samples = { coldMs: [], warmMs: [], incrementalMs: [], peakRssMb: [], kubectlLoopMs: [], floorMs: [] };
   let verdicts;
@@ -177,7 +177,7 @@ async function benchSize(size, info, args, workDir) {
   const medians = Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, round(median(values), key === 'peakRssMb' ? 1 : 0)]));
   fs.rmSync(repo.root, { recursive: true, force: true });
   return {
-    objects: objects.length, ...size, apps: repo.apps.length, runs: args.runs, concurrency: args.concurrency,
+    objects: objects.length, ...size, appInstances: repo.apps.length, runs: args.runs, concurrency: args.concurrency,
     ...medians,
     kubectlOverCold: round(medians.kubectlLoopMs / medians.coldMs, 1),
     coldOverFloor: round(medians.coldMs / medians.floorMs, 1),
