@@ -8,8 +8,10 @@ import { diffCommand } from './diff';
 import { goToSourceCommand } from './goToSource';
 import { refreshCommand } from './refresh';
 import { revealSecretCommand } from './revealSecret';
+import { rollbackCommand } from './rollback';
 import { setContextCommand } from './setContext';
 import { showLogCommand } from './showLog';
+import { syncCommand, syncDryRunCommand } from './sync';
 
 const commands: DriftlineCommand[] = [
   refreshCommand,
@@ -19,6 +21,9 @@ const commands: DriftlineCommand[] = [
   setContextCommand,
   createConfigCommand,
   showLogCommand,
+  syncCommand,
+  syncDryRunCommand,
+  rollbackCommand,
 ];
 
 export function registerCommands(services: DriftlineServices, extra: DriftlineCommand[] = []): vscode.Disposable[] {

@@ -1,0 +1,68 @@
+// Which app a sync or rollback command acts on: the Drift view row it was invoked on (an app, or a resource
+// of it), an `{ environment, app }` argument (from "Sync now?" after a rollback), or a QuickPick of the apps.
+import * as vscode from 'vscode';
+import type { ObjectRef } from '../../core/model';
+import { readSettings, type DriftlineSettings } from '../settings';
+import { DriftlineServices, targetNode } from './command';
+
+export interface AppTarget {
+  folder: vscode.WorkspaceFolder;
+  settings: DriftlineSettings;
+  environment: string;
+  app: string;
+  /** The context the view compares this environment against (settings override, config, or default). */
+  context?: string;
+  protected: boolean;
+  /** The app's Extra objects in the last report: prune candidates, checked again by the plan. */
+  extra: ObjectRef[];
+}
+
+export function isAppArgument(value: unknown): value is { environment: string; app: string } {
+  return !!value && typeof value === 'object' && typeof (value as { environment?: unknown }).environment === 'string' &&
+    typeof (value as { app?: unknown }).app === 'string' && !('kind' in value);
+}
+
+export async function resolveAppTarget(services: DriftlineServices, argument: unknown, action: string): Promise<AppTarget | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error(`open the GitOps repository folder to ${action}`);
+  if (!vscode.workspace.isTrusted) throw new Error(`${action} is disabled in an untrusted workspace: trust this folder first`);
+  let names: { environment: string; app: string } | undefined;
+  if (isAppArgument(argument)) names = argument;
+  else {
+    const node = targetNode(services, argument);
+    if (node?.kind === 'app') names = { environment: node.environment, app: node.name };
+    else if (node?.kind === 'resource') names = { environment: node.environment, app: node.app };
+    else names = await pickApp(services, action);
+  }
+  if (!names) return undefined;
+  const settings = readSettings(folder);
+  const environment = services.session.environment(names.environment);
+  const app = services.session.app(names.environment, names.app);
+  const extra = (app?.resources ?? []).filter((r) => r.status === 'Extra').map(({ apiVersion, kind, namespace, name }) => ({ apiVersion, kind, namespace, name }));
+  return {
+    folder, settings, ...names, extra,
+    context: settings.contexts[names.environment] ?? (environment?.context || undefined),
+    protected: environment?.protected ?? false,
+  };
+}
+
+async function pickApp(services: DriftlineServices, action: string): Promise<{ environment: string; app: string } | undefined> {
+  const items = (services.session.report?.environments ?? []).flatMap((environment) =>
+    environment.apps.map((app) => ({
+      label: app.name, description: `${environment.name}${environment.protected ? ' (protected)' : ''}`, detail: app.status,
+      environment: environment.name, app: app.name,
+    })));
+  if (!items.length) throw new Error(`no apps to ${action}: refresh the Drift view first`);
+  return vscode.window.showQuickPick(items, { title: `Driftline: ${action} which app?`, matchOnDescription: true });
+}
+
+/** For a protected environment, the user types its name; undefined when they do not (nothing is written). */
+export async function confirmProtected(target: Pick<AppTarget, 'environment' | 'protected'>, action: string): Promise<string | undefined> {
+  if (!target.protected) return target.environment;
+  return vscode.window.showInputBox({
+    title: `Environment ${target.environment} is protected`,
+    prompt: `Type "${target.environment}" to ${action}`,
+    ignoreFocusOut: true,
+    validateInput: (value) => (value === target.environment ? undefined : `Type ${target.environment} exactly to confirm`),
+  });
+}
