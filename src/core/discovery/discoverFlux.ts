@@ -1,7 +1,8 @@
 // Flux: each Kustomization (kustomize.toolkit.fluxcd.io) is an app of the environment whose cluster folder
 // holds it; each HelmRelease it deploys is an app of its own (rendered with helm from its chart).
 import path from 'node:path';
-import type { AppDefinition, ControllerRef, KubeObject, PostBuildSubstitution } from '../model';
+import type { AppDefinition, ControllerRef, KubeObject, PostBuildSubstitution, ToolPaths } from '../model';
+import { renderApp } from '../render/renderApp';
 import { findKustomizationFile, walkKustomizeTree } from '../render/kustomizeTree';
 import { exists, isWithin, listFiles } from '../render/listFiles';
 import { environmentOfPath } from './environmentOfPath';
@@ -128,7 +129,7 @@ function uniqueName(app: AppDefinition, taken: Set<string>): string | undefined 
   return undefined;
 }
 
-export async function discoverFlux(scan: RepoScan, identity: RepoIdentity): Promise<FluxDiscovery> {
+export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, tools: ToolPaths | undefined): Promise<FluxDiscovery> {
   const apps: AppDefinition[] = [];
   const environments = new Set<string>();
   const taken = new Set<string>();
@@ -151,7 +152,25 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity): Prom
     if (parents.length === 0 && byFolder) add(helmReleaseApp(scan, identity, release, byFolder));
     // Two Kustomizations of one environment that both deploy the release still make one app.
     const parentPerEnvironment = new Map(parents.map((parent) => [parent.environment, parent]));
-    for (const parent of parentPerEnvironment.values()) add(helmReleaseApp(scan, identity, release, parent.environment, parent));
+    for (const parent of parentPerEnvironment.values()) {
+      const app = helmReleaseApp(scan, identity, release, parent.environment, parent);
+      add(app.helm?.chartPath ? await asBuiltByParent(scan, identity, release, app, parent, tools) : app);
+    }
   }
   return { apps, environments: [...environments] };
+}
+
+/**
+ * A release with a chart in this repo renders here, so its values must be the ones the cluster gets: overlays
+ * often patch a base HelmRelease per environment (values, chart version). Take the release as its
+ * Kustomization builds it; remote charts are Unknown anyway and skip this build.
+ */
+async function asBuiltByParent(
+  scan: RepoScan, identity: RepoIdentity, release: ScannedObject, app: AppDefinition, parent: AppDefinition, tools: ToolPaths | undefined,
+): Promise<AppDefinition> {
+  const built = await renderApp(parent, { tools });
+  const match = built.objects.find(({ object }) => object.kind === 'HelmRelease' && object.metadata.name === release.object.metadata.name &&
+    object.apiVersion === release.object.apiVersion);
+  if (built.error || !match) return app;
+  return helmReleaseApp(scan, identity, { ...release, object: match.object }, parent.environment, parent);
 }

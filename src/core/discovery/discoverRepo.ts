@@ -70,7 +70,7 @@ async function discoveredApps(root: string, config: DriftlineConfig | undefined,
   const switches = config?.discovery ?? { flux: true, argo: true, conventions: true };
   const scan = await scanRepo(root);
   const identity = await RepoIdentity.of(root, [...(config?.repoURLs ?? []), ...(options.repoURLs ?? [])]);
-  const flux = switches.flux ? await discoverFlux(scan, identity) : { apps: [], environments: [] };
+  const flux = switches.flux ? await discoverFlux(scan, identity, tools) : { apps: [], environments: [] };
   const argo = switches.argo ? await discoverArgo(scan, identity, tools) : { apps: [], problems: [] };
   const conventions = switches.conventions ? await discoverConventions(scan) : [];
   return {
