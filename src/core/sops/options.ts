@@ -12,6 +12,8 @@ export interface SopsOptions {
   gpgBinary?: string;
   /** The sops executable used for KMS / Vault / Azure / GCP keys; default `sops` on PATH. */
   sopsBinary?: string;
+  /** False in an untrusted VS Code workspace: gpg and sops are then never run (age still works natively). */
+  allowBinaries?: boolean;
   /** Names the document in errors when it did not come from a file. */
   fileName?: string;
 }

@@ -10,7 +10,7 @@ function gpgEnv(opts?: SopsOptions): NodeJS.ProcessEnv {
 
 /** Unwraps a PGP-encrypted data key; returns undefined (with gpg's reason) when gpg cannot. */
 export async function decryptPgpKey(armored: string, opts?: SopsOptions): Promise<{ key?: Buffer; reason?: string }> {
-  const result = await runWithStdin(opts?.gpgBinary ?? 'gpg', ['--batch', '--quiet', '--no-tty', '--decrypt'], armored, gpgEnv(opts));
+  const result = await runWithStdin(opts?.gpgBinary ?? 'gpg', ['--batch', '--quiet', '--no-tty', '--decrypt'], armored, gpgEnv(opts), undefined, opts?.allowBinaries !== false);
   if (result.code !== 0) return { reason: lastLine(result.stderr) };
   return { key: result.stdout };
 }
@@ -18,7 +18,7 @@ export async function decryptPgpKey(armored: string, opts?: SopsOptions): Promis
 export async function encryptPgpKey(dataKey: Buffer, fingerprint: string, opts?: SopsOptions): Promise<string> {
   const result = await runWithStdin(opts?.gpgBinary ?? 'gpg',
     ['--batch', '--quiet', '--no-tty', '--armor', '--trust-model', 'always', '--no-encrypt-to', '--encrypt', '-r', fingerprint],
-    dataKey, gpgEnv(opts));
+    dataKey, gpgEnv(opts), undefined, opts?.allowBinaries !== false);
   if (result.code !== 0) throw new Error(`gpg could not encrypt for key ${fingerprint}: ${lastLine(result.stderr)}`);
   return result.stdout.toString('utf8');
 }

@@ -1,0 +1,27 @@
+// The SOPS settings, and the core options they translate to.
+import * as vscode from 'vscode';
+import type { SopsOptions } from '../../core/sops';
+
+export type OpenDecrypted = 'ask' | 'always' | 'never';
+export type EncryptOnSave = 'always' | 'ask' | 'never';
+
+export interface SopsSettings {
+  openDecrypted: OpenDecrypted;
+  encryptOnSave: EncryptOnSave;
+  ageKeyFile: string;
+}
+
+export function readSopsSettings(scope?: vscode.Uri): SopsSettings {
+  const config = vscode.workspace.getConfiguration('driftline.sops', scope);
+  return {
+    openDecrypted: config.get<OpenDecrypted>('openDecrypted', 'ask'),
+    encryptOnSave: config.get<EncryptOnSave>('encryptOnSave', 'ask'),
+    ageKeyFile: config.get<string>('ageKeyFile', ''),
+  };
+}
+
+/** Options for core/sops: the age key file setting, and no gpg/sops binaries in an untrusted workspace. */
+export function sopsOptions(file: vscode.Uri): SopsOptions {
+  const { ageKeyFile } = readSopsSettings(file);
+  return { ageKeyFile: ageKeyFile || undefined, allowBinaries: vscode.workspace.isTrusted, fileName: file.fsPath };
+}
