@@ -101,7 +101,7 @@ export function toResult(resource: ComparedResource, ignoreRules: IgnoreRule[], 
   const desired = desiredObject && normalizeForComparison(desiredObject, ignoreRules);
   const shown = reveal ? { live, desired } : maskSecretPair(live, desired);
   const health = resource.live ? healthOf(resource.live) : resource.status === 'Missing' ? { status: 'Missing' as const } : undefined;
-  return {
+  const result: ResourceResult = {
     apiVersion: ref.apiVersion, kind: ref.kind, ...(ref.namespace ? { namespace: ref.namespace } : {}), name: ref.name,
     status: resource.status,
     ...(health ? { health: health.status } : {}),
@@ -109,8 +109,33 @@ export function toResult(resource: ComparedResource, ignoreRules: IgnoreRule[], 
     ...(resource.reason ? { reason: resource.reason } : {}),
     ...(resource.comparison ? { comparison: resource.comparison } : {}),
     ...(resource.desired ? { source: resource.desired.source } : {}),
-    ...(shown.live ? { liveYaml: toYaml(shown.live) } : {}),
-    ...(shown.desired ? { desiredYaml: toYaml(shown.desired) } : {}),
     ...(resource.changedPaths?.length ? { changedPaths: resource.changedPaths } : {}),
   };
+  if (shown.live) defineYamlOnRead(result, 'liveYaml', shown.live);
+  if (shown.desired) defineYamlOnRead(result, 'desiredYaml', shown.desired);
+  return result;
+}
+
+/**
+ * The YAML text is made when it is first read (a diff view, `driftline diff`), not on every refresh: writing
+ * YAML for every resource was a third of a warm refresh's CPU (bench/README.md), and most texts are never shown.
+ */
+function defineYamlOnRead(result: ResourceResult, key: 'liveYaml' | 'desiredYaml', object: KubeObject): void {
+  let pending: KubeObject | undefined = object;
+  let text: string | undefined;
+  Object.defineProperty(result, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (pending) {
+        text = toYaml(pending);
+        pending = undefined;
+      }
+      return text;
+    },
+    set: (value: string | undefined) => {
+      pending = undefined;
+      text = value;
+    },
+  });
 }

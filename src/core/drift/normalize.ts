@@ -149,7 +149,9 @@ export const beforeDryRunSteps: NormalizeStep[] = [defaultPortProtocols, stringi
 
 /** A normalized deep copy of `object`; the input is left untouched. */
 export function normalize(object: KubeObject, steps: NormalizeStep[] = comparisonSteps): KubeObject {
-  const copy = structuredClone(object);
+  // managedFields are often the bulk of a live object: leave them out of the copy when a step would drop them.
+  const { managedFields, ...metadata } = object.metadata;
+  const copy = structuredClone(managedFields !== undefined && steps.includes(removeManagedFields) ? { ...object, metadata } : object);
   for (const step of steps) step(copy);
   return copy;
 }
