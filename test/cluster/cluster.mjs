@@ -7,6 +7,7 @@
 //
 // Binaries come from build-binaries.sh (built from Debian's archive once, then cached under ~/.cache/driftline).
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -145,7 +146,7 @@ function tail(file, lines = 20) {
 /** The token file --token-auth-file requires; its one admin token is random and stays in the run dir. */
 function writeTokenFile(runDir) {
   const file = path.join(runDir, 'pki', 'tokens.csv');
-  const token = `${Date.now().toString(36)}${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+  const token = crypto.randomBytes(24).toString('hex');
   fs.writeFileSync(file, `${token},token-admin,token-admin-uid,system:masters\n`, { mode: 0o600 });
   return file;
 }
