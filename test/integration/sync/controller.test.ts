@@ -1,13 +1,19 @@
 // Controller mode against the real Flux and Argo CD CRDs. No controller runs in the test cluster: each test
 // plays the controller by writing the status it would write, and checks the request and the follow loop.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { runSync } from '../../../src/cli/sync';
 import type { KubeObject, ObjectRef } from '../../../src/core/model';
 import {
-  ARGO_REQUEST_INFO, FLUX_RECONCILE_ANNOTATION, findLiveController, setFluxSuspended, syncThroughController,
+  ARGO_REQUEST_INFO, FLUX_RECONCILE_ANNOTATION, findLiveController, prepareSync, setFluxSuspended, syncThroughController,
 } from '../../../src/core/sync';
 import { testClient, testCluster } from '../../support/cluster';
 import { installGitOpsCrds } from '../../support/crds';
 import { freshNamespace } from '../../support/namespace';
+import { runCli } from './runCli';
 
 const admin = testClient();
 const setup = { dryRun: false, fieldManager: 'test-setup', force: true };
@@ -154,5 +160,52 @@ describe('core/sync controller mode (real Flux and Argo CD CRDs, status written 
     const running = (await admin.get(refTo(live)))!;
     await assert.rejects(syncThroughController(admin, running, follow), /Application\/.*\/guestbook already has an operation running \(one of 3 tasks done\)/);
     assert.equal((await admin.get(refTo(live)))?.operation, undefined);
+  });
+});
+
+describe('sync chooses controller mode when the app\'s Flux Kustomization is live', () => {
+  let namespace: string;
+  let root: string;
+  before(async () => installGitOpsCrds(testCluster()));
+  beforeEach(async () => {
+    namespace = await freshNamespace('flux-mode', admin);
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-flux-repo-'));
+    const write = (file: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      fs.writeFileSync(path.join(root, file), text);
+    };
+    write('.driftline.yaml', `environments:\n  - name: dev\n    context: ${testCluster().adminContext}\n`);
+    write('clusters/dev/apps.yaml', stringify({ ...kustomization(namespace), spec: { ...kustomization(namespace).spec as object, path: './apps/dev', targetNamespace: namespace } }));
+    write('apps/dev/config.yaml', stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-config' }, data: { a: '1' } }));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const request = () => ({ repoRoot: root, environment: 'dev', app: 'apps', kubeconfig: testCluster().kubeconfig });
+
+  it('plans a direct sync while the Kustomization is not in the cluster', async () => {
+    const prepared = await prepareSync(request());
+    assert.equal(prepared.mode, 'direct');
+    prepared.target.client.close();
+  });
+
+  it('asks the live Kustomization to reconcile, unless direct mode is chosen', async () => {
+    await admin.serverSideApply(kustomization(namespace), setup);
+    const prepared = await prepareSync(request());
+    assert.equal(prepared.mode, 'controller');
+    assert.equal(prepared.mode === 'controller' && prepared.controller.metadata.namespace, namespace);
+    assert.equal((await prepareSync({ ...request(), mode: 'direct' })).mode, 'direct');
+  });
+
+  it('driftline sync follows the controller and times out with a clear message when it never answers', async () => {
+    await admin.serverSideApply(kustomization(namespace), setup);
+    const args = ['--repo', root, '--kubeconfig', testCluster().kubeconfig, '--env', 'dev', '--app', 'apps'];
+    const dry = await runCli(runSync, [...args, '--dry-run']);
+    assert.equal(dry.code, 0);
+    assert.match(dry.stdout, new RegExp(`managed by Kustomization ${namespace}/apps .*Sync asks it to reconcile`));
+    assert.equal((await admin.get(refTo(kustomization(namespace))))?.metadata.annotations?.[FLUX_RECONCILE_ANNOTATION], undefined);
+    const run = await runCli(runSync, [...args, '--yes', '--timeout', '1']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /did not report handling the request of .* within 1 s: is kustomize-controller running/);
+    assert.ok((await admin.get(refTo(kustomization(namespace))))?.metadata.annotations?.[FLUX_RECONCILE_ANNOTATION]);
   });
 });
