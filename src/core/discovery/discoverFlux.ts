@@ -16,12 +16,10 @@ export interface FluxDiscovery {
   environments: string[];
 }
 
-/** The cluster folder's name; files outside `clusters|environments|envs/<env>` use their own folder. */
-function environmentOf(root: string, file: string): string {
-  const byConvention = environmentOfPath(root, file);
-  if (byConvention) return byConvention;
-  const dir = path.relative(root, path.dirname(file)).split(path.sep).filter((part) => part !== 'flux-system');
-  return dir.length > 0 && dir[dir.length - 1] !== '' ? dir[dir.length - 1] : 'default';
+/** The environment of a Kustomization outside cluster folders that nothing deploys: its folder's name. */
+function folderEnvironment(root: string, file: string): string {
+  const dir = path.relative(root, path.dirname(file)).split(path.sep).filter((part) => part !== 'flux-system' && part !== '');
+  return dir.length > 0 ? dir[dir.length - 1] : 'default';
 }
 
 function controllerOf(object: KubeObject, kind: ControllerRef['kind']): ControllerRef {
@@ -139,13 +137,33 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, tools
     taken.add(`${app.environment}/${name}`);
     apps.push({ ...app, name });
   };
-  for (const found of objectsOf(scan, 'kustomize.toolkit.fluxcd.io', 'Kustomization')) {
-    const environment = environmentOf(scan.root, found.file);
+  const deployers: { app: AppDefinition; files: Set<string> }[] = [];
+  const addKustomization = async (found: ScannedObject, environment: string) => {
     environments.add(environment);
     const app = await kustomizationApp(scan, identity, found, environment);
-    if (app !== 'flux-system') add(app);
+    if (app === 'flux-system') return;
+    add(app);
+    deployers.push({ app, files: await filesOf(app) });
+  };
+  // Kustomizations in a cluster folder belong to that environment; one that another Kustomization deploys
+  // (tenants, nested layers: `apps/base/team/sync.yaml`) belongs to every environment that deploys it, which
+  // takes rounds when they nest. What no environment deploys is named after its folder.
+  let pending = objectsOf(scan, 'kustomize.toolkit.fluxcd.io', 'Kustomization');
+  for (const found of pending.filter(({ file }) => environmentOfPath(scan.root, file))) {
+    await addKustomization(found, environmentOfPath(scan.root, found.file)!);
   }
-  const deployers = await Promise.all(apps.map(async (app) => ({ app, files: await filesOf(app) })));
+  pending = pending.filter(({ file }) => !environmentOfPath(scan.root, file));
+  for (let progress = true; progress && pending.length > 0;) {
+    progress = false;
+    for (const found of [...pending]) {
+      const parentEnvironments = new Set(deployers.filter(({ files }) => files.has(found.file)).map(({ app }) => app.environment));
+      if (parentEnvironments.size === 0) continue;
+      pending = pending.filter((candidate) => candidate !== found);
+      progress = true;
+      for (const environment of parentEnvironments) await addKustomization(found, environment);
+    }
+  }
+  for (const found of pending) await addKustomization(found, folderEnvironment(scan.root, found.file));
   for (const release of objectsOf(scan, 'helm.toolkit.fluxcd.io', 'HelmRelease')) {
     const parents = deployers.filter(({ files }) => files.has(release.file)).map(({ app }) => app);
     const byFolder = environmentOfPath(scan.root, release.file);

@@ -42,3 +42,30 @@ describe('Flux HelmReleases with a chart in this repo', () => {
     assert.deepEqual(web('prod').helm?.values, { replicas: 3 });
   });
 });
+
+describe('Flux Kustomizations deployed by other Kustomizations (tenants, layers)', () => {
+  after(removeTempRepos);
+
+  it('belong to each environment that deploys them; one sourced from another repository is Unknown', async () => {
+    const sync = [
+      'apiVersion: source.toolkit.fluxcd.io/v1', 'kind: GitRepository', 'metadata:', '  name: team', '  namespace: team',
+      'spec:', '  url: https://github.com/other/team', '---',
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1', 'kind: Kustomization', 'metadata:', '  name: team', '  namespace: team',
+      'spec:', '  sourceRef:', '    kind: GitRepository', '    name: team', '  path: ./deploy', '',
+    ].join('\n');
+    const root = await writeRepo({
+      'clusters/staging/tenants.yaml': kustomization('staging').replace('name: apps', 'name: tenants').replace('./apps/staging', './tenants/staging'),
+      'clusters/production/tenants.yaml': kustomization('production').replace('name: apps', 'name: tenants').replace('./apps/production', './tenants/production'),
+      'tenants/staging/kustomization.yaml': 'resources: [../base/team]\n',
+      'tenants/production/kustomization.yaml': 'resources: [../base/team]\n',
+      'tenants/base/team/kustomization.yaml': 'resources: [sync.yaml]\n',
+      'tenants/base/team/sync.yaml': sync,
+    });
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.environments.map((environment) => [environment.name, environment.apps.map((app) => app.name)]),
+      [['production', ['team', 'tenants']], ['staging', ['team', 'tenants']]]);
+    const team = model.environments[1].apps[0];
+    assert.match(team.unknownReason ?? '', /^source GitRepository team\/team is another repository \(https:\/\/github\.com\/other\/team\)/);
+    assert.deepEqual(team.controller, { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'team', namespace: 'team' });
+  });
+});
