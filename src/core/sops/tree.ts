@@ -54,40 +54,27 @@ export const str = (value: string): PlainValue => ({ type: 'str', value });
 
 /** Visits every non-null value and every comment of the branches in document order. */
 export function walkBranches(branches: TreeMap[], visit: (v: LeafVisit) => void): void {
-  for (const branch of branches) walkMap(branch, [], [], visit);
+  for (const branch of branches) walkItems(branch.items, [], [], visit);
 }
 
-function walkMap(map: TreeMap, path: string[], stack: string[][], visit: (v: LeafVisit) => void): void {
+/** Walks the items of one collection: keys extend the path, comments stack up until the next value. */
+function walkItems(items: Array<MapEntry | TreeNode | CommentItem>, path: string[], stack: string[][], visit: (v: LeafVisit) => void): void {
   const level: string[] = [];
   const inner = [...stack, level];
-  for (const item of map.items) {
+  for (const item of items) {
     if (item.kind === 'comment') {
       level.push(item.text);
       visit({ leaf: item, path, commentStack: inner });
       continue;
     }
-    walkNode(item.value, [...path, item.key], inner, visit);
-    level.length = 0;
-  }
-}
-
-function walkList(list: TreeList, path: string[], stack: string[][], visit: (v: LeafVisit) => void): void {
-  const level: string[] = [];
-  const inner = [...stack, level];
-  for (const item of list.items) {
-    if (item.kind === 'comment') {
-      level.push(item.text);
-      visit({ leaf: item, path, commentStack: inner });
-      continue;
-    }
-    walkNode(item, path, inner, visit);
+    if (item.kind === 'entry') walkNode(item.value, [...path, item.key], inner, visit);
+    else walkNode(item, path, inner, visit);
     level.length = 0;
   }
 }
 
 function walkNode(node: TreeNode, path: string[], stack: string[][], visit: (v: LeafVisit) => void): void {
-  if (node.kind === 'map') walkMap(node, path, stack, visit);
-  else if (node.kind === 'list') walkList(node, path, stack, visit);
+  if (node.kind === 'map' || node.kind === 'list') walkItems(node.items, path, stack, visit);
   else if (node.value.type !== 'null') visit({ leaf: node, path, commentStack: stack });
 }
 

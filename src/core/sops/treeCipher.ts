@@ -1,11 +1,12 @@
 // Encrypts or decrypts every leaf of a loaded document in place and returns the MAC of its plaintext,
 // the two halves of sops's Tree.Encrypt / Tree.Decrypt.
+import { Hash } from 'node:crypto';
 import { encryptionDecider } from './cryptRules';
+import { SopsError } from './errors';
 import { decryptValue, encryptValue, IvStash, ValueCipherError } from './format/aes';
 import { macHex, newMacHash } from './mac';
 import { CryptRules } from './metadata';
-import { aadOf, macBytes, str, TreeMap, walkBranches } from './tree';
-import { SopsError } from './errors';
+import { aadOf, LeafVisit, macBytes, str, TreeMap, walkBranches } from './tree';
 
 export interface TreeCipherContext {
   dataKey: Buffer;
@@ -15,13 +16,17 @@ export interface TreeCipherContext {
   stash?: IvStash;
 }
 
-export function encryptBranches(branches: TreeMap[], ctx: TreeCipherContext): string {
-  const shouldEncrypt = encryptionDecider(ctx.rules, ctx.file);
+/** Walks the leaves with whether each is (to be) encrypted and its AAD; returns the MAC of what `visit` hashed. */
+function walkWithMac(branches: TreeMap[], ctx: TreeCipherContext, visit: (v: LeafVisit, encrypted: boolean, aad: string, hash: Hash) => void): string {
+  const isEncrypted = encryptionDecider(ctx.rules, ctx.file);
   const hash = newMacHash(!!ctx.rules.mac_only_encrypted);
-  walkBranches(branches, (visit) => {
-    const encrypted = shouldEncrypt(visit);
+  walkBranches(branches, (v) => visit(v, isEncrypted(v), aadOf(v.path), hash));
+  return macHex(hash);
+}
+
+export function encryptBranches(branches: TreeMap[], ctx: TreeCipherContext): string {
+  return walkWithMac(branches, ctx, (visit, encrypted, aad, hash) => {
     const { leaf } = visit;
-    const aad = aadOf(visit.path);
     if (leaf.kind === 'comment') {
       if (encrypted && leaf.text !== '') leaf.text = encryptValue('comment', leaf.text, ctx.dataKey, aad, ctx.stash);
       return;
@@ -32,16 +37,11 @@ export function encryptBranches(branches: TreeMap[], ctx: TreeCipherContext): st
       leaf.value = str(encryptValue(leaf.value.type, bytes, ctx.dataKey, aad, ctx.stash));
     }
   });
-  return macHex(hash);
 }
 
 export function decryptBranches(branches: TreeMap[], ctx: TreeCipherContext): string {
-  const shouldDecrypt = encryptionDecider(ctx.rules, ctx.file);
-  const hash = newMacHash(!!ctx.rules.mac_only_encrypted);
-  walkBranches(branches, (visit) => {
-    const encrypted = shouldDecrypt(visit);
+  return walkWithMac(branches, ctx, (visit, encrypted, aad, hash) => {
     const { leaf } = visit;
-    const aad = aadOf(visit.path);
     if (leaf.kind === 'comment') {
       if (!encrypted) return;
       try {
@@ -65,5 +65,4 @@ export function decryptBranches(branches: TreeMap[], ctx: TreeCipherContext): st
     }
     if (!ctx.rules.mac_only_encrypted || encrypted) hash.update(macBytes(leaf.value), 'utf8');
   });
-  return macHex(hash);
 }

@@ -10,6 +10,13 @@ import { expectationFor, isolatedEnv, PGP_KEY_1, plaintextData, removeTempDirs, 
 
 const PGP_VECTORS = ['pgp/example.json', 'pgp/example.txt', 'pgp/format.enc.yaml', 'pgp/format.enc.env', 'pgp/format.enc.ini', 'pgp/comments.enc.yaml'];
 
+/** An identity file written by Debian's age-keygen, and its recipient. */
+function ageKeygen(): { identityFile: string; recipient: string } {
+  const identityFile = path.join(tempDir(), 'keys.txt');
+  execFileSync('age-keygen', ['-o', identityFile], { stdio: 'ignore' });
+  return { identityFile, recipient: /public key: (age1\w+)/.exec(fs.readFileSync(identityFile, 'utf8'))![1] };
+}
+
 describe('sops with gpg and the age CLI', () => {
   let gnupgHome: string;
   before(() => { gnupgHome = testGnupgHome(); });
@@ -50,10 +57,7 @@ describe('sops with gpg and the age CLI', () => {
 
   it('wraps a data key that Debian\'s age CLI unwraps to the same bytes', async function () {
     if (spawnSync('age', ['--version']).error) this.skip();
-    const dir = tempDir();
-    const identityFile = path.join(dir, 'key.txt');
-    execFileSync('age-keygen', ['-o', identityFile], { stdio: 'ignore' });
-    const recipient = /public key: (age1\w+)/.exec(fs.readFileSync(identityFile, 'utf8'))![1];
+    const { identityFile, recipient } = ageKeygen();
     const dataKey = Buffer.from('00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff', 'hex');
     const armored = await encryptAgeKey(dataKey, recipient);
     const unwrapped = execFileSync('age', ['--decrypt', '-i', identityFile], { input: armored });
@@ -62,10 +66,7 @@ describe('sops with gpg and the age CLI', () => {
 
   it('decrypts a file encrypted for a recipient made by age-keygen, with SOPS_AGE_KEY_FILE', async function () {
     if (spawnSync('age-keygen', ['--version']).error) this.skip();
-    const dir = tempDir();
-    const identityFile = path.join(dir, 'keys.txt');
-    execFileSync('age-keygen', ['-o', identityFile], { stdio: 'ignore' });
-    const recipient = /public key: (age1\w+)/.exec(fs.readFileSync(identityFile, 'utf8'))![1];
+    const { identityFile, recipient } = ageKeygen();
     const ciphertext = await encryptText('a: b\n', 'yaml', { keyGroups: keyGroupFor({ age: [recipient] }), env: isolatedEnv() });
     const back = await decryptText(ciphertext, 'yaml', { env: isolatedEnv({ SOPS_AGE_KEY_FILE: identityFile }) });
     assert.equal(back.plaintext, 'a: b\n');

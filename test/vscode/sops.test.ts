@@ -1,0 +1,180 @@
+// SOPS inside a real VS Code: the `sops:` editor decrypts in memory and saves ciphertext only, one changed
+// value changes one ENC[] value on disk, new plaintext Secrets are encrypted on save, wrong keys and
+// tampered files leave the file untouched, plaintext Secrets are flagged; and no plaintext reaches the disk.
+import * as assert from 'assert';
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { decryptText, encryptText, keyGroupFor } from '../../src/core/sops';
+import { registerSops } from '../../src/vscode/sops';
+import { decryptedUri } from '../../src/vscode/sops/sopsFileSystemProvider';
+import { waitFor, workspaceRoot } from './support';
+
+type AgeModule = typeof import('age-encryption');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const age = (): AgeModule => require('age-encryption') as AgeModule;
+
+const marker = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
+/** Every plaintext value this suite ever creates, for the final scan of the disk. */
+const secrets: string[] = [];
+
+function encValues(text: string): string[] {
+  return text.split(/^sops:/m)[0].match(/ENC\[AES256_GCM,[^\]]+\]/g) ?? [];
+}
+
+/** Files under `dir` (not following links) that contain one of `needles`. */
+function filesContaining(dir: string, needles: string[], depth = 0): string[] {
+  if (depth > 14) return [];
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : filesContaining(file, needles, depth + 1);
+    if (!entry.isFile()) return [];
+    try {
+      if (fs.statSync(file).size > 4_000_000) return [];
+      const content = fs.readFileSync(file);
+      return needles.some((needle) => content.includes(needle)) ? [file] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+async function setSopsSetting(name: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('driftline.sops').update(name, value, vscode.ConfigurationTarget.Global);
+}
+
+describe('SOPS in VS Code', () => {
+  let folder: string;
+  let keyDir: string;
+  let recipient: string;
+
+  before(async () => {
+    // The extension wires registerSops in extension.ts; register here only if it has not.
+    if (!(await vscode.commands.getCommands(true)).includes('driftline.sops.editDecrypted')) {
+      registerSops({ subscriptions: [] } as unknown as vscode.ExtensionContext);
+    }
+    folder = path.join(workspaceRoot(), `sops-${randomBytes(3).toString('hex')}`);
+    fs.mkdirSync(path.join(folder, 'secrets'), { recursive: true });
+    keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-sops-key-'));
+    const identity = await age().generateX25519Identity();
+    recipient = await age().identityToRecipient(identity);
+    fs.writeFileSync(path.join(keyDir, 'keys.txt'), `${identity}\n`);
+    fs.writeFileSync(path.join(folder, '.sops.yaml'),
+      `creation_rules:\n  - path_regex: secrets/.*\\.yaml$\n    encrypted_regex: ^(data|stringData|password|token)$\n    age: ${recipient}\n`);
+    await setSopsSetting('ageKeyFile', path.join(keyDir, 'keys.txt'));
+    await setSopsSetting('openDecrypted', 'never');
+  });
+
+  afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  after(async () => {
+    await setSopsSetting('ageKeyFile', undefined);
+    await setSopsSetting('openDecrypted', undefined);
+    await setSopsSetting('encryptOnSave', undefined);
+    fs.rmSync(folder, { recursive: true, force: true });
+    fs.rmSync(keyDir, { recursive: true, force: true });
+  });
+
+  async function encryptedFile(name: string, plaintext: string): Promise<vscode.Uri> {
+    const file = path.join(folder, 'secrets', name);
+    fs.writeFileSync(file, await encryptText(plaintext, 'yaml', {
+      keyGroups: keyGroupFor({ age: [recipient] }), cryptRules: { encrypted_regex: '^(data|stringData|password|token)$' },
+    }));
+    return vscode.Uri.file(file);
+  }
+
+  it('an edit of one value through the sops: editor changes exactly one ENC[] value on disk', async () => {
+    const [password, token, next] = [marker('pw'), marker('tok'), marker('pw2')];
+    secrets.push(password, token, next);
+    const file = await encryptedFile('app.yaml', `# app credentials\npassword: ${password}\ntoken: ${token}\nuser_unencrypted: web\n`);
+    const before = fs.readFileSync(file.fsPath, 'utf8');
+    const document = await vscode.workspace.openTextDocument(decryptedUri(file));
+    assert.match(document.getText(), new RegExp(`password: ${password}`));
+    const edit = new vscode.WorkspaceEdit();
+    const offset = document.getText().indexOf(password);
+    edit.replace(document.uri, new vscode.Range(document.positionAt(offset), document.positionAt(offset + password.length)), next);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await document.save(), 'the sops: document saves');
+    const after = fs.readFileSync(file.fsPath, 'utf8');
+    const [was, now] = [encValues(before), encValues(after)];
+    assert.strictEqual(now.length, was.length);
+    assert.strictEqual(now.filter((value, i) => value !== was[i]).length, 1, 'exactly one ENC[] value changed');
+    assert.ok(!after.includes(next) && !after.includes(token), 'no plaintext in the file');
+    const reread = await decryptText(after, 'yaml', { ageKeyFile: path.join(keyDir, 'keys.txt') });
+    assert.match(reread.plaintext, new RegExp(`password: ${next}`));
+  });
+
+  it('"Edit Decrypted" opens the decrypted view of the active encrypted file', async () => {
+    const token = marker('tok');
+    secrets.push(token);
+    const file = await encryptedFile('cmd.yaml', `token: ${token}\n`);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+    await vscode.commands.executeCommand('driftline.sops.editDecrypted');
+    await waitFor(() => vscode.window.activeTextEditor?.document.uri.scheme === 'sops', 'the decrypted editor');
+    assert.match(vscode.window.activeTextEditor!.document.getText(), new RegExp(`token: ${token}`));
+  });
+
+  it('encrypts a new plaintext Secret matching a creation rule as it is saved, and reopens it decrypted', async () => {
+    await setSopsSetting('encryptOnSave', 'always');
+    const value = marker('new');
+    secrets.push(value);
+    const file = path.join(folder, 'secrets', 'new-secret.yaml');
+    fs.writeFileSync(file, '');
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    await vscode.window.showTextDocument(document);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, new vscode.Position(0, 0), `apiVersion: v1\nkind: Secret\nmetadata:\n  name: new\nstringData:\n  password: ${value}\n`);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await document.save());
+    const onDisk = fs.readFileSync(file, 'utf8');
+    assert.ok(!onDisk.includes(value), 'the plaintext never reached the file');
+    assert.match(onDisk, /^ {2}password: ENC\[AES256_GCM/m);
+    assert.match(onDisk, /^kind: Secret$/m);
+    await waitFor(() => vscode.window.activeTextEditor?.document.uri.scheme === 'sops', 'the decrypted editor');
+    assert.match(vscode.window.activeTextEditor!.document.getText(), new RegExp(`password: ${value}`));
+  });
+
+  it('refuses to open a file for a key we do not hold, with a message naming it, and leaves it untouched', async () => {
+    const other = await age().identityToRecipient(await age().generateX25519Identity());
+    const file = path.join(folder, 'secrets', 'foreign.yaml');
+    fs.writeFileSync(file, await encryptText('password: x\n', 'yaml', { keyGroups: keyGroupFor({ age: [other] }) }));
+    const before = fs.readFileSync(file);
+    await assert.rejects(Promise.resolve(vscode.workspace.openTextDocument(decryptedUri(vscode.Uri.file(file)))),
+      (error: Error) => error.message.includes('foreign.yaml') && /none of the available keys/.test(error.message));
+    assert.deepStrictEqual(fs.readFileSync(file), before);
+  });
+
+  it('refuses a tampered file (MAC mismatch) and leaves it untouched', async () => {
+    const file = await encryptedFile('tampered.yaml', 'password: x\nuser_unencrypted: web\n');
+    fs.writeFileSync(file.fsPath, fs.readFileSync(file.fsPath, 'utf8').replace('user_unencrypted: web', 'user_unencrypted: evil'));
+    const before = fs.readFileSync(file.fsPath);
+    await assert.rejects(Promise.resolve(vscode.workspace.openTextDocument(decryptedUri(file))),
+      (error: Error) => error.message.includes('tampered.yaml') && /MAC mismatch/.test(error.message));
+    assert.deepStrictEqual(fs.readFileSync(file.fsPath), before);
+  });
+
+  it('flags a plaintext Secret in a file a creation rule says should be encrypted', async () => {
+    // An example value, not one of this suite's secrets: this file is plaintext on purpose.
+    const file = path.join(folder, 'secrets', 'plain-secret.yaml');
+    fs.writeFileSync(file, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: leaked\nstringData:\n  password: example\n');
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    await waitFor(() => vscode.languages.getDiagnostics(document.uri).length > 0, 'the plaintext Secret diagnostic');
+    const [diagnostic] = vscode.languages.getDiagnostics(document.uri);
+    assert.match(diagnostic.message, /Secret leaked holds plaintext data/);
+    assert.strictEqual(diagnostic.range.start.line, 1, 'on the kind: Secret line');
+  });
+
+  it('never wrote any plaintext value of this suite to the workspace or TMPDIR', () => {
+    assert.ok(secrets.length >= 5);
+    const found = [...filesContaining(workspaceRoot(), secrets), ...filesContaining(os.tmpdir(), secrets)];
+    assert.deepStrictEqual(found, []);
+  });
+});
