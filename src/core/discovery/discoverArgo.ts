@@ -78,6 +78,7 @@ async function sourceApp(base: AppDefinition, source: ApplicationSource, root: s
   }
   if (source.kustomize || await findKustomizationFile(folder)) {
     const overlay = Object.fromEntries(Object.entries(source.kustomize ?? {}).filter(([key]) => KUSTOMIZE_OVERLAY_FIELDS.includes(key)));
+    if (Array.isArray(overlay.components)) overlay.components = overlay.components.map((component: string) => path.resolve(folder, component));
     return { ...app, renderer: 'kustomize', ...(Object.keys(overlay).length > 0 ? { kustomizeOverlay: overlay } : {}) };
   }
   return { ...app, renderer: 'yaml', recurse: source.directory?.recurse === true };

@@ -26,9 +26,10 @@ function controllerOf(object: KubeObject, kind: ControllerRef['kind']): Controll
   return { apiVersion: object.apiVersion, kind, name: object.metadata.name, namespace: object.metadata.namespace ?? 'flux-system' };
 }
 
-/** Flux Kustomization fields that change the build, as kustomization fields (what kustomize-controller does). */
-function overlayOf(spec: Record<string, unknown>): Record<string, unknown> | undefined {
+/** Flux Kustomization fields that change the build, as kustomization fields (what kustomize-controller does); components relative to `folder`. */
+function overlayOf(spec: Record<string, unknown>, folder: string): Record<string, unknown> | undefined {
   const overlay: Record<string, unknown> = {};
+  if (Array.isArray(spec.components)) overlay.components = spec.components.map((component: string) => path.resolve(folder, component));
   if (typeof spec.targetNamespace === 'string') overlay.namespace = spec.targetNamespace;
   for (const key of ['patches', 'images', 'namePrefix', 'nameSuffix'] as const) {
     if (spec[key] !== undefined) overlay[key] = spec[key];
@@ -63,7 +64,7 @@ async function kustomizationApp(scan: RepoScan, identity: RepoIdentity, found: S
   if (!await exists(source.folder)) {
     return { ...base, renderer: 'kustomize', path: source.folder, unknownReason: `spec.path ${String(spec.path)} (${source.folder}) does not exist in the repository` };
   }
-  const overlay = overlayOf(spec);
+  const overlay = overlayOf(spec, source.folder);
   const substitute = substitutionOf(spec);
   const withSubstitution = substitute ? { substitute } : {};
   if (await findKustomizationFile(source.folder)) {

@@ -24,7 +24,14 @@ export async function collectInputs(app: AppDefinition): Promise<AppInputs> {
   switch (app.renderer) {
     case 'kustomize': {
       const tree = await walkKustomizeTree(app.path);
-      return { files: tree.inputFiles, dirs: tree.inputDirs, trees: [], kustomizeTree: tree };
+      // Components a controller adds (Flux/Argo `components`) are read by the build too.
+      const components = Array.isArray(app.kustomizeOverlay?.components) ? app.kustomizeOverlay.components as string[] : [];
+      const componentTrees = await Promise.all(components.map((component) => walkKustomizeTree(component)));
+      return {
+        files: [...tree.inputFiles, ...componentTrees.flatMap((component) => component.inputFiles)],
+        dirs: [...tree.inputDirs, ...componentTrees.flatMap((component) => component.inputDirs)],
+        trees: [], kustomizeTree: tree,
+      };
     }
     case 'helm': {
       const chartPath = app.helm?.chartPath;

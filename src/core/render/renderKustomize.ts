@@ -30,11 +30,14 @@ async function helmChartFlags(tools: ToolPaths | undefined): Promise<string[]> {
 
 async function writeOverlay(app: AppDefinition): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'driftline-overlay-'));
+  const overlay = app.kustomizeOverlay ?? {};
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     resources: [path.relative(dir, app.path)],
-    ...app.kustomizeOverlay,
+    ...overlay,
+    // Discovery gives component folders as absolute paths; kustomize wants them relative to this file.
+    ...(Array.isArray(overlay.components) ? { components: (overlay.components as string[]).map((component) => path.relative(dir, component)) } : {}),
   };
   await fs.writeFile(path.join(dir, 'kustomization.yaml'), stringify(kustomization));
   return dir;

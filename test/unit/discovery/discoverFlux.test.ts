@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
+import { RenderCache, renderApps } from '../../../src/core/render/renderApps';
 import { removeTempRepos, writeRepo } from '../../support/gitopsExamples';
 
 const kustomization = (env: string) => [
@@ -67,5 +68,26 @@ describe('Flux Kustomizations deployed by other Kustomizations (tenants, layers)
     const team = model.environments[1].apps[0];
     assert.match(team.unknownReason ?? '', /^source GitRepository team\/team is another repository \(https:\/\/github\.com\/other\/team\)/);
     assert.deepEqual(team.controller, { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'team', namespace: 'team' });
+  });
+});
+
+describe('Flux Kustomization components', () => {
+  after(removeTempRepos);
+
+  it('are built on top of the folder, and a change to a component affects the app', async () => {
+    const root = await writeRepo({
+      'clusters/dev/apps.yaml': kustomization('dev').replace('  path: ./apps/dev\n', '  path: ./apps/dev\n  components: [../../components/audit]\n'),
+      'apps/dev/kustomization.yaml': 'resources: [cm.yaml]\n',
+      'apps/dev/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n',
+      'components/audit/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nlabels:\n  - pairs:\n      audit: "on"\n',
+    });
+    const model = await discoverRepo(root);
+    const app = model.environments[0].apps[0];
+    assert.deepEqual(app.kustomizeOverlay, { components: [path.join(root, 'components/audit')] });
+    const cache = new RenderCache();
+    const [rendered] = await renderApps([app], { cache });
+    assert.equal(rendered.error, undefined);
+    assert.deepEqual(rendered.objects[0].object.metadata.labels, { audit: 'on' });
+    assert.deepEqual(cache.appsAffectedBy([path.join(root, 'components/audit/kustomization.yaml')]).map((affected) => affected.name), ['apps']);
   });
 });
