@@ -145,9 +145,15 @@ describe('drift fidelity against a real kube-apiserver', function () {
     await admin.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unrelated', namespace }, data: { x: 'y' } });
     await admin.mergePatch({ apiVersion: 'v1', kind: 'Secret', namespace, name: 'db-credentials' }, { stringData: { password: 'changed-live' } }, other);
     await admin.mergePatch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: info.limitedNamespace, name: sharedName }, { data: { mode: 'changed' } }, other);
+    await admin.mergePatch({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace, name: 'tenant' }, {
+      status: { conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied revision: main@sha1:abc', lastTransitionTime: '2026-01-01T00:00:00Z' }] },
+    }, { subresource: 'status' });
+    // A field newer than the 1.20 server (pod `os`, Kubernetes 1.23) added in Git to a live Deployment.
+    const workloadFile = path.join(root, 'apps/own/workload.yaml');
+    fs.writeFileSync(workloadFile, fs.readFileSync(workloadFile, 'utf8').replace('    spec:\n      containers:', '    spec:\n      os: {name: linux}\n      containers:'));
     const configFile = path.join(root, 'apps/own/config.yaml');
     fs.writeFileSync(configFile, fs.readFileSync(configFile, 'utf8').replace('  removed-key: will-be-removed\n', ''));
-    engine.filesChanged([configFile]);
+    engine.filesChanged([configFile, workloadFile]);
     drifted = await engine.status();
   });
 
@@ -175,6 +181,7 @@ describe('drift fidelity against a real kube-apiserver', function () {
       'test/own: Missing ConfigMap/deleted-config',
       'test/own: OutOfSync ConfigMap/settings',
       'test/own: OutOfSync Secret/db-credentials',
+      'test/own: Unknown Deployment/api',
       'test/own: Unknown Widget/w1',
     ]);
   });
@@ -233,6 +240,19 @@ describe('drift fidelity against a real kube-apiserver', function () {
     assert.equal(resourceOf(own, 'Service', 'api').status, 'Synced');
   });
 
+  it('reports Unknown with the server\'s words for a field the server refuses, while the rest of the app compares', () => {
+    const api = resourceOf(appOf(drifted, 'test', 'own'), 'Deployment', 'api');
+    assert.equal(api.status, 'Unknown');
+    assert.match(api.reason ?? '', new RegExp(`server refused Deployment/${namespace}/api \\(context "admin"\\): .*os.*(not declared in schema|unknown field)`));
+  });
+
+  it('does not count status a controller wrote as drift, and reads a Flux object\'s health from its Ready condition', () => {
+    const tenant = resourceOf(appOf(drifted, 'test', 'own'), 'Kustomization', 'tenant');
+    assert.equal(tenant.status, 'Synced');
+    assert.equal(tenant.health, 'Healthy');
+    assert.equal(resourceOf(appOf(clean, 'test', 'own'), 'Kustomization', 'tenant').health, 'Progressing');
+  });
+
   it('reports Unknown naming the namespace and user for a namespace the user may not read', () => {
     const hidden = resourceOf(appOf(drifted, 'restricted', 'readonly'), 'ConfigMap', 'hidden');
     assert.equal(hidden.status, 'Unknown');
@@ -252,6 +272,7 @@ describe('drift fidelity against a real kube-apiserver', function () {
     const own = appOf(drifted, 'test', 'own');
     assert.equal(resourceOf(own, 'Deployment', 'api').health, 'Progressing');
     assert.equal(resourceOf(own, 'Service', 'api').health, 'Healthy');
+    assert.equal(resourceOf(appOf(drifted, 'test', 'guestbook'), 'Deployment', 'kustomize-guestbook-ui').health, 'Progressing');
   });
 
   it('agrees with `kubectl diff --server-side --field-manager driftline` on every object (the oracle)', async () => {
