@@ -14,7 +14,7 @@ import { mapWithLimit } from './limitConcurrency';
 import { maskSecretPair } from './maskSecrets';
 import { beforeDryRunSteps, comparisonSteps, normalize } from './normalize';
 import type { Predictor } from './predict';
-import { isOwnedByApp } from './ownership';
+import { isOwnedByApp, ownerKeysOfApp, ownerKeysOfLive } from './ownership';
 
 /** A desired object with its namespace resolved, or the reason it cannot be compared at all. */
 export interface ResolvedObject {
@@ -69,9 +69,31 @@ async function compareObject(object: ResolvedObject, options: CompareAppOptions)
   };
 }
 
+/** Live objects by owner key (ownerKeysOfLive), built once per snapshot and shared by its apps. */
+const ownerIndexes = new WeakMap<LiveSnapshot, Map<string, KubeObject[]>>();
+
+function ownerIndex(snapshot: LiveSnapshot): Map<string, KubeObject[]> {
+  let index = ownerIndexes.get(snapshot);
+  if (!index) {
+    index = new Map();
+    for (const live of snapshot.allObjects()) {
+      for (const key of ownerKeysOfLive(live)) {
+        const owned = index.get(key);
+        if (owned) owned.push(live);
+        else index.set(key, [live]);
+      }
+    }
+    ownerIndexes.set(snapshot, index);
+  }
+  return index;
+}
+
+/** Candidates first (by owner key), then the full ownership test: scanning every live object per app was quadratic. */
 function findExtras(app: AppDefinition, options: CompareAppOptions): ComparedResource[] {
   const extras: ComparedResource[] = [];
-  for (const live of options.snapshot.allObjects()) {
+  const index = ownerIndex(options.snapshot);
+  const candidates = new Set(ownerKeysOfApp(app).flatMap((key) => index.get(key) ?? []));
+  for (const live of candidates) {
     const ref: ObjectRef = { apiVersion: live.apiVersion, kind: live.kind, name: live.metadata.name };
     if (live.metadata.namespace) ref.namespace = live.metadata.namespace;
     if (options.wantedInEnvironment.has(refId(ref)) || !isOwnedByApp(live, app)) continue;

@@ -35,6 +35,31 @@ export function isOwnedByApp(live: KubeObject, app: AppDefinition): boolean {
   }
 }
 
+/**
+ * The tracking values a live object carries, as keys: an app can own it only if ownerKeysOfApp shares one.
+ * Lets an environment index its live objects once instead of testing every object against every app.
+ */
+export function ownerKeysOfLive(live: KubeObject): string[] {
+  const labels = live.metadata.labels ?? {};
+  const keys: string[] = [];
+  if (labels[DRIFTLINE_APP_LABEL] !== undefined) keys.push(`driftline:${labels[DRIFTLINE_APP_LABEL]}`);
+  if (labels[FLUX_KUSTOMIZE_NAME_LABEL] !== undefined) keys.push(`flux-kustomization:${labels[FLUX_KUSTOMIZE_NAME_LABEL]}`);
+  if (labels[FLUX_HELM_NAME_LABEL] !== undefined) keys.push(`flux-helmrelease:${labels[FLUX_HELM_NAME_LABEL]}`);
+  const trackingId = live.metadata.annotations?.[ARGO_TRACKING_ID_ANNOTATION];
+  if (trackingId !== undefined) keys.push(`argo:${trackingId.slice(0, trackingId.indexOf(':'))}`);
+  if (labels[ARGO_INSTANCE_LABEL] !== undefined) keys.push(`argo:${labels[ARGO_INSTANCE_LABEL]}`);
+  return keys;
+}
+
+export function ownerKeysOfApp(app: AppDefinition): string[] {
+  const keys = [`driftline:${app.name}`];
+  const controller = app.controller;
+  if (controller?.kind === 'Kustomization') keys.push(`flux-kustomization:${controller.name}`);
+  if (controller?.kind === 'HelmRelease') keys.push(`flux-helmrelease:${controller.name}`);
+  if (controller?.kind === 'Application') keys.push(`argo:${controller.name}`, `argo:${controller.namespace}_${controller.name}`);
+  return keys;
+}
+
 /** Objects a controller made from another (ReplicaSets, Pods, Endpoints) copy labels but are not in Git. */
 function isDerived(live: KubeObject): boolean {
   const owners = live.metadata.ownerReferences as { controller?: boolean }[] | undefined;
