@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { AppDefinition, KubeObject } from '../../../src/core/model';
-import { isOwnedByApp } from '../../../src/core/drift/ownership';
+import { isOwnedByApp, ownerKeysOfApp, ownerKeysOfLive } from '../../../src/core/drift/ownership';
 
 const app = (controller?: AppDefinition['controller']): AppDefinition => ({
   name: 'shop', environment: 'staging', renderer: 'yaml', path: '/repo/shop', origin: 'config', declaredAt: { file: '/repo/.driftline.yaml' },
@@ -38,5 +38,24 @@ describe('ownership of live objects (Extra candidates)', () => {
   it('never claims objects a controller derived from another (ReplicaSets, Pods)', () => {
     const derived = live({ 'driftline.dev/app': 'shop' }, {}, { ownerReferences: [{ kind: 'Deployment', name: 'web', controller: true }] });
     assert.ok(!isOwnedByApp(derived, app()));
+  });
+  it('indexes every owned object under a key its app looks up (so the Extra index never hides an owned object)', () => {
+    const kustomization = app({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'apps', namespace: 'flux-system' });
+    const release = app({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'podinfo', namespace: 'podinfo' });
+    const application = app({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', name: 'guestbook', namespace: 'argocd' });
+    const owned: [KubeObject, AppDefinition][] = [
+      [live({ 'driftline.dev/app': 'shop' }), app()],
+      [live({ 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' }), kustomization],
+      [live({ 'helm.toolkit.fluxcd.io/name': 'podinfo', 'helm.toolkit.fluxcd.io/namespace': 'podinfo' }), release],
+      [live({}, { 'argocd.argoproj.io/tracking-id': 'guestbook:/ConfigMap:shop/c' }), application],
+      [live({}, { 'argocd.argoproj.io/tracking-id': 'argocd_guestbook:/ConfigMap:shop/c' }), application],
+      [live({ 'app.kubernetes.io/instance': 'guestbook' }), application],
+    ];
+    for (const [object, owner] of owned) {
+      assert.ok(isOwnedByApp(object, owner));
+      const appKeys = ownerKeysOfApp(owner);
+      assert.ok(ownerKeysOfLive(object).some((key) => appKeys.includes(key)), JSON.stringify(object.metadata));
+    }
+    assert.deepEqual(ownerKeysOfLive(live()), [], 'an object without tracking labels is nobody\'s candidate');
   });
 });
