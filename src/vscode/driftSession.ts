@@ -34,7 +34,8 @@ export class DriftSession implements vscode.Disposable {
   private failure: string | undefined;
   private lastRefreshAt: Date | undefined;
   private running: Promise<void> | undefined;
-  private pending: RefreshScope | undefined | null = null;
+  private queued: QueuedRefresh | undefined;
+  private abort: AbortController | undefined;
   private readonly revealed = new Map<string, ResourceResult>();
 
   private backend: DriftBackend | undefined;
@@ -51,6 +52,7 @@ export class DriftSession implements vscode.Disposable {
 
   /** Replaces the engine (new settings, trust granted) and refreshes everything. */
   async reset(backend: DriftBackend | undefined, state?: SessionState, detectProblem?: ProblemDetector): Promise<void> {
+    this.cancel();
     this.backend = backend;
     this.detectProblem = detectProblem ?? (async () => undefined);
     this.currentReport = undefined;
@@ -63,62 +65,69 @@ export class DriftSession implements vscode.Disposable {
     this.backend?.filesChanged(paths);
   }
 
-  /** Asks the engine again (the whole report, or one environment or app) with a cancellable progress. */
+  /**
+   * Asks the engine again (the whole report, or one environment or app). Resolves when a comparison that
+   * started after this call has finished: a request made while one runs waits for one more run after it.
+   */
   refresh(scope?: RefreshScope): Promise<void> {
-    if (this.running) {
-      // Coalesce: a pending whole-report refresh covers any narrower one.
-      this.pending = this.pending === null || !scope || !this.pending ? scope : this.pending;
+    if (!this.running) {
+      this.running = this.runRefresh(scope).finally(() => { this.running = undefined; });
       return this.running;
     }
-    this.running = this.runRefresh(scope).finally(() => {
-      this.running = undefined;
-      if (this.pending !== null) {
-        const next = this.pending;
-        this.pending = null;
-        void this.refresh(next ?? undefined);
-      }
+    if (this.queued) {
+      this.queued.scope = widen(this.queued.scope, scope);
+      return this.queued.done;
+    }
+    const queued: QueuedRefresh = { scope, done: Promise.resolve() };
+    queued.done = this.running.then(() => {
+      this.queued = undefined;
+      return this.refresh(queued.scope);
     });
-    return this.running;
+    this.queued = queued;
+    return queued.done;
+  }
+
+  /** Stops the comparison in progress (the view's Stop button); the previous report stays. */
+  cancel(): void {
+    this.abort?.abort();
   }
 
   private async runRefresh(scope: RefreshScope | undefined): Promise<void> {
     const backend = this.backend;
     if (!backend) return;
     const what = scope?.app ? `${scope.environment}/${scope.app}` : scope?.environment ?? 'all environments';
-    await vscode.window.withProgress(
-      { location: { viewId: 'driftline.drift' }, title: `Driftline: comparing ${what}`, cancellable: true },
-      async (_progress, token) => {
-        const abort = new AbortController();
-        const subscription = token.onCancellationRequested(() => abort.abort());
-        const started = Date.now();
-        try {
-          const problem = this.currentReport ? undefined : await this.detectProblem();
-          if (problem) {
-            this.setState(problem);
-            return;
-          }
-          const report = await backend.status(scope, abort.signal);
-          if (abort.signal.aborted) return;
-          this.currentReport = scope && this.currentReport ? mergeReport(this.currentReport, report) : report;
-          this.lastRefreshAt = new Date();
-          this.failure = undefined;
-          this.revealed.clear();
-          this.log.info(`Compared ${what} in ${Date.now() - started} ms: ${summarize(this.currentReport)}`);
-          this.setState(this.currentReport.environments.length ? 'ready' : 'noRepo', false);
-          this.changed.fire(this.currentReport);
-        } catch (error) {
-          if (abort.signal.aborted) {
-            this.log.info(`Comparison of ${what} cancelled`);
-            return;
-          }
-          this.failure = error instanceof Error ? error.message : String(error);
-          this.log.error(`Comparing ${what} failed: ${this.failure}`);
-          if (!this.currentReport) this.setState('failed');
-        } finally {
-          subscription.dispose();
-        }
-      },
-    );
+    const abort = new AbortController();
+    this.abort = abort;
+    void vscode.commands.executeCommand('setContext', 'driftline.refreshing', true);
+    const started = Date.now();
+    try {
+      await vscode.window.withProgress({ location: { viewId: 'driftline.drift' }, title: `Comparing ${what}` }, async () => {
+        const problem = this.currentReport ? undefined : await this.detectProblem();
+        if (problem) return this.setState(problem);
+        const report = await backend.status(scope, abort.signal);
+        if (abort.signal.aborted || backend !== this.backend) return undefined;
+        this.currentReport = scope && this.currentReport ? mergeReport(this.currentReport, report) : report;
+        this.lastRefreshAt = new Date();
+        this.failure = undefined;
+        this.revealed.clear();
+        this.log.info(`Compared ${what} in ${Date.now() - started} ms: ${summarize(this.currentReport)}`);
+        for (const problem of report.problems ?? []) this.log.warn(`${problem.file}: ${problem.message}`);
+        this.setState(this.currentReport.environments.length ? 'ready' : 'noRepo', false);
+        return this.changed.fire(this.currentReport);
+      });
+    } catch (error) {
+      if (abort.signal.aborted) {
+        this.log.info(`Comparison of ${what} stopped`);
+        return;
+      }
+      this.failure = error instanceof Error ? error.message : String(error);
+      this.log.error(`Comparing ${what} failed: ${this.failure}`);
+      if (!this.currentReport) this.setState('failed', false);
+      this.changed.fire(this.currentReport);
+    } finally {
+      if (this.abort === abort) this.abort = undefined;
+      void vscode.commands.executeCommand('setContext', 'driftline.refreshing', false);
+    }
   }
 
   environment(name: string): EnvironmentResult | undefined {
@@ -161,6 +170,17 @@ export class DriftSession implements vscode.Disposable {
     this.changed.dispose();
     this.revealed.clear();
   }
+}
+
+interface QueuedRefresh {
+  scope: RefreshScope | undefined;
+  done: Promise<void>;
+}
+
+/** The smallest scope that covers both: the same app, else the same environment, else everything. */
+function widen(a: RefreshScope | undefined, b: RefreshScope | undefined): RefreshScope | undefined {
+  if (!a || !b || a.environment !== b.environment) return undefined;
+  return a.app === b.app ? a : { environment: a.environment };
 }
 
 function revealKey(key: DriftDocumentKey): string {

@@ -12,6 +12,7 @@ import { DriftTreeProvider } from './driftTreeProvider';
 import { listKubeContexts } from './kubeContexts';
 import { createLiveDocumentProvider } from './liveDocumentProvider';
 import { affectsEngine, readSettings } from './settings';
+import { registerSops } from './sops';
 import { DriftStatusBar } from './statusBar';
 
 /** What activate() returns: the extension's services, for the tests that run inside VS Code. */
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): DriftlineApi {
     ...registerCommands(services),
     session.onDidChange(() => { treeView.message = viewMessage(session); }),
   );
+  registerSops(context);
 
   // (Re)builds the engine from the settings. In an untrusted workspace there is no engine at all: rendering
   // runs kustomize/helm/sops, so nothing runs until the user grants trust.

@@ -11,10 +11,12 @@ import { revealSecretCommand } from './revealSecret';
 import { rollbackCommand } from './rollback';
 import { setContextCommand } from './setContext';
 import { showLogCommand } from './showLog';
+import { stopRefreshCommand } from './stopRefresh';
 import { syncCommand, syncDryRunCommand } from './sync';
 
 const commands: DriftlineCommand[] = [
   refreshCommand,
+  stopRefreshCommand,
   diffCommand,
   goToSourceCommand,
   revealSecretCommand,

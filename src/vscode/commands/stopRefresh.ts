@@ -1,0 +1,9 @@
+// Stop Refresh: the view title's Stop button while a comparison runs (a slow cluster, a big repo).
+import { DriftlineCommand } from './command';
+
+export const stopRefreshCommand: DriftlineCommand = {
+  id: 'driftline.stopRefresh',
+  run(services) {
+    services.session.cancel();
+  },
+};
