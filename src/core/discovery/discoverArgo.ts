@@ -84,7 +84,7 @@ async function sourceApp(base: AppDefinition, source: ApplicationSource, root: s
   return { ...app, renderer: 'yaml', recurse: source.directory?.recurse === true };
 }
 
-export async function applicationApp(object: KubeObject, declaredAt: SourceLocation, root: string, identity: RepoIdentity): Promise<AppDefinition> {
+async function applicationApp(object: KubeObject, declaredAt: SourceLocation, root: string, identity: RepoIdentity): Promise<AppDefinition> {
   const spec = (object.spec ?? {}) as ApplicationSpec;
   const source = spec.source ?? spec.sources?.find((candidate) => candidate.path || candidate.chart) ?? {};
   const base: AppDefinition = {

@@ -14,7 +14,7 @@ export function normalizeGitURL(url: string): string {
   return slash < 0 ? host : `${host}${normalized.slice(slash)}`;
 }
 
-export async function gitRemoteURLs(root: string): Promise<string[]> {
+async function gitRemoteURLs(root: string): Promise<string[]> {
   let config: string;
   try {
     config = await fs.readFile(path.join(root, '.git', 'config'), 'utf8');

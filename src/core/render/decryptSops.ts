@@ -13,7 +13,7 @@ export function isSopsEncrypted(value: unknown): boolean {
 }
 
 /** Whether a file's text looks SOPS-encrypted, cheaply, before parsing it. */
-export function looksSopsEncrypted(text: string): boolean {
+function looksSopsEncrypted(text: string): boolean {
   return /^sops:/m.test(text) && text.includes('ENC[');
 }
 

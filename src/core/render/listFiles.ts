@@ -5,7 +5,7 @@ import path from 'node:path';
 
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform']);
 
-export const YAML_EXTENSIONS = ['.yaml', '.yml'];
+const YAML_EXTENSIONS = ['.yaml', '.yml'];
 
 export function isYamlFile(file: string): boolean {
   return YAML_EXTENSIONS.includes(path.extname(file).toLowerCase());

@@ -11,7 +11,7 @@ import { renderYamlFiles } from './renderYaml';
 import { substituteVariables } from './substituteVariables';
 
 /** `staging/podinfo (/repo/apps/staging)`: how render errors name an app. */
-export function describeApp(app: AppDefinition): string {
+function describeApp(app: AppDefinition): string {
   return `${app.environment}/${app.name} (${app.path})`;
 }
 

@@ -47,7 +47,7 @@ async function writeOverlay(app: AppDefinition): Promise<string> {
  * kubectl prints kustomize's error through klog (`E1126 15:13:03.19 9381 run.go:72] "command failed" err="..."`)
  * after deprecation warnings; the user needs kustomize's own words.
  */
-export function kustomizeMessage(stderr: string): string {
+function kustomizeMessage(stderr: string): string {
   const klog = /"command failed" err="((?:[^"\\]|\\.)*)"/.exec(stderr);
   if (klog) return klog[1].replace(/\\(.)/g, '$1');
   return stderr.split('\n').filter((line) => !line.startsWith('# Warning:')).join('\n').trim();

@@ -18,7 +18,7 @@ export interface ToolRunOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_TOOL_TIMEOUT_MS = 120_000;
+const DEFAULT_TOOL_TIMEOUT_MS = 120_000;
 
 /** The executable for `name`: an explicit path when configured (must exist), else the first match on PATH. */
 export async function findExecutable(name: string, configuredPath?: string): Promise<string | undefined> {
