@@ -41,10 +41,17 @@ describe('discoverRepo', () => {
       assert.doesNotMatch(patch(model, 'production'), /acme-staging-v02/);
     });
 
-    it('does not list Flux\'s own flux-system Kustomization as an app', () => {
-      for (const environment of model.environments) {
-        assert.ok(!environment.apps.some((app) => app.name === 'flux-system'), environment.name);
-      }
+    it('does not list Flux\'s own flux-system Kustomization (what `flux bootstrap` writes) as an app', async () => {
+      const copy = await copyExample('flux2-kustomize-helm-example');
+      await fs.writeFile(path.join(copy, 'clusters/staging/flux-system/gotk-sync.yaml'), [
+        'apiVersion: source.toolkit.fluxcd.io/v1', 'kind: GitRepository', 'metadata:', '  name: flux-system', '  namespace: flux-system',
+        'spec:', '  interval: 1m0s', '  ref:', '    branch: main', '  url: ssh://git@github.com/acme/fleet', '---',
+        'apiVersion: kustomize.toolkit.fluxcd.io/v1', 'kind: Kustomization', 'metadata:', '  name: flux-system', '  namespace: flux-system',
+        'spec:', '  interval: 10m0s', '  path: ./clusters/staging', '  prune: true', '  sourceRef:', '    kind: GitRepository', '    name: flux-system', '',
+      ].join('\n'));
+      const bootstrapped = await discoverRepo(copy);
+      assert.deepEqual(Object.keys(appsOf(bootstrapped, 'staging')).sort(), Object.keys(appsOf(model, 'staging')).sort());
+      assert.ok(!('flux-system' in appsOf(bootstrapped, 'staging')));
     });
 
     it('makes each HelmRelease an app of the environments that deploy it, Unknown because its chart needs network', () => {
