@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startCodeServer } from '../vscode/codeServer.mjs';
-import { e2e, kubectl, openDriftView, openWorkbench, runCommand, screenshot, treeRow, treeRows, waitForRow } from './workbench.mjs';
+import {
+  e2e, kubectl, openDriftView, openWorkbench, runCommand, screenshot, treeRow, treeRows, waitForRow, withOwnCodeServer,
+} from './workbench.mjs';
 
 describe('Drift view in the browser', function () {
   let workbench;
@@ -77,26 +78,33 @@ describe('Welcome view in the browser', () => {
 
 describe('Restricted mode in the browser', () => {
   it('runs nothing in an untrusted workspace and says why in the Drift view', async () => {
-    // A second code-server whose user has workspace trust on: the demo repo opens untrusted (restricted mode).
-    fs.mkdirSync(e2e.scratchDir, { recursive: true });
-    const workDir = fs.mkdtempSync(path.join(e2e.scratchDir, 'trust-'));
-    const server = await startCodeServer({
-      entry: e2e.codeServerEntry, workDir, extensionsDir: e2e.extensionsDir,
-      env: { KUBECONFIG: e2e.clusterInfo.kubeconfig },
-      settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' },
-    });
-    let workbench;
-    try {
-      workbench = await openWorkbench(server.url(e2e.workspace));
-      await openDriftView(workbench.page);
-      const welcome = workbench.page.locator('#workbench\\.parts\\.sidebar .welcome-view-content');
+    // This code-server's user has workspace trust on, so the demo repo opens untrusted (restricted mode).
+    const settings = { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' };
+    await withOwnCodeServer({ folder: e2e.workspace, env: { KUBECONFIG: e2e.clusterInfo.kubeconfig }, settings }, async ({ page }) => {
+      await openDriftView(page);
+      const welcome = page.locator('#workbench\\.parts\\.sidebar .welcome-view-content');
       await welcome.getByText('Driftline is in restricted mode', { exact: false }).waitFor({ timeout: 90_000 });
       assert.ok(await welcome.getByRole('button', { name: 'Manage Workspace Trust' }).isVisible());
-      assert.deepEqual(await treeRows(workbench.page), [], 'no environment was compared');
-      await screenshot(workbench.page, 'restricted-mode');
-    } finally {
-      await workbench?.close();
-      await server.stop();
-    }
+      assert.deepEqual(await treeRows(page), [], 'no environment was compared');
+      await screenshot(page, 'restricted-mode');
+    });
+  });
+});
+
+describe('No cluster in the browser', () => {
+  it('says that no kube context was found and offers to choose one', async () => {
+    // The GitOps folders of the demo repo without its .vscode settings, and a KUBECONFIG that does not exist.
+    fs.mkdirSync(e2e.scratchDir, { recursive: true });
+    const folder = fs.mkdtempSync(path.join(e2e.scratchDir, 'no-cluster-'));
+    fs.cpSync(path.join(e2e.workspace, 'environments'), path.join(folder, 'environments'), { recursive: true });
+    const env = { KUBECONFIG: path.join(folder, 'no-such-kubeconfig') };
+    await withOwnCodeServer({ folder, env }, async ({ page }) => {
+      await openDriftView(page);
+      const welcome = page.locator('#workbench\\.parts\\.sidebar .welcome-view-content');
+      await welcome.getByText('No Kubernetes cluster found', { exact: false }).waitFor({ timeout: 90_000 });
+      assert.ok(await welcome.getByRole('button', { name: 'Choose a kube context' }).isVisible());
+      assert.ok(await welcome.getByRole('button', { name: 'Create .driftline.yaml' }).isVisible());
+      await screenshot(page, 'welcome-no-cluster');
+    });
   });
 });

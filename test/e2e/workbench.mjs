@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchBrowser, repoRoot } from '../vscode/codeServer.mjs';
+import { launchBrowser, repoRoot, startCodeServer } from '../vscode/codeServer.mjs';
 
 export const e2e = JSON.parse(process.env.DRIFTLINE_E2E ?? 'null') ?? (() => {
   throw new Error('DRIFTLINE_E2E is not set: run the browser suite with node test/e2e/run.mjs');
@@ -19,6 +19,26 @@ export async function openWorkbench(url) {
   await page.goto(url);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   return { page, close: () => browser.close() };
+}
+
+/**
+ * Runs `use(workbench)` in a second code-server with its own environment and user settings (e.g. workspace
+ * trust on, or no kubeconfig), opened on `folder`; stops it afterwards.
+ */
+export async function withOwnCodeServer({ folder, env = {}, settings = {} }, use) {
+  fs.mkdirSync(e2e.scratchDir, { recursive: true });
+  const server = await startCodeServer({
+    entry: e2e.codeServerEntry, workDir: fs.mkdtempSync(path.join(e2e.scratchDir, 'code-server-')),
+    extensionsDir: e2e.extensionsDir, env, settings,
+  });
+  let workbench;
+  try {
+    workbench = await openWorkbench(server.url(folder));
+    return await use(workbench);
+  } finally {
+    await workbench?.close();
+    await server.stop();
+  }
 }
 
 export async function openDriftView(page) {

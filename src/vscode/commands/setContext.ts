@@ -10,10 +10,7 @@ export const setContextCommand: DriftlineCommand = {
     const environment = target?.kind === 'environment' ? target.name : await pickEnvironment(services);
     if (!environment) return;
     const contexts = services.kubeContexts();
-    if (!contexts.length) {
-      void vscode.window.showErrorMessage('Driftline: the kubeconfig has no contexts. Set driftline.kubeconfig or KUBECONFIG.');
-      return;
-    }
+    if (!contexts.length) return chooseKubeconfig(services);
     const current = services.session.environment(environment)?.context;
     const picked = await vscode.window.showQuickPick(
       contexts.map((name) => ({ label: name, description: name === current ? 'current' : undefined })),
@@ -35,4 +32,16 @@ async function pickEnvironment(services: DriftlineServices): Promise<string | un
     return vscode.window.showInputBox({ title: 'Environment name', prompt: 'The environment this context is for', value: 'default' });
   }
   return vscode.window.showQuickPick(names, { title: 'Set the kube context of which environment?' });
+}
+
+/** No context to pick from: offers to point `driftline.kubeconfig` at a kubeconfig file. */
+async function chooseKubeconfig(services: DriftlineServices): Promise<void> {
+  const choose = 'Choose a kubeconfig file…';
+  const answer = await vscode.window.showErrorMessage(
+    'Driftline: no kube context found (setting driftline.kubeconfig, else KUBECONFIG, else ~/.kube/config).', choose);
+  if (answer !== choose) return;
+  const [file] = await vscode.window.showOpenDialog({ title: 'Kubeconfig file', canSelectMany: false, openLabel: 'Use this kubeconfig' }) ?? [];
+  if (!file) return;
+  await vscode.workspace.getConfiguration('driftline').update('kubeconfig', file.fsPath, vscode.ConfigurationTarget.Workspace);
+  services.log.info(`Using kubeconfig ${file.fsPath}`);
 }
