@@ -119,7 +119,8 @@ export function refId(ref: ObjectRef): string {
 export function toResult(resource: ComparedResource, ignoreRules: IgnoreRule[], reveal = false): ResourceResult {
   const { ref } = resource;
   const live = resource.live && normalizeForComparison(resource.live, ignoreRules);
-  const desiredObject = resource.predicted ?? (resource.desired && normalize(resource.desired.object, [...beforeDryRunSteps, ...comparisonSteps]));
+  // Without a prediction (Missing, Unknown) the desired side is Git's object as it would be sent.
+  const desiredObject = resource.predicted ?? (resource.desired && normalize(resource.desired.object, beforeDryRunSteps));
   const desired = desiredObject && normalizeForComparison(desiredObject, ignoreRules);
   const shown = reveal ? { live, desired } : maskSecretPair(live, desired);
   const health = resource.live ? healthOf(resource.live) : resource.status === 'Missing' ? { status: 'Missing' as const } : undefined;

@@ -57,7 +57,7 @@ export class DriftEngine {
   /** Environments and apps of the repo (cached until `filesChanged`). */
   discover(): Promise<RepoModel> {
     if (!this.model) {
-      const pending = discoverRepo(this.options.repoRoot);
+      const pending = discoverRepo(this.options.repoRoot, { tools: this.options.renderOptions?.tools });
       pending.catch(() => { if (this.model === pending) this.model = undefined; });
       this.model = pending;
     }

@@ -86,6 +86,38 @@ export function flagged(report: StatusReport): string[] {
     .map((resource) => `${environment.name}/${app.name}: ${resource.status} ${resource.kind}/${resource.name}`))).sort();
 }
 
+/**
+ * The oracle: for every object an environment's apps render, whether our verdict agrees with the exit status
+ * of `kubectl diff --server-side --field-manager driftline` on that object alone (0: Synced, 1: OutOfSync or
+ * Missing, more: Unknown). Returns the disagreements, each naming the object.
+ */
+export async function disagreementsWithKubectlDiff(root: string, report: StatusReport, environment: string,
+  cluster: { kubeconfig: string; context: string }): Promise<string[]> {
+  const model = await discoverRepo(root);
+  const apps = model.environments.find((candidate) => candidate.name === environment)?.apps ?? [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-oracle-'));
+  const disagreements: string[] = [];
+  try {
+    for (const app of await renderApps(apps)) {
+      const result = appOf(report, environment, app.app.name);
+      for (const { object } of app.objects) {
+        const namespace = object.metadata.namespace ?? app.app.namespace;
+        const prepared = normalize({ ...object, metadata: { ...object.metadata, ...(namespace ? { namespace } : {}) } }, beforeDryRunSteps);
+        const file = path.join(dir, `${object.kind}-${object.metadata.name}.yaml`);
+        fs.writeFileSync(file, stringify(prepared));
+        const exit = await run('kubectl', ['--kubeconfig', cluster.kubeconfig, '--context', cluster.context, 'diff', '--server-side',
+          '--field-manager', DRIFTLINE_FIELD_MANAGER, '--force-conflicts', '-f', file]).then(() => 0, (error) => Number(error.code));
+        const expected = exit === 0 ? ['Synced'] : exit === 1 ? ['OutOfSync', 'Missing'] : ['Unknown'];
+        const ours = resourceOf(result, object.kind, object.metadata.name).status;
+        if (!expected.includes(ours)) disagreements.push(`${object.kind}/${object.metadata.name}: kubectl diff exit ${exit}, ours ${ours}`);
+      }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return disagreements;
+}
+
 export function removeRepo(root: string): void {
   fs.rmSync(root, { recursive: true, force: true });
 }

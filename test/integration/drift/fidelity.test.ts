@@ -3,19 +3,14 @@
 import * as assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import type { ClusterClient } from '../../../src/core/cluster/client';
-import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
 import { DriftEngine } from '../../../src/core/drift/engine';
-import { beforeDryRunSteps, normalize } from '../../../src/core/drift/normalize';
 import type { StatusReport } from '../../../src/core/model';
-import { renderApps } from '../../../src/core/render/renderApps';
 import { testClient, testCluster } from '../../support/cluster';
 import { installGitOpsCrds } from '../../support/crds';
 import { freshNamespace } from '../../support/namespace';
-import { appOf, applyApps, flagged, removeRepo, resourceOf, run, writeRepo } from './driftFixture';
+import { appOf, applyApps, disagreementsWithKubectlDiff, flagged, removeRepo, resourceOf, writeRepo } from './driftFixture';
 
 const GUESTBOOK = '/work/shared/gitops-examples/argocd-example-apps/kustomize-guestbook';
 const SECRET_PASSWORD = 's3cr3t-value';
@@ -276,27 +271,6 @@ describe('drift fidelity against a real kube-apiserver', function () {
   });
 
   it('agrees with `kubectl diff --server-side --field-manager driftline` on every object (the oracle)', async () => {
-    const model = await discoverRepo(root);
-    const apps = model.environments.find((environment) => environment.name === 'test')?.apps ?? [];
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-oracle-'));
-    const disagreements: string[] = [];
-    try {
-      for (const app of await renderApps(apps)) {
-        const result = appOf(drifted, 'test', app.app.name);
-        for (const { object } of app.objects) {
-          const prepared = normalize({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? namespace } }, beforeDryRunSteps);
-          const file = path.join(dir, `${object.kind}-${object.metadata.name}.yaml`);
-          fs.writeFileSync(file, stringify(prepared));
-          const exit = await run('kubectl', ['--kubeconfig', info.kubeconfig, '--context', info.adminContext, 'diff', '--server-side',
-            '--field-manager', 'driftline', '--force-conflicts', '-f', file]).then(() => 0, (error) => Number(error.code));
-          const expected = exit === 0 ? ['Synced'] : exit === 1 ? ['OutOfSync', 'Missing'] : ['Unknown'];
-          const ours = resourceOf(result, object.kind, object.metadata.name).status;
-          if (!expected.includes(ours)) disagreements.push(`${object.kind}/${object.metadata.name}: kubectl diff exit ${exit}, ours ${ours}`);
-        }
-      }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-    assert.deepEqual(disagreements, []);
+    assert.deepEqual(await disagreementsWithKubectlDiff(root, drifted, 'test', { kubeconfig: info.kubeconfig, context: info.adminContext }), []);
   });
 });

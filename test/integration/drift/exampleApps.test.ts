@@ -1,0 +1,44 @@
+// Real example apps users start from, applied as Driftline would: no false drift on any of their objects,
+// and kubectl diff agrees object by object.
+import * as assert from 'node:assert/strict';
+import { DriftEngine } from '../../../src/core/drift/engine';
+import type { StatusReport } from '../../../src/core/model';
+import { testClient, testCluster } from '../../support/cluster';
+import { freshNamespace } from '../../support/namespace';
+import { applyApps, disagreementsWithKubectlDiff, flagged, removeRepo, writeRepo } from './driftFixture';
+
+const EXAMPLES = '/work/shared/gitops-examples/argocd-example-apps';
+
+describe('argocd-example-apps sock-shop and guestbook', function () {
+  this.timeout(180_000);
+  const info = testCluster();
+  let root: string;
+  let report: StatusReport;
+
+  before(async () => {
+    const namespace = await freshNamespace('sock-shop');
+    root = writeRepo([{ name: 'test', context: info.adminContext }], [
+      { name: 'sock-shop', environments: ['test'], namespace, files: {}, copyFrom: `${EXAMPLES}/sock-shop` },
+      { name: 'guestbook', environments: ['test'], namespace, files: {}, copyFrom: `${EXAMPLES}/guestbook` },
+    ]);
+    await applyApps(root, 'test', testClient());
+    const engine = new DriftEngine({ repoRoot: root, kubeconfig: info.kubeconfig });
+    try {
+      report = await engine.status();
+    } finally {
+      engine.close();
+    }
+  });
+
+  after(() => removeRepo(root));
+
+  it('reports all of their objects Synced right after applying them', () => {
+    const apps = report.environments[0].apps;
+    assert.deepEqual(apps.map((app) => [app.name, app.counts.synced]).sort(), [['guestbook', 2], ['sock-shop', 29]]);
+    assert.deepEqual(flagged(report), []);
+  });
+
+  it('agrees with kubectl diff --server-side on each of them', async () => {
+    assert.deepEqual(await disagreementsWithKubectlDiff(root, report, 'test', { kubeconfig: info.kubeconfig, context: info.adminContext }), []);
+  });
+});
