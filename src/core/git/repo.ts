@@ -16,8 +16,15 @@ export interface Repo {
   git: SimpleGit;
 }
 
-/** Git must never wait for a password on a terminal nobody sees (VS Code, CI). */
-const NON_INTERACTIVE_ENV = { GIT_TERMINAL_PROMPT: '0' };
+/**
+ * Git must never wait for a password or an editor nobody sees (VS Code, CI). simple-git also refuses to run
+ * at all when an editor variable is set (npm sets EDITOR for its scripts, many shells do too), and our commits
+ * always pass their message, so the editor variables are dropped rather than allowed.
+ */
+function nonInteractiveEnv(): NodeJS.ProcessEnv {
+  const { EDITOR: _editor, VISUAL: _visual, GIT_EDITOR: _gitEditor, ...rest } = process.env;
+  return { ...rest, GIT_TERMINAL_PROMPT: '0' };
+}
 
 export function gitAt(dir: string): SimpleGit {
   return simpleGit({
@@ -30,7 +37,7 @@ export function gitAt(dir: string): SimpleGit {
       const output = Buffer.concat([...result.stdErr, ...result.stdOut]).toString().trim();
       return new Error(output || `git exited with code ${result.exitCode}`);
     },
-  }).env({ ...process.env, ...NON_INTERACTIVE_ENV });
+  }).env(nonInteractiveEnv());
 }
 
 export async function openRepo(dir: string): Promise<Repo> {
