@@ -65,8 +65,10 @@ function typedValue(type: string, plain: string): Decrypted {
       if (!/^[-+]?\d+$/.test(plain)) throw new ValueCipherError(`decrypted int is not a number: ${type}`);
       return { kind: 'value', value: { type: 'int', value: BigInt(plain).toString() } };
     case 'float': {
-      const value = Number(plain);
-      if (plain.trim() === '' || Number.isNaN(value) && plain !== 'NaN') throw new ValueCipherError('decrypted float is not a number');
+      // Go's ParseFloat also reads the "+Inf", "-Inf" and "NaN" that FormatFloat writes.
+      const special: Record<string, number> = { '+inf': Infinity, inf: Infinity, '-inf': -Infinity, nan: NaN };
+      const value = special[plain.toLowerCase()] ?? Number(plain);
+      if (plain.trim() === '' || (Number.isNaN(value) && plain.toLowerCase() !== 'nan')) throw new ValueCipherError('decrypted float is not a number');
       return { kind: 'value', value: { type: 'float', value } };
     }
     case 'bool': {

@@ -23,8 +23,9 @@ interface Builder {
 
 export const yamlStore: Store = {
   load(text, file, form): LoadedDocument {
-    const docs = parseAllDocuments(text, { keepSourceTokens: false });
-    if (!Array.isArray(docs)) throw new StoreError(`${file}: not a YAML stream`);
+    const parsed = parseAllDocuments(text);
+    // An empty or comment-only stream has no document: sops still writes one (holding the metadata).
+    const docs = parsed.length > 0 ? parsed : [emptyDocument((parsed as { comment?: string }).comment)];
     for (const doc of docs) {
       const error = doc.errors[0];
       if (error) throw new StoreError(`${file}: invalid YAML at line ${error.linePos?.[0].line ?? '?'}: ${error.message.split('\n')[0]}`);
@@ -33,20 +34,34 @@ export const yamlStore: Store = {
     const builder: Builder = { file, slots: [] };
     const branches = docs.map((doc) => buildDocument(doc, builder));
     const layout = detectLayout(text);
+    const crlf = text.includes('\r\n');
     return {
       branches,
       metadata,
       emit(md) {
         writeBack(branches, builder.slots);
-        return docs.map((doc, i) => {
+        const out = docs.map((doc, i) => {
           const copy = md ? withMetadata(doc, md, file) : doc;
-          const out = copy.toString({ ...layout, lineWidth: 0, minContentWidth: 0 });
-          return i > 0 && !out.startsWith('---') ? `---\n${out}` : out;
+          const text = doc.contents === null && !md ? commentsOnly(doc) : copy.toString({ ...layout, lineWidth: 0, minContentWidth: 0 });
+          return i > 0 && !text.startsWith('---') ? `---\n${text}` : text;
         }).join('');
+        return crlf ? out.replace(/\r?\n/g, '\r\n') : out;
       },
     };
   },
 };
+
+/** An empty document as text: its comments, if any (the yaml package would print `null`). */
+function commentsOnly(doc: Document.Parsed): string {
+  const lines = [doc.commentBefore, doc.comment].filter((c): c is string => !!c).join('\n').split('\n');
+  return lines.filter((l, i) => l !== '' || i < lines.length - 1).map((l) => (l === '' ? '\n' : `#${l}\n`)).join('');
+}
+
+function emptyDocument(comment: string | undefined): Document.Parsed {
+  const doc = new Document(null) as unknown as Document.Parsed;
+  if (comment) doc.commentBefore = comment;
+  return doc;
+}
 
 function takeMetadata(docs: Document.Parsed[], file: string): RawMetadata {
   let metadata: RawMetadata | undefined;
@@ -55,6 +70,8 @@ function takeMetadata(docs: Document.Parsed[], file: string): RawMetadata {
     const value: unknown = doc.contents.get('sops', true);
     if (value !== undefined && metadata === undefined) metadata = (value as { toJSON(): RawMetadata }).toJSON();
     doc.contents.delete('sops');
+    // A document that held only the metadata was empty (or comments only) before encryption.
+    if (doc.contents.items.length === 0 && !doc.contents.commentBefore && !doc.contents.comment) doc.contents = null;
   }
   if (!metadata || typeof metadata !== 'object') throw new StoreError(`${file}: sops metadata not found`);
   return metadata;
@@ -66,7 +83,10 @@ function withMetadata(doc: Document.Parsed, md: RawMetadata, file: string): Docu
   if (!isMap(copy.contents)) throw new StoreError(`${file}: YAML documents must be mappings`);
   const node = copy.createNode(md);
   for (const scalar of scalarsOf(node)) {
-    if (typeof scalar.value === 'string' && scalar.value.includes('\n')) scalar.type = Scalar.BLOCK_LITERAL;
+    if (typeof scalar.value !== 'string') continue;
+    if (scalar.value.includes('\n')) scalar.type = Scalar.BLOCK_LITERAL;
+    // Quoted like sops (yaml.v3) writes them, so YAML 1.1 readers keep dates as strings.
+    else if (/^\d{4}-\d\d-\d\dT/.test(scalar.value)) scalar.type = Scalar.QUOTE_DOUBLE;
   }
   copy.contents.set(copy.createNode('sops'), node);
   return copy;
