@@ -56,7 +56,9 @@ export function formatTable(report: StatusReport): string {
     }
   }
   for (const problem of report.problems ?? []) details.push(`${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`);
-  if (report.environments.length === 0) out.push('(no environments found)');
+  if (report.environments.length === 0) {
+    out.push(`(no environments found in ${report.repo}: add a .driftline.yaml, Flux Kustomizations, Argo CD Applications, or clusters/<env>/<app> folders)`);
+  }
   return `${out.join('\n')}\n${details.length ? `\n${details.join('\n')}\n` : ''}`;
 }
 

@@ -2,6 +2,7 @@
 // what survives between refreshes (the repo model, renders keyed by input hash, dry-run predictions keyed by
 // desired hash and live resourceVersion, one client per kube context), so a warm refresh re-renders and
 // re-asks the server only for what changed. Data flows one way: discover -> render -> live -> compare.
+import { promises as fs } from 'node:fs';
 import { ClusterClient } from '../cluster/client';
 import { loadKubeConfig, type LoadedKubeConfig } from '../cluster/kubeconfig';
 import { discoverRepo } from '../discovery/discoverRepo';
@@ -57,7 +58,7 @@ export class DriftEngine {
   /** Environments and apps of the repo (cached until `filesChanged`). */
   discover(): Promise<RepoModel> {
     if (!this.model) {
-      const pending = discoverRepo(this.options.repoRoot, { tools: this.options.renderOptions?.tools });
+      const pending = assertDirectory(this.options.repoRoot).then(() => discoverRepo(this.options.repoRoot, { tools: this.options.renderOptions?.tools }));
       pending.catch(() => { if (this.model === pending) this.model = undefined; });
       this.model = pending;
     }
@@ -179,6 +180,11 @@ function selectApps(model: RepoModel, filter: StatusFilter): { environment: Envi
     throw new Error(`no app "${filter.app}" in ${envName ? `environment ${envName}` : model.root} (apps: ${known.join(', ') || 'none'})`);
   }
   return filter.app ? selected.filter(({ apps }) => apps.length > 0) : selected;
+}
+
+async function assertDirectory(root: string): Promise<void> {
+  const stat = await fs.stat(root).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new Error(`repository ${root} is not a directory`);
 }
 
 /** SOPS-encrypted manifests decrypted in memory with the keys sops itself would find (SOPS_AGE_KEY_FILE, gpg, ...). */

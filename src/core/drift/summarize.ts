@@ -21,10 +21,14 @@ export function hasDrift(app: AppResult): boolean {
   return app.counts.outOfSync + app.counts.missing + app.counts.extra > 0;
 }
 
-/** 1 when drift was found, else 2 when something could not be compared, else 0 (everything in sync). */
+/**
+ * 1 when drift was found, else 2 when something could not be compared (or there was nothing to compare), else 0
+ * (everything in sync).
+ */
 export function exitCodeFor(report: StatusReport): 0 | 1 | 2 {
   const apps = report.environments.flatMap((environment) => environment.apps);
   if (apps.some(hasDrift)) return 1;
+  if (apps.length === 0) return 2;
   if (report.environments.some((environment) => environment.reason) || apps.some((app) => app.status !== 'Synced')) return 2;
   return 0;
 }

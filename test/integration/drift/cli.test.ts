@@ -77,6 +77,23 @@ describe('driftline status and diff (CLI bundle)', function () {
     assert.match(stderr, /unknown option --colour/);
   });
 
+  it('exits 2 naming the folder when the repository does not exist', async () => {
+    const { code, stderr } = await driftline(['status', '--repo', '/nonexistent/fleet', '--kubeconfig', info.kubeconfig]);
+    assert.equal(code, 2);
+    assert.match(stderr, /repository \/nonexistent\/fleet is not a directory/);
+  });
+
+  it('exits 2 explaining where environments come from when the repo has none', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-empty-'));
+    try {
+      const { code, stdout } = await driftline(['status', '--repo', empty, '--kubeconfig', info.kubeconfig]);
+      assert.equal(code, 2);
+      assert.match(stdout, /no environments found in .*: add a \.driftline\.yaml/);
+    } finally {
+      removeRepo(empty);
+    }
+  });
+
   describe('diff', () => {
     let root: string;
     let namespace: string;

@@ -28,10 +28,11 @@ describe('status roll-ups', () => {
     assert.equal(appStatus(none, 'render failed'), 'Unknown');
   });
 
-  it('give exit code 0 in sync, 1 for drift (even next to an error), 2 for errors only', () => {
+  it('give exit code 0 in sync, 1 for drift (even next to an error), 2 for errors only or nothing to compare', () => {
     assert.equal(exitCodeFor(report([['Synced']])), 0);
     assert.equal(exitCodeFor(report([['Synced', 'Missing'], ['Unknown']])), 1);
     assert.equal(exitCodeFor(report([['Synced'], ['Unknown']])), 2);
     assert.equal(exitCodeFor(report([], 'cluster unreachable: context "prod"')), 2);
+    assert.equal(exitCodeFor({ repo: '/r', generatedAt: '', environments: [] }), 2, 'nothing to compare is not "in sync"');
   });
 });
