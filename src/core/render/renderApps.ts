@@ -80,6 +80,7 @@ function batchable(app: AppDefinition, inputs: AppInputs): boolean {
   const tree = inputs.kustomizeTree;
   return app.renderer === 'kustomize' && !app.unknownReason && !!tree && !tree.problem && tree.remoteResources.length === 0 &&
     !tree.inflatesHelmCharts &&
+    !tree.inflatesHelmCharts &&
     !(app.kustomizeOverlay && Object.keys(app.kustomizeOverlay).length > 0);
 }
 
