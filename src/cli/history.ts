@@ -1,9 +1,9 @@
 // `driftline history --app A [--env E]`: the commits that touched the files the app renders from, newest first.
 import path from 'node:path';
-import { appHistory, locateApp, type CommitInfo } from '../core/git';
-import { FlagError, parseFlags, stringFlag } from './flags';
+import { appHistory, describeChangedFiles, locateApp, type CommitInfo } from '../core/git';
+import { runFlagCommand } from './flagCommand';
+import { FlagError, stringFlag, type Flags } from './flags';
 import type { CliIO } from './io';
-import { exitCodeOf } from './reportErrors';
 
 const HELP = `Usage: driftline history --app A [--env E] [options]
 
@@ -17,25 +17,20 @@ values or YAML files), newest first.
   --json         the commits as JSON
 `;
 
-export async function runHistory(args: string[], io: CliIO): Promise<number> {
-  return exitCodeOf('history', io, () => historyCommand(args, io));
+export function runHistory(args: string[], io: CliIO): Promise<number> {
+  return runFlagCommand({
+    name: 'history',
+    help: HELP,
+    flags: { values: ['app', 'env', 'repo', 'max'], switches: ['json'] },
+    validate(flags) {
+      if (!flags.app) throw new FlagError('--app is required');
+      if (flags.max !== undefined && !(Number.isInteger(Number(flags.max)) && Number(flags.max) > 0)) throw new FlagError('--max needs a whole number above 0');
+    },
+    run: history,
+  }, args, io);
 }
 
-async function historyCommand(args: string[], io: CliIO): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(HELP);
-    return 0;
-  }
-  let flags;
-  try {
-    flags = parseFlags(args, { values: ['app', 'env', 'repo', 'max'], switches: ['json'] });
-    if (!flags.app) throw new FlagError('--app is required');
-    if (flags.max !== undefined && !(Number.isInteger(Number(flags.max)) && Number(flags.max) > 0)) throw new FlagError('--max needs a whole number above 0');
-  } catch (error) {
-    if (!(error instanceof FlagError)) throw error;
-    io.stderr.write(`driftline history: ${error.message}\n${HELP}`);
-    return 2;
-  }
+async function history(flags: Flags, io: CliIO): Promise<number> {
   const repo = path.resolve(stringFlag(flags, 'repo') ?? process.cwd());
   const located = await locateApp(repo, stringFlag(flags, 'app') as string, stringFlag(flags, 'env'));
   const commits = await appHistory(repo, located.paths, { maxCount: Number(flags.max ?? 50) });
@@ -50,9 +45,5 @@ async function historyCommand(args: string[], io: CliIO): Promise<number> {
 }
 
 export function formatHistory(commits: CommitInfo[]): string {
-  return commits.map((c) => {
-    const others = c.files.length - c.appFiles.length;
-    const files = `${c.appFiles.join(', ')}${others ? ` (+${others} other file${others > 1 ? 's' : ''})` : ''}`;
-    return `${c.shortSha}  ${c.date.slice(0, 10)}  ${c.author}  ${c.message}\n          ${files}\n`;
-  }).join('');
+  return commits.map((c) => `${c.shortSha}  ${c.date.slice(0, 10)}  ${c.author}  ${c.message}\n          ${describeChangedFiles(c)}\n`).join('');
 }

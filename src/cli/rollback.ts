@@ -3,9 +3,9 @@
 import path from 'node:path';
 import { appHistory, commitInfo, locateApp, pushRollbackBranch, revertCommit, rollbackTo, type CommitInfo } from '../core/git';
 import { approveWrite, type PromptIO } from './confirm';
-import { FlagError, parseFlags, stringFlag } from './flags';
+import { runFlagCommand } from './flagCommand';
+import { FlagError, stringFlag, type Flags } from './flags';
 import { formatHistory } from './history';
-import { exitCodeOf } from './reportErrors';
 
 const HELP = `Usage: driftline rollback --app A (--revert SHA | --to SHA) [options]
 
@@ -23,25 +23,20 @@ changes nothing.
   --yes            commit (and push) without asking
 `;
 
-export async function runRollback(args: string[], io: PromptIO): Promise<number> {
-  return exitCodeOf('rollback', io, () => rollbackCommand(args, io));
+export function runRollback(args: string[], io: PromptIO): Promise<number> {
+  return runFlagCommand({
+    name: 'rollback',
+    help: HELP,
+    flags: { values: ['app', 'env', 'revert', 'to', 'repo'], switches: ['paths-only', 'yes'], optionalValues: ['push'] },
+    validate(flags) {
+      if (!flags.app) throw new FlagError('--app is required');
+      if (!flags.revert === !flags.to) throw new FlagError('give exactly one of --revert SHA and --to SHA');
+    },
+    run: rollback,
+  }, args, io);
 }
 
-async function rollbackCommand(args: string[], io: PromptIO): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(HELP);
-    return 0;
-  }
-  let flags;
-  try {
-    flags = parseFlags(args, { values: ['app', 'env', 'revert', 'to', 'repo'], switches: ['paths-only', 'yes'], optionalValues: ['push'] });
-    if (!flags.app) throw new FlagError('--app is required');
-    if (!flags.revert === !flags.to) throw new FlagError('give exactly one of --revert SHA and --to SHA');
-  } catch (error) {
-    if (!(error instanceof FlagError)) throw error;
-    io.stderr.write(`driftline rollback: ${error.message}\n${HELP}`);
-    return 2;
-  }
+async function rollback(flags: Flags, io: PromptIO): Promise<number> {
   const repo = path.resolve(stringFlag(flags, 'repo') ?? process.cwd());
   const located = await locateApp(repo, stringFlag(flags, 'app') as string, stringFlag(flags, 'env'));
   const appName = located.app.name;

@@ -7,8 +7,8 @@ import {
   applySyncPlan, describePlan, hasWork, prepareSync, summarizePlan, syncThroughController, type PreparedSync,
 } from '../core/sync';
 import { approveWrite, type PromptIO } from './confirm';
-import { FlagError, parseFlags, stringFlag } from './flags';
-import { exitCodeOf } from './reportErrors';
+import { runFlagCommand } from './flagCommand';
+import { FlagError, stringFlag, type Flags } from './flags';
 
 const HELP = `Usage: driftline sync --env E --app A [options]
 
@@ -29,28 +29,23 @@ in the cluster, asks that controller to reconcile instead and follows it.
   --yes               write without asking (required for protected environments)
 `;
 
-export async function runSync(args: string[], io: PromptIO): Promise<number> {
-  return exitCodeOf('sync', io, () => syncCommand(args, io));
-}
-
-async function syncCommand(args: string[], io: PromptIO): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(HELP);
-    return 0;
-  }
-  let flags;
-  try {
-    flags = parseFlags(args, {
+export function runSync(args: string[], io: PromptIO): Promise<number> {
+  return runFlagCommand({
+    name: 'sync',
+    help: HELP,
+    flags: {
       values: ['env', 'app', 'repo', 'kubeconfig', 'context', 'timeout'],
       switches: ['dry-run', 'prune', 'force-conflicts', 'direct', 'yes'],
-    });
-    if (!flags.env || !flags.app) throw new FlagError('--env and --app are required');
-    if (flags.timeout !== undefined && !(Number(flags.timeout) > 0)) throw new FlagError('--timeout needs a number of seconds');
-  } catch (error) {
-    if (!(error instanceof FlagError)) throw error;
-    io.stderr.write(`driftline sync: ${error.message}\n${HELP}`);
-    return 2;
-  }
+    },
+    validate(flags) {
+      if (!flags.env || !flags.app) throw new FlagError('--env and --app are required');
+      if (flags.timeout !== undefined && !(Number(flags.timeout) > 0)) throw new FlagError('--timeout needs a number of seconds');
+    },
+    run: sync,
+  }, args, io);
+}
+
+async function sync(flags: Flags, io: PromptIO): Promise<number> {
   const prepared = await prepareSync({
     repoRoot: path.resolve(stringFlag(flags, 'repo') ?? process.cwd()),
     environment: stringFlag(flags, 'env') as string,

@@ -44,6 +44,12 @@ export async function commitsTouching(repo: Repo, repoPaths: string[], options: 
     .map((record) => parseCommit(record, repoPaths));
 }
 
+/** `apps/x/kustomization.yaml (+1 other file)`: the app's files a commit changed, and how many others. */
+export function describeChangedFiles(commit: CommitInfo): string {
+  const others = commit.files.length - commit.appFiles.length;
+  return `${commit.appFiles.join(', ')}${others ? ` (+${others} other file${others > 1 ? 's' : ''})` : ''}`;
+}
+
 /** One commit named by the user (sha, branch, ...), with `appFiles` inside `paths` (default: every file). */
 export async function commitInfo(repoRoot: string, rev: string, paths: string[] = ['.']): Promise<CommitInfo> {
   const repo = await openRepo(repoRoot);

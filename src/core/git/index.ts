@@ -1,5 +1,5 @@
 // core/git: an app's history, revert and rollback commits, and pushing them for review.
-export { appHistory, commitInfo } from './history';
+export { appHistory, commitInfo, describeChangedFiles } from './history';
 export type { HistoryOptions } from './history';
 export { revertCommit, rollbackTo } from './revert';
 export type { RevertOptions, RollbackOptions } from './revert';

@@ -3,7 +3,7 @@
 // optional push to a review branch and "Sync now?".
 import * as vscode from 'vscode';
 import {
-  appHistory, locateApp, pushRollbackBranch, revertCommit, rollbackTo, type CommitInfo, type RevertResult,
+  appHistory, describeChangedFiles, locateApp, pushRollbackBranch, revertCommit, rollbackTo, type CommitInfo, type RevertResult,
 } from '../../core/git';
 import { DriftlineCommand, DriftlineServices } from './command';
 import { AppTarget, confirmProtected, resolveAppTarget } from './appTarget';
@@ -46,11 +46,10 @@ export const rollbackCommand: DriftlineCommand = {
 };
 
 function commitItem(commit: CommitInfo): CommitItem {
-  const others = commit.files.length - commit.appFiles.length;
   return {
     label: `$(git-commit) ${commit.shortSha} ${commit.message}`,
     description: `${commit.author}, ${new Date(commit.date).toLocaleString()}`,
-    detail: `${commit.appFiles.join(', ')}${others ? ` (+${others} other file${others > 1 ? 's' : ''})` : ''}`,
+    detail: describeChangedFiles(commit),
     commit,
   };
 }
