@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCluster } from './cluster/cluster.mjs';
+import { withTestTools } from './tools/tools.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = (command, args, env = process.env) =>
@@ -23,6 +24,7 @@ if (run('npm', ['run', 'build']) !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
+const toolsEnv = withTestTools();
 const cluster = await startCluster();
 const totals = { passes: 0, failures: 0 };
 try {
@@ -31,7 +33,7 @@ try {
     const resultsFile = path.join(root, 'test-results', `${suite.name}.json`);
     fs.rmSync(resultsFile, { force: true });
     const status = run(process.execPath, suite.args, {
-      ...process.env, DRIFTLINE_TEST_CLUSTER: cluster.infoFile, DRIFTLINE_RESULTS_FILE: resultsFile,
+      ...toolsEnv, DRIFTLINE_TEST_CLUSTER: cluster.infoFile, DRIFTLINE_RESULTS_FILE: resultsFile,
     });
     const counts = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : null;
     if (!counts) {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCluster } from './cluster/cluster.mjs';
+import { withTestTools } from './tools/tools.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [suite, ...mochaArgs] = process.argv.slice(2);
@@ -18,7 +19,7 @@ const resultsFile = process.env.DRIFTLINE_RESULTS_FILE ?? path.join(root, 'test-
 fs.rmSync(resultsFile, { force: true });
 
 let cluster;
-const env = { ...process.env, DRIFTLINE_RESULTS_FILE: resultsFile };
+const env = { ...withTestTools(), DRIFTLINE_RESULTS_FILE: resultsFile };
 if (suites[suite].cluster && !env.DRIFTLINE_TEST_CLUSTER) {
   cluster = await startCluster();
   env.DRIFTLINE_TEST_CLUSTER = cluster.infoFile;
