@@ -137,6 +137,7 @@ export class DriftEngine {
       return { environment: { ...base, context, apps: compared.apps }, rendered };
     } catch (error) {
       if (signal?.aborted) throw error;
+      this.forgetCredentials(context);
       const reason = messageOf(error);
       this.options.log?.(`${environment.name} (context ${context || 'none'}): ${reason}`);
       return { environment: { ...base, context, reason, apps: rendered.map((app) => unknownApp(app, appReason(app) ?? reason)) }, rendered };
@@ -153,6 +154,13 @@ export class DriftEngine {
   private loadedKubeconfig(): LoadedKubeConfig {
     this.kubeconfig ??= this.options.kubeconfig ? loadKubeConfig(this.options.kubeconfig) : loadKubeConfig();
     return this.kubeconfig;
+  }
+
+  /** After a cluster-level failure, read kubeconfig again next time: the user may have logged in anew. */
+  private forgetCredentials(context: string): void {
+    this.clients.get(context)?.close();
+    this.clients.delete(context);
+    this.kubeconfig = undefined;
   }
 
   private clientFor(context: string): ClusterClient {

@@ -20,6 +20,8 @@ export type Prediction =
 export class Predictor {
   /** Dry-runs actually sent to the server (the rest came from the cache), for logs and benchmarks. */
   dryRuns = 0;
+  /** Kinds and namespaces where the server already forbade a dry-run in this run: ask no more there. */
+  private readonly forbidden = new Set<string>();
 
   constructor(
     private readonly client: DryRunClient,
@@ -34,6 +36,9 @@ export class Predictor {
     const key = PredictionCache.key(prepared, String(live.metadata.resourceVersion ?? ''), this.context);
     const cached = this.cache.get(key);
     if (cached) return { predicted: cached, comparison: 'server-side-dry-run' };
+    const scope = `${desired.apiVersion}/${desired.kind}/${desired.metadata.namespace ?? ''}`;
+    const clientSide = (): Prediction => ({ predicted: predictClientSide(live, normalize(prepared, comparisonSteps)), comparison: 'client-side' });
+    if (this.forbidden.has(scope)) return clientSide();
     try {
       this.dryRuns++;
       const predicted = await this.client.serverSideApply(prepared, { dryRun: true, fieldManager: this.fieldManager, force: true });
@@ -42,7 +47,8 @@ export class Predictor {
     } catch (error) {
       switch (clusterErrorReason(error)) {
         case 'Forbidden':
-          return { predicted: predictClientSide(live, normalize(prepared, comparisonSteps)), comparison: 'client-side' };
+          this.forbidden.add(scope);
+          return clientSide();
         case 'NoSuchKind':
           return { unknownReason: noSuchKindReason(desired.apiVersion, desired.kind) };
         default:

@@ -27,6 +27,8 @@ describe('cluster-level failures', function () {
   let root: string;
   let kubeconfig: string;
   let report: StatusReport;
+  let engine: DriftEngine;
+  let extra: string;
 
   before(async () => {
     const namespace = await freshNamespace('failures');
@@ -42,7 +44,7 @@ describe('cluster-level failures', function () {
       files: { 'config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-config}\ndata: {a: b}\n' },
     }]);
     // A second kubeconfig file, merged KUBECONFIG-style: a server nobody listens on, and a token the server rejects.
-    const extra = path.join(root, 'extra-kubeconfig');
+    extra = path.join(root, 'extra-kubeconfig');
     fs.writeFileSync(extra, stringify({
       apiVersion: 'v1', kind: 'Config',
       clusters: [{ name: 'gone', cluster: { server: `https://127.0.0.1:${await closedPort()}`, 'insecure-skip-tls-verify': true } }],
@@ -54,15 +56,14 @@ describe('cluster-level failures', function () {
     }));
     kubeconfig = `${info.kubeconfig}${path.delimiter}${extra}`;
     await applyApps(root, 'test', testClient());
-    const engine = new DriftEngine({ repoRoot: root, kubeconfig });
-    try {
-      report = await engine.status();
-    } finally {
-      engine.close();
-    }
+    engine = new DriftEngine({ repoRoot: root, kubeconfig });
+    report = await engine.status();
   });
 
-  after(() => removeRepo(root));
+  after(() => {
+    engine.close();
+    removeRepo(root);
+  });
 
   it('marks an unreachable cluster on its environment, naming the context, and lists its apps as Unknown', () => {
     const environment = report.environments.find((candidate) => candidate.name === 'unreachable');
@@ -96,5 +97,13 @@ describe('cluster-level failures', function () {
     assert.match(io.out(), /^unreachable\s+web\s+Unknown/m);
     assert.match(io.out(), /^unreachable: cluster unreachable: context "gone"/m);
     assert.match(io.out(), /^expired: Unauthorized/m);
+  });
+
+  it('reads kubeconfig again after a failure, so logging in anew fixes the next refresh without a restart', async () => {
+    fs.writeFileSync(extra, fs.readFileSync(extra, 'utf8').replace(/name: expired\n(\s+)context:\n(\s+)cluster: (\S+)\n(\s+)user: expired-user/,
+      'name: expired\n$1context:\n$2cluster: $3\n$4user: admin'));
+    const again = await engine.status({ env: 'expired' });
+    assert.equal(again.environments[0].reason, undefined);
+    assert.equal(appOf(again, 'expired', 'web').status, 'Synced');
   });
 });
