@@ -2,9 +2,10 @@
 // through the sops CLI.
 import * as fs from 'node:fs';
 import { SopsError } from './errors';
+import { cliOnlyKeyTypes } from './keys/dataKey';
 import { decryptWithSopsCli } from './keys/sopsCli';
 import { SopsMetadata } from './metadata';
-import { cliOnlyKeyTypes, fileLabel, loadEncrypted, openDocument } from './open';
+import { fileLabel, loadEncrypted, openDocument } from './open';
 import { SopsOptions } from './options';
 import { formatForPath } from './stores';
 import { SopsFormat } from './stores/store';

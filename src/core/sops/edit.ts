@@ -10,7 +10,12 @@ import { SopsFormat } from './stores/store';
 
 export async function reencryptEdited(originalCiphertext: string, editedPlaintext: string, format: SopsFormat, opts?: SopsOptions): Promise<string> {
   const file = fileLabel(opts, `(${format} document)`);
-  const original = await openDocument(originalCiphertext, format, file, opts);
+  const original = await openDocument(originalCiphertext, format, file, opts).catch((err: unknown) => {
+    if (err instanceof SopsError && err.code === 'needs-sops-cli') {
+      throw new SopsError(`${err.message}; editing in place needs its data key, so such files are edited with \`sops edit\``, err.code);
+    }
+    throw err;
+  });
   let edited;
   try {
     edited = stores[format].load(editedPlaintext, file, 'plain');

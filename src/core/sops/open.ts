@@ -2,7 +2,7 @@
 // the MAC. Shared by decryption, editing and key updates.
 import { SopsError } from './errors';
 import { IvStash, ValueCipherError } from './format/aes';
-import { cliOnlyKeyTypes, unwrapDataKey } from './keys/dataKey';
+import { unwrapDataKey } from './keys/dataKey';
 import { openMac } from './mac';
 import { MetadataError, parseMetadata, SopsMetadata } from './metadata';
 import { SopsOptions } from './options';
@@ -62,5 +62,3 @@ export async function openDocument(text: string, format: SopsFormat, file: strin
   }
   return { doc, metadata, dataKey, stash };
 }
-
-export { cliOnlyKeyTypes };

@@ -100,10 +100,12 @@ describe('sops errors', () => {
       'failed', /secret\.yaml: the document is already encrypted/);
   });
 
-  it('names the key type when a file needs the sops CLI and sops is not installed', async () => {
+  it('names the key type when a file needs the sops CLI and sops is not installed, and cannot be edited in place', async () => {
     const kmsFile = ciphertext.replace(/^sops:\n/m, 'sops:\n  kms:\n    - arn: arn:aws:kms:us-east-1:1:key/x\n      created_at: "2024-01-01T00:00:00Z"\n      enc: AQID\n')
       .replace(/^ {2}age:\n(?: {4}.*\n| {6}.*\n| {8}.*\n)+/m, '');
     await rejectsWith(decryptText(kmsFile, 'yaml', { fileName: 'kms.yaml', sopsBinary: 'sops-not-installed-here', env: isolatedEnv() }),
       'needs-sops-cli', /^kms\.yaml: its kms keys need the sops CLI, which is not on PATH/);
+    await rejectsWith(reencryptEdited(kmsFile, PLAIN, 'yaml', { fileName: 'kms.yaml', env: isolatedEnv() }),
+      'needs-sops-cli', /^kms\.yaml: its data key is wrapped only with kms keys.*edited with `sops edit`/);
   });
 });
