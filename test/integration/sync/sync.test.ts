@@ -181,6 +181,36 @@ describe('core/sync: direct sync against the real API server', () => {
   });
 });
 
+describe('core/sync: apply order', () => {
+  it('creates a Namespace, a CRD and an object of that CRD in one sync: Namespace, then CRD (once served), then the rest', async () => {
+    const { planSync } = await import('../../../src/core/sync');
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const group = `${suffix}.example.com`;
+    const namespace = `order-${suffix}`;
+    const crd: KubeObject = {
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `widgets.${group}` },
+      spec: {
+        group, scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    };
+    const widget: KubeObject = { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w1', namespace }, spec: { size: 3 } };
+    const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } };
+    const source = { file: '/repo/app.yaml' };
+    const plan = await planSync({
+      client: admin,
+      app: { name: `order-${suffix}`, environment: 'dev', renderer: 'yaml', path: '/repo', origin: 'config', declaredAt: source },
+      environment: { name: 'dev', context: testCluster().adminContext, protected: false },
+      desired: [widget, crd, ns].map((object) => ({ object, source })),
+    });
+    assert.deepEqual(plan.blocked, []);
+    assert.deepEqual(actions(plan), [`create Namespace/${namespace}`, `create CustomResourceDefinition/widgets.${group}`, `create Widget/${namespace}/w1`]);
+    assert.match(plan.changes[2]?.note ?? '', /CustomResourceDefinition is created first by this sync/);
+    await applySyncPlan(admin, plan);
+    assert.deepEqual((await admin.get({ apiVersion: `${group}/v1`, kind: 'Widget', namespace, name: 'w1' }))?.spec, { size: 3 });
+  });
+});
+
 describe('core/sync: the read-only user', () => {
   it('fails with a clear Forbidden message naming the user and object, and changes nothing', async () => {
     const info = testCluster();
