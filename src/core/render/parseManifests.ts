@@ -30,7 +30,9 @@ export function parseYamlDocuments(text: string, file: string): YamlDocument[] {
     if (document.contents === null) continue;
     const start = document.contents.range?.[0] ?? 0;
     const parsed: YamlDocument = { value: document.toJS({ maxAliasCount: 1000 }), line: lineCounter.linePos(start).line };
-    if (document.commentBefore) parsed.comment = document.commentBefore;
+    // A comment right after `---` (helm's `# Source:` line) belongs to the contents, not to the document.
+    const comment = document.commentBefore ?? document.contents.commentBefore;
+    if (comment) parsed.comment = comment;
     result.push(parsed);
   }
   return result;
