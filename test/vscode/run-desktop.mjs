@@ -34,6 +34,9 @@ try {
   exitCode = 0;
 } catch (error) {
   console.error(`desktop VS Code tests failed: ${error.message ?? error}`);
+  if (/ENOTFOUND|ECONNREFUSED|ETIMEDOUT/.test(String(error.message))) {
+    console.error('VS Code could not be downloaded from this machine: run the same suites in code-server with npm run test:vscode.');
+  }
 } finally {
   await cluster?.stop();
   fs.rmSync(workDir, { recursive: true, force: true });
