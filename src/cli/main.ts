@@ -1,7 +1,13 @@
 // The `driftline` command: a thin dispatcher over the core. Each subcommand lives in its own file.
+import { runApps } from './apps';
 import { runDiff } from './diff';
+import { runEnvs } from './envs';
+import { runHistory } from './history';
 import type { CliCommand, CliIO } from './io';
+import { runRollback } from './rollback';
+import { runSopsCommand } from './sops';
 import { runStatus } from './status';
+import { runSync } from './sync';
 
 interface Subcommand {
   summary: string;
@@ -12,6 +18,12 @@ interface Subcommand {
 const subcommands: Record<string, Subcommand> = {
   status: { summary: 'compare the live cluster with Git: a table of environments and apps (--json for machines)', run: runStatus },
   diff: { summary: 'a unified diff per drifted object, live against Git (Secrets masked)', run: runDiff },
+  envs: { summary: 'list environments: kube context, protection, app count', run: runEnvs },
+  apps: { summary: 'list apps: environment, renderer, path, origin', run: runApps },
+  sync: { summary: 'preview, then apply an app from Git (or ask its Flux/Argo CD controller to reconcile)', run: runSync },
+  history: { summary: "the commits that touched an app's files", run: runHistory },
+  rollback: { summary: 'revert commits of an app (one revert commit), optionally pushed on a new branch', run: runRollback },
+  sops: { summary: 'decrypt | encrypt [--in-place] | updatekeys a SOPS file', run: runSopsCommand },
 };
 
 function usage(io: CliIO): void {
