@@ -51,16 +51,34 @@ async function setSopsSetting(name: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('driftline.sops').update(name, value, vscode.ConfigurationTarget.Global);
 }
 
+/** Watches a folder for the whole suite and reads every file as it appears, to catch short-lived plaintext. */
+function watchForPlaintext(dir: string): { found: string[]; close(): void } {
+  const found: string[] = [];
+  const watcher = fs.watch(dir, { recursive: true }, (_event, name) => {
+    if (!name) return;
+    const file = path.join(dir, name.toString());
+    try {
+      const content = fs.readFileSync(file);
+      if (secrets.some((secret) => content.includes(secret))) found.push(file);
+    } catch {
+      // gone already, or a folder
+    }
+  });
+  return { found, close: () => watcher.close() };
+}
+
 describe('SOPS in VS Code', () => {
   let folder: string;
   let keyDir: string;
   let recipient: string;
+  let watch: { found: string[]; close(): void };
 
   before(async () => {
     // The extension wires registerSops in extension.ts; register here only if it has not.
     if (!(await vscode.commands.getCommands(true)).includes('driftline.sops.editDecrypted')) {
       registerSops({ subscriptions: [] } as unknown as vscode.ExtensionContext);
     }
+    watch = watchForPlaintext(workspaceRoot());
     folder = path.join(workspaceRoot(), `sops-${randomBytes(3).toString('hex')}`);
     fs.mkdirSync(path.join(folder, 'secrets'), { recursive: true });
     keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-sops-key-'));
@@ -76,6 +94,7 @@ describe('SOPS in VS Code', () => {
   afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
   after(async () => {
+    watch.close();
     await setSopsSetting('ageKeyFile', undefined);
     await setSopsSetting('openDecrypted', undefined);
     await setSopsSetting('encryptOnSave', undefined);
@@ -174,6 +193,7 @@ describe('SOPS in VS Code', () => {
 
   it('never wrote any plaintext value of this suite to the workspace or TMPDIR', () => {
     assert.ok(secrets.length >= 5);
+    assert.deepStrictEqual(watch.found, [], 'no file in the workspace ever held plaintext, even briefly');
     const found = [...filesContaining(workspaceRoot(), secrets), ...filesContaining(os.tmpdir(), secrets)];
     assert.deepStrictEqual(found, []);
   });
