@@ -62,14 +62,18 @@ describe('Drift view in the browser', function () {
 });
 
 describe('Welcome view in the browser', () => {
-  it('explains that no GitOps repository was found and offers to create .driftline.yaml', async () => {
+  it('explains that no GitOps repository was found and creates a .driftline.yaml on request', async () => {
     const workbench = await openWorkbench(e2e.emptyUrl);
     try {
       await openDriftView(workbench.page);
       const welcome = workbench.page.locator('#workbench\\.parts\\.sidebar .welcome-view-content');
       await welcome.getByText('No GitOps repository found', { exact: false }).waitFor({ timeout: 90_000 });
-      assert.ok(await welcome.getByRole('button', { name: 'Create .driftline.yaml' }).isVisible());
       await screenshot(workbench.page, 'welcome-no-repo');
+      await welcome.getByRole('button', { name: 'Create .driftline.yaml' }).click();
+      await workbench.page.locator('.tabs-container .tab', { hasText: '.driftline.yaml' }).waitFor();
+      await workbench.page.waitForFunction(() => document.querySelector('.editor-instance .view-lines')?.textContent?.includes('environments:'));
+      const config = fs.readFileSync(path.join(e2e.emptyFolder, '.driftline.yaml'), 'utf8');
+      assert.match(config, /context: admin/, 'the template names a context of the kubeconfig');
     } finally {
       await workbench.close();
     }

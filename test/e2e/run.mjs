@@ -52,7 +52,7 @@ try {
       ...process.env,
       DRIFTLINE_RESULTS_FILE: resultsFile,
       DRIFTLINE_E2E: JSON.stringify({
-        repoUrl: server.url(workspace), emptyUrl: server.url(emptyFolder), workspace,
+        repoUrl: server.url(workspace), emptyUrl: server.url(emptyFolder), workspace, emptyFolder,
         browserDir: path.join(workDir, 'chromium'), clusterInfo, namespaces,
         codeServerEntry: entry, extensionsDir, scratchDir: path.join(workDir, 'scratch'),
       }),
