@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +12,8 @@ function appsOf(model: RepoModel, environment: string): Record<string, AppDefini
   assert.ok(found, `environment ${environment} not found in ${model.environments.map((e) => e.name).join(', ')}`);
   return Object.fromEntries(found.apps.map((app) => [app.name, app]));
 }
+
+const execFileAsync = promisify(execFile);
 
 describe('discoverRepo', () => {
   after(removeTempRepos);
@@ -100,6 +104,24 @@ describe('discoverRepo', () => {
       assert.equal(apps[0].name, 'apps');
       assert.equal(apps[0].renderer, 'helm');
       assert.match(apps[0].unknownReason ?? '', /^helm not found/);
+    });
+
+    it('with helm, expands the app-of-apps chart into its Applications and renders those this clone holds', async () => {
+      const clone = await copyExample('argocd-example-apps');
+      await execFileAsync('git', ['init', '-q'], { cwd: clone });
+      await execFileAsync('git', ['remote', 'add', 'origin', 'https://github.com/argoproj/argocd-example-apps.git'], { cwd: clone });
+      const apps = (await discoverRepo(clone)).environments.flatMap((environment) => environment.apps);
+      const byName = new Map(apps.map((app) => [app.name, app]));
+      assert.equal(byName.get('apps')?.unknownReason, undefined);
+      assert.equal(byName.get('example.guestbook')?.renderer, 'yaml');
+      assert.equal(byName.get('example.kustomize-guestbook')?.renderer, 'kustomize');
+      assert.equal(byName.get('example.sock-shop')?.renderer, 'kustomize');
+      assert.equal(byName.get('example.helm-guestbook')?.renderer, 'helm');
+      for (const name of ['example.guestbook', 'example.kustomize-guestbook', 'example.helm-guestbook', 'example.sock-shop']) {
+        assert.equal(byName.get(name)?.unknownReason, undefined, name);
+      }
+      // The chart lists apps whose folders this copy of the repo does not have: Unknown, naming the path.
+      assert.match(byName.get('example.blue-green')?.unknownReason ?? '', /spec\.source\.path blue-green .* does not exist/);
     });
   });
 
