@@ -46,7 +46,7 @@ describe('sops errors', () => {
     assert.ok(err.message.includes(owner.recipient));
   });
 
-  it('reads identities from SOPS_AGE_KEY_FILE and from $XDG_CONFIG_HOME/sops/age/keys.txt', async () => {
+  it('reads identities from SOPS_AGE_KEY_FILE, $XDG_CONFIG_HOME/sops/age/keys.txt and ~/.config/sops/age/keys.txt', async () => {
     const dir = tempDir();
     const keyFile = path.join(dir, 'keys.txt');
     fs.writeFileSync(keyFile, `# created: today\n${owner.identity}\n`);
@@ -56,6 +56,11 @@ describe('sops errors', () => {
     fs.copyFileSync(keyFile, path.join(dir, 'sops', 'age', 'keys.txt'));
     const viaXdg = await decryptFile(file, { env: isolatedEnv({ XDG_CONFIG_HOME: dir }) });
     assert.match(viaXdg.plaintext, /password: s3cr3t/);
+    const home = tempDir();
+    fs.mkdirSync(path.join(home, '.config', 'sops', 'age'), { recursive: true });
+    fs.copyFileSync(keyFile, path.join(home, '.config', 'sops', 'age', 'keys.txt'));
+    const viaHome = await decryptFile(file, { env: { PATH: process.env.PATH, HOME: home } });
+    assert.match(viaHome.plaintext, /password: s3cr3t/);
   });
 
   it('refuses a file whose unencrypted value was changed (MAC mismatch), without revealing values', async () => {

@@ -28,7 +28,7 @@ const SAMPLES: Record<SopsFormat, string> = {
   ].join('\n'),
   json: '{\n\t"zeta": "last key first",\n\t"10": "ten",\n\t"2": "two",\n\t"count": 3,\n\t"ratio": 0.5,\n\t"flags": [\n\t\ttrue,\n\t\tfalse\n\t],\n\t"empty": "",\n\t"nested": {\n\t\t"token": "abc"\n\t}\n}\n',
   dotenv: '# api credentials\nAPI_KEY=abc123\nAPI_URL=https://example.com/x?y=1\n',
-  ini: '; the database\n[db]\nuser     = admin\npassword = s3cr3t\n\n[cache]\nhost = localhost\n',
+  ini: '; the database\n[db]\nuser     = admin\n; rotated monthly\npassword = s3cr3t\n\n[cache]\n; local only\nhost = localhost\n',
   binary: 'line 1\nline 2 with spaces  \n\u00e9t\u00e9\n',
 };
 

@@ -5,6 +5,8 @@ import { flattenMetadata, unflattenMetadata } from '../metadata';
 import { CommentItem, MapEntry, TreeMap } from '../tree';
 import { LoadedDocument, Store, StoreError } from './store';
 
+const SECTION_COMMENT = 'section';
+
 export const iniStore: Store = {
   load(text, file, form): LoadedDocument {
     const root: TreeMap = { kind: 'map', items: [] };
@@ -24,7 +26,8 @@ export const iniStore: Store = {
       if (header) {
         inMetadata = form === 'encrypted' && header[1] === 'sops';
         section = inMetadata ? { kind: 'map', items: [] } : openSection(root, header[1]);
-        section.items.push(...pending);
+        // Comments above a header belong to the section (go-ini): they are written above it again.
+        section.items.push(...pending.map((c) => ({ ...c, ref: SECTION_COMMENT })));
         pending = [];
         continue;
       }
@@ -77,14 +80,13 @@ function emitIni(root: TreeMap, metadata: Array<[string, string]> | undefined, f
   }
   const out: string[] = [];
   for (const { name, items } of sections) {
-    const firstEntry = items.findIndex((i) => i.kind === 'entry');
-    if (name === 'DEFAULT' && firstEntry === -1 && items.length === 0) continue;
-    const leading = firstEntry === -1 ? items : items.slice(0, firstEntry);
-    for (const c of leading) out.push(`; ${(c as CommentItem).text}`);
+    if (name === 'DEFAULT' && items.length === 0) continue;
+    const aboveHeader = items.filter((i) => i.kind === 'comment' && i.ref === SECTION_COMMENT);
+    for (const c of aboveHeader) out.push(`; ${(c as CommentItem).text}`);
     out.push(`[${name}]`);
     const entries = items.filter((i): i is MapEntry => i.kind === 'entry');
     const width = Math.max(0, ...entries.map((e) => e.key.length));
-    for (const item of firstEntry === -1 ? [] : items.slice(firstEntry)) {
+    for (const item of items.filter((i) => !aboveHeader.includes(i))) {
       if (item.kind === 'comment') out.push(`; ${item.text}`);
       else out.push(`${item.key.padEnd(width)} = ${quote(item, file)}`);
     }
