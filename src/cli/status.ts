@@ -1,6 +1,6 @@
 // `driftline status`: a table of environment, app, status and counts (or the report as JSON, see
 // docs/json-output.md). Exit status 0 in sync, 1 drift, 2 error.
-import { describeRef, type AppResult, type StatusReport } from '../core/model';
+import { describeRef, type AppResult, type ResourceResult, type StatusReport } from '../core/model';
 import { exitCodeFor } from '../core/drift/summarize';
 import type { CliIO } from './io';
 import { engineFor, readStatusArgs, STATUS_OPTIONS_HELP } from './statusArgs';
@@ -29,10 +29,16 @@ export function jsonReport(report: StatusReport): unknown {
       ...environment,
       apps: environment.apps.map((app) => ({
         ...app,
-        resources: app.resources.map(({ liveYaml: _live, desiredYaml: _desired, ...resource }) => resource),
+        resources: app.resources.map(withoutYaml),
       })),
     })),
   };
+}
+
+/** A copy without the YAML bodies, never reading them (the engine makes them lazily, on first read). */
+function withoutYaml(resource: ResourceResult): Omit<ResourceResult, 'liveYaml' | 'desiredYaml'> {
+  const fields = Object.keys(resource).filter((key) => key !== 'liveYaml' && key !== 'desiredYaml') as (keyof ResourceResult)[];
+  return Object.fromEntries(fields.map((key) => [key, resource[key]])) as Omit<ResourceResult, 'liveYaml' | 'desiredYaml'>;
 }
 
 export function formatTable(report: StatusReport): string {
