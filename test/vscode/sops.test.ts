@@ -141,6 +141,40 @@ describe('SOPS in VS Code', () => {
     assert.match(vscode.window.activeTextEditor!.document.getText(), new RegExp(`token: ${token}`));
   });
 
+  it('opens an encrypted file decrypted in place of its ciphertext when openDecrypted is "always"', async () => {
+    await setSopsSetting('openDecrypted', 'always');
+    const token = marker('always');
+    secrets.push(token);
+    const file = await encryptedFile('always.yaml', `token: ${token}\n`);
+    try {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+      await waitFor(() => vscode.window.activeTextEditor?.document.uri.scheme === 'sops', 'the decrypted editor');
+      assert.match(vscode.window.activeTextEditor!.document.getText(), new RegExp(`token: ${token}`));
+      const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs);
+      assert.ok(!tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === file.toString()), 'the ciphertext tab was replaced');
+    } finally {
+      await setSopsSetting('openDecrypted', 'never');
+    }
+  });
+
+  it('asks before opening decrypted when openDecrypted is "ask", and does nothing when dismissed', async () => {
+    await setSopsSetting('openDecrypted', 'ask');
+    const window = vscode.window as unknown as { showInformationMessage: (...args: unknown[]) => Thenable<string | undefined> };
+    const original = window.showInformationMessage;
+    const asked: string[] = [];
+    window.showInformationMessage = async (message: unknown) => { asked.push(String(message)); return undefined; };
+    try {
+      const file = await encryptedFile('ask.yaml', 'token: not-a-secret\n');
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+      await waitFor(() => asked.length > 0, 'the Edit Decrypted offer');
+      assert.match(asked[0], /ask\.yaml is SOPS-encrypted/);
+      assert.strictEqual(vscode.window.activeTextEditor?.document.uri.scheme, 'file', 'still the ciphertext');
+    } finally {
+      window.showInformationMessage = original;
+      await setSopsSetting('openDecrypted', 'never');
+    }
+  });
+
   it('encrypts a new plaintext Secret matching a creation rule as it is saved, and reopens it decrypted', async () => {
     await setSopsSetting('encryptOnSave', 'always');
     const value = marker('new');
@@ -192,7 +226,7 @@ describe('SOPS in VS Code', () => {
   });
 
   it('never wrote any plaintext value of this suite to the workspace or TMPDIR', () => {
-    assert.ok(secrets.length >= 5);
+    assert.ok(secrets.length >= 6);
     assert.deepStrictEqual(watch.found, [], 'no file in the workspace ever held plaintext, even briefly');
     const found = [...filesContaining(workspaceRoot(), secrets), ...filesContaining(os.tmpdir(), secrets)];
     assert.deepStrictEqual(found, []);
