@@ -83,19 +83,19 @@ export function aadOf(path: string[]): string {
   return path.join(':') + ':';
 }
 
-/** Go's strconv.FormatFloat(f, 'f', -1, 64): shortest round-trip digits, never an exponent. */
+/** Go's strconv.FormatFloat(f, 'f', -1, 64): the shortest round-trip digits (as JavaScript), never an exponent. */
 export function formatGoFloat(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
   const text = String(value);
   const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
   if (!match) return text;
-  const [, sign, lead, frac = '', expText] = match;
-  const exp = Number(expText);
-  const digits = lead + frac;
-  if (exp >= 0) return sign + digits.padEnd(exp + 1, '0').slice(0, Math.max(exp + 1, digits.length)).replace(
-    new RegExp(`^(\\d{${exp + 1}})(\\d+)$`), '$1.$2');
-  return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  const [, sign, lead, fraction = '', exponentText] = match;
+  const digits = lead + fraction;
+  const exponent = Number(exponentText);
+  if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
+  // JavaScript only uses exponents from 1e21 on, where every digit stands before the point.
+  return sign + digits.padEnd(exponent + 1, '0');
 }
 
 /** The bytes sops feeds to the MAC for a value (ToBytes: bools Title-cased like the Python original). */
