@@ -1,11 +1,10 @@
 // Bad input in the repo never hides the rest of the status: a malformed file or a broken kustomization makes
 // its app Unknown with a message naming the file, a duplicate object is a problem naming both apps.
 import * as assert from 'node:assert/strict';
-import { DriftEngine } from '../../../src/core/drift/engine';
 import type { StatusReport } from '../../../src/core/model';
 import { testClient, testCluster } from '../../support/cluster';
 import { freshNamespace } from '../../support/namespace';
-import { appOf, removeRepo, resourceOf, writeRepo } from './driftFixture';
+import { appOf, removeRepo, resourceOf, statusOnce, writeRepo } from './driftFixture';
 
 describe('bad input in the repo', function () {
   this.timeout(60_000);
@@ -24,12 +23,7 @@ describe('bad input in the repo', function () {
     ]);
     await testClient().serverSideApply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'good', namespace }, data: { a: 'b' } },
       { dryRun: false, fieldManager: 'driftline', force: true });
-    const engine = new DriftEngine({ repoRoot: root, kubeconfig: info.kubeconfig });
-    try {
-      report = await engine.status();
-    } finally {
-      engine.close();
-    }
+    report = await statusOnce(root, info.kubeconfig);
   });
 
   after(() => removeRepo(root));

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import type { ClusterClient } from '../../../src/core/cluster/client';
 import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
+import { DriftEngine } from '../../../src/core/drift/engine';
 import { beforeDryRunSteps, normalize } from '../../../src/core/drift/normalize';
 import { DRIFTLINE_FIELD_MANAGER, type AppResult, type KubeObject, type ResourceResult, type StatusReport } from '../../../src/core/model';
 import { renderApps } from '../../../src/core/render/renderApps';
@@ -65,6 +66,16 @@ export async function applyApps(root: string, environment: string, client: Clust
     }
   }
   return applied;
+}
+
+/** One status run with a fresh engine, closed afterwards. */
+export async function statusOnce(root: string, kubeconfig: string): Promise<StatusReport> {
+  const engine = new DriftEngine({ repoRoot: root, kubeconfig });
+  try {
+    return await engine.status();
+  } finally {
+    engine.close();
+  }
 }
 
 export function appOf(report: StatusReport, environment: string, app: string): AppResult {

@@ -1,11 +1,10 @@
 // Real example apps users start from, applied as Driftline would: no false drift on any of their objects,
 // and kubectl diff agrees object by object.
 import * as assert from 'node:assert/strict';
-import { DriftEngine } from '../../../src/core/drift/engine';
 import type { StatusReport } from '../../../src/core/model';
 import { testClient, testCluster } from '../../support/cluster';
 import { freshNamespace } from '../../support/namespace';
-import { applyApps, disagreementsWithKubectlDiff, flagged, removeRepo, writeRepo } from './driftFixture';
+import { applyApps, disagreementsWithKubectlDiff, flagged, removeRepo, statusOnce, writeRepo } from './driftFixture';
 
 const EXAMPLES = '/work/shared/gitops-examples/argocd-example-apps';
 
@@ -22,12 +21,7 @@ describe('argocd-example-apps sock-shop and guestbook', function () {
       { name: 'guestbook', environments: ['test'], namespace, files: {}, copyFrom: `${EXAMPLES}/guestbook` },
     ]);
     await applyApps(root, 'test', testClient());
-    const engine = new DriftEngine({ repoRoot: root, kubeconfig: info.kubeconfig });
-    try {
-      report = await engine.status();
-    } finally {
-      engine.close();
-    }
+    report = await statusOnce(root, info.kubeconfig);
   });
 
   after(() => removeRepo(root));

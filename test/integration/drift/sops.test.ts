@@ -2,12 +2,11 @@
 // the live Secret; without a key they are Unknown, naming the file, and the rest of the app still compares.
 import * as assert from 'node:assert/strict';
 import path from 'node:path';
-import { DriftEngine } from '../../../src/core/drift/engine';
 import { encryptText, keyGroupFor } from '../../../src/core/sops';
 import { testClient, testCluster } from '../../support/cluster';
 import { freshNamespace } from '../../support/namespace';
 import { newAgeIdentity } from '../../support/sops';
-import { appOf, removeRepo, resourceOf, writeRepo } from './driftFixture';
+import { appOf, removeRepo, resourceOf, statusOnce, writeRepo } from './driftFixture';
 
 describe('SOPS-encrypted Secrets in Git', function () {
   this.timeout(60_000);
@@ -39,14 +38,7 @@ describe('SOPS-encrypted Secrets in Git', function () {
     removeRepo(root);
   });
 
-  async function status() {
-    const engine = new DriftEngine({ repoRoot: root, kubeconfig: info.kubeconfig });
-    try {
-      return await engine.status();
-    } finally {
-      engine.close();
-    }
-  }
+  const status = () => statusOnce(root, info.kubeconfig);
 
   it('compares the decrypted Secret with the live one: Synced, and no plaintext in the report', async () => {
     const report = await status();
