@@ -12,6 +12,8 @@ export interface DriftBackend {
   status(filter?: RefreshScope, signal?: AbortSignal): Promise<StatusReport>;
   filesChanged(paths: string[]): void;
   revealResource(environment: string, app: string, ref: ObjectRef): Promise<ResourceResult>;
+  /** Drops the engine's cluster connections. */
+  close(): void;
 }
 
 /** Limits a refresh to one environment, or one app of it. */
@@ -53,6 +55,7 @@ export class DriftSession implements vscode.Disposable {
   /** Replaces the engine (new settings, trust granted) and refreshes everything. */
   async reset(backend: DriftBackend | undefined, state?: SessionState, detectProblem?: ProblemDetector): Promise<void> {
     this.cancel();
+    this.backend?.close();
     this.backend = backend;
     this.detectProblem = detectProblem ?? (async () => undefined);
     this.currentReport = undefined;
@@ -167,6 +170,8 @@ export class DriftSession implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.cancel();
+    this.backend?.close();
     this.changed.dispose();
     this.revealed.clear();
   }

@@ -43,11 +43,6 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode>, vs
     return this.nodes.get(`app:${node.environment}/${node.app}`);
   }
 
-  /** The known node with this id (`env:<env>`, `app:<env>/<app>`, `res:<env>/<app>/<kind>/<ns>/<name>`). */
-  find(id: string): DriftNode | undefined {
-    return this.nodes.get(id);
-  }
-
   /** Returns the stored node with the same id, updated with the new data, or stores the new one. */
   private node<T extends DriftNode>(fresh: T): T {
     const known = this.nodes.get(fresh.id) as T | undefined;
