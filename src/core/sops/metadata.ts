@@ -46,10 +46,8 @@ const asString = (value: unknown): string => (value === undefined || value === n
 function groupFrom(raw: Raw): MasterKey[] {
   const keys: MasterKey[] = [];
   for (const type of OTHER_KEY_TYPES) {
-    for (const k of asList(raw[type])) {
-      const { enc, ...fields } = k;
-      keys.push({ type, fields, enc: asString(enc) });
-    }
+    // `fields` keeps the entry as written (enc included) so it is written back in the same order.
+    for (const k of asList(raw[type])) keys.push({ type, fields: k, enc: asString(k.enc) });
   }
   for (const k of asList(raw.age)) keys.push({ type: 'age', recipient: asString(k.recipient), enc: asString(k.enc) });
   for (const k of asList(raw.pgp)) keys.push({ type: 'pgp', fp: asString(k.fp), created_at: asString(k.created_at), enc: asString(k.enc) });

@@ -102,3 +102,17 @@ describe('sops encrypt / decrypt round trip', () => {
     assert.deepEqual(encValues(updated), encValues(original));
   });
 });
+
+describe('sops files with keys Driftline cannot use itself', () => {
+  it('edits a file that also has a KMS key with the age key, and writes the KMS entry back as it was', async () => {
+    const { identity, recipient } = await newAgeIdentity();
+    const env = isolatedEnv();
+    const kms = '  kms:\n    - arn: arn:aws:kms:eu-west-1:111122223333:key/abc\n      created_at: "2024-01-01T00:00:00Z"\n      enc: AQICAHh4\n      aws_profile: ""\n';
+    const original = (await encryptText('token: abc\n', 'yaml', { keyGroups: keyGroupFor({ age: [recipient] }), env }))
+      .replace(/^sops:\n/m, `sops:\n${kms}`);
+    const { plaintext } = await decryptText(original, 'yaml', { ageIdentities: [identity], env });
+    const updated = await reencryptEdited(original, plaintext.replace('abc', 'xyz'), 'yaml', { ageIdentities: [identity], env });
+    assert.ok(updated.includes(kms), updated);
+    assert.match((await decryptText(updated, 'yaml', { ageIdentities: [identity], env })).plaintext, /^token: xyz$/m);
+  });
+});
