@@ -2,10 +2,9 @@
 import { promises as fs, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sharedPath } from './shared';
 
-/** $DRIFTLINE_GITOPS_EXAMPLES, else shared/gitops-examples beside the checkout, else the team's copy. */
-export const gitopsExamplesDir = process.env.DRIFTLINE_GITOPS_EXAMPLES ??
-  [path.resolve(__dirname, '../../../../shared/gitops-examples'), '/work/shared/gitops-examples'].find((dir) => existsSync(dir))!;
+export const gitopsExamplesDir = sharedPath('gitops-examples');
 
 export function examplePath(name: string, ...rest: string[]): string {
   return path.join(gitopsExamplesDir, name, ...rest);

@@ -5,8 +5,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { sharedPath } from './shared';
 
-export const VECTORS = '/work/shared/sops-vectors';
+export const VECTORS = sharedPath('sops-vectors');
 export const vectorPath = (...parts: string[]) => path.join(VECTORS, ...parts);
 export const AGE_KEYS_FILE = vectorPath('keys', 'age-keys.txt');
 export const PGP_KEY_1 = 'FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4';

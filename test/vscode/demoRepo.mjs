@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const examples = process.env.DRIFTLINE_GITOPS_EXAMPLES
-  ?? path.resolve(here, '../../../shared/gitops-examples');
+// The team's shared test data sits in shared/ beside the checkout (as in test/support/shared.ts).
+const examples = path.join(process.env.DRIFTLINE_SHARED ?? path.resolve(here, '../../../shared'), 'gitops-examples');
 
 /** What the repo holds, for tests to assert on. */
 export const demo = {

@@ -10,10 +10,11 @@ import { testClient, testCluster } from '../../support/cluster';
 import { installGitOpsCrds } from '../../support/crds';
 import { freshNamespace } from '../../support/namespace';
 import { applyApps, removeRepo, writeRepo } from './driftFixture';
+import { sharedPath } from '../../support/shared';
 
 const execFileAsync = promisify(execFile);
 const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
-const FLUX_EXAMPLE = '/work/shared/gitops-examples/flux2-kustomize-helm-example';
+const FLUX_EXAMPLE = sharedPath('gitops-examples/flux2-kustomize-helm-example');
 const STATUSES = ['Synced', 'OutOfSync', 'Missing', 'Extra', 'Unknown'];
 
 async function driftline(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -5,8 +5,9 @@ import type { StatusReport } from '../../../src/core/model';
 import { testClient, testCluster } from '../../support/cluster';
 import { freshNamespace } from '../../support/namespace';
 import { applyApps, disagreementsWithKubectlDiff, flagged, removeRepo, statusOnce, writeRepo } from './driftFixture';
+import { sharedPath } from '../../support/shared';
 
-const EXAMPLES = '/work/shared/gitops-examples/argocd-example-apps';
+const EXAMPLES = sharedPath('gitops-examples/argocd-example-apps');
 
 describe('argocd-example-apps sock-shop and guestbook', function () {
   this.timeout(180_000);

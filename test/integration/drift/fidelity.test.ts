@@ -11,8 +11,9 @@ import { testClient, testCluster } from '../../support/cluster';
 import { installGitOpsCrds } from '../../support/crds';
 import { freshNamespace } from '../../support/namespace';
 import { appOf, applyApps, disagreementsWithKubectlDiff, flagged, removeRepo, resourceOf, writeRepo } from './driftFixture';
+import { sharedPath } from '../../support/shared';
 
-const GUESTBOOK = '/work/shared/gitops-examples/argocd-example-apps/kustomize-guestbook';
+const GUESTBOOK = sharedPath('gitops-examples/argocd-example-apps/kustomize-guestbook');
 const SECRET_PASSWORD = 's3cr3t-value';
 
 const ownApp = (namespace: string) => ({
