@@ -2,7 +2,7 @@
 // bounded number of requests in flight. A LIST that fails (forbidden namespace, kind not served) is kept as
 // an outcome with the server's reason, so only the objects it covers become Unknown.
 import { describeRef, groupOf, type KubeObject, type ObjectRef } from '../model';
-import { mapWithLimit } from '../drift/limitConcurrency';
+import { mapWithLimit } from '../concurrency';
 
 /** The part of ClusterClient this module reads with. */
 export interface ListingClient {

@@ -10,7 +10,7 @@ import { changedPaths } from './changedPaths';
 import { toYaml } from './diffText';
 import { healthOf } from './health';
 import { applyIgnoreRules } from './ignoreRules';
-import { mapWithLimit } from './limitConcurrency';
+import { mapWithLimit } from '../concurrency';
 import { maskSecretPair } from './maskSecrets';
 import { beforeDryRunSteps, comparisonSteps, normalize } from './normalize';
 import type { Predictor } from './predict';

@@ -5,7 +5,7 @@
 import { groupOf, refOf, type AppResult, type IgnoreRule, type ObjectRef, type RenderedApp } from '../model';
 import { LiveSnapshot, noSuchKindReason, type ListingClient, type ListKey } from '../cluster/liveSnapshot';
 import { compareApp, refId, toResult, type ComparedResource, type ResolvedObject } from './compareApp';
-import { mapWithLimit } from './limitConcurrency';
+import { mapWithLimit } from '../concurrency';
 import { clusterErrorReason, messageOf, type DryRunClient, type Predictor } from './predict';
 import { appStatus, countStatuses } from './summarize';
 

@@ -5,6 +5,7 @@ import { buildKustomizeBatch } from './buildKustomizeBatch';
 import { collectInputs, hashInputs, isAffectedBy, type AppInputs } from './collectInputs';
 import type { RenderOptions } from './options';
 import { renderCollected } from './renderApp';
+import { mapWithLimit } from '../concurrency';
 
 interface CacheEntry {
   app: AppDefinition;
@@ -58,20 +59,6 @@ export interface RenderAppsOptions extends RenderOptions {
 
 export const DEFAULT_RENDER_CONCURRENCY = 4;
 
-/** Runs `work` on every item with at most `limit` running at once; results keep the items' order. */
-export async function mapWithConcurrency<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
-
 /** Fewest apps worth a batched kustomize build: below this, one process per app costs about the same. */
 const MIN_BATCH = 4;
 
@@ -101,13 +88,13 @@ async function prebuildKustomize(pending: { app: AppDefinition; inputs: AppInput
 
 export async function renderApps(apps: AppDefinition[], options: RenderAppsOptions = {}): Promise<RenderedApp[]> {
   const { cache, concurrency = DEFAULT_RENDER_CONCURRENCY } = options;
-  const collected = await mapWithConcurrency(apps, concurrency, async (app) => {
+  const collected = await mapWithLimit(apps, concurrency, async (app) => {
     const inputs = await collectInputs(app);
     const inputHash = await hashInputs(app, inputs);
     return { app, inputs, inputHash, cached: cache?.get(app, inputHash) };
   });
   await prebuildKustomize(collected.filter(({ cached }) => !cached), concurrency, options);
-  return mapWithConcurrency(collected, concurrency, async ({ app, inputs, inputHash, cached }) => {
+  return mapWithLimit(collected, concurrency, async ({ app, inputs, inputHash, cached }) => {
     if (cached) return cached;
     const rendered = await renderCollected(app, inputs, inputHash, options);
     delete inputs.kustomizeOutput; // the cache keeps the inputs; the objects live on in `rendered` only

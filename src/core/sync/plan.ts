@@ -2,7 +2,7 @@
 // changed fields and any field-manager conflicts, or nothing), and which live objects the app owns that Git no
 // longer has (prune). Computed with dry-runs only: planning never changes the cluster.
 import { changedPaths } from '../drift/changedPaths';
-import { mapWithLimit } from '../drift/limitConcurrency';
+import { mapWithLimit } from '../concurrency';
 import { beforeDryRunSteps, comparisonSteps, normalize, removeDriftlineTracking } from '../drift/normalize';
 import { isOwnedByApp } from '../drift/ownership';
 import {

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
 import type { AppDefinition } from '../../../src/core/model';
-import { mapWithConcurrency, RenderCache, renderApps } from '../../../src/core/render/renderApps';
+import { RenderCache, renderApps } from '../../../src/core/render/renderApps';
 import { copyExample, removeTempRepos } from '../../support/gitopsExamples';
 
 describe('renderApps', () => {
@@ -48,19 +48,5 @@ describe('renderApps', () => {
     assert.deepEqual(names([path.join(root, 'apps/staging/new-file.yaml')]), ['staging/apps']);
     assert.deepEqual(names([path.join(root, 'infrastructure/configs/cluster-issuers.yaml')]), ['production/infra-configs', 'staging/infra-configs']);
     assert.deepEqual(names([path.join(root, 'README.md')]), []);
-  });
-
-  it('never runs more than `concurrency` renders at once', async () => {
-    let running = 0;
-    let most = 0;
-    const results = await mapWithConcurrency([1, 2, 3, 4, 5, 6, 7], 3, async (item) => {
-      running++;
-      most = Math.max(most, running);
-      await new Promise((resolve) => setImmediate(resolve));
-      running--;
-      return item * 10;
-    });
-    assert.deepEqual(results, [10, 20, 30, 40, 50, 60, 70]);
-    assert.equal(most, 3);
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mapWithLimit } from '../../../src/core/drift/limitConcurrency';
+import { mapWithLimit } from '../../src/core/concurrency';
 
 describe('mapWithLimit', () => {
   it('keeps input order and never runs more than the limit at once', async () => {
