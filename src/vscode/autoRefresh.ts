@@ -25,7 +25,9 @@ export class AutoRefresh implements vscode.Disposable {
   }
 
   private fileChanged(uri: vscode.Uri): void {
-    if (uri.scheme !== 'file' || /[\\/]\.git[\\/]/.test(uri.fsPath)) return;
+    // Git's own files and editor settings are not what the apps render from (settings changes that matter
+    // rebuild the engine through onDidChangeConfiguration instead).
+    if (uri.scheme !== 'file' || /[\\/]\.(git|vscode)([\\/]|$)/.test(uri.fsPath)) return;
     this.changedPaths.add(uri.fsPath);
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {

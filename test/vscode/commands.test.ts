@@ -1,6 +1,7 @@
 // Driftline's commands inside a real VS Code: Go to Source, Reveal Secret Values (asks first), Set Kube
 // Context, and the status bar.
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { activeDiffTexts, environment, findNode, readyDriftline, repoFile, waitFor } from './support';
@@ -64,6 +65,21 @@ describe('Commands', () => {
     assert.match(diff.label, /secret values revealed/);
     assert.match(diff.live, /hunter2-live|aHVudGVyMi1saXZl/, 'the live value, plain or base64');
     assert.match(diff.desired, /hunter2-git|aHVudGVyMi1naXQ=/, 'the Git value, plain or base64');
+  });
+
+  it('never writes a Secret value to the Driftline log, even after revealing it', async () => {
+    const api = await readyDriftline();
+    const prompt = answerWarnings('Reveal');
+    try {
+      await vscode.commands.executeCommand('driftline.revealSecret', findNode(api, environment, 'shop', 'Secret/shop-credentials'));
+    } finally {
+      prompt.restore();
+    }
+    // The Output channel's log file: wait until it holds the reveal itself, so that it is the right file, flushed.
+    const logFile = path.join(api.extensionContext.logUri.fsPath, 'Driftline.log');
+    const read = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
+    await waitFor(() => read().includes('Revealed the values of Secret/'), `the reveal to be logged in ${logFile}`);
+    assert.doesNotMatch(read(), /hunter2|aHVudGVyMi/);
   });
 
   it('shows the environment, its context and the drift count in the status bar', async () => {

@@ -80,6 +80,22 @@ describe('Drift view', () => {
     }
   });
 
+  it('refreshes by itself every driftline.refreshIntervalSeconds', async () => {
+    const api = await readyDriftline();
+    const configuration = () => vscode.workspace.getConfiguration('driftline');
+    const status = () => statusOf(findNode(api, environment, 'guestbook', 'Deployment/kustomize-guestbook-ui'));
+    await configuration().update('refreshIntervalSeconds', 1, vscode.ConfigurationTarget.Workspace);
+    try {
+      kubectl('guestbook', 'scale', 'deployment', 'kustomize-guestbook-ui', '--replicas=1');
+      await waitFor(() => status() === 'Synced', 'a periodic refresh to see the Deployment scaled back to Git');
+    } finally {
+      await configuration().update('refreshIntervalSeconds', 0, vscode.ConfigurationTarget.Workspace);
+      kubectl('guestbook', 'scale', 'deployment', 'kustomize-guestbook-ui', '--replicas=3');
+      await vscode.commands.executeCommand('driftline.refresh');
+    }
+    assert.strictEqual(status(), 'OutOfSync');
+  });
+
   it('refreshes by itself when a file of the repo is saved', async () => {
     const api = await readyDriftline();
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(api.session.app(environment, 'shop')!.path + '/settings.yaml'));
