@@ -150,8 +150,9 @@ describe('SOPS in VS Code', () => {
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
       await waitFor(() => vscode.window.activeTextEditor?.document.uri.scheme === 'sops', 'the decrypted editor');
       assert.match(vscode.window.activeTextEditor!.document.getText(), new RegExp(`token: ${token}`));
-      const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs);
-      assert.ok(!tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === file.toString()), 'the ciphertext tab was replaced');
+      const ciphertextTabs = () => vscode.window.tabGroups.all.flatMap((group) => group.tabs)
+        .filter((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === file.toString());
+      await waitFor(() => ciphertextTabs().length === 0, 'the ciphertext tab to be replaced', 10_000);
     } finally {
       await setSopsSetting('openDecrypted', 'never');
     }
@@ -193,6 +194,31 @@ describe('SOPS in VS Code', () => {
     assert.match(onDisk, /^kind: Secret$/m);
     await waitFor(() => vscode.window.activeTextEditor?.document.uri.scheme === 'sops', 'the decrypted editor');
     assert.match(vscode.window.activeTextEditor!.document.getText(), new RegExp(`password: ${value}`));
+  });
+
+  it('asks before encrypting on save when encryptOnSave is "ask", and encrypts when the user agrees', async () => {
+    await setSopsSetting('encryptOnSave', 'ask');
+    const window = vscode.window as unknown as { showWarningMessage: (...args: unknown[]) => Thenable<string | undefined> };
+    const original = window.showWarningMessage;
+    const asked: string[] = [];
+    window.showWarningMessage = async (message: unknown) => { asked.push(String(message)); return 'Encrypt'; };
+    const value = marker('ask');
+    secrets.push(value);
+    const file = path.join(folder, 'secrets', 'asked.yaml');
+    try {
+      fs.writeFileSync(file, '');
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(document.uri, new vscode.Position(0, 0), `token: ${value}\n`);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(await document.save());
+    } finally {
+      window.showWarningMessage = original;
+    }
+    assert.match(asked[0] ?? '', /asked\.yaml matches a SOPS creation rule/);
+    const onDisk = fs.readFileSync(file, 'utf8');
+    assert.ok(!onDisk.includes(value));
+    assert.match(onDisk, /^token: ENC\[AES256_GCM/m);
   });
 
   it('refuses to open a file for a key we do not hold, with a message naming it, and leaves it untouched', async () => {

@@ -1,4 +1,4 @@
-// Opening a SOPS-encrypted file offers its decrypted view (setting driftline.sops.openDecrypted: ask, always
+// Opening a SOPS-encrypted file in an editor offers its decrypted view (setting driftline.sops.openDecrypted: ask, always
 // or never); the command "Edit Decrypted" opens it on demand. The ciphertext tab is replaced by the view.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -25,9 +25,11 @@ export function registerOpenDecrypted(): vscode.Disposable[] {
     }
     await openDecrypted(document.uri);
   };
-  vscode.workspace.textDocuments.forEach((document) => void offer(document));
+  // Reacting to the editor (not to the document being loaded) acts on what the user opened, once its tab exists.
+  const offerFor = (editor: vscode.TextEditor | undefined) => (editor ? void offer(editor.document) : undefined);
+  offerFor(vscode.window.activeTextEditor);
   return [
-    vscode.workspace.onDidOpenTextDocument((document) => void offer(document)),
+    vscode.window.onDidChangeActiveTextEditor(offerFor),
     vscode.commands.registerCommand(EDIT_DECRYPTED_COMMAND, (uri?: vscode.Uri) => {
       const file = uri ?? vscode.window.activeTextEditor?.document.uri;
       return file ? openDecrypted(file) : undefined;
