@@ -71,7 +71,8 @@ export async function newAgeIdentity(): Promise<{ identity: string; recipient: s
 
 /** An environment with no age identities and no sops: so tests never pick up the developer's keys. */
 export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const home = tempDir('driftline-home-');
+  // A home that does not exist: nothing to read, nothing to clean up.
+  const home = path.join(os.tmpdir(), 'driftline-no-such-home');
   return { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), ...extra };
 }
 
