@@ -37,7 +37,7 @@ export async function encryptText(plaintext: string, format: SopsFormat, options
   if (!keyGroups || keyGroups.every((g) => g.length === 0)) {
     throw new SopsError(`${file}: no keys to encrypt with (no matching creation rule in .sops.yaml)`, 'no-creation-rule');
   }
-  if (format !== 'binary' && isSopsEncrypted(plaintext, format)) throw new SopsError(`${file}: the document is already encrypted`);
+  if (isSopsEncrypted(plaintext, format)) throw new SopsError(`${file}: the document is already encrypted`);
   const cliTypes = cliOnlyKeyTypes(keyGroups);
   if (cliTypes.length > 0) {
     if (!options.filePath) throw new SopsError(`${file}: ${cliTypes.join(', ')} keys need the sops CLI and a file path`, 'needs-sops-cli');
