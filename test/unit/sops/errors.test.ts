@@ -99,6 +99,12 @@ describe('sops errors', () => {
       'failed', /^secret\.yaml: invalid YAML at line \d+.*the edit was not saved/);
   });
 
+  it('names the file and line of invalid JSON, and refuses a JSON document that is not an object', async () => {
+    const keys = { keyGroups: keyGroupFor({ age: [owner.recipient] }), env: isolatedEnv() };
+    await rejectsWith(encryptText('{\n  "a": 1,\n  "b" 2\n}\n', 'json', { ...keys, fileName: 'app.json' }), 'failed', /^app\.json: invalid JSON at line 3: expected ':'/);
+    await rejectsWith(encryptText('[1, 2]\n', 'json', { ...keys, fileName: 'list.json' }), 'failed', /^list\.json: .*top level is an object/);
+  });
+
   it('refuses to encrypt without keys, and refuses to encrypt twice', async () => {
     await rejectsWith(encryptText(PLAIN, 'yaml', { fileName: 'new.yaml' }), 'no-creation-rule', /^new\.yaml: no keys to encrypt with/);
     await rejectsWith(encryptText(ciphertext, 'yaml', { keyGroups: keyGroupFor({ age: [owner.recipient] }), fileName: 'secret.yaml' }),

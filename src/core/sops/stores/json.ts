@@ -86,37 +86,37 @@ function parseJson(text: string, file: string): TreeMap {
     pos += match[0].length;
     return JSON.parse(match[0]) as string;
   };
+  /** Items separated by commas up to `close` (the opening bracket already read). */
+  const parseItems = (close: string, parseItem: () => void): void => {
+    skip();
+    if (text[pos] === close) { pos++; return; }
+    for (;;) {
+      parseItem();
+      skip();
+      if (text[pos] !== ',') break;
+      pos++;
+    }
+    expect(close);
+  };
   const parseValue = (): TreeNode => {
     skip();
     const ch = text[pos];
     if (ch === '{') {
       pos++;
       const map: TreeMap = { kind: 'map', items: [] };
-      skip();
-      if (text[pos] === '}') { pos++; return map; }
-      for (;;) {
+      parseItems('}', () => {
         skip();
         const key = parseString();
         expect(':');
         map.items.push({ kind: 'entry', key, value: parseValue() });
-        skip();
-        if (text[pos] === ',') { pos++; continue; }
-        expect('}');
-        return map;
-      }
+      });
+      return map;
     }
     if (ch === '[') {
       pos++;
       const list: TreeList = { kind: 'list', items: [] };
-      skip();
-      if (text[pos] === ']') { pos++; return list; }
-      for (;;) {
-        list.items.push(parseValue());
-        skip();
-        if (text[pos] === ',') { pos++; continue; }
-        expect(']');
-        return list;
-      }
+      parseItems(']', () => list.items.push(parseValue()));
+      return list;
     }
     if (ch === '"') return { kind: 'value', value: { type: 'str', value: parseString() } };
     const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(pos));
