@@ -8,26 +8,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startCluster } from '../test/cluster/cluster.mjs';
-import { installBuiltExtension, installCodeServer, repoRoot, startCodeServer } from '../test/vscode/codeServer.mjs';
+import { exitOnSignals, installBuiltExtension, installCodeServer, repoRoot, startCodeServer } from '../test/vscode/codeServer.mjs';
 import { createDemoRepo, demo } from '../test/vscode/demoRepo.mjs';
 
 const step = (message) => console.log(`\x1b[1mdemo:\x1b[0m ${message}`);
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-demo-'));
-let cluster;
-let server;
-let stopping = false;
 
-async function stopAll(code) {
-  if (stopping) return;
-  stopping = true;
+// Ctrl-C ends this process; the exit hooks stop code-server and the cluster and remove the temp dir.
+exitOnSignals();
+process.on('exit', () => {
   step('stopping code-server and the test cluster');
-  await server?.stop();
-  await cluster?.stop();
   fs.rmSync(workDir, { recursive: true, force: true });
-  process.exit(code);
-}
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
+});
 
 try {
   step('building the extension');
@@ -35,7 +27,7 @@ try {
   step('installing code-server 4.100.3 (cached after the first time)');
   const entry = installCodeServer();
   step('starting the test cluster');
-  cluster = await startCluster({ runDir: path.join(workDir, 'cluster') });
+  const cluster = await startCluster();
   const { kubeconfig, adminContext } = cluster.info;
   step('making the demo GitOps repo, applying it, and drifting it by hand');
   const repo = path.join(workDir, 'gitops-demo');
@@ -43,7 +35,7 @@ try {
   const { namespaces } = createDemoRepo({ dir: repo, kubeconfig, context: adminContext, prefix: 'demo' });
   const extensionsDir = path.join(workDir, 'extensions');
   installBuiltExtension(extensionsDir);
-  server = await startCodeServer({ entry, workDir: path.join(workDir, 'code-server'), extensionsDir, env: { KUBECONFIG: kubeconfig } });
+  const server = await startCodeServer({ entry, workDir: path.join(workDir, 'code-server'), extensionsDir, env: { KUBECONFIG: kubeconfig } });
 
   console.log(`
 Driftline demo is running.
@@ -58,5 +50,5 @@ Driftline demo is running.
 Click the Driftline icon in the activity bar. Press Ctrl-C here to stop everything.`);
 } catch (error) {
   console.error(`demo failed: ${error.message ?? error}`);
-  await stopAll(1);
+  process.exit(1);
 }

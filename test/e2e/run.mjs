@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startCluster } from '../cluster/cluster.mjs';
-import { installBuiltExtension, installCodeServer, repoRoot, startCodeServer } from '../vscode/codeServer.mjs';
+import { exitOnSignals, installBuiltExtension, installCodeServer, repoRoot, startCodeServer } from '../vscode/codeServer.mjs';
 import { createDemoRepo } from '../vscode/demoRepo.mjs';
 
 const resultsFile = process.env.DRIFTLINE_RESULTS_FILE ?? path.join(repoRoot, 'test-results', 'e2e.json');
@@ -18,6 +18,8 @@ if (!fs.existsSync(path.join(repoRoot, 'dist/extension.js'))) {
   process.exit(2);
 }
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-e2e-'));
+exitOnSignals();
+process.on('exit', () => { if (!process.env.KEEP_TMP) fs.rmSync(workDir, { recursive: true, force: true }); });
 let cluster;
 let server;
 let status = 2;
@@ -65,6 +67,5 @@ try {
   await server?.stop();
   await cluster?.stop();
   if (process.env.KEEP_TMP) console.log(`kept ${workDir}`);
-  else fs.rmSync(workDir, { recursive: true, force: true });
 }
 process.exit(status);

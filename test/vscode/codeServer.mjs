@@ -69,9 +69,13 @@ export async function startCodeServer({ entry, workDir, extensionsDir, env = {},
   fs.closeSync(log);
   let exited = false;
   server.on('exit', () => { exited = true; });
+  const signalGroup = (signal) => { try { process.kill(-server.pid, signal); } catch { /* already gone */ } };
+  // However this process ends (an error, Ctrl-C), the server and its extension host go with it.
+  const killOnExit = () => signalGroup('SIGKILL');
+  process.on('exit', killOnExit);
   const stop = async () => {
+    process.off('exit', killOnExit);
     if (exited) return;
-    const signalGroup = (signal) => { try { process.kill(-server.pid, signal); } catch { /* already gone */ } };
     signalGroup('SIGTERM');
     for (let i = 0; i < 30 && !exited; i++) await sleep(100);
     signalGroup('SIGKILL');
@@ -126,6 +130,15 @@ export function installBuiltExtension(extensionsDir) {
     if (fs.existsSync(source)) fs.symlinkSync(source, path.join(target, entry));
   }
   return target;
+}
+
+/**
+ * Makes Ctrl-C and SIGTERM end this process through process.exit, so that the exit hooks (code-server's
+ * process group, the test cluster, temp dirs) run.
+ */
+export function exitOnSignals() {
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

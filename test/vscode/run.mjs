@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { format } from 'node:util';
 import { startCluster } from '../cluster/cluster.mjs';
-import { installCodeServer, launchBrowser, repoRoot, startCodeServer } from './codeServer.mjs';
+import { exitOnSignals, installCodeServer, launchBrowser, repoRoot, startCodeServer } from './codeServer.mjs';
 import { createDemoRepo } from './demoRepo.mjs';
 
 const timeoutMs = Number(process.env.DRIFTLINE_VSCODE_TIMEOUT_SECONDS ?? 300) * 1000;
@@ -28,6 +28,8 @@ const workbenchChatter = /^(Creation of workbench contribution|Resolving connect
 const started = Date.now();
 const elapsed = () => `[${((Date.now() - started) / 1000).toFixed(1)}s]`;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-vscode-'));
+exitOnSignals();
+process.on('exit', () => { if (!process.env.KEEP_TMP) fs.rmSync(workDir, { recursive: true, force: true }); });
 let cluster;
 let server;
 let browser;
@@ -88,6 +90,5 @@ try {
   await server?.stop();
   await cluster?.stop();
   if (process.env.KEEP_TMP) console.log(`kept ${workDir}`);
-  else fs.rmSync(workDir, { recursive: true, force: true });
 }
 process.exit(exitCode);
