@@ -100,9 +100,12 @@ function makeObject(kind, name, app, index) {
         },
       };
     case 'Service':
+      // An app's first Service gets a cluster IP from the server (which must not read as drift); the others
+      // are headless, as the test cluster's service range (/24) holds only 254 addresses.
       return {
         apiVersion: 'v1', kind, metadata,
         spec: {
+          ...(name.endsWith('-service-1') ? {} : { clusterIP: 'None' }),
           selector: { 'app.kubernetes.io/component': `${app}-deployment-1` },
           ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
         },

@@ -26,15 +26,24 @@ const DEFAULT_SIZE = SIZES[1];
 /** Requests in flight for both Driftline and the floor, unless --concurrency says otherwise. */
 const DEFAULT_CONCURRENCY = 8;
 
+const objectsOf = (size) => size.environments * size.apps * size.objectsPerApp;
+
+function sizeFor(objects) {
+  const size = SIZES.find((candidate) => objectsOf(candidate) === objects);
+  if (!size) throw new Error(`bench: --sizes takes ${SIZES.map(objectsOf).join(', ')}; got ${objects}`);
+  return size;
+}
+
 function parseArgs(argv) {
-  const args = { quick: false, runs: 5, profile: false, concurrency: DEFAULT_CONCURRENCY };
+  const args = { quick: false, runs: 5, profile: false, concurrency: DEFAULT_CONCURRENCY, sizes: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') args.quick = true;
     else if (arg === '--profile') args.profile = true;
     else if (arg === '--runs') args.runs = Number(argv[++i]);
     else if (arg === '--concurrency') args.concurrency = Number(argv[++i]);
-    else throw new Error(`bench: unknown argument ${arg} (expected --quick, --runs N, --concurrency N, --profile)`);
+    else if (arg === '--sizes') args.sizes = argv[++i].split(',').map((objects) => sizeFor(Number(objects)));
+    else throw new Error(`bench: unknown argument ${arg} (expected --quick, --runs N, --concurrency N, --sizes 270,1080,4320, --profile)`);
   }
   if (!(args.runs >= 1) || !(args.concurrency >= 1)) throw new Error('bench: --runs and --concurrency need a positive number');
   return args;
@@ -204,7 +213,7 @@ async function main() {
   delete process.env.KUBECTL_EXTERNAL_DIFF; // the verdict parser reads `diff -u -N` headers
   build();
   const machine = machineInfo();
-  const sizes = args.quick ? [DEFAULT_SIZE] : SIZES;
+  const sizes = args.sizes ?? (args.quick ? [DEFAULT_SIZE] : SIZES);
   const points = [];
   let serverVersion;
   for (const size of sizes) {
@@ -218,9 +227,9 @@ async function main() {
       if (!args.profile) fs.rmSync(workDir, { recursive: true, force: true });
     }
   }
-  const defaultPoint = points.find((p) => p.objects === DEFAULT_SIZE.environments * DEFAULT_SIZE.apps * DEFAULT_SIZE.objectsPerApp);
+  const defaultPoint = points.find((p) => p.objects === objectsOf(DEFAULT_SIZE)) ?? points[0];
   const result = {
-    generatedAt: new Date().toISOString(), command: `npm run bench${args.quick ? ' -- --quick' : ''}`,
+    generatedAt: new Date().toISOString(), command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     machine: { ...machine, kubeApiserver: serverVersion, loadAverageAtEnd: os.loadavg().map((v) => round(v, 2)) },
     ...pick(defaultPoint, ['objects', 'coldMs', 'warmMs', 'incrementalMs', 'kubectlLoopMs', 'floorMs', 'agreement', 'peakRssMb',
       'kubectlOverCold', 'coldOverFloor', 'warmOverCold']),
