@@ -20,6 +20,18 @@ function answerWarnings(answer: string | undefined): { asked: { message: string;
   return { asked, restore: () => { window.showWarningMessage = original; } };
 }
 
+/** Runs Reveal Secret Values on the shop's Secret, answering its prompt with `answer`; returns what was asked. */
+async function revealShopSecret(answer: string | undefined): Promise<{ asked: { message: string; modal?: boolean }[] }> {
+  const api = await readyDriftline();
+  const prompt = answerWarnings(answer);
+  try {
+    await vscode.commands.executeCommand('driftline.revealSecret', findNode(api, environment, 'shop', 'Secret/shop-credentials'));
+  } finally {
+    prompt.restore();
+  }
+  return prompt;
+}
+
 describe('Commands', () => {
   afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
@@ -40,13 +52,7 @@ describe('Commands', () => {
   });
 
   it('Reveal Secret Values asks first, modally, and shows nothing when the user cancels', async () => {
-    const api = await readyDriftline();
-    const prompt = answerWarnings(undefined);
-    try {
-      await vscode.commands.executeCommand('driftline.revealSecret', findNode(api, environment, 'shop', 'Secret/shop-credentials'));
-    } finally {
-      prompt.restore();
-    }
+    const prompt = await revealShopSecret(undefined);
     assert.strictEqual(prompt.asked.length, 1);
     assert.strictEqual(prompt.asked[0].modal, true);
     assert.match(prompt.asked[0].message, /shop-credentials/);
@@ -54,13 +60,7 @@ describe('Commands', () => {
   });
 
   it('Reveal Secret Values shows the live value in clear after the user confirms', async () => {
-    const api = await readyDriftline();
-    const prompt = answerWarnings('Reveal');
-    try {
-      await vscode.commands.executeCommand('driftline.revealSecret', findNode(api, environment, 'shop', 'Secret/shop-credentials'));
-    } finally {
-      prompt.restore();
-    }
+    await revealShopSecret('Reveal');
     const diff = await activeDiffTexts();
     assert.match(diff.label, /secret values revealed/);
     assert.match(diff.live, /hunter2-live|aHVudGVyMi1saXZl/, 'the live value, plain or base64');
@@ -69,12 +69,7 @@ describe('Commands', () => {
 
   it('never writes a Secret value to the Driftline log, even after revealing it', async () => {
     const api = await readyDriftline();
-    const prompt = answerWarnings('Reveal');
-    try {
-      await vscode.commands.executeCommand('driftline.revealSecret', findNode(api, environment, 'shop', 'Secret/shop-credentials'));
-    } finally {
-      prompt.restore();
-    }
+    await revealShopSecret('Reveal');
     // The Output channel's log file: wait until it holds the reveal itself, so that it is the right file, flushed.
     const logFile = path.join(api.extensionContext.logUri.fsPath, 'Driftline.log');
     const read = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
