@@ -36,9 +36,9 @@ describe('Drift view in the browser', function () {
     assert.equal(status('Deployment/shop'), 'Synced');
   });
 
-  it('opens the live ↔ Git diff of a drifted resource when its row is clicked', async () => {
+  it('opens the live <-> Git diff of a drifted resource when its row is clicked', async () => {
     await treeRow(page, 'ConfigMap/shop-settings').click();
-    const tab = page.locator('.tabs-container .tab', { hasText: 'ConfigMap/shop-settings (live ↔ Git)' });
+    const tab = page.locator('.tabs-container .tab', { hasText: 'ConfigMap/shop-settings (live <-> Git)' });
     await tab.waitFor();
     const diff = page.locator('.monaco-diff-editor');
     await diff.waitFor();

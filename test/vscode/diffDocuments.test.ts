@@ -6,11 +6,11 @@ import { activeDiffTexts, environment, findNode, readyDriftline } from './suppor
 describe('Live-vs-Git diff', () => {
   afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
-  it('opens a drifted Deployment as "<Kind>/<name> (live ↔ Git)" with the live and the Git replicas', async () => {
+  it('opens a drifted Deployment as "<Kind>/<name> (live <-> Git)" with the live and the Git replicas', async () => {
     const api = await readyDriftline();
     await vscode.commands.executeCommand('driftline.diff', findNode(api, environment, 'guestbook', 'Deployment/kustomize-guestbook-ui'));
     const diff = await activeDiffTexts();
-    assert.strictEqual(diff.label, 'Deployment/kustomize-guestbook-ui (live ↔ Git)');
+    assert.strictEqual(diff.label, 'Deployment/kustomize-guestbook-ui (live <-> Git)');
     assert.strictEqual(diff.liveUri.scheme, 'driftline-live');
     assert.match(diff.live, /replicas: 3/);
     assert.match(diff.desired, /replicas: 1/);
@@ -44,7 +44,7 @@ describe('Live-vs-Git diff', () => {
     const api = await readyDriftline();
     await vscode.commands.executeCommand('driftline.diff', findNode(api, environment, 'shop'));
     const diff = await activeDiffTexts();
-    assert.strictEqual(diff.label, 'shop in dev (live ↔ Git)');
+    assert.strictEqual(diff.label, 'shop in dev (live <-> Git)');
     // Each object starts with a `# Kind/namespace/name: Status` line.
     const headers = (text: string) => text.split('\n').filter((line) => /^# \w+\/\S+: \w+$/.test(line))
       .map((line) => line.replace(/: \w+$/, ''));

@@ -19,9 +19,9 @@ export const diffCommand: DriftlineCommand = {
   },
 };
 
-/** Opens live (left) against Git (right), titled `<label> (live ↔ Git)`. */
+/** Opens live (left) against Git (right), titled `<label> (live <-> Git)`. */
 export async function openDriftDiff(key: DriftDocumentKey, label: string): Promise<void> {
   const suffix = key.revealed ? ', secret values revealed' : '';
   await vscode.commands.executeCommand('vscode.diff', driftDocumentUri(LIVE_SCHEME, key), driftDocumentUri(DESIRED_SCHEME, key),
-    `${label} (live ↔ Git${suffix})`, { preview: true });
+    `${label} (live <-> Git${suffix})`, { preview: true });
 }
