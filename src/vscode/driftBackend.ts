@@ -2,6 +2,8 @@
 // cluster) so that the view shows its welcome content instead of an error.
 import * as vscode from 'vscode';
 import { DriftEngine } from '../core/drift/engine';
+import type { RenderOptions } from '../core/render/options';
+import { decryptManifestIfSops } from '../core/sops';
 import { DriftBackend, ProblemDetector } from './driftSession';
 import { listKubeContexts } from './kubeContexts';
 import { DriftlineSettings } from './settings';
@@ -12,9 +14,20 @@ export function createBackend(folder: vscode.WorkspaceFolder, settings: Driftlin
     kubeconfig: settings.kubeconfig,
     contextOverrides: settings.contexts,
     concurrency: settings.concurrency,
-    renderOptions: { tools: { kustomize: settings.kustomizePath, helm: settings.helmPath } },
+    renderOptions: renderOptionsFor(settings),
     log: (message: string) => log.debug(message),
   });
+}
+
+/**
+ * Tool paths and SOPS decryption as the settings say, for drift and sync alike: the age key file setting is
+ * tried first, and gpg/sops binaries run only in a trusted workspace.
+ */
+export function renderOptionsFor(settings: DriftlineSettings): RenderOptions {
+  return {
+    tools: { kustomize: settings.kustomizePath, helm: settings.helmPath },
+    decryptSecret: (text, file) => decryptManifestIfSops(text, file, { ageKeyFile: settings.sopsAgeKeyFile, allowBinaries: vscode.workspace.isTrusted }),
+  };
 }
 
 /** Why there is nothing to compare, checked before the first comparison; undefined when there is. */

@@ -8,6 +8,8 @@ export interface DriftlineSettings {
   contexts: Record<string, string>;
   kustomizePath?: string;
   helmPath?: string;
+  /** driftline.sops.ageKeyFile: an age identity file tried first when SOPS-encrypted manifests are decrypted. */
+  sopsAgeKeyFile?: string;
   refreshIntervalSeconds: number;
   concurrency: number;
 }
@@ -24,6 +26,7 @@ export function readSettings(folder: vscode.WorkspaceFolder | undefined): Driftl
     contexts: configuration.get<Record<string, string>>('contexts', {}),
     kustomizePath: resolvePath(configuration.get<string>('kustomizePath')),
     helmPath: resolvePath(configuration.get<string>('helmPath')),
+    sopsAgeKeyFile: resolvePath(configuration.get<string>('sops.ageKeyFile')),
     refreshIntervalSeconds: Math.max(0, configuration.get<number>('refreshIntervalSeconds', 0)),
     concurrency: Math.max(1, configuration.get<number>('concurrency', 4)),
   };
@@ -31,6 +34,6 @@ export function readSettings(folder: vscode.WorkspaceFolder | undefined): Driftl
 
 /** Whether a configuration change concerns what the engine was built from. */
 export function affectsEngine(event: vscode.ConfigurationChangeEvent): boolean {
-  return ['kubeconfig', 'contexts', 'kustomizePath', 'helmPath', 'concurrency']
+  return ['kubeconfig', 'contexts', 'kustomizePath', 'helmPath', 'concurrency', 'sops.ageKeyFile']
     .some((name) => event.affectsConfiguration(`driftline.${name}`));
 }

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import {
   applySyncPlan, prepareSync, syncThroughController, type PreparedSync, type SyncRequest,
 } from '../../core/sync';
+import { renderOptionsFor } from '../driftBackend';
 import { DriftlineCommand, DriftlineServices } from './command';
 import { AppTarget, confirmProtected, resolveAppTarget } from './appTarget';
 import { previewPlan } from './syncPreview';
@@ -25,7 +26,7 @@ async function runSync(services: DriftlineServices, argument: unknown, dryRun: b
   const request: SyncRequest = {
     repoRoot: target.folder.uri.fsPath, environment: target.environment, app: target.app,
     kubeconfig: target.settings.kubeconfig, context: target.context, extra: target.extra,
-    renderOptions: { tools: { kustomize: target.settings.kustomizePath, helm: target.settings.helmPath } },
+    renderOptions: renderOptionsFor(target.settings),
   };
   const prepared = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Driftline: planning sync of ${target.app} in ${target.environment}`, cancellable: true },
