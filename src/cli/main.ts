@@ -7,6 +7,7 @@ import type { CliCommand, CliIO } from './io';
 import { runRollback } from './rollback';
 import { runSopsCommand } from './sops';
 import { runStatus } from './status';
+import { runSuspend, runResume } from './suspend';
 import { runSync } from './sync';
 
 interface Subcommand {
@@ -21,6 +22,8 @@ const subcommands: Record<string, Subcommand> = {
   envs: { summary: 'list environments: kube context, protection, app count', run: runEnvs },
   apps: { summary: 'list apps: environment, renderer, path, origin', run: runApps },
   sync: { summary: 'preview, then apply an app from Git (or ask its Flux/Argo CD controller to reconcile)', run: runSync },
+  suspend: { summary: "stop Flux reconciling an app (its Kustomization/HelmRelease's spec.suspend)", run: runSuspend },
+  resume: { summary: 'let Flux reconcile an app again, and ask it to reconcile now', run: runResume },
   history: { summary: "the commits that touched an app's files", run: runHistory },
   rollback: { summary: 'revert commits of an app (one revert commit), optionally pushed on a new branch', run: runRollback },
   sops: { summary: 'decrypt | encrypt [--in-place] | updatekeys a SOPS file', run: runSopsCommand },

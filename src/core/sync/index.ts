@@ -18,4 +18,6 @@ export { FLUX_RECONCILE_ANNOTATION, isSuspended, requestFluxReconcile, setFluxSu
 export { followUntilHandled } from './controller/follow';
 export type { FollowOptions } from './controller/follow';
 export { findLiveController, syncThroughController } from './controller/syncThroughController';
+export { describeSuspendOutcome, findLiveFluxController, setAppSuspended } from './controller/suspendApp';
+export type { SuspendOutcome } from './controller/suspendApp';
 export type { ControllerSyncOptions } from './controller/syncThroughController';
