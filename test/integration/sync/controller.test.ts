@@ -13,18 +13,12 @@ import {
 import { testClient, testCluster } from '../../support/cluster';
 import { installGitOpsCrds } from '../../support/crds';
 import { freshNamespace } from '../../support/namespace';
+import { fluxHelmRelease, fluxKustomization as kustomization, helmRepository, makeFluxRepo, type FluxRepo } from './fluxRepo';
 import { runCli } from './runCli';
 
 const admin = testClient();
 const setup = { dryRun: false, fieldManager: 'test-setup', force: true };
 const follow = { intervalMs: 50, timeoutMs: 20_000 };
-
-function kustomization(namespace: string, suspend = false): KubeObject {
-  return {
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'apps', namespace },
-    spec: { interval: '10m', prune: true, path: './apps/staging', sourceRef: { kind: 'GitRepository', name: 'flux-system' }, suspend },
-  };
-}
 
 function application(namespace: string): KubeObject {
   return {
@@ -207,5 +201,74 @@ describe('sync chooses controller mode when the app\'s Flux Kustomization is liv
     assert.equal(run.code, 2);
     assert.match(run.stderr, /did not report handling the request of .* within 1 s: is kustomize-controller running/);
     assert.ok((await admin.get(refTo(kustomization(namespace))))?.metadata.annotations?.[FLUX_RECONCILE_ANNOTATION]);
+  });
+});
+
+describe('sync chooses controller mode when the app\'s Flux HelmRelease is live', () => {
+  let namespace: string;
+  let repo: FluxRepo;
+  before(async () => installGitOpsCrds(testCluster()));
+  beforeEach(async () => {
+    namespace = await freshNamespace('helm-mode', admin);
+    repo = makeFluxRepo({ 'clusters/dev/podinfo.yaml': [helmRepository(namespace), fluxHelmRelease(namespace)].map((object) => stringify(object)).join('---\n') });
+  });
+  afterEach(() => repo.cleanup());
+
+  /** Plays helm-controller: once the request annotation appears, records it as handled with a Ready condition. */
+  async function handleRequestWhenWritten(release: ObjectRef, ready: { status: string; message: string }): Promise<string> {
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+      const requestedAt = (await admin.get(release))?.metadata.annotations?.[FLUX_RECONCILE_ANNOTATION];
+      if (!requestedAt) continue;
+      await admin.mergePatch(release, {
+        status: {
+          lastHandledReconcileAt: requestedAt,
+          conditions: [{ type: 'Ready', reason: 'InstallSucceeded', ...ready, lastTransitionTime: new Date().toISOString() }],
+        },
+      }, { subresource: 'status' });
+      return requestedAt;
+    }
+    throw new Error(`no reconcile request appeared on ${release.kind} ${release.namespace}/${release.name}`);
+  }
+
+  it('prepares controller mode for the live HelmRelease (even though its chart needs network to render)', async () => {
+    await admin.serverSideApply(fluxHelmRelease(namespace), setup);
+    const prepared = await prepareSync({ repoRoot: repo.root, environment: 'dev', app: 'podinfo', kubeconfig: testCluster().kubeconfig });
+    prepared.target.client.close();
+    assert.equal(prepared.mode, 'controller');
+    assert.equal(prepared.mode === 'controller' && `${prepared.controller.kind} ${prepared.controller.metadata.namespace}/${prepared.controller.metadata.name}`,
+      `HelmRelease ${namespace}/podinfo`);
+  });
+
+  it('writes the reconcile request on the HelmRelease and completes when status.lastHandledReconcileAt equals it', async () => {
+    const live = await admin.serverSideApply(fluxHelmRelease(namespace), setup);
+    const progress: string[] = [];
+    const [result, handledAt] = await Promise.all([
+      syncThroughController(admin, live, { ...follow, onProgress: (message) => progress.push(message) }),
+      handleRequestWhenWritten(refTo(live), { status: 'True', message: 'Helm install succeeded for release podinfo' }),
+    ]);
+    assert.equal(result.requestedAt, handledAt);
+    assert.equal(result.outcome, 'Succeeded');
+    assert.equal(result.message, 'Helm install succeeded for release podinfo');
+    assert.deepEqual(result.controller, { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'podinfo', namespace });
+  });
+
+  it('driftline sync --yes asks the HelmRelease to reconcile and reports helm-controller\'s outcome', async () => {
+    const live = await admin.serverSideApply(fluxHelmRelease(namespace), setup);
+    const args = ['--repo', repo.root, '--kubeconfig', testCluster().kubeconfig, '--env', 'dev', '--app', 'podinfo', '--yes', '--timeout', '30'];
+    const [run] = await Promise.all([
+      runCli(runSync, args),
+      handleRequestWhenWritten(refTo(live), { status: 'False', message: 'install retries exhausted' }),
+    ]);
+    assert.match(run.stdout, new RegExp(`managed by HelmRelease ${namespace}/podinfo`));
+    assert.match(run.stdout, new RegExp(`HelmRelease ${namespace}/podinfo: Failed: install retries exhausted`));
+    assert.equal(run.code, 2);
+  });
+
+  it('times out naming helm-controller when nothing handles the request', async () => {
+    const live = await admin.serverSideApply(fluxHelmRelease(namespace), setup);
+    await assert.rejects(
+      syncThroughController(admin, live, { intervalMs: 50, timeoutMs: 1_000 }),
+      new RegExp(`HelmRelease/${namespace}/podinfo did not report handling the request of .* within 1 s: is helm-controller running in this cluster\\?`),
+    );
   });
 });
