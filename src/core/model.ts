@@ -199,6 +199,8 @@ export interface AppResult {
   resources: ResourceResult[];
   /** Render, discovery or cluster error for the whole app. */
   reason?: string;
+  /** The GitOps controller object that manages the app (from discovery), when it has one. */
+  controller?: ControllerRef;
 }
 
 export interface EnvironmentResult {
