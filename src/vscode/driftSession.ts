@@ -107,7 +107,7 @@ export class DriftSession implements vscode.Disposable {
       await vscode.window.withProgress({ location: { viewId: 'driftline.drift' }, title: `Comparing ${what}` }, async () => {
         const problem = this.currentReport ? undefined : await this.detectProblem();
         if (problem) return this.setState(problem);
-        const report = await backend.status(scope, abort.signal);
+        const report = withControllers(await backend.status(scope, abort.signal), await backend.discover());
         if (abort.signal.aborted || backend !== this.backend) return undefined;
         this.currentReport = scope && this.currentReport ? mergeReport(this.currentReport, report) : report;
         this.lastRefreshAt = new Date();
@@ -203,6 +203,20 @@ function mergeReport(previous: StatusReport, update: StatusReport): StatusReport
     return { ...fresh, apps: [...apps, ...added] };
   });
   return { ...update, environments };
+}
+
+/** Each app's controller as discovery found it (what the view's Suspend/Resume need), unless the report has it. */
+function withControllers(report: StatusReport, model: RepoModel): StatusReport {
+  const controllers = new Map(model.environments.flatMap((environment) =>
+    environment.apps.map((app) => [`${environment.name}/${app.name}`, app.controller] as const)));
+  const environments = report.environments.map((environment) => ({
+    ...environment,
+    apps: environment.apps.map((app) => {
+      const controller = app.controller ?? controllers.get(`${environment.name}/${app.name}`);
+      return controller ? { ...app, controller } : app;
+    }),
+  }));
+  return { ...report, environments };
 }
 
 function summarize(report: StatusReport): string {

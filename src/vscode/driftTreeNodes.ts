@@ -95,7 +95,9 @@ function appItem(node: AppNode, refreshed: string): vscode.TreeItem {
   item.id = node.id;
   item.iconPath = statusIcon(result.status);
   item.description = result.reason && result.status === 'Unknown' ? `Unknown: ${result.reason}` : describeCounts(result.counts);
-  item.contextValue = `app:${result.status}`;
+  // `app:<Status>`, then `:flux` when a Flux Kustomization/HelmRelease reconciles it (Suspend/Resume).
+  const flux = result.controller && result.controller.kind !== 'Application';
+  item.contextValue = `app:${result.status}${flux ? ':flux' : ''}`;
   const tooltip = new vscode.MarkdownString(`**${result.name}** in ${node.environment}: ${result.status}\n\n`);
   tooltip.appendMarkdown(`Renderer: ${result.renderer} · Path: `).appendText(result.path);
   tooltip.appendMarkdown(`\n\n${describeCounts(result.counts)} (${result.counts.synced} in sync)`);
