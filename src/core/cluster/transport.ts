@@ -52,7 +52,7 @@ export class Transport {
 
   /** Opens a streaming request (watch): resolves once the server answered 2xx; no overall time limit. */
   async stream(spec: RequestSpec, signal: AbortSignal): Promise<http.IncomingMessage> {
-    const response = await this.open(spec, undefined, signal);
+    const response = await this.open(spec, undefined, signal, true);
     const status = response.statusCode ?? 0;
     if (status < 200 || status > 299) {
       const text = await readAll(response);
@@ -61,8 +61,8 @@ export class Transport {
     return response;
   }
 
-  private async open(spec: RequestSpec, timeoutMs: number | undefined, signal?: AbortSignal): Promise<http.IncomingMessage> {
-    const options = await this.requestOptions(spec);
+  private async open(spec: RequestSpec, timeoutMs: number | undefined, signal?: AbortSignal, streaming = false): Promise<http.IncomingMessage> {
+    const options = await this.requestOptions(spec, streaming);
     const payload = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const url = new URL(this.identity.server.replace(/\/+$/, '') + spec.path);
     for (const [name, value] of Object.entries(spec.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
@@ -97,8 +97,12 @@ export class Transport {
     });
   }
 
-  /** TLS material and auth headers from the KubeConfig, with one keep-alive agent per set of TLS material. */
-  private async requestOptions(spec: RequestSpec): Promise<https.RequestOptions> {
+  /**
+   * TLS material and auth headers from the KubeConfig, with one keep-alive agent per set of TLS material.
+   * A stream (watch) gets a connection of its own: it holds its socket for minutes, and in the shared agent
+   * (16 sockets) a few watches would leave LISTs and dry-runs queued behind them.
+   */
+  private async requestOptions(spec: RequestSpec, streaming: boolean): Promise<https.RequestOptions> {
     const options: https.RequestOptions = {};
     try {
       await this.kubeConfig.applyToHTTPSOptions(options);
@@ -107,6 +111,7 @@ export class Transport {
     }
     // A proxy agent (cluster proxy-url) must stay as client-node built it.
     if (this.kubeConfig.getCurrentCluster()?.proxyUrl) return options;
+    if (streaming) return { ...options, agent: false };
     const tls = {
       ca: options.ca, cert: options.cert, key: options.key,
       rejectUnauthorized: options.rejectUnauthorized, servername: options.servername,

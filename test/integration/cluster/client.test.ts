@@ -80,6 +80,17 @@ describe('cluster/client against the test kube-apiserver', () => {
     assert.deepEqual(events, ['ADDED watched', 'MODIFIED watched', 'DELETED watched']);
   });
 
+  it('keeps answering LISTs while more watches are open than its pool has connections', async () => {
+    const watches = await Promise.all(Array.from({ length: 24 }, () => admin.watch('v1', 'ConfigMap', { namespace }, () => {})));
+    try {
+      const { items } = await admin.list('v1', 'ConfigMap', { namespace });
+      assert.ok(Array.isArray(items));
+    } finally {
+      for (const watch of watches) watch.stop();
+      await Promise.all(watches.map((watch) => watch.done));
+    }
+  });
+
   it('refuses a watch the user may not make when it starts, not later', async () => {
     const limited = testClient({ limited: true });
     try {
