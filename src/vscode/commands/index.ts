@@ -12,6 +12,7 @@ import { rollbackCommand } from './rollback';
 import { setContextCommand } from './setContext';
 import { showLogCommand } from './showLog';
 import { stopRefreshCommand } from './stopRefresh';
+import { resumeCommand, suspendCommand } from './suspend';
 import { syncCommand, syncDryRunCommand } from './sync';
 
 const commands: DriftlineCommand[] = [
@@ -26,6 +27,8 @@ const commands: DriftlineCommand[] = [
   syncCommand,
   syncDryRunCommand,
   rollbackCommand,
+  suspendCommand,
+  resumeCommand,
 ];
 
 export function registerCommands(services: DriftlineServices, extra: DriftlineCommand[] = []): vscode.Disposable[] {
