@@ -2,6 +2,7 @@
 // of it), an `{ environment, app }` argument (from "Sync now?" after a rollback), or a QuickPick of the apps.
 import * as vscode from 'vscode';
 import type { ObjectRef } from '../../core/model';
+import { isConfirmed } from '../../core/sync';
 import { readSettings, type DriftlineSettings } from '../settings';
 import { DriftlineServices, targetNode } from './command';
 
@@ -59,10 +60,18 @@ async function pickApp(services: DriftlineServices, action: string): Promise<{ e
 /** For a protected environment, the user types its name; undefined when they do not (nothing is written). */
 export async function confirmProtected(target: Pick<AppTarget, 'environment' | 'protected'>, action: string): Promise<string | undefined> {
   if (!target.protected) return target.environment;
-  return vscode.window.showInputBox({
+  const environment = { name: target.environment, protected: true };
+  const typed = await vscode.window.showInputBox({
     title: `Environment ${target.environment} is protected`,
     prompt: `Type "${target.environment}" to ${action}`,
     ignoreFocusOut: true,
-    validateInput: (value) => (value === target.environment ? undefined : `Type ${target.environment} exactly to confirm`),
+    validateInput: (value) => (isConfirmed(environment, value) ? undefined : `Type ${target.environment} exactly to confirm`),
   });
+  if (typed === undefined) return undefined;
+  // The input box refuses a wrong name; should one arrive anyway, it cancels like Escape does.
+  if (!isConfirmed(environment, typed)) {
+    void vscode.window.showWarningMessage(`Driftline: "${typed}" is not ${target.environment}; nothing was changed.`);
+    return undefined;
+  }
+  return typed.trim();
 }
