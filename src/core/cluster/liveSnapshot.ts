@@ -17,8 +17,11 @@ export interface ListKey {
   namespace?: string;
 }
 
+/** A LIST that succeeded, and the resourceVersion it was read at. */
+export type ListedVersion = ListKey & { resourceVersion: string };
+
 export type ListOutcome =
-  | { state: 'listed'; objects: KubeObject[] }
+  | { state: 'listed'; objects: KubeObject[]; resourceVersion?: string }
   | { state: 'failed'; reason: string; error: unknown };
 
 export function listKeyId(key: ListKey): string {
@@ -26,7 +29,7 @@ export function listKeyId(key: ListKey): string {
 }
 
 export class LiveSnapshot {
-  private constructor(private readonly outcomes: Map<string, ListOutcome>) {}
+  private constructor(private readonly outcomes: Map<string, ListOutcome>, private readonly keys: ListKey[]) {}
 
   static async read(
     client: ListingClient,
@@ -36,16 +39,16 @@ export class LiveSnapshot {
     const unique = [...new Map(keys.map((key) => [listKeyId(key), key])).values()];
     const outcomes = await mapWithLimit(unique, options.concurrency, async (key): Promise<[string, ListOutcome]> => {
       try {
-        const { items } = await client.list(key.apiVersion, key.kind, key.namespace ? { namespace: key.namespace } : {});
+        const { items, resourceVersion } = await client.list(key.apiVersion, key.kind, key.namespace ? { namespace: key.namespace } : {});
         // List items carry no apiVersion/kind of their own; they are the kind that was asked for.
         const objects = items.map((item) => ({ ...item, apiVersion: key.apiVersion, kind: key.kind }));
-        return [listKeyId(key), { state: 'listed', objects }];
+        return [listKeyId(key), { state: 'listed', objects, resourceVersion }];
       } catch (error) {
         const reason = options.describeFailure?.(key, error) ?? (error instanceof Error ? error.message : String(error));
         return [listKeyId(key), { state: 'failed', reason, error }];
       }
     }, options.signal);
-    return new LiveSnapshot(new Map(outcomes));
+    return new LiveSnapshot(new Map(outcomes), unique);
   }
 
   outcome(key: ListKey): ListOutcome | undefined {
@@ -57,6 +60,14 @@ export class LiveSnapshot {
     const outcome = this.outcome(ref);
     if (!outcome || outcome.state !== 'listed') throw new Error(`${describeRef(ref)} was not listed`);
     return outcome.objects.find((object) => object.metadata.name === ref.name);
+  }
+
+  /** Each successful LIST with its resourceVersion: where a watch starts to see every later change. */
+  listedVersions(): ListedVersion[] {
+    return this.keys.flatMap((key) => {
+      const outcome = this.outcome(key);
+      return outcome?.state === 'listed' && outcome.resourceVersion ? [{ ...key, resourceVersion: outcome.resourceVersion }] : [];
+    });
   }
 
   /** Every object of every successful LIST. */

@@ -3,7 +3,7 @@
 // failure of the whole cluster (unreachable, credentials refused) is thrown as a ClusterError for the caller to
 // put on the environment; anything narrower becomes Unknown on the objects it concerns.
 import { groupOf, refOf, type AppResult, type IgnoreRule, type ObjectRef, type RenderedApp } from '../model';
-import { LiveSnapshot, noSuchKindReason, type ListingClient, type ListKey } from '../cluster/liveSnapshot';
+import { LiveSnapshot, noSuchKindReason, type ListedVersion, type ListingClient, type ListKey } from '../cluster/liveSnapshot';
 import { compareApp, refId, toResult, type ComparedResource, type ResolvedObject } from './compareApp';
 import { mapWithLimit } from '../concurrency';
 import { clusterErrorReason, messageOf, type DryRunClient, type Predictor } from './predict';
@@ -37,6 +37,8 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
   apps: AppResult[];
   compared: Map<RenderedApp, ComparedResource[]>;
   lists: number;
+  /** The LISTs that succeeded, with their resourceVersions: what a watch follows until the next comparison. */
+  listed: ListedVersion[];
 }> {
   const comparable = rendered.filter((app) => !appReason(app));
   const kinds = await serverKinds(comparable, options);
@@ -69,7 +71,7 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
       renderer: app.app.renderer, path: app.app.path, counts, resources: results, ...(reason ? { reason } : {}),
     });
   }
-  return { apps, compared, lists: keys.length };
+  return { apps, compared, lists: keys.length, listed: snapshot.listedVersions() };
 }
 
 /** Why a whole app cannot be compared: discovery knew already, or rendering failed (the tool's own words). */
