@@ -4,6 +4,7 @@
 // re-asks the server only for what changed. Data flows one way: discover -> render -> live -> compare.
 import { promises as fs } from 'node:fs';
 import { ClusterClient } from '../cluster/client';
+import type { ListedVersion } from '../cluster/liveSnapshot';
 import { loadKubeConfig, type LoadedKubeConfig } from '../cluster/kubeconfig';
 import { discoverRepo } from '../discovery/discoverRepo';
 import { resolveContext } from '../discovery/resolveContext';
@@ -17,6 +18,7 @@ import { decryptManifestIfSops } from '../sops/manifest';
 import { RenderCache, renderApps, type RenderAppsOptions } from '../render/renderApps';
 import { refId } from './compareApp';
 import { appReason, compareEnvironment } from './compareEnvironment';
+import { LiveWatch, mergeWatchTargets, watchTargetOf, type EnvironmentWatchTarget } from './liveWatch';
 import { Predictor, messageOf } from './predict';
 import { PredictionCache } from './predictionCache';
 
@@ -52,6 +54,9 @@ export class DriftEngine {
   private readonly clients = new Map<string, ClusterClient>();
   private readonly renderCache = new RenderCache();
   private readonly predictions = new PredictionCache();
+  /** Per environment, what its latest comparison listed: what live watches follow. */
+  private readonly watchTargets = new Map<string, EnvironmentWatchTarget>();
+  private readonly liveWatches = new Set<LiveWatch>();
 
   constructor(private readonly options: DriftEngineOptions) {}
 
@@ -73,8 +78,13 @@ export class DriftEngine {
     const environments = await Promise.all(selected.map(async ({ environment, apps }) => {
       const result = await this.compareEnvironment(model, environment, apps, filter.context, signal, false);
       rendered.push(...result.rendered);
+      if (result.listed) {
+        const target = watchTargetOf(result.environment, apps, result.listed);
+        this.watchTargets.set(environment.name, filter.app ? mergeWatchTargets(this.watchTargets.get(environment.name), target) : target);
+      }
       return result.environment;
     }));
+    for (const watch of this.liveWatches) watch.retarget([...this.watchTargets.values()]);
     return {
       repo: model.root,
       generatedAt: new Date().toISOString(),
@@ -106,8 +116,26 @@ export class DriftEngine {
     return found;
   }
 
-  /** Drops idle connections so a short-lived process can exit. */
+  /**
+   * Calls `onChange(environment)` (not debounced) when a live object of that environment changes, by
+   * watching the kinds and namespaces the latest status() listed; each later status() re-targets the watches.
+   */
+  watchLive(onChange: (environment: string) => void, options: { maxWatches?: number } = {}): { dispose(): void } {
+    const watch = new LiveWatch({ clientFor: (context) => this.clientFor(context), onChange, maxWatches: options.maxWatches, log: this.options.log });
+    this.liveWatches.add(watch);
+    watch.retarget([...this.watchTargets.values()]);
+    return {
+      dispose: () => {
+        watch.dispose();
+        this.liveWatches.delete(watch);
+      },
+    };
+  }
+
+  /** Stops live watches and drops idle connections so a short-lived process can exit. */
   close(): void {
+    for (const watch of this.liveWatches) watch.dispose();
+    this.liveWatches.clear();
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
   }
@@ -115,7 +143,7 @@ export class DriftEngine {
   private async compareEnvironment(
     model: RepoModel, environment: EnvironmentDefinition, apps: AppDefinition[], contextOverride: string | undefined,
     signal: AbortSignal | undefined, reveal: boolean,
-  ): Promise<{ environment: EnvironmentResult; rendered: RenderedApp[] }> {
+  ): Promise<{ environment: EnvironmentResult; rendered: RenderedApp[]; listed?: ListedVersion[] }> {
     const started = Date.now();
     const base = { name: environment.name, protected: environment.protected };
     const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY;
@@ -134,7 +162,7 @@ export class DriftEngine {
       });
       this.options.log?.(`${environment.name} (context ${context}): ${apps.length} apps, ${compared.lists} LISTs, ` +
         `${predictor.dryRuns} dry-runs sent, ${Date.now() - started} ms`);
-      return { environment: { ...base, context, apps: compared.apps }, rendered };
+      return { environment: { ...base, context, apps: compared.apps }, rendered, listed: compared.listed };
     } catch (error) {
       if (signal?.aborted) throw error;
       this.forgetCredentials(context);

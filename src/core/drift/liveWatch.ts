@@ -1,0 +1,230 @@
+// Follows the cluster between comparisons, so that a view can refresh when someone changes an object live.
+// One watch per LIST the latest comparison made (a kind in a namespace, or a cluster-scoped kind), started at
+// that LIST's resourceVersion so nothing after it is missed. A change to an object the report shows, or to
+// one carrying an app's tracking label (a new Extra), calls back with the environment's name; other churn in
+// the same namespaces (leader-election ConfigMaps, unrelated apps) does not. The comparison that follows
+// stores nothing (LISTs, dry-runs), so it causes no event of its own. Only kinds, namespaces and reasons are
+// logged, never object contents.
+import { listKeyId, type ListedVersion } from '../cluster/liveSnapshot';
+import type { WatchEvent, WatchHandle } from '../cluster/watch';
+import type { AppDefinition, EnvironmentResult, KubeObject } from '../model';
+import { sleep } from '../sleep';
+import { ownerKeysOfApp, ownerKeysOfLive } from './ownership';
+import { clusterErrorReason, messageOf } from './predict';
+
+/** What to follow for one environment: its latest comparison's LISTs and what its report shows. */
+export interface EnvironmentWatchTarget {
+  environment: string;
+  context: string;
+  lists: ListedVersion[];
+  /** Per list (listKeyId): names of the objects in the report, Missing and Extra ones included. */
+  names: Map<string, Set<string>>;
+  /** Tracking keys of the environment's apps (ownerKeysOfApp): a new object that carries one may be Extra. */
+  ownerKeys: Set<string>;
+}
+
+/** The part of ClusterClient a watch needs. */
+export interface WatchingClient {
+  watch(apiVersion: string, kind: string, options: { namespace?: string; resourceVersion?: string },
+    onEvent: (event: WatchEvent) => void): Promise<WatchHandle>;
+}
+
+export interface LiveWatchOptions {
+  /** The client of a kube context, asked again at every reconnect (the engine replaces clients after failures). */
+  clientFor: (context: string) => WatchingClient;
+  /** Called, not debounced, with the name of an environment whose live objects changed. */
+  onChange: (environment: string) => void;
+  /** Watches open at once (default 100); the lists beyond are seen by the next comparison only. */
+  maxWatches?: number;
+  /** First reconnect delay after a failure (default 1 s), doubled per failure up to `maxBackoffMs` (30 s). */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_MAX_WATCHES = 100;
+
+/** The watch target of one compared environment. */
+export function watchTargetOf(result: EnvironmentResult, apps: AppDefinition[], listed: ListedVersion[]): EnvironmentWatchTarget {
+  const names = new Map<string, Set<string>>();
+  for (const resource of result.apps.flatMap((app) => app.resources)) {
+    const id = listKeyId(resource);
+    names.set(id, (names.get(id) ?? new Set()).add(resource.name));
+  }
+  return { environment: result.name, context: result.context, lists: listed, names, ownerKeys: new Set(apps.flatMap(ownerKeysOfApp)) };
+}
+
+/** After a comparison of some apps only: their lists and names join the environment's others. */
+export function mergeWatchTargets(previous: EnvironmentWatchTarget | undefined, next: EnvironmentWatchTarget): EnvironmentWatchTarget {
+  if (!previous || previous.context !== next.context) return next;
+  const lists = new Map([...previous.lists, ...next.lists].map((list) => [listKeyId(list), list]));
+  const names = new Map(previous.names);
+  for (const [id, fresh] of next.names) names.set(id, new Set([...(names.get(id) ?? []), ...fresh]));
+  return { ...next, lists: [...lists.values()], names, ownerKeys: new Set([...previous.ownerKeys, ...next.ownerKeys]) };
+}
+
+/** One environment's interest in a watched list. */
+interface Subscriber {
+  environment: string;
+  names: Set<string>;
+  ownerKeys: Set<string>;
+}
+
+export class LiveWatch {
+  private readonly watches = new Map<string, ListWatch>();
+  /** Lists the server will not let us watch (Forbidden, kind not served): not retried, logged once. */
+  private readonly refused = new Set<string>();
+  private unwatched = 0;
+  private disposed = false;
+
+  constructor(private readonly options: LiveWatchOptions) {}
+
+  /** Follows exactly these targets from now on: new lists start, dropped ones stop, running ones go on. */
+  retarget(targets: EnvironmentWatchTarget[]): void {
+    if (this.disposed) return;
+    const wanted = new Map<string, { context: string; list: ListedVersion; subscribers: Subscriber[] }>();
+    for (const target of targets) {
+      for (const list of target.lists) {
+        const id = `${target.context}\u0000${listKeyId(list)}`;
+        const entry = wanted.get(id) ?? { context: target.context, list, subscribers: [] };
+        entry.subscribers.push({ environment: target.environment, names: target.names.get(listKeyId(list)) ?? new Set(), ownerKeys: target.ownerKeys });
+        wanted.set(id, entry);
+      }
+    }
+    const ids = [...wanted.keys()].filter((id) => !this.refused.has(id));
+    const limit = this.options.maxWatches ?? DEFAULT_MAX_WATCHES;
+    const chosen = new Set(ids.slice(0, limit));
+    if (ids.length - chosen.size !== this.unwatched) {
+      this.unwatched = ids.length - chosen.size;
+      if (this.unwatched) this.log(`watching ${chosen.size} of ${ids.length} lists (limit ${limit}): changes to the others show at the next refresh`);
+    }
+    for (const [id, watch] of this.watches) {
+      if (!chosen.has(id)) {
+        watch.stop();
+        this.watches.delete(id);
+      }
+    }
+    for (const id of chosen) {
+      const { context, list, subscribers } = wanted.get(id)!;
+      const running = this.watches.get(id);
+      if (running?.running) {
+        running.subscribers = subscribers;
+        continue;
+      }
+      const watch = new ListWatch(id, context, list, subscribers, this);
+      this.watches.set(id, watch);
+      void watch.run();
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const watch of this.watches.values()) watch.stop();
+    this.watches.clear();
+  }
+
+  /** For ListWatch: tell the caller, never letting its exception into the stream's event handler. */
+  changed(environment: string): void {
+    try {
+      this.options.onChange(environment);
+    } catch (error) {
+      this.log(`live change handler failed for environment ${environment}: ${messageOf(error)}`);
+    }
+  }
+
+  refuse(id: string, reason: string): void {
+    this.refused.add(id);
+    this.log(`not watching: ${reason}`);
+  }
+
+  clientFor(context: string): WatchingClient {
+    return this.options.clientFor(context);
+  }
+
+  backoff(failures: number): number {
+    return Math.min((this.options.backoffMs ?? 1000) * 2 ** (failures - 1), this.options.maxBackoffMs ?? 30_000);
+  }
+
+  log(line: string): void {
+    this.options.log?.(`live watch: ${line}`);
+  }
+}
+
+/** Reasons that will not change by retrying: the user may not watch this list, or the server has no such kind. */
+const REFUSALS = new Set(['Forbidden', 'NoSuchKind', 'NotFound']);
+
+/** One watched list: reconnects where it left off until stopped, or until its history is gone. */
+class ListWatch {
+  private readonly stopped = new AbortController();
+  private handle: WatchHandle | undefined;
+  private resourceVersion: string;
+  running = true;
+
+  constructor(
+    private readonly id: string,
+    private readonly context: string,
+    private readonly list: ListedVersion,
+    public subscribers: Subscriber[],
+    private readonly owner: LiveWatch,
+  ) {
+    this.resourceVersion = list.resourceVersion;
+  }
+
+  async run(): Promise<void> {
+    const { apiVersion, kind, namespace } = this.list;
+    const what = `${kind}${namespace ? ` in namespace ${namespace}` : ''} (context ${this.context})`;
+    let failures = 0;
+    while (!this.stopped.signal.aborted) {
+      try {
+        const opened = Date.now();
+        const handle = await this.owner.clientFor(this.context).watch(apiVersion, kind,
+          { ...(namespace ? { namespace } : {}), resourceVersion: this.resourceVersion }, (event) => this.received(event));
+        this.handle = handle;
+        if (this.stopped.signal.aborted) handle.stop();
+        await handle.done;
+        // The server ends watches after a while: resume at once, unless it keeps ending them right away.
+        failures = Date.now() - opened > this.owner.backoff(failures + 1) ? 0 : failures + 1;
+      } catch (error) {
+        if (this.stopped.signal.aborted) break;
+        const reason = clusterErrorReason(error);
+        if (reason && REFUSALS.has(reason)) {
+          this.running = false;
+          this.owner.refuse(this.id, messageOf(error));
+          return;
+        }
+        if ((error as { status?: number }).status === 410) {
+          // The server no longer has the history from our resourceVersion: changes may have been missed. The
+          // refresh this asks for LISTs again, and re-targeting starts a new watch from that LIST.
+          this.running = false;
+          this.owner.log(`${what}: resourceVersion expired; a refresh will list it again`);
+          for (const subscriber of this.subscribers) this.owner.changed(subscriber.environment);
+          return;
+        }
+        failures += 1;
+        if (failures === 1) this.owner.log(`${what}: ${messageOf(error)}; reconnecting`);
+      }
+      if (failures) await sleep(this.owner.backoff(failures), this.stopped.signal);
+    }
+  }
+
+  stop(): void {
+    this.running = false;
+    this.stopped.abort();
+    this.handle?.stop();
+  }
+
+  private received(event: WatchEvent): void {
+    if (this.stopped.signal.aborted) return;
+    const version = event.object?.metadata?.resourceVersion;
+    if (typeof version === 'string' && version) this.resourceVersion = version;
+    if (event.type === 'BOOKMARK') return;
+    for (const subscriber of this.subscribers) {
+      if (concerns(subscriber, event.object)) this.owner.changed(subscriber.environment);
+    }
+  }
+}
+
+/** Whether a live object is one the environment's report shows, or one of its apps might own. */
+function concerns(subscriber: Subscriber, object: KubeObject): boolean {
+  return subscriber.names.has(object.metadata.name) || ownerKeysOfLive(object).some((key) => subscriber.ownerKeys.has(key));
+}
