@@ -55,15 +55,14 @@ export function labelOf(api: DriftlineApi, node: DriftNode): string {
 
 /** kubectl as the test cluster's admin, in the namespace of an app of the demo repo. */
 export function kubectl(app: string, ...args: string[]): string {
-  const cluster = JSON.parse(process.env.DRIFTLINE_TEST_CLUSTER_INFO ?? '{}');
-  if (!cluster.kubeconfig) throw new Error('DRIFTLINE_TEST_CLUSTER_INFO is not set: run the suite with test/vscode/run.mjs');
+  const cluster = clusterInfo();
   const namespace = namespaceOf(app);
   return execFileSync('kubectl', ['--kubeconfig', cluster.kubeconfig, '--context', cluster.adminContext, '-n', namespace, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 }
 
 /** The per-run namespace run.mjs gave an app of the demo repo. */
-function namespaceOf(app: string): string {
+export function namespaceOf(app: string): string {
   const namespace = JSON.parse(process.env.DRIFTLINE_DEMO_NAMESPACES ?? '{}')[app];
   if (!namespace) throw new Error(`no namespace known for app ${app}: DRIFTLINE_DEMO_NAMESPACES is not set`);
   return namespace;
@@ -86,4 +85,25 @@ export async function activeDiffTexts(): Promise<{ label: string; live: string; 
     vscode.workspace.openTextDocument(tab.input.modified),
   ]);
   return { label: tab.label, live: live.getText(), desired: desired.getText(), liveUri: tab.input.original };
+}
+
+type WindowFunctions = Pick<typeof vscode.window, 'showQuickPick' | 'showInputBox' | 'showInformationMessage' | 'showWarningMessage' | 'showErrorMessage'>;
+
+/** Replaces some of vscode.window's dialogs for the length of `work` (answering as the test decides), then restores them. */
+export async function withDialogs<T>(answers: { [K in keyof WindowFunctions]?: (...args: any[]) => unknown }, work: () => Thenable<T> | Promise<T>): Promise<T> {
+  const window = vscode.window as unknown as Record<string, unknown>;
+  const originals = Object.fromEntries(Object.keys(answers).map((name) => [name, window[name]]));
+  Object.assign(window, Object.fromEntries(Object.entries(answers).map(([name, answer]) => [name, async (...args: unknown[]) => answer?.(...args)])));
+  try {
+    return await work();
+  } finally {
+    Object.assign(window, originals);
+  }
+}
+
+/** The test cluster run.mjs started (or reused) for this run. */
+export function clusterInfo(): { kubeconfig: string; adminContext: string } {
+  const cluster = JSON.parse(process.env.DRIFTLINE_TEST_CLUSTER_INFO ?? '{}');
+  if (!cluster.kubeconfig) throw new Error('DRIFTLINE_TEST_CLUSTER_INFO is not set: run the suite with test/vscode/run.mjs');
+  return cluster;
 }
