@@ -7,6 +7,7 @@ import { resolveContext } from '../discovery/resolveContext';
 import type { AppDefinition, EnvironmentDefinition, KubeObject, ObjectRef, ToolPaths } from '../model';
 import type { RenderOptions } from '../render/options';
 import { renderApp } from '../render/renderApp';
+import { decryptManifestIfSops } from '../sops/manifest';
 import { findLiveController } from './controller/syncThroughController';
 import { SyncError } from './errors';
 import type { SyncPlan } from './model';
@@ -61,12 +62,17 @@ export async function resolveSyncTarget(request: Pick<SyncRequest, 'repoRoot' | 
   return { environment, app, context, client: ClusterClient.forContext(kubeconfig, context), tools: model.tools };
 }
 
+/** As drift does: SOPS-encrypted Secrets decrypted in memory with the keys sops would find (SOPS_AGE_KEY_FILE, gpg, ...). */
+const decryptWithDefaultKeys = (text: string, file: string) => decryptManifestIfSops(text, file);
+
 export async function prepareSync(request: SyncRequest): Promise<PreparedSync> {
   const target = await resolveSyncTarget(request);
   const { app, environment, client, context } = target;
   const controller = await findLiveController(client, app.controller);
   if (controller && (request.mode ?? 'auto') === 'auto') return { mode: 'controller', target, controller };
-  const rendered = await renderApp(app, { ...request.renderOptions, tools: { ...target.tools, ...request.renderOptions?.tools } });
+  const rendered = await renderApp(app, {
+    decryptSecret: decryptWithDefaultKeys, ...request.renderOptions, tools: { ...target.tools, ...request.renderOptions?.tools },
+  });
   if (rendered.error) throw new SyncError(`Cannot sync ${environment.name}/${app.name}: ${rendered.error}`);
   const plan = await planSync({
     client, app, environment: { name: environment.name, context, protected: environment.protected },
