@@ -7,7 +7,7 @@ import type { CliCommand, CliIO } from './io';
 import { runRollback } from './rollback';
 import { runSopsCommand } from './sops';
 import { runStatus } from './status';
-import { runSuspend, runResume } from './suspend';
+import { runResume, runSuspend } from './suspend';
 import { runSync } from './sync';
 
 interface Subcommand {

@@ -1,12 +1,12 @@
 // `driftline suspend|resume --env E --app A`: stops or restarts the reconciling of an app by its Flux
 // Kustomization or HelmRelease (`spec.suspend`, as `flux suspend`/`flux resume`; resume also requests a
 // reconcile). Protected environments need --yes, like every CLI write. Exit status: 0 done, 2 error or refused.
-import path from 'node:path';
 import { describeRef, refOf } from '../core/model';
 import { describeSuspendOutcome, findLiveFluxController, resolveSyncTarget, setAppSuspended } from '../core/sync';
 import { approveWrite, type PromptIO } from './confirm';
 import { runFlagCommand } from './flagCommand';
-import { FlagError, stringFlag, type Flags } from './flags';
+import { FlagError, type Flags } from './flags';
+import { targetOf } from './sync';
 
 const help = (verb: 'suspend' | 'resume') => `Usage: driftline ${verb} --env E --app A [options]
 
@@ -38,13 +38,7 @@ function runSuspendCommand(verb: 'suspend' | 'resume', args: string[], io: Promp
 }
 
 async function setSuspended(flags: Flags, io: PromptIO, suspend: boolean): Promise<number> {
-  const target = await resolveSyncTarget({
-    repoRoot: path.resolve(stringFlag(flags, 'repo') ?? process.cwd()),
-    environment: stringFlag(flags, 'env') as string,
-    app: stringFlag(flags, 'app') as string,
-    kubeconfig: stringFlag(flags, 'kubeconfig'),
-    context: stringFlag(flags, 'context'),
-  });
+  const target = await resolveSyncTarget(targetOf(flags));
   try {
     const live = await findLiveFluxController(target);
     const environment = { name: target.environment.name, protected: target.environment.protected };

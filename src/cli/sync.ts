@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { describeRef } from '../core/model';
 import {
-  applySyncPlan, describePlan, hasWork, prepareSync, summarizePlan, syncThroughController, type PreparedSync,
+  applySyncPlan, describePlan, hasWork, prepareSync, summarizePlan, syncThroughController, type PreparedSync, type SyncRequest,
 } from '../core/sync';
 import { approveWrite, type PromptIO } from './confirm';
 import { runFlagCommand } from './flagCommand';
@@ -47,11 +47,7 @@ export function runSync(args: string[], io: PromptIO): Promise<number> {
 
 async function sync(flags: Flags, io: PromptIO): Promise<number> {
   const prepared = await prepareSync({
-    repoRoot: path.resolve(stringFlag(flags, 'repo') ?? process.cwd()),
-    environment: stringFlag(flags, 'env') as string,
-    app: stringFlag(flags, 'app') as string,
-    kubeconfig: stringFlag(flags, 'kubeconfig'),
-    context: stringFlag(flags, 'context'),
+    ...targetOf(flags),
     mode: flags.direct ? 'direct' : 'auto',
     prune: flags.prune === true,
     forceConflicts: flags['force-conflicts'] === true,
@@ -64,6 +60,17 @@ async function sync(flags: Flags, io: PromptIO): Promise<number> {
   } finally {
     prepared.target.client.close();
   }
+}
+
+/** The app, environment, repo and cluster that --env, --app, --repo, --kubeconfig and --context name (sync, suspend, resume). */
+export function targetOf(flags: Flags): Pick<SyncRequest, 'repoRoot' | 'environment' | 'app' | 'kubeconfig' | 'context'> {
+  return {
+    repoRoot: path.resolve(stringFlag(flags, 'repo') ?? process.cwd()),
+    environment: stringFlag(flags, 'env') as string,
+    app: stringFlag(flags, 'app') as string,
+    kubeconfig: stringFlag(flags, 'kubeconfig'),
+    context: stringFlag(flags, 'context'),
+  };
 }
 
 interface RunOptions {

@@ -1,6 +1,7 @@
 // Following a controller after a request: poll its object until its status says the request was handled,
 // with progress, cancellation and a timeout that tells the user what to check.
 import { describeRef, type KubeObject, type ObjectRef } from '../../model';
+import { sleep } from '../../sleep';
 import type { SyncClient } from '../client';
 import { SyncError } from '../errors';
 
@@ -54,16 +55,4 @@ export async function followUntilHandled(client: SyncClient, watched: Watched, r
     }
     await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())), options.signal);
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
