@@ -42,6 +42,8 @@ export class Predictor {
     try {
       this.dryRuns++;
       const predicted = await this.client.serverSideApply(prepared, { dryRun: true, fieldManager: this.fieldManager, force: true });
+      // Every comparison drops managedFields, and they are often half the object: the cache need not hold them.
+      delete predicted.metadata.managedFields;
       this.cache.set(key, predicted);
       return { predicted, comparison: 'server-side-dry-run' };
     } catch (error) {
