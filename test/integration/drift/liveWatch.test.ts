@@ -1,0 +1,213 @@
+// DriftEngine.watchLive against the real API server: it names the environment whose objects someone changed
+// live, follows what the latest status listed, ignores the engine's own dry-runs and unrelated objects, and
+// stops when disposed. Two environments share one namespace (so one watch stream): its events arrive in the
+// order they happened, which lets a later change prove that an earlier one caused no callback.
+import * as assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DriftEngine } from '../../../src/core/drift/engine';
+import { LiveWatch } from '../../../src/core/drift/liveWatch';
+import type { ObjectRef } from '../../../src/core/model';
+import { testClient, testCluster } from '../../support/cluster';
+import { freshNamespace } from '../../support/namespace';
+import { applyApps, removeRepo, writeRepo } from './driftFixture';
+
+const configMap = (name: string, data: Record<string, string>) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata: ${JSON.stringify(data)}\n`;
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('DriftEngine.watchLive', function () {
+  this.timeout(60_000);
+  const info = testCluster();
+  const admin = testClient();
+  let root: string;
+  let namespace: string;
+  let engine: DriftEngine;
+  const log: string[] = [];
+  const ref = (name: string, inNamespace = namespace): ObjectRef => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: inNamespace, name });
+
+  before(async () => {
+    namespace = await freshNamespace('livewatch');
+    root = writeRepo([{ name: 'alpha', context: info.adminContext }, { name: 'beta', context: info.adminContext }], [
+      { name: 'a', environments: ['alpha'], namespace, files: { 'cm.yaml': configMap('a-config', { color: 'blue' }) } },
+      { name: 'b', environments: ['beta'], namespace, files: { 'cm.yaml': configMap('b-config', { color: 'green' }) } },
+    ]);
+    await applyApps(root, 'alpha', admin);
+    await applyApps(root, 'beta', admin);
+    engine = new DriftEngine({ repoRoot: root, kubeconfig: info.kubeconfig, log: (line) => log.push(line) });
+  });
+
+  after(() => {
+    engine.close();
+    admin.close();
+    removeRepo(root);
+  });
+
+  it('names the environment whose object changed live, and not the one sharing its namespace', async () => {
+    await engine.status();
+    const changed: string[] = [];
+    const live = engine.watchLive((environment) => changed.push(environment));
+    try {
+      await admin.mergePatch(ref('a-config'), { data: { color: 'secret-red' } });
+      await waitFor(() => changed.includes('alpha'), 'a callback for alpha');
+      await admin.mergePatch(ref('b-config'), { data: { color: 'yellow' } });
+      await waitFor(() => changed.includes('beta'), 'a callback for beta');
+      assert.deepEqual(changed, ['alpha', 'beta']);
+      assert.ok(!log.join('\n').includes('secret-red'), 'no object content in the log');
+    } finally {
+      live.dispose();
+    }
+  });
+
+  it('sees no event from its own refreshes: LISTs and dry-runs store nothing', async () => {
+    await engine.status();
+    const changed: string[] = [];
+    const live = engine.watchLive((environment) => changed.push(environment));
+    try {
+      await admin.mergePatch(ref('a-config'), { data: { color: 'purple' } });
+      await waitFor(() => changed.includes('alpha'), 'a callback for alpha');
+      // This status dry-runs a-config again (its resourceVersion changed) and re-targets the watch.
+      const logged = log.length;
+      await engine.status();
+      assert.ok(log.slice(logged).some((line) => /^alpha .* [1-9]\d* dry-runs sent/.test(line)), 'the refresh sent a dry-run');
+      await admin.mergePatch(ref('b-config'), { data: { color: 'orange' } });
+      await waitFor(() => changed.includes('beta'), 'a callback for beta');
+      assert.deepEqual(changed, ['alpha', 'beta'], 'the dry-run before the change of b-config caused no callback');
+    } finally {
+      live.dispose();
+    }
+  });
+
+  it('ignores objects no report shows and no app owns, and sees a new one carrying an app\'s label (an Extra)', async () => {
+    await engine.status();
+    const changed: string[] = [];
+    const live = engine.watchLive((environment) => changed.push(environment));
+    try {
+      await admin.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unrelated', namespace }, data: { x: 'y' } });
+      await admin.create({
+        apiVersion: 'v1', kind: 'ConfigMap', data: { x: 'y' },
+        metadata: { name: 'b-leftover', namespace, labels: { 'driftline.dev/app': 'b' } },
+      });
+      await waitFor(() => changed.includes('beta'), 'a callback for the labelled ConfigMap');
+      assert.deepEqual(changed, ['beta'], 'the unrelated ConfigMap, created first, caused no callback');
+    } finally {
+      live.dispose();
+    }
+  });
+
+  it('follows what the latest status listed: an object Git adds in another namespace is watched after the next status', async () => {
+    const other = await freshNamespace('livewatch-more');
+    const file = path.join(root, 'apps/a/more.yaml');
+    fs.writeFileSync(file, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a-more, namespace: ${other}}\ndata: {k: v}\n`);
+    const changed: string[] = [];
+    const live = engine.watchLive((environment) => changed.push(environment));
+    try {
+      engine.filesChanged([file]);
+      await engine.status();
+      await admin.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a-more', namespace: other }, data: { k: 'v' } });
+      await waitFor(() => changed.includes('alpha'), 'a callback for the Missing object created live');
+    } finally {
+      live.dispose();
+      fs.rmSync(file);
+      engine.filesChanged([file]);
+    }
+  });
+
+  it('stops calling back once disposed', async () => {
+    await engine.status();
+    const first: string[] = [];
+    const disposed = engine.watchLive((environment) => first.push(environment));
+    disposed.dispose();
+    await engine.status(); // a status after dispose must not revive it
+    const second: string[] = [];
+    const live = engine.watchLive((environment) => second.push(environment));
+    try {
+      await admin.mergePatch(ref('a-config'), { data: { color: 'black' } });
+      await waitFor(() => second.includes('alpha'), 'the watch that is still open to see the change');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(first, []);
+    } finally {
+      live.dispose();
+    }
+  });
+
+  it('watches what the limited context may read, and skips what it may not without failing', async () => {
+    const name = `livewatch-${Date.now().toString(36)}`;
+    const limitedRoot = writeRepo([{ name: 'limited', context: info.limitedContext }], [
+      { name: 'readable', environments: ['limited'], namespace: info.limitedNamespace, files: { 'cm.yaml': configMap(name, { v: '1' }) } },
+      { name: 'forbidden', environments: ['limited'], namespace, files: { 'cm.yaml': configMap('a-config', { color: 'blue' }) } },
+    ]);
+    const limitedLog: string[] = [];
+    const limited = new DriftEngine({ repoRoot: limitedRoot, kubeconfig: info.kubeconfig, log: (line) => limitedLog.push(line) });
+    const changed: string[] = [];
+    try {
+      await admin.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: info.limitedNamespace }, data: { v: '1' } });
+      const report = await limited.status();
+      assert.equal(report.environments[0].apps.find((app) => app.name === 'forbidden')?.status, 'Unknown');
+      const live = limited.watchLive((environment) => changed.push(environment));
+      try {
+        await admin.mergePatch(ref(name, info.limitedNamespace), { data: { v: '2' } });
+        await waitFor(() => changed.includes('limited'), 'a callback for the namespace the limited user may read');
+      } finally {
+        live.dispose();
+      }
+    } finally {
+      limited.close();
+      removeRepo(limitedRoot);
+      await admin.delete(ref(name, info.limitedNamespace));
+    }
+  });
+
+  it('skips a list the server refuses to let it watch, logging it once, and keeps watching the others', async () => {
+    const limitedClient = testClient({ limited: true });
+    const lines: string[] = [];
+    const changed: string[] = [];
+    const { resourceVersion } = await admin.list('v1', 'ConfigMap', { namespace });
+    const { resourceVersion: readableVersion } = await admin.list('v1', 'ConfigMap', { namespace: info.limitedNamespace });
+    const watch = new LiveWatch({ clientFor: () => limitedClient, onChange: (environment) => changed.push(environment), log: (line) => lines.push(line) });
+    const name = `refused-${Date.now().toString(36)}`;
+    const target = {
+      environment: 'limited', context: info.limitedContext, ownerKeys: new Set<string>(),
+      lists: [
+        { apiVersion: 'v1', kind: 'ConfigMap', namespace, resourceVersion },
+        { apiVersion: 'v1', kind: 'ConfigMap', namespace: info.limitedNamespace, resourceVersion: readableVersion },
+      ],
+      names: new Map([[`v1\u0000ConfigMap\u0000${info.limitedNamespace}`, new Set([name])]]),
+    };
+    try {
+      watch.retarget([target]);
+      await waitFor(() => lines.some((line) => line.includes('Forbidden')), 'the refusal to be logged');
+      watch.retarget([target]);
+      await admin.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: info.limitedNamespace }, data: { v: '1' } });
+      await waitFor(() => changed.includes('limited'), 'a callback from the list it may watch');
+      assert.equal(lines.filter((line) => line.includes('Forbidden')).length, 1, lines.join('\n'));
+      assert.match(lines.find((line) => line.includes('Forbidden')) ?? '', new RegExp(`may not watch ConfigMap in namespace ${namespace}`));
+    } finally {
+      watch.dispose();
+      limitedClient.close();
+      await admin.delete(ref(name, info.limitedNamespace));
+    }
+  });
+
+  it('watches no more lists than its limit, and says so', async () => {
+    const lines: string[] = [];
+    const watch = new LiveWatch({ clientFor: () => admin, onChange: () => {}, maxWatches: 1, log: (line) => lines.push(line) });
+    const { resourceVersion } = await admin.list('v1', 'ConfigMap', { namespace });
+    try {
+      watch.retarget([{
+        environment: 'alpha', context: info.adminContext, ownerKeys: new Set(), names: new Map(),
+        lists: [{ apiVersion: 'v1', kind: 'ConfigMap', namespace, resourceVersion }, { apiVersion: 'v1', kind: 'Secret', namespace, resourceVersion }],
+      }]);
+      assert.deepEqual(lines, ['live watch: watching 1 of 2 lists (limit 1): changes to the others show at the next refresh']);
+    } finally {
+      watch.dispose();
+    }
+  });
+});
