@@ -12,6 +12,8 @@ export interface DriftBackend {
   status(filter?: RefreshScope, signal?: AbortSignal): Promise<StatusReport>;
   filesChanged(paths: string[]): void;
   revealResource(environment: string, app: string, ref: ObjectRef): Promise<ResourceResult>;
+  /** Calls `onChange(environment)` when live objects of an environment change (watches, re-targeted by status). */
+  watchLive(onChange: (environment: string) => void, options?: { maxWatches?: number }): { dispose(): void };
   /** Drops the engine's cluster connections. */
   close(): void;
 }

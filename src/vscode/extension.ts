@@ -10,6 +10,7 @@ import { DriftFileDecorationProvider } from './driftFileDecorationProvider';
 import { DriftSession } from './driftSession';
 import { DriftTreeProvider } from './driftTreeProvider';
 import { listKubeContexts } from './kubeContexts';
+import { LiveRefresh } from './liveRefresh';
 import { createLiveDocumentProvider } from './liveDocumentProvider';
 import { affectsEngine, readSettings } from './settings';
 import { registerSops } from './sops';
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): DriftlineApi {
   const treeView = vscode.window.createTreeView('driftline.drift', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new DriftStatusBar(session);
   const autoRefresh = new AutoRefresh(session);
+  const liveRefresh = new LiveRefresh(session, log);
   const live = createLiveDocumentProvider(session);
   const desired = createDesiredDocumentProvider(session);
   const decorations = new DriftFileDecorationProvider(session);
@@ -37,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): DriftlineApi {
     kubeContexts: () => listKubeContexts(readSettings(folder).kubeconfig),
   };
   context.subscriptions.push(
-    log, session, tree, treeView, statusBar, autoRefresh, live, desired,
+    log, session, tree, treeView, statusBar, autoRefresh, liveRefresh, live, desired,
     vscode.workspace.registerTextDocumentContentProvider(live.scheme, live),
     vscode.workspace.registerTextDocumentContentProvider(desired.scheme, desired),
     decorations, vscode.window.registerFileDecorationProvider(decorations),
@@ -54,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): DriftlineApi {
     const settings = readSettings(folder);
     autoRefresh.setInterval(settings.refreshIntervalSeconds);
     const backend = createBackend(folder, settings, log);
+    liveRefresh.follow(backend, settings);
     return session.reset(backend, undefined, problemDetector(backend, settings));
   };
   context.subscriptions.push(

@@ -12,6 +12,10 @@ export interface DriftlineSettings {
   sopsAgeKeyFile?: string;
   refreshIntervalSeconds: number;
   concurrency: number;
+  /** driftline.watchCluster: refresh when the cluster changes (watches), not only on file changes. */
+  watchCluster: boolean;
+  /** driftline.maxClusterWatches: watches open at most; lists beyond them are seen at the next refresh. */
+  maxClusterWatches: number;
 }
 
 export function readSettings(folder: vscode.WorkspaceFolder | undefined): DriftlineSettings {
@@ -29,11 +33,13 @@ export function readSettings(folder: vscode.WorkspaceFolder | undefined): Driftl
     sopsAgeKeyFile: resolvePath(configuration.get<string>('sops.ageKeyFile')),
     refreshIntervalSeconds: Math.max(0, configuration.get<number>('refreshIntervalSeconds', 0)),
     concurrency: Math.max(1, configuration.get<number>('concurrency', 4)),
+    watchCluster: configuration.get<boolean>('watchCluster', true),
+    maxClusterWatches: Math.max(0, configuration.get<number>('maxClusterWatches', 100)),
   };
 }
 
 /** Whether a configuration change concerns what the engine was built from. */
 export function affectsEngine(event: vscode.ConfigurationChangeEvent): boolean {
-  return ['kubeconfig', 'contexts', 'kustomizePath', 'helmPath', 'concurrency', 'sops.ageKeyFile']
+  return ['kubeconfig', 'contexts', 'kustomizePath', 'helmPath', 'concurrency', 'sops.ageKeyFile', 'watchCluster', 'maxClusterWatches']
     .some((name) => event.affectsConfiguration(`driftline.${name}`));
 }

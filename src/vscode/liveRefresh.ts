@@ -1,0 +1,58 @@
+// Refreshes by itself when the cluster changes (`driftline.watchCluster`): the engine watches what the latest
+// comparison listed and names the environment whose live objects changed; this waits until the changes
+// settle and refreshes those environments. Every refresh re-targets the engine's watches (kinds and
+// namespaces follow Git), and a refresh only reads (LISTs, dry-runs), so it causes no change of its own.
+import * as vscode from 'vscode';
+import { DriftBackend, DriftSession } from './driftSession';
+import { DriftlineSettings } from './settings';
+
+/** Quiet time before a refresh, so that `kubectl apply` of ten objects causes one refresh. */
+const SETTLE_MS = 1500;
+/** A cluster that never goes quiet is still refreshed this long after its first change. */
+const MAX_WAIT_MS = 10_000;
+
+export class LiveRefresh implements vscode.Disposable {
+  private watching: { dispose(): void } | undefined;
+  private readonly changed = new Set<string>();
+  private firstChangeAt: number | undefined;
+  private settle: NodeJS.Timeout | undefined;
+
+  constructor(private readonly session: DriftSession, private readonly log: vscode.LogOutputChannel) {}
+
+  /** Follows the clusters of `backend` (a new engine, new settings); undefined or the setting off: stops. */
+  follow(backend: DriftBackend | undefined, settings: Pick<DriftlineSettings, 'watchCluster' | 'maxClusterWatches'>): void {
+    this.stop();
+    if (!backend || !settings.watchCluster) return;
+    this.watching = backend.watchLive((environment) => this.environmentChanged(environment), { maxWatches: settings.maxClusterWatches });
+  }
+
+  private environmentChanged(environment: string): void {
+    this.changed.add(environment);
+    this.firstChangeAt ??= Date.now();
+    if (this.settle) clearTimeout(this.settle);
+    const wait = Math.min(SETTLE_MS, Math.max(0, this.firstChangeAt + MAX_WAIT_MS - Date.now()));
+    this.settle = setTimeout(() => this.refreshChanged(), wait);
+  }
+
+  private refreshChanged(): void {
+    const environments = [...this.changed];
+    this.changed.clear();
+    this.firstChangeAt = undefined;
+    this.settle = undefined;
+    this.log.info(`Cluster changed in ${environments.join(', ')}: refreshing`);
+    void this.session.refresh(environments.length === 1 ? { environment: environments[0] } : undefined);
+  }
+
+  private stop(): void {
+    this.watching?.dispose();
+    this.watching = undefined;
+    if (this.settle) clearTimeout(this.settle);
+    this.settle = undefined;
+    this.changed.clear();
+    this.firstChangeAt = undefined;
+  }
+
+  dispose(): void {
+    this.stop();
+  }
+}
