@@ -12,7 +12,7 @@ import { DriftTreeProvider } from './driftTreeProvider';
 import { listKubeContexts } from './kubeContexts';
 import { LiveRefresh } from './liveRefresh';
 import { createLiveDocumentProvider } from './liveDocumentProvider';
-import { affectsEngine, readSettings } from './settings';
+import { affectsEngine, affectsLiveRefresh, readSettings } from './settings';
 import { registerSops } from './sops';
 import { DriftStatusBar } from './statusBar';
 
@@ -62,10 +62,9 @@ export function activate(context: vscode.ExtensionContext): DriftlineApi {
   context.subscriptions.push(
     vscode.workspace.onDidGrantWorkspaceTrust(() => void start()),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsEngine(event)) void start();
-      else if (event.affectsConfiguration('driftline.refreshIntervalSeconds')) {
-        autoRefresh.setInterval(readSettings(folder).refreshIntervalSeconds);
-      }
+      if (affectsEngine(event)) return void start();
+      if (event.affectsConfiguration('driftline.refreshIntervalSeconds')) autoRefresh.setInterval(readSettings(folder).refreshIntervalSeconds);
+      if (affectsLiveRefresh(event)) liveRefresh.configure(readSettings(folder));
     }),
   );
   void start();

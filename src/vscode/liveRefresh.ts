@@ -11,7 +11,10 @@ const SETTLE_MS = 1500;
 /** A cluster that never goes quiet is still refreshed this long after its first change. */
 const MAX_WAIT_MS = 10_000;
 
+type WatchSettings = Pick<DriftlineSettings, 'watchCluster' | 'maxClusterWatches'>;
+
 export class LiveRefresh implements vscode.Disposable {
+  private backend: DriftBackend | undefined;
   private watching: { dispose(): void } | undefined;
   private readonly changed = new Set<string>();
   private firstChangeAt: number | undefined;
@@ -19,11 +22,17 @@ export class LiveRefresh implements vscode.Disposable {
 
   constructor(private readonly session: DriftSession, private readonly log: vscode.LogOutputChannel) {}
 
-  /** Follows the clusters of `backend` (a new engine, new settings); undefined or the setting off: stops. */
-  follow(backend: DriftBackend | undefined, settings: Pick<DriftlineSettings, 'watchCluster' | 'maxClusterWatches'>): void {
+  /** Follows the clusters of a new engine (undefined: none). */
+  follow(backend: DriftBackend | undefined, settings: WatchSettings): void {
+    this.backend = backend;
+    this.configure(settings);
+  }
+
+  /** Restarts the watches with new settings on the same engine, from what its latest comparison listed. */
+  configure(settings: WatchSettings): void {
     this.stop();
-    if (!backend || !settings.watchCluster) return;
-    this.watching = backend.watchLive((environment) => this.environmentChanged(environment), { maxWatches: settings.maxClusterWatches });
+    if (!this.backend || !settings.watchCluster) return;
+    this.watching = this.backend.watchLive((environment) => this.environmentChanged(environment), { maxWatches: settings.maxClusterWatches });
   }
 
   private environmentChanged(environment: string): void {

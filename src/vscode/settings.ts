@@ -40,6 +40,11 @@ export function readSettings(folder: vscode.WorkspaceFolder | undefined): Driftl
 
 /** Whether a configuration change concerns what the engine was built from. */
 export function affectsEngine(event: vscode.ConfigurationChangeEvent): boolean {
-  return ['kubeconfig', 'contexts', 'kustomizePath', 'helmPath', 'concurrency', 'sops.ageKeyFile', 'watchCluster', 'maxClusterWatches']
+  return ['kubeconfig', 'contexts', 'kustomizePath', 'helmPath', 'concurrency', 'sops.ageKeyFile']
     .some((name) => event.affectsConfiguration(`driftline.${name}`));
+}
+
+/** Whether a configuration change concerns the cluster watches (they restart on the same engine). */
+export function affectsLiveRefresh(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration('driftline.watchCluster') || event.affectsConfiguration('driftline.maxClusterWatches');
 }

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { DriftNode } from '../../src/vscode/driftTreeNodes';
-import { environment, findNode, kubectl, labelOf, readyDriftline, waitFor } from './support';
+import { environment, findNode, kubectl, labelOf, readyDriftline, statusOf, waitFor } from './support';
 
 describe('Drift view', () => {
   it('lists the environment with its kube context and both apps of the repo', async () => {
@@ -84,12 +84,15 @@ describe('Drift view', () => {
     const api = await readyDriftline();
     const configuration = () => vscode.workspace.getConfiguration('driftline');
     const status = () => statusOf(findNode(api, environment, 'guestbook', 'Deployment/kustomize-guestbook-ui'));
+    // Without watches, so that only the interval can notice the change.
+    await configuration().update('watchCluster', false, vscode.ConfigurationTarget.Workspace);
     await configuration().update('refreshIntervalSeconds', 1, vscode.ConfigurationTarget.Workspace);
     try {
       kubectl('guestbook', 'scale', 'deployment', 'kustomize-guestbook-ui', '--replicas=1');
       await waitFor(() => status() === 'Synced', 'a periodic refresh to see the Deployment scaled back to Git');
     } finally {
       await configuration().update('refreshIntervalSeconds', 0, vscode.ConfigurationTarget.Workspace);
+      await configuration().update('watchCluster', undefined, vscode.ConfigurationTarget.Workspace);
       kubectl('guestbook', 'scale', 'deployment', 'kustomize-guestbook-ui', '--replicas=3');
       await vscode.commands.executeCommand('driftline.refresh');
     }
@@ -115,8 +118,3 @@ describe('Drift view', () => {
     }
   });
 });
-
-function statusOf(node: DriftNode): string {
-  if (node.kind !== 'resource') throw new Error(`${node.id} is not a resource`);
-  return node.result.status;
-}

@@ -48,6 +48,12 @@ export function findNode(api: DriftlineApi, ...labels: string[]): DriftNode {
   return node as DriftNode;
 }
 
+/** The sync status of a resource row. */
+export function statusOf(node: DriftNode): string {
+  if (node.kind !== 'resource') throw new Error(`${node.id} is not a resource`);
+  return node.result.status;
+}
+
 export function labelOf(api: DriftlineApi, node: DriftNode): string {
   const label = api.tree.getTreeItem(node).label;
   return typeof label === 'string' ? label : label?.label ?? '';
