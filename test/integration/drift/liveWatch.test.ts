@@ -44,63 +44,54 @@ describe('DriftEngine.watchLive', function () {
     engine = new DriftEngine({ repoRoot: root, kubeconfig: info.kubeconfig, log: (line) => log.push(line) });
   });
 
+  /** Runs `work` with a live watch opened after a fresh status; `changed` collects the environments it names. */
+  async function watching(work: (changed: string[]) => Promise<void>): Promise<void> {
+    await engine.status();
+    const changed: string[] = [];
+    const live = engine.watchLive((environment) => changed.push(environment));
+    try {
+      await work(changed);
+    } finally {
+      live.dispose();
+    }
+  }
+
   after(() => {
     engine.close();
     admin.close();
     removeRepo(root);
   });
 
-  it('names the environment whose object changed live, and not the one sharing its namespace', async () => {
-    await engine.status();
-    const changed: string[] = [];
-    const live = engine.watchLive((environment) => changed.push(environment));
-    try {
-      await admin.mergePatch(ref('a-config'), { data: { color: 'secret-red' } });
-      await waitFor(() => changed.includes('alpha'), 'a callback for alpha');
-      await admin.mergePatch(ref('b-config'), { data: { color: 'yellow' } });
-      await waitFor(() => changed.includes('beta'), 'a callback for beta');
-      assert.deepEqual(changed, ['alpha', 'beta']);
-      assert.ok(!log.join('\n').includes('secret-red'), 'no object content in the log');
-    } finally {
-      live.dispose();
-    }
-  });
+  it('names the environment whose object changed live, and not the one sharing its namespace', () => watching(async (changed) => {
+    await admin.mergePatch(ref('a-config'), { data: { color: 'secret-red' } });
+    await waitFor(() => changed.includes('alpha'), 'a callback for alpha');
+    await admin.mergePatch(ref('b-config'), { data: { color: 'yellow' } });
+    await waitFor(() => changed.includes('beta'), 'a callback for beta');
+    assert.deepEqual(changed, ['alpha', 'beta']);
+    assert.ok(!log.join('\n').includes('secret-red'), 'no object content in the log');
+  }));
 
-  it('sees no event from its own refreshes: LISTs and dry-runs store nothing', async () => {
+  it('sees no event from its own refreshes: LISTs and dry-runs store nothing', () => watching(async (changed) => {
+    await admin.mergePatch(ref('a-config'), { data: { color: 'purple' } });
+    await waitFor(() => changed.includes('alpha'), 'a callback for alpha');
+    // This status dry-runs a-config again (its resourceVersion changed) and re-targets the watch.
+    const logged = log.length;
     await engine.status();
-    const changed: string[] = [];
-    const live = engine.watchLive((environment) => changed.push(environment));
-    try {
-      await admin.mergePatch(ref('a-config'), { data: { color: 'purple' } });
-      await waitFor(() => changed.includes('alpha'), 'a callback for alpha');
-      // This status dry-runs a-config again (its resourceVersion changed) and re-targets the watch.
-      const logged = log.length;
-      await engine.status();
-      assert.ok(log.slice(logged).some((line) => /^alpha .* [1-9]\d* dry-runs sent/.test(line)), 'the refresh sent a dry-run');
-      await admin.mergePatch(ref('b-config'), { data: { color: 'orange' } });
-      await waitFor(() => changed.includes('beta'), 'a callback for beta');
-      assert.deepEqual(changed, ['alpha', 'beta'], 'the dry-run before the change of b-config caused no callback');
-    } finally {
-      live.dispose();
-    }
-  });
+    assert.ok(log.slice(logged).some((line) => /^alpha .* [1-9]\d* dry-runs sent/.test(line)), 'the refresh sent a dry-run');
+    await admin.mergePatch(ref('b-config'), { data: { color: 'orange' } });
+    await waitFor(() => changed.includes('beta'), 'a callback for beta');
+    assert.deepEqual(changed, ['alpha', 'beta'], 'the dry-run before the change of b-config caused no callback');
+  }));
 
-  it('ignores objects no report shows and no app owns, and sees a new one carrying an app\'s label (an Extra)', async () => {
-    await engine.status();
-    const changed: string[] = [];
-    const live = engine.watchLive((environment) => changed.push(environment));
-    try {
-      await admin.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unrelated', namespace }, data: { x: 'y' } });
-      await admin.create({
-        apiVersion: 'v1', kind: 'ConfigMap', data: { x: 'y' },
-        metadata: { name: 'b-leftover', namespace, labels: { 'driftline.dev/app': 'b' } },
-      });
-      await waitFor(() => changed.includes('beta'), 'a callback for the labelled ConfigMap');
-      assert.deepEqual(changed, ['beta'], 'the unrelated ConfigMap, created first, caused no callback');
-    } finally {
-      live.dispose();
-    }
-  });
+  it('ignores objects no report shows and no app owns, and sees a new one carrying an app\'s label (an Extra)', () => watching(async (changed) => {
+    await admin.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unrelated', namespace }, data: { x: 'y' } });
+    await admin.create({
+      apiVersion: 'v1', kind: 'ConfigMap', data: { x: 'y' },
+      metadata: { name: 'b-leftover', namespace, labels: { 'driftline.dev/app': 'b' } },
+    });
+    await waitFor(() => changed.includes('beta'), 'a callback for the labelled ConfigMap');
+    assert.deepEqual(changed, ['beta'], 'the unrelated ConfigMap, created first, caused no callback');
+  }));
 
   it('follows what the latest status listed: an object Git adds in another namespace is watched after the next status', async () => {
     const other = await freshNamespace('livewatch-more');
@@ -125,17 +116,13 @@ describe('DriftEngine.watchLive', function () {
     const first: string[] = [];
     const disposed = engine.watchLive((environment) => first.push(environment));
     disposed.dispose();
-    await engine.status(); // a status after dispose must not revive it
-    const second: string[] = [];
-    const live = engine.watchLive((environment) => second.push(environment));
-    try {
+    // watching() runs a status first: it must not revive the disposed watch.
+    await watching(async (second) => {
       await admin.mergePatch(ref('a-config'), { data: { color: 'black' } });
       await waitFor(() => second.includes('alpha'), 'the watch that is still open to see the change');
       await new Promise((resolve) => setTimeout(resolve, 300));
       assert.deepEqual(first, []);
-    } finally {
-      live.dispose();
-    }
+    });
   });
 
   it('watches what the limited context may read, and skips what it may not without failing', async () => {
