@@ -183,6 +183,29 @@ describe('DriftEngine.watchLive', function () {
     }
   });
 
+  it('asks for a refresh when the server no longer has the history it started from (410 Gone), and resumes once re-targeted', async () => {
+    const lines: string[] = [];
+    const changed: string[] = [];
+    const watch = new LiveWatch({ clientFor: () => admin, onChange: (environment) => changed.push(environment), log: (line) => lines.push(line) });
+    const target = (resourceVersion: string) => ({
+      environment: 'alpha', context: info.adminContext, ownerKeys: new Set<string>(),
+      lists: [{ apiVersion: 'v1', kind: 'ConfigMap', namespace, resourceVersion }], names: new Map([[`v1\u0000ConfigMap\u0000${namespace}`, new Set(['a-config'])]]),
+    });
+    try {
+      watch.retarget([target('1')]);
+      await waitFor(() => changed.length > 0, 'a callback for the expired resourceVersion');
+      assert.deepEqual(changed, ['alpha']);
+      assert.match(lines.join('\n'), new RegExp(`ConfigMap in namespace ${namespace} .*resourceVersion expired`));
+      const { resourceVersion } = await admin.list('v1', 'ConfigMap', { namespace });
+      watch.retarget([target(resourceVersion)]);
+      await admin.mergePatch(ref('a-config'), { data: { color: 'white' } });
+      await waitFor(() => changed.length > 1, 'a callback from the watch re-opened at the new LIST');
+      assert.deepEqual(changed, ['alpha', 'alpha']);
+    } finally {
+      watch.dispose();
+    }
+  });
+
   it('watches no more lists than its limit, and says so', async () => {
     const lines: string[] = [];
     const watch = new LiveWatch({ clientFor: () => admin, onChange: () => {}, maxWatches: 1, log: (line) => lines.push(line) });
