@@ -4,7 +4,10 @@
 // order they happened, which lets a later change prove that an earlier one caused no callback.
 import * as assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
+import { ClusterClient } from '../../../src/core/cluster/client';
+import { loadKubeConfig } from '../../../src/core/cluster/kubeconfig';
 import { DriftEngine } from '../../../src/core/drift/engine';
 import { LiveWatch } from '../../../src/core/drift/liveWatch';
 import type { ObjectRef } from '../../../src/core/model';
@@ -203,6 +206,46 @@ describe('DriftEngine.watchLive', function () {
       assert.deepEqual(changed, ['alpha', 'alpha']);
     } finally {
       watch.dispose();
+    }
+  });
+
+  it('reconnects a watch whose connection dropped and still sees a change made while it was away', async () => {
+    // A TCP relay to the real API server whose connections the test cuts, as a flaky network would.
+    const connections = new Set<net.Socket>();
+    const port = Number(new URL(info.server).port);
+    const relay = net.createServer((client) => {
+      const upstream = net.connect(port, '127.0.0.1');
+      for (const socket of [client, upstream]) {
+        connections.add(socket);
+        socket.on('close', () => connections.delete(socket));
+        socket.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const relayed = path.join(root, 'relayed-kubeconfig');
+    fs.writeFileSync(relayed, fs.readFileSync(info.kubeconfig, 'utf8').split(info.server).join(`https://127.0.0.1:${(relay.address() as net.AddressInfo).port}`));
+    const client = ClusterClient.forContext(loadKubeConfig(relayed), info.adminContext);
+    const lines: string[] = [];
+    const changed: string[] = [];
+    const watch = new LiveWatch({ clientFor: () => client, onChange: (environment) => changed.push(environment), log: (line) => lines.push(line), backoffMs: 50 });
+    try {
+      const { resourceVersion } = await admin.list('v1', 'ConfigMap', { namespace });
+      watch.retarget([{
+        environment: 'alpha', context: info.adminContext, ownerKeys: new Set(),
+        lists: [{ apiVersion: 'v1', kind: 'ConfigMap', namespace, resourceVersion }], names: new Map([[`v1\u0000ConfigMap\u0000${namespace}`, new Set(['a-config'])]]),
+      }]);
+      await admin.mergePatch(ref('a-config'), { data: { color: 'grey' } });
+      await waitFor(() => changed.length > 0, 'a callback through the relay');
+      for (const socket of connections) socket.destroy();
+      await admin.mergePatch(ref('a-config'), { data: { color: 'silver' } });
+      await waitFor(() => changed.length > 1, 'a callback after the watch reconnected');
+      assert.deepEqual(changed, ['alpha', 'alpha']);
+    } finally {
+      watch.dispose();
+      client.close();
+      for (const socket of connections) socket.destroy();
+      relay.close();
     }
   });
 
