@@ -84,6 +84,9 @@ export class DriftEngine {
       }
       return result.environment;
     }));
+    for (const name of this.watchTargets.keys()) {
+      if (!model.environments.some((known) => known.name === name)) this.watchTargets.delete(name);
+    }
     for (const watch of this.liveWatches) watch.retarget([...this.watchTargets.values()]);
     return {
       repo: model.root,
