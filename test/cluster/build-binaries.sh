@@ -16,6 +16,7 @@ mkdir -p "$OUT"
 exec 9>"$OUT.lock"
 flock 9
 if cached; then echo "cached: $BIN"; exit 0; fi
+bash "$(dirname "$0")/../tools/ensure-apt-packages.sh"   # apt-get source, dpkg-source, openssl
 WORK="$OUT/work"
 rm -rf "$WORK"; mkdir -p "$WORK"/apt/{lists/partial,cache/archives/partial,etc} "$WORK"/{debs,src,root} "$BIN"
 : > "$WORK/apt/status"

@@ -1,4 +1,4 @@
-// External tools the suites run for real, beyond what .ci/run installs with apt: helm (see install-helm.sh).
+// External tools the suites run for real: Debian's (ensure-apt-packages.sh) and helm (install-helm.sh).
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** The environment with the test tools' folders first on PATH (installing them when missing). */
 export function withTestTools(env = process.env) {
+  execFileSync('bash', [path.join(here, 'ensure-apt-packages.sh')], { stdio: 'inherit' });
   const helmDir = execFileSync('bash', [path.join(here, 'install-helm.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   return { ...env, PATH: `${helmDir}${path.delimiter}${env.PATH ?? ''}` };
 }

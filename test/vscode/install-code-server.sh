@@ -12,16 +12,7 @@ cache="${DRIFTLINE_CACHE:-$HOME/.cache/driftline}"
 dest="$cache/code-server-$version"
 entry="$dest/node_modules/code-server/out/node/entry.js"
 
-apt_packages=(build-essential python3 pkg-config libkrb5-dev ripgrep chromium)
-missing=()
-for package in "${apt_packages[@]}"; do
-  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-done
-if ((${#missing[@]})); then
-  echo "install-code-server: apt-get install ${missing[*]}" >&2
-  apt-get -o DPkg::Lock::Timeout=300 update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >&2
-fi
+bash "$(dirname "$0")/../tools/ensure-apt-packages.sh"
 
 if [[ -f "$dest/.complete" && -f "$entry" ]]; then
   echo "$entry"
