@@ -186,29 +186,6 @@ describe('DriftEngine.watchLive', function () {
     }
   });
 
-  it('asks for a refresh when the server no longer has the history it started from (410 Gone), and resumes once re-targeted', async () => {
-    const lines: string[] = [];
-    const changed: string[] = [];
-    const watch = new LiveWatch({ clientFor: () => admin, onChange: (environment) => changed.push(environment), log: (line) => lines.push(line) });
-    const target = (resourceVersion: string) => ({
-      environment: 'alpha', context: info.adminContext, ownerKeys: new Set<string>(),
-      lists: [{ apiVersion: 'v1', kind: 'ConfigMap', namespace, resourceVersion }], names: new Map([[`v1\u0000ConfigMap\u0000${namespace}`, new Set(['a-config'])]]),
-    });
-    try {
-      watch.retarget([target('1')]);
-      await waitFor(() => changed.length > 0, 'a callback for the expired resourceVersion');
-      assert.deepEqual(changed, ['alpha']);
-      assert.match(lines.join('\n'), new RegExp(`ConfigMap in namespace ${namespace} .*resourceVersion expired`));
-      const { resourceVersion } = await admin.list('v1', 'ConfigMap', { namespace });
-      watch.retarget([target(resourceVersion)]);
-      await admin.mergePatch(ref('a-config'), { data: { color: 'white' } });
-      await waitFor(() => changed.length > 1, 'a callback from the watch re-opened at the new LIST');
-      assert.deepEqual(changed, ['alpha', 'alpha']);
-    } finally {
-      watch.dispose();
-    }
-  });
-
   it('reconnects a watch whose connection dropped and still sees a change made while it was away', async () => {
     // A TCP relay to the real API server whose connections the test cuts, as a flaky network would.
     const connections = new Set<net.Socket>();
