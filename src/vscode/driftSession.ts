@@ -4,6 +4,7 @@
 // starts one more run after it, never two at once.
 import * as vscode from 'vscode';
 import { AppResult, EnvironmentResult, ObjectRef, RepoModel, ResourceResult, StatusReport } from '../core/model';
+import type { WatchLiveOptions } from '../core/drift/engine';
 import { DriftDocumentKey } from './driftUris';
 
 /** The part of the drift engine (src/core/drift/engine.ts) the extension uses. */
@@ -13,7 +14,7 @@ export interface DriftBackend {
   filesChanged(paths: string[]): void;
   revealResource(environment: string, app: string, ref: ObjectRef): Promise<ResourceResult>;
   /** Calls `onChange(environment)` when live objects of an environment change (watches, re-targeted by status). */
-  watchLive(onChange: (environment: string) => void, options?: { maxWatches?: number }): { dispose(): void };
+  watchLive(onChange: (environment: string) => void, options?: WatchLiveOptions): { dispose(): void };
   /** Drops the engine's cluster connections. */
   close(): void;
 }

@@ -32,7 +32,13 @@ export class LiveRefresh implements vscode.Disposable {
   configure(settings: WatchSettings): void {
     this.stop();
     if (!this.backend || !settings.watchCluster) return;
-    this.watching = this.backend.watchLive((environment) => this.environmentChanged(environment), { maxWatches: settings.maxClusterWatches });
+    this.watching = this.backend.watchLive((environment) => this.environmentChanged(environment), {
+      maxWatches: settings.maxClusterWatches,
+      onUnwatched: (unwatched, limit) => {
+        if (unwatched) this.log.warn(`${unwatched} kind(s)/namespace(s) are not watched (driftline.maxClusterWatches is ${limit}): ` +
+          'changes there show with driftline.refreshIntervalSeconds or Refresh');
+      },
+    });
   }
 
   private environmentChanged(environment: string): void {

@@ -1,6 +1,9 @@
 // The Drift view follows the cluster by itself (driftline.watchCluster, on by default): objects changed live
 // with kubectl show their new status without anyone running Refresh.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
 import { environment, findNode, kubectl, labelOf, readyDriftline, statusOf, waitFor } from './support';
 
 const setLogLevel = (value: string) =>
@@ -34,6 +37,18 @@ describe('Live refresh', () => {
     } finally {
       kubectl('shop', 'delete', 'configmap', 'shop-created-live', '--ignore-not-found');
       await waitFor(() => !rows().includes('ConfigMap/shop-created-live'), 'the deleted ConfigMap to leave the view');
+    }
+  });
+
+  it('warns in the Driftline log when driftline.maxClusterWatches leaves kinds and namespaces unwatched', async () => {
+    const api = await readyDriftline();
+    const logFile = path.join(api.extensionContext.logUri.fsPath, 'Driftline.log');
+    const read = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
+    await vscode.workspace.getConfiguration('driftline').update('maxClusterWatches', 1, vscode.ConfigurationTarget.Workspace);
+    try {
+      await waitFor(() => /\d+ kind\(s\)\/namespace\(s\) are not watched \(driftline.maxClusterWatches is 1\)/.test(read()), `the warning in ${logFile}`);
+    } finally {
+      await vscode.workspace.getConfiguration('driftline').update('maxClusterWatches', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
 });

@@ -18,7 +18,7 @@ import { decryptManifestIfSops } from '../sops/manifest';
 import { RenderCache, renderApps, type RenderAppsOptions } from '../render/renderApps';
 import { refId } from './compareApp';
 import { appReason, compareEnvironment } from './compareEnvironment';
-import { LiveWatch, mergeWatchTargets, watchTargetOf, type EnvironmentWatchTarget } from './liveWatch';
+import { LiveWatch, mergeWatchTargets, watchTargetOf, type EnvironmentWatchTarget, type LiveWatchOptions } from './liveWatch';
 import { Predictor, messageOf } from './predict';
 import { PredictionCache } from './predictionCache';
 
@@ -45,6 +45,8 @@ export interface StatusFilter {
   /** Compare against this kube context instead of each environment's own. */
   context?: string;
 }
+
+export type WatchLiveOptions = Pick<LiveWatchOptions, 'maxWatches' | 'onUnwatched'>;
 
 export const DEFAULT_CONCURRENCY = 8;
 
@@ -123,8 +125,8 @@ export class DriftEngine {
    * Calls `onChange(environment)` (not debounced) when a live object of that environment changes, by
    * watching the kinds and namespaces the latest status() listed; each later status() re-targets the watches.
    */
-  watchLive(onChange: (environment: string) => void, options: { maxWatches?: number } = {}): { dispose(): void } {
-    const watch = new LiveWatch({ clientFor: (context) => this.clientFor(context), onChange, maxWatches: options.maxWatches, log: this.options.log });
+  watchLive(onChange: (environment: string) => void, options: WatchLiveOptions = {}): { dispose(): void } {
+    const watch = new LiveWatch({ ...options, clientFor: (context) => this.clientFor(context), onChange, log: this.options.log });
     this.liveWatches.add(watch);
     watch.retarget([...this.watchTargets.values()]);
     return {

@@ -36,6 +36,8 @@ export interface LiveWatchOptions {
   onChange: (environment: string) => void;
   /** Watches open at once (default 100); the lists beyond are seen by the next comparison only. */
   maxWatches?: number;
+  /** Told how many lists go unwatched because of `maxWatches`, whenever that number changes. */
+  onUnwatched?: (unwatched: number, limit: number) => void;
   /** First reconnect delay after a failure (default 1 s), doubled per failure up to `maxBackoffMs` (30 s). */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -97,6 +99,7 @@ export class LiveWatch {
     if (ids.length - chosen.size !== this.unwatched) {
       this.unwatched = ids.length - chosen.size;
       if (this.unwatched) this.log(`watching ${chosen.size} of ${ids.length} lists (limit ${limit}): changes to the others show at the next refresh`);
+      this.options.onUnwatched?.(this.unwatched, limit);
     }
     for (const [id, watch] of this.watches) {
       if (!chosen.has(id)) {

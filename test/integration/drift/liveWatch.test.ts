@@ -228,7 +228,10 @@ describe('DriftEngine.watchLive', function () {
 
   it('watches no more lists than its limit, and says so', async () => {
     const lines: string[] = [];
-    const watch = new LiveWatch({ clientFor: () => admin, onChange: () => {}, maxWatches: 1, log: (line) => lines.push(line) });
+    const unwatched: number[] = [];
+    const watch = new LiveWatch({
+      clientFor: () => admin, onChange: () => {}, maxWatches: 1, log: (line) => lines.push(line), onUnwatched: (count) => unwatched.push(count),
+    });
     const { resourceVersion } = await admin.list('v1', 'ConfigMap', { namespace });
     try {
       watch.retarget([{
@@ -236,6 +239,7 @@ describe('DriftEngine.watchLive', function () {
         lists: [{ apiVersion: 'v1', kind: 'ConfigMap', namespace, resourceVersion }, { apiVersion: 'v1', kind: 'Secret', namespace, resourceVersion }],
       }]);
       assert.deepEqual(lines, ['live watch: watching 1 of 2 lists (limit 1): changes to the others show at the next refresh']);
+      assert.deepEqual(unwatched, [1]);
     } finally {
       watch.dispose();
     }
