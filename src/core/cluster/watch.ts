@@ -38,7 +38,15 @@ export async function openWatch(
         const line = buffered.slice(0, newline).trim();
         buffered = buffered.slice(newline + 1);
         if (!line) continue;
-        const event = JSON.parse(line) as { type: string; object: KubeObject & { code?: number } };
+        let event: { type: string; object: KubeObject & { code?: number } };
+        try {
+          event = JSON.parse(line);
+        } catch {
+          // Thrown inside a stream handler, a parse error would escape every caller: end the watch instead.
+          controller.abort();
+          reject(new Error(`watch ${path} (context "${transport.identity.context}"): the server sent a line that is not JSON`));
+          return;
+        }
         if (event.type === 'ERROR') {
           controller.abort();
           reject(errorFromResponse(event.object.code ?? 500, event.object, transport.identity, call));
