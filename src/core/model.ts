@@ -138,6 +138,11 @@ export interface RepoModel {
   problems: DiscoveryProblem[];
   /** Tool paths from `.driftline.yaml` (`tools:`). */
   tools?: ToolPaths;
+  /**
+   * Files discovery read Flux or Argo CD objects from, and app-of-apps chart folders: an edit there can change
+   * the model (absent: unknown, so any change re-discovers).
+   */
+  controllerFiles?: string[];
 }
 
 /** One object an app wants, with where it came from. */
