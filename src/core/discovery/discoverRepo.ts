@@ -77,6 +77,9 @@ async function discoveredApps(root: string, config: DriftlineConfig | undefined,
     apps: [...flux.apps, ...argo.apps, ...conventions],
     environments: flux.environments,
     problems: [...scan.problems, ...argo.problems],
+    controllerFiles: [...new Set([
+      ...scan.objects.map(({ file }) => file), ...scan.charts.filter((chart) => chart.makesArgoApplications).map((chart) => chart.dir),
+    ])],
   };
 }
 
@@ -131,5 +134,5 @@ export async function discoverRepo(root: string, options: DiscoveryOptions = {})
       apps: [...byKey.values()].filter((app) => app.environment === name).sort((a, b) => a.name.localeCompare(b.name)),
     };
   });
-  return { root, environments, ignoreRules: config?.ignoreRules ?? [], problems, tools };
+  return { root, environments, ignoreRules: config?.ignoreRules ?? [], problems, tools, controllerFiles: discovered.controllerFiles };
 }

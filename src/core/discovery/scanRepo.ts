@@ -25,7 +25,8 @@ export interface RepoScan {
   problems: DiscoveryProblem[];
 }
 
-const CONTROLLER_GROUPS = /fluxcd\.io|argoproj\.io/;
+/** A YAML file that does not match this holds no Flux or Argo CD object. */
+export const CONTROLLER_GROUPS = /fluxcd\.io|argoproj\.io/;
 
 async function scanChart(dir: string): Promise<HelmChartFolder> {
   let makesArgoApplications = false;

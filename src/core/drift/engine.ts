@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import { ClusterClient } from '../cluster/client';
 import type { ListedVersion } from '../cluster/liveSnapshot';
 import { loadKubeConfig, type LoadedKubeConfig } from '../cluster/kubeconfig';
+import { whyRediscoverAny } from '../discovery/changeAffectsDiscovery';
 import { discoverRepo } from '../discovery/discoverRepo';
 import { resolveContext } from '../discovery/resolveContext';
 import {
@@ -15,7 +16,7 @@ import {
 import { findDuplicateObjects } from '../render/findDuplicates';
 import type { DecryptSecret } from '../render/options';
 import { decryptManifestIfSops } from '../sops/manifest';
-import { RenderCache, renderApps, type RenderAppsOptions } from '../render/renderApps';
+import { RenderCache, appKey, renderApps, type RenderAppsOptions } from '../render/renderApps';
 import { refId } from './compareApp';
 import { appReason, compareEnvironment } from './compareEnvironment';
 import { LiveWatch, mergeWatchTargets, watchTargetOf, type EnvironmentWatchTarget, type LiveWatchOptions } from './liveWatch';
@@ -59,26 +60,47 @@ export class DriftEngine {
   /** Per environment, what its latest comparison listed: what live watches follow. */
   private readonly watchTargets = new Map<string, EnvironmentWatchTarget>();
   private readonly liveWatches = new Set<LiveWatch>();
+  /**
+   * Apps (appKey) whose cached render was checked against their files by a status and that no change reported
+   * to `filesChanged` since affects: the status after `filesChanged` reuses them without re-reading their trees.
+   */
+  private readonly verified = new Set<string>();
+  private trustNextStatus = false;
+  private statusesRunning = 0;
+  private changesReported = 0;
 
   constructor(private readonly options: DriftEngineOptions) {}
 
   /** Environments and apps of the repo (cached until `filesChanged`). */
   discover(): Promise<RepoModel> {
-    if (!this.model) {
-      const pending = assertDirectory(this.options.repoRoot).then(() => discoverRepo(this.options.repoRoot, { tools: this.options.renderOptions?.tools }));
-      pending.catch(() => { if (this.model === pending) this.model = undefined; });
-      this.model = pending;
-    }
+    this.model ??= this.tracked(this.discoverNow());
     return this.model;
   }
 
   /** Live vs Git for every environment and app the filter selects; Secrets masked. */
   async status(filter: StatusFilter = {}, signal?: AbortSignal): Promise<StatusReport> {
+    const trusted = this.trustNextStatus ? new Set(this.verified) : undefined;
+    this.trustNextStatus = false;
+    const changesBefore = this.changesReported;
+    this.statusesRunning += 1;
+    try {
+      const report = await this.statusOf(filter, trusted, signal);
+      // Renders that started after every reported change read current files; the others may not have.
+      if (this.changesReported === changesBefore) {
+        for (const app of report.rendered) if (!app.error) this.verified.add(appKey(app.app));
+      }
+      return report.status;
+    } finally {
+      this.statusesRunning -= 1;
+    }
+  }
+
+  private async statusOf(filter: StatusFilter, trusted: ReadonlySet<string> | undefined, signal?: AbortSignal): Promise<{ status: StatusReport; rendered: RenderedApp[] }> {
     const model = await this.discover();
     const selected = selectApps(model, filter);
     const rendered: RenderedApp[] = [];
     const environments = await Promise.all(selected.map(async ({ environment, apps }) => {
-      const result = await this.compareEnvironment(model, environment, apps, filter.context, signal, false);
+      const result = await this.compareEnvironment(model, environment, apps, filter.context, signal, false, trusted);
       rendered.push(...result.rendered);
       if (result.listed) {
         const target = watchTargetOf(result.environment, apps, result.listed);
@@ -90,20 +112,50 @@ export class DriftEngine {
       if (!model.environments.some((known) => known.name === name)) this.watchTargets.delete(name);
     }
     for (const watch of this.liveWatches) watch.retarget([...this.watchTargets.values()]);
-    return {
+    const status = {
       repo: model.root,
       generatedAt: new Date().toISOString(),
       environments,
       problems: [...model.problems, ...findDuplicateObjects(rendered)],
     };
+    return { status, rendered };
   }
 
-  /** Files created, changed or deleted in the repo: the next status re-discovers and re-renders what they affect. */
+  /**
+   * Files created, changed or deleted in the repo: the next status re-discovers when they may change discovery,
+   * and re-renders the apps they affect; it trusts that the other apps' files did not change.
+   */
   filesChanged(paths: string[]): void {
     if (paths.length === 0) return;
-    this.model = undefined;
     const affected = this.renderCache.appsAffectedBy(paths);
     if (affected.length) this.options.log?.(`files changed: re-render ${affected.map((app) => `${app.environment}/${app.name}`).join(', ')}`);
+    for (const app of affected) this.verified.delete(appKey(app));
+    // A status rendering now may have read some files before this change, and its apps are not in the cache yet.
+    if (this.statusesRunning > 0) this.verified.clear();
+    this.changesReported += 1;
+    this.trustNextStatus = true;
+    if (this.model) this.model = this.tracked(this.keptOrRediscovered(this.model, paths));
+  }
+
+  /** The model again when no change can alter discovery, else a new discovery. */
+  private async keptOrRediscovered(previous: Promise<RepoModel>, paths: string[]): Promise<RepoModel> {
+    const renderInputs = this.renderCache.inputFiles();
+    const model = await previous.catch(() => undefined);
+    const reason = model ? await whyRediscoverAny(paths, model, renderInputs) : 'the previous discovery failed';
+    if (!reason) return model!;
+    this.options.log?.(`files changed: re-discover (${reason})`);
+    return this.discoverNow();
+  }
+
+  private async discoverNow(): Promise<RepoModel> {
+    await assertDirectory(this.options.repoRoot);
+    return discoverRepo(this.options.repoRoot, { tools: this.options.renderOptions?.tools });
+  }
+
+  /** A failed discovery is not kept: the next call tries again. */
+  private tracked(pending: Promise<RepoModel>): Promise<RepoModel> {
+    pending.catch(() => { if (this.model === pending) this.model = undefined; });
+    return pending;
   }
 
   /**
@@ -147,14 +199,14 @@ export class DriftEngine {
 
   private async compareEnvironment(
     model: RepoModel, environment: EnvironmentDefinition, apps: AppDefinition[], contextOverride: string | undefined,
-    signal: AbortSignal | undefined, reveal: boolean,
+    signal: AbortSignal | undefined, reveal: boolean, trusted?: ReadonlySet<string>,
   ): Promise<{ environment: EnvironmentResult; rendered: RenderedApp[]; listed?: ListedVersion[] }> {
     const started = Date.now();
     const base = { name: environment.name, protected: environment.protected };
     const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY;
     const renderOptions = this.options.renderOptions ?? {};
     const rendered = await renderApps(apps, {
-      decryptSecret: decryptWithDefaultKeys, ...renderOptions, tools: { ...model.tools, ...renderOptions.tools }, cache: this.renderCache,
+      decryptSecret: decryptWithDefaultKeys, ...renderOptions, tools: { ...model.tools, ...renderOptions.tools }, cache: this.renderCache, trusted,
     });
     signal?.throwIfAborted();
     let context = contextOverride ?? this.options.contextOverrides?.[environment.name] ?? environment.context ?? '';

@@ -29,6 +29,27 @@ export class RenderCache {
     return reusable ? { ...entry.rendered, app } : undefined;
   }
 
+  /**
+   * The last render of an app the caller vouches is unchanged (no file change since affects it), without
+   * reading its files; only when the app is defined as it was then.
+   */
+  getTrusted(app: AppDefinition): RenderedApp | undefined {
+    const entry = this.entries.get(appKey(app));
+    const reusable = entry && !entry.rendered.error && sameDefinition(entry.app, app);
+    return reusable ? { ...entry.rendered, app } : undefined;
+  }
+
+  /** Keys of the cached apps a change to these paths cannot affect. */
+  appsUnaffectedBy(paths: string[]): Set<string> {
+    const affected = new Set(this.appsAffectedBy(paths).map(appKey));
+    return new Set([...this.entries.keys()].filter((key) => !affected.has(key)));
+  }
+
+  /** Every file the cached renders read. */
+  inputFiles(): Set<string> {
+    return new Set([...this.entries.values()].flatMap((entry) => entry.inputs.files));
+  }
+
   set(app: AppDefinition, inputs: AppInputs, rendered: RenderedApp): void {
     this.entries.set(appKey(app), { app, inputs, rendered });
   }
@@ -55,6 +76,8 @@ export interface RenderAppsOptions extends RenderOptions {
   /** Renders running at once (default 4). */
   concurrency?: number;
   cache?: RenderCache;
+  /** Apps (appKey) whose files are known unchanged since their cached render: reused without re-reading them. */
+  trusted?: ReadonlySet<string>;
 }
 
 export const DEFAULT_RENDER_CONCURRENCY = 4;
@@ -95,16 +118,26 @@ async function prebuildKustomize(pending: { app: AppDefinition; inputs: AppInput
 export async function renderApps(apps: AppDefinition[], options: RenderAppsOptions = {}): Promise<RenderedApp[]> {
   const { cache, concurrency = DEFAULT_RENDER_CONCURRENCY } = options;
   const collected = await mapWithLimit(apps, concurrency, async (app) => {
+    const trusted = options.trusted?.has(appKey(app)) ? cache?.getTrusted(app) : undefined;
+    if (trusted) return { app, inputs: undefined, inputHash: trusted.inputHash, cached: trusted };
     const inputs = await collectInputs(app);
     const inputHash = await hashInputs(app, inputs);
     return { app, inputs, inputHash, cached: cache?.get(app, inputHash) };
   });
-  await prebuildKustomize(collected.filter(({ cached }) => !cached), concurrency, options);
+  const uncached = collected.filter((entry): entry is typeof entry & { inputs: AppInputs } => !entry.cached && !!entry.inputs);
+  await prebuildKustomize(uncached, concurrency, options);
   return mapWithLimit(collected, concurrency, async ({ app, inputs, inputHash, cached }) => {
-    if (cached) return cached;
+    if (cached || !inputs) return cached!;
     const rendered = await renderCollected(app, inputs, inputHash, options);
     delete inputs.kustomizeOutput; // the cache keeps the inputs; the objects live on in `rendered` only
     cache?.set(app, inputs, rendered);
     return rendered;
   });
+}
+
+/** Same definition apart from where it was declared (what hashInputs hashes of it). */
+function sameDefinition(a: AppDefinition, b: AppDefinition): boolean {
+  const { declaredAt: _a, ...left } = a;
+  const { declaredAt: _b, ...right } = b;
+  return JSON.stringify(left) === JSON.stringify(right);
 }

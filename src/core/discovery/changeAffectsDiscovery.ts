@@ -1,0 +1,70 @@
+// Whether a file change can change what discovery finds, so an engine may keep its repo model instead of
+// scanning every YAML file again. Conservative: anything it cannot rule out re-discovers.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { RepoModel } from '../model';
+import { KUSTOMIZATION_FILE_NAMES } from '../render/kustomizeTree';
+import { isWithin } from '../render/listFiles';
+import { CONFIG_FILE_NAME } from './loadConfig';
+import { CONTROLLER_GROUPS } from './scanRepo';
+
+/** One changed path as it is now. */
+export interface ChangedFile {
+  /** Absolute path. */
+  path: string;
+  /** A regular file is there now (false: deleted, or a folder). */
+  isFile: boolean;
+  /** Its text names a Flux or Argo CD API group now. */
+  namesControllers: boolean;
+}
+
+/** What the previous discovery and renders knew. */
+export interface KnownRepo {
+  root: string;
+  /** RepoModel.controllerFiles; undefined when the model does not say. */
+  controllerFiles: string[] | undefined;
+  /** Every file the latest renders read: a changed file among them existed, so it was edited, not created. */
+  renderInputs: ReadonlySet<string>;
+  /** Chart folders of Helm apps. */
+  chartDirs: string[];
+}
+
+/** Why this change may change discovery, or undefined when it cannot. */
+export function whyRediscover(change: ChangedFile, known: KnownRepo): string | undefined {
+  const file = path.resolve(change.path);
+  if (file.split(path.sep).includes('.git')) return 'git metadata (remotes name the repo)';
+  if (file === path.join(known.root, CONFIG_FILE_NAME)) return `${CONFIG_FILE_NAME} changed`;
+  if (!change.isFile) return 'deleted, or a folder';
+  if (!known.renderInputs.has(file)) return 'not a file the apps were rendered from (created, or outside every app)';
+  if (!known.controllerFiles) return 'the model does not say which files hold Flux or Argo CD objects';
+  if (known.controllerFiles.some((held) => isWithin(file, held))) return 'held Flux or Argo CD objects';
+  if (change.namesControllers) return 'now names a Flux or Argo CD API group';
+  if (known.controllerFiles.length > 0) {
+    // Flux discovery walks kustomize trees to tell which Kustomization deploys which HelmRelease, and reads charts.
+    if (KUSTOMIZATION_FILE_NAMES.includes(path.basename(file))) return 'a kustomization file in a repo with Flux or Argo CD objects';
+    if (known.chartDirs.some((dir) => isWithin(file, dir))) return 'a chart file in a repo with Flux or Argo CD objects';
+  }
+  return undefined;
+}
+
+/** The facts `whyRediscover` needs about a path, read from disk now. */
+export async function readChangedFile(file: string): Promise<ChangedFile> {
+  const stat = await fs.stat(file).catch(() => undefined);
+  if (!stat?.isFile()) return { path: file, isFile: false, namesControllers: false };
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  // Unreadable: assume the worst.
+  return { path: file, isFile: true, namesControllers: text === undefined || CONTROLLER_GROUPS.test(text) };
+}
+
+/** The first reason any of these paths may change discovery of `model`, or undefined when none can. */
+export async function whyRediscoverAny(paths: string[], model: RepoModel, renderInputs: ReadonlySet<string>): Promise<string | undefined> {
+  const known: KnownRepo = {
+    root: model.root, controllerFiles: model.controllerFiles, renderInputs,
+    chartDirs: model.environments.flatMap((environment) => environment.apps.flatMap((app) => app.helm?.chartPath ?? [])),
+  };
+  for (const file of paths) {
+    const reason = whyRediscover(await readChangedFile(file), known);
+    if (reason) return `${file}: ${reason}`;
+  }
+  return undefined;
+}
