@@ -101,5 +101,5 @@ if (!measure) {
   process.exit(2);
 }
 const result = await measure(job);
-process.stdout.write(`${JSON.stringify(result)}\n`);
-process.exit(0);
+// Exit only once the line is out: a pipe takes a long line in several writes, and exit would cut it.
+process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
