@@ -78,8 +78,12 @@ function measureInChild(mode, job, nodeArgs = []) {
     child.on('error', reject);
     child.on('close', (code) => {
       const line = stdout.trim().split('\n').pop();
-      if (code !== 0 || !line) reject(new Error(`bench: measure.mjs ${mode} exited ${code}`));
-      else resolve(JSON.parse(line));
+      try {
+        if (code !== 0 || !line) throw new Error(`exited ${code}`);
+        resolve(JSON.parse(line));
+      } catch (error) {
+        reject(new Error(`bench: measure.mjs ${mode}: ${error.message}`));
+      }
     });
   });
 }
@@ -144,7 +148,8 @@ function checkKnownDrift(drift, driftline) {
 async function benchSize(size, info, args, workDir) {
   const context = info.adminContext;
   const kubeconfig = info.kubeconfig;
-  const repo = generateRepo({ ...size, context });
+  // Inside workDir, which main() removes whatever happens.
+  const repo = generateRepo({ ...size, context, dir: path.join(workDir, 'repo') });
   log(`generated ${repo.apps.length} apps in ${repo.root}`);
   const rendered = await renderAll(repo.apps);
   const objects = rendered.flatMap((app) => app.objects);
@@ -184,7 +189,6 @@ async function benchSize(size, info, args, workDir) {
   if (args.profile) log(`CPU profile of the last Driftline run: ${path.join(workDir, 'profiles')}`);
   const agreement = compareVerdicts(rendered, verdicts, kubectlVerdicts(peerRun), peerRun);
   const medians = Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, round(median(values), key === 'peakRssMb' ? 1 : 0)]));
-  fs.rmSync(repo.root, { recursive: true, force: true });
   return {
     objects: objects.length, ...size, appInstances: repo.apps.length, runs: args.runs, concurrency: args.concurrency,
     ...medians,
