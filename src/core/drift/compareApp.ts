@@ -88,12 +88,31 @@ function ownerIndex(snapshot: LiveSnapshot): Map<string, KubeObject[]> {
   return index;
 }
 
+/** Live objects that may be the app's Extras: candidates by owner key, before the full ownership test. */
+function extraCandidates(app: AppDefinition, snapshot: LiveSnapshot): Set<KubeObject> {
+  const index = ownerIndex(snapshot);
+  return new Set(ownerKeysOfApp(app).flatMap((key) => index.get(key) ?? []));
+}
+
+/**
+ * Everything of the live side an app's comparison reads, as text: each desired object's live resourceVersion
+ * (or why it cannot be compared), and each Extra candidate's with whether another app wants it. Equal texts
+ * (with an equal render and ignore rules) compare equally.
+ */
+export function liveInputsOf(app: AppDefinition, objects: ResolvedObject[], options: Pick<CompareAppOptions, 'snapshot' | 'wantedInEnvironment'>): string {
+  const lines = objects.map((object) =>
+    `${refId(object.ref)} ${object.unknownReason ?? object.desired.unknownReason ?? options.snapshot.find(object.ref)?.metadata.resourceVersion ?? '-'}`);
+  for (const live of extraCandidates(app, options.snapshot)) {
+    const id = refId({ apiVersion: live.apiVersion, kind: live.kind, namespace: live.metadata.namespace, name: live.metadata.name });
+    lines.push(`extra? ${id} ${live.metadata.resourceVersion} ${options.wantedInEnvironment.has(id)}`);
+  }
+  return lines.join('\n');
+}
+
 /** Candidates first (by owner key), then the full ownership test: scanning every live object per app was quadratic. */
 function findExtras(app: AppDefinition, options: CompareAppOptions): ComparedResource[] {
   const extras: ComparedResource[] = [];
-  const index = ownerIndex(options.snapshot);
-  const candidates = new Set(ownerKeysOfApp(app).flatMap((key) => index.get(key) ?? []));
-  for (const live of candidates) {
+  for (const live of extraCandidates(app, options.snapshot)) {
     const ref: ObjectRef = { apiVersion: live.apiVersion, kind: live.kind, name: live.metadata.name };
     if (live.metadata.namespace) ref.namespace = live.metadata.namespace;
     if (options.wantedInEnvironment.has(refId(ref)) || !isOwnedByApp(live, app)) continue;

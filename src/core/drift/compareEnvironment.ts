@@ -4,7 +4,8 @@
 // put on the environment; anything narrower becomes Unknown on the objects it concerns.
 import { groupOf, refOf, type AppResult, type IgnoreRule, type ObjectRef, type RenderedApp } from '../model';
 import { LiveSnapshot, noSuchKindReason, type ListedVersion, type ListingClient, type ListKey } from '../cluster/liveSnapshot';
-import { compareApp, refId, toResult, type ComparedResource, type ResolvedObject } from './compareApp';
+import { compareApp, liveInputsOf, refId, toResult, type ResolvedObject } from './compareApp';
+import type { ComparisonCache } from './comparisonCache';
 import { mapWithLimit } from '../concurrency';
 import { clusterErrorReason, messageOf, type DryRunClient, type Predictor } from './predict';
 import { appStatus, countStatuses } from './summarize';
@@ -24,6 +25,8 @@ export interface CompareEnvironmentOptions {
   signal?: AbortSignal;
   /** Return Secrets unmasked (only for an explicit reveal). */
   reveal?: boolean;
+  /** Results of the previous comparison on this context: reused for apps whose render and live objects are unchanged. */
+  previous?: ComparisonCache;
 }
 
 /** Errors that mean the whole cluster cannot be read: they fail the environment, not single objects. */
@@ -35,8 +38,9 @@ export function isClusterWideFailure(error: unknown): boolean {
 
 export async function compareEnvironment(rendered: RenderedApp[], options: CompareEnvironmentOptions): Promise<{
   apps: AppResult[];
-  compared: Map<RenderedApp, ComparedResource[]>;
   lists: number;
+  /** Apps whose previous results were reused. */
+  reused: number;
   /** The LISTs that succeeded, with their resourceVersions: what a watch follows until the next comparison. */
   listed: ListedVersion[];
 }> {
@@ -55,23 +59,34 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
     if (outcome?.state === 'failed') object.unknownReason = messageOf(outcome.error);
   }
   const wantedInEnvironment = new Set(allResolved.map((object) => refId(object.ref)));
-  const compared = new Map<RenderedApp, ComparedResource[]>();
+  const ignoreRules = JSON.stringify(options.ignoreRules);
   const apps: AppResult[] = [];
+  let reused = 0;
   for (const app of rendered) {
     const reason = appReason(app);
+    const inputs = options.previous && !reason && !options.reveal
+      ? `${app.inputHash}\n${ignoreRules}\n${liveInputsOf(app.app, resolved.get(app) ?? [], { snapshot, wantedInEnvironment })}`
+      : undefined;
+    const previous = inputs === undefined ? undefined : options.previous?.get(app, inputs);
+    if (previous) {
+      apps.push(previous);
+      reused += 1;
+      continue;
+    }
     const resources = reason ? [] : await compareApp(app.app, resolved.get(app) ?? [], {
       snapshot, predictor: options.predictor, ignoreRules: options.ignoreRules, wantedInEnvironment,
       concurrency: options.concurrency, signal: options.signal,
     });
-    compared.set(app, resources);
     const results = resources.map((resource) => toResult(resource, options.ignoreRules, options.reveal));
     const counts = countStatuses(results);
-    apps.push({
+    const result: AppResult = {
       name: app.app.name, environment: app.app.environment, status: appStatus(counts, reason),
       renderer: app.app.renderer, path: app.app.path, counts, resources: results, ...(reason ? { reason } : {}),
-    });
+    };
+    if (inputs !== undefined) options.previous?.set(app, inputs, result);
+    apps.push(result);
   }
-  return { apps, compared, lists: keys.length, listed: snapshot.listedVersions() };
+  return { apps, lists: keys.length, reused, listed: snapshot.listedVersions() };
 }
 
 /** Why a whole app cannot be compared: discovery knew already, or rendering failed (the tool's own words). */

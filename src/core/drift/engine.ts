@@ -21,6 +21,7 @@ import { refId } from './compareApp';
 import { appReason, compareEnvironment } from './compareEnvironment';
 import { LiveWatch, mergeWatchTargets, watchTargetOf, type EnvironmentWatchTarget, type LiveWatchOptions } from './liveWatch';
 import { Predictor, messageOf } from './predict';
+import { ComparisonCache } from './comparisonCache';
 import { PredictionCache } from './predictionCache';
 
 export interface DriftEngineOptions {
@@ -57,6 +58,8 @@ export class DriftEngine {
   private readonly clients = new Map<string, ClusterClient>();
   private readonly renderCache = new RenderCache();
   private readonly predictions = new PredictionCache();
+  /** Per kube context, the latest results of each app (reused while its render and live objects are unchanged). */
+  private readonly comparisons = new Map<string, ComparisonCache>();
   /** Per environment, what its latest comparison listed: what live watches follow. */
   private readonly watchTargets = new Map<string, EnvironmentWatchTarget>();
   private readonly liveWatches = new Set<LiveWatch>();
@@ -216,8 +219,9 @@ export class DriftEngine {
       const predictor = new Predictor(client, this.predictions, context);
       const compared = await compareEnvironment(rendered, {
         client, predictor, ignoreRules: model.ignoreRules, defaultNamespace: client.defaultNamespace, concurrency, signal, reveal,
+        previous: this.comparisonsOf(context),
       });
-      this.options.log?.(`${environment.name} (context ${context}): ${apps.length} apps, ${compared.lists} LISTs, ` +
+      this.options.log?.(`${environment.name} (context ${context}): ${apps.length} apps (${compared.reused} unchanged), ${compared.lists} LISTs, ` +
         `${predictor.dryRuns} dry-runs sent, ${Date.now() - started} ms`);
       return { environment: { ...base, context, apps: compared.apps }, rendered, listed: compared.listed };
     } catch (error) {
@@ -227,6 +231,15 @@ export class DriftEngine {
       this.options.log?.(`${environment.name} (context ${context || 'none'}): ${reason}`);
       return { environment: { ...base, context, reason, apps: rendered.map((app) => unknownApp(app, appReason(app) ?? reason)) }, rendered };
     }
+  }
+
+  private comparisonsOf(context: string): ComparisonCache {
+    let comparisons = this.comparisons.get(context);
+    if (!comparisons) {
+      comparisons = new ComparisonCache();
+      this.comparisons.set(context, comparisons);
+    }
+    return comparisons;
   }
 
   private defaultContext(environment: EnvironmentDefinition): string {

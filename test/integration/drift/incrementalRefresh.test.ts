@@ -91,6 +91,21 @@ describe('DriftEngine refresh after filesChanged', function () {
     assert.equal((await engine.status()).environments[0].protected, true);
   });
 
+  it('shows live changes to apps whose files did not change: an edited object and an Extra, each coming and going', async () => {
+    const client = testClient();
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'web-config' };
+    assert.equal(await statusOf('web', 'ConfigMap', 'web-config'), 'Synced');
+    await client.mergePatch(ref, { data: { color: 'orange' } }, { fieldManager: 'kubectl-edit' });
+    assert.equal(await statusOf('web', 'ConfigMap', 'web-config'), 'OutOfSync');
+    await client.mergePatch(ref, { data: { color: 'blue' } }, { fieldManager: 'kubectl-edit' });
+    assert.equal(await statusOf('web', 'ConfigMap', 'web-config'), 'Synced');
+    await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'leftover', namespace, labels: { 'driftline.dev/app': 'other' } }, data: { x: 'y' } });
+    assert.equal(await statusOf('other', 'ConfigMap', 'leftover'), 'Extra');
+    await client.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'leftover' });
+    const other = appOf(await engine.status(), 'test', 'other');
+    assert.deepEqual(other.resources.map((resource) => `${resource.name} ${resource.status}`), ['other-config Synced']);
+  });
+
   it('still re-reads every app on a refresh no filesChanged announced', async () => {
     write('base/web/config.yaml', configMap('web-config', 'purple'));
     try {
