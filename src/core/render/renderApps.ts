@@ -115,19 +115,24 @@ async function prebuildKustomize(pending: { app: AppDefinition; inputs: AppInput
   }));
 }
 
+/** An app to render, or its cached render when that is still valid. */
+type Collected = { app: AppDefinition; cached: RenderedApp } | { app: AppDefinition; cached?: undefined; inputs: AppInputs; inputHash: string };
+
 export async function renderApps(apps: AppDefinition[], options: RenderAppsOptions = {}): Promise<RenderedApp[]> {
   const { cache, concurrency = DEFAULT_RENDER_CONCURRENCY } = options;
-  const collected = await mapWithLimit(apps, concurrency, async (app) => {
+  const collected = await mapWithLimit(apps, concurrency, async (app): Promise<Collected> => {
     const trusted = options.trusted?.has(appKey(app)) ? cache?.getTrusted(app) : undefined;
-    if (trusted) return { app, inputs: undefined, inputHash: trusted.inputHash, cached: trusted };
+    if (trusted) return { app, cached: trusted };
     const inputs = await collectInputs(app);
     const inputHash = await hashInputs(app, inputs);
-    return { app, inputs, inputHash, cached: cache?.get(app, inputHash) };
+    const cached = cache?.get(app, inputHash);
+    return cached ? { app, cached } : { app, inputs, inputHash };
   });
-  const uncached = collected.filter((entry): entry is typeof entry & { inputs: AppInputs } => !entry.cached && !!entry.inputs);
-  await prebuildKustomize(uncached, concurrency, options);
-  return mapWithLimit(collected, concurrency, async ({ app, inputs, inputHash, cached }) => {
-    if (cached || !inputs) return cached!;
+  const pending = collected.flatMap((entry) => (entry.cached ? [] : [entry]));
+  await prebuildKustomize(pending, concurrency, options);
+  return mapWithLimit(collected, concurrency, async (entry) => {
+    if (entry.cached) return entry.cached;
+    const { app, inputs, inputHash } = entry;
     const rendered = await renderCollected(app, inputs, inputHash, options);
     delete inputs.kustomizeOutput; // the cache keeps the inputs; the objects live on in `rendered` only
     cache?.set(app, inputs, rendered);
