@@ -3,6 +3,7 @@
 // desired hash and live resourceVersion, one client per kube context), so a warm refresh re-renders and
 // re-asks the server only for what changed. Data flows one way: discover -> render -> live -> compare.
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { ClusterClient } from '../cluster/client';
 import type { ListedVersion } from '../cluster/liveSnapshot';
 import { loadKubeConfig, type LoadedKubeConfig } from '../cluster/kubeconfig';
@@ -14,6 +15,7 @@ import {
   type RenderedApp, type RepoModel, type ResourceResult, type StatusReport,
 } from '../model';
 import { findDuplicateObjects } from '../render/findDuplicates';
+import { isWithin } from '../render/listFiles';
 import type { DecryptSecret } from '../render/options';
 import { decryptManifestIfSops } from '../sops/manifest';
 import { RenderCache, appKey, renderApps, type RenderAppsOptions } from '../render/renderApps';
@@ -135,6 +137,9 @@ export class DriftEngine {
     for (const app of affected) this.verified.delete(appKey(app));
     // A status rendering now may have read some files before this change, and its apps are not in the cache yet.
     if (this.statusesRunning > 0) this.verified.clear();
+    // A path outside the repo that no app reads may name the repo another way (through a symlink): trust nothing.
+    const root = path.resolve(this.options.repoRoot);
+    if (paths.some((changed) => !isWithin(path.resolve(changed), root) && this.renderCache.appsAffectedBy([changed]).length === 0)) this.verified.clear();
     this.changesReported += 1;
     this.trustNextStatus = true;
     if (this.model) this.model = this.tracked(this.keptOrRediscovered(this.model, paths));

@@ -106,6 +106,21 @@ describe('DriftEngine refresh after filesChanged', function () {
     assert.deepEqual(other.resources.map((resource) => `${resource.name} ${resource.status}`), ['other-config Synced']);
   });
 
+  it('shows an edit reported under another name of the repo (the repo opened through a symlink)', async () => {
+    const link = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-link-')), 'repo');
+    fs.symlinkSync(root, link);
+    const linked = new DriftEngine({ repoRoot: link, kubeconfig: info.kubeconfig });
+    try {
+      assert.equal(resourceOf(appOf(await linked.status(), 'test', 'web'), 'ConfigMap', 'web-config').status, 'Synced');
+      linked.filesChanged([write('base/web/config.yaml', configMap('web-config', 'pink'))]);
+      assert.equal(resourceOf(appOf(await linked.status(), 'test', 'web'), 'ConfigMap', 'web-config').status, 'OutOfSync');
+    } finally {
+      linked.close();
+      write('base/web/config.yaml', configMap('web-config', 'blue'));
+      fs.rmSync(path.dirname(link), { recursive: true, force: true });
+    }
+  });
+
   it('still re-reads every app on a refresh no filesChanged announced', async () => {
     write('base/web/config.yaml', configMap('web-config', 'purple'));
     try {
