@@ -1,9 +1,8 @@
 // An app's comparison is a function of its render, the live objects it reads (by resourceVersion) and the ignore
 // rules: when none of them changed since the last refresh, its results are reused instead of compared again
 // (normalizing and diffing every object was most of a refresh's CPU once renders and dry-runs were cached).
-import type { AppResult } from '../model';
+import type { AppResult, RenderedApp } from '../model';
 import { appKey } from '../render/renderApps';
-import type { RenderedApp } from '../model';
 
 interface Entry {
   inputs: string;
