@@ -6,7 +6,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { clusterInfo, environment, findNode, namespaceOf, readyDriftline, repoFile, withDialogs } from './support';
+import { clusterInfo, environment, findNode, namespaceOf, readyDriftline, repoFile, waitFor, withDialogs } from './support';
 
 const crdFile = path.resolve(__dirname, '../../../test/support/gitops-crds/flux-kustomizations.yaml');
 
@@ -27,7 +27,9 @@ describe('Suspend and Resume Flux reconciling', () => {
     } catch (error) {
       if (!/AlreadyExists/.test(String((error as { stderr?: Buffer }).stderr))) throw error;
     }
-    kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd/kustomizations.kustomize.toolkit.fluxcd.io');
+    // `kubectl wait` fails at once while a just-created CRD has no conditions yet: poll until it is Established.
+    await waitFor(() => kubectl('get', 'crd', 'kustomizations.kustomize.toolkit.fluxcd.io',
+      '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}') === 'True', 'the Kustomization CRD to be Established');
     const kustomization = `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
