@@ -50,8 +50,12 @@ export function createDemoRepo({ dir, kubeconfig, context, prefix }) {
 
   const git = (...args) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
   git('init', '-q', '-b', 'main');
-  git('-c', 'user.name=Driftline Demo', '-c', 'user.email=demo@driftline.invalid', 'add', '.');
-  git('-c', 'user.name=Driftline Demo', '-c', 'user.email=demo@driftline.invalid', 'commit', '-q', '-m', 'Demo environment dev');
+  // An identity of the repo's own: rollback commits in the demo and its tests must work on a machine whose
+  // user has no git identity (a fresh CI machine).
+  git('config', 'user.name', 'Driftline Demo');
+  git('config', 'user.email', 'demo@driftline.invalid');
+  git('add', '.');
+  git('commit', '-q', '-m', 'Demo environment dev');
 
   const kubectl = (args, input) => execFileSync('kubectl', ['--kubeconfig', kubeconfig, '--context', context, ...args],
     { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
