@@ -35,6 +35,16 @@ function refTo(object: KubeObject): ObjectRef {
   return { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name };
 }
 
+/** Plays a Flux controller: records the request as handled, with the Ready condition it would report. */
+async function writeFluxHandled(ref: ObjectRef, requestedAt: string, ready: { status: string; reason: string; message: string }): Promise<void> {
+  await admin.mergePatch(ref, {
+    status: {
+      lastHandledReconcileAt: requestedAt,
+      conditions: [{ type: 'Ready', ...ready, lastTransitionTime: new Date().toISOString() }],
+    },
+  }, { subresource: 'status' });
+}
+
 describe('core/sync controller mode (real Flux and Argo CD CRDs, status written by the test)', () => {
   let namespace: string;
   before(async () => installGitOpsCrds(testCluster()));
@@ -58,12 +68,7 @@ describe('core/sync controller mode (real Flux and Argo CD CRDs, status written 
       onRequested: async (requestedAt) => {
         const annotated = await admin.get(refTo(live));
         assert.equal(annotated?.metadata.annotations?.[FLUX_RECONCILE_ANNOTATION], requestedAt);
-        await admin.mergePatch(refTo(live), {
-          status: {
-            lastHandledReconcileAt: requestedAt,
-            conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied revision: main@sha1:abc', lastTransitionTime: new Date().toISOString() }],
-          },
-        }, { subresource: 'status' });
+        await writeFluxHandled(refTo(live), requestedAt, { status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied revision: main@sha1:abc' });
       },
     });
     assert.equal(result.outcome, 'Succeeded');
@@ -76,12 +81,7 @@ describe('core/sync controller mode (real Flux and Argo CD CRDs, status written 
     const result = await syncThroughController(admin, live, {
       ...follow,
       onRequested: async (requestedAt) => {
-        await admin.mergePatch(refTo(live), {
-          status: {
-            lastHandledReconcileAt: requestedAt,
-            conditions: [{ type: 'Ready', status: 'False', reason: 'BuildFailed', message: 'kustomize build failed: missing base', lastTransitionTime: new Date().toISOString() }],
-          },
-        }, { subresource: 'status' });
+        await writeFluxHandled(refTo(live), requestedAt, { status: 'False', reason: 'BuildFailed', message: 'kustomize build failed: missing base' });
       },
     });
     assert.equal(result.outcome, 'Failed');
@@ -219,12 +219,7 @@ describe('sync chooses controller mode when the app\'s Flux HelmRelease is live'
     for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
       const requestedAt = (await admin.get(release))?.metadata.annotations?.[FLUX_RECONCILE_ANNOTATION];
       if (!requestedAt) continue;
-      await admin.mergePatch(release, {
-        status: {
-          lastHandledReconcileAt: requestedAt,
-          conditions: [{ type: 'Ready', reason: 'InstallSucceeded', ...ready, lastTransitionTime: new Date().toISOString() }],
-        },
-      }, { subresource: 'status' });
+      await writeFluxHandled(release, requestedAt, { reason: 'InstallSucceeded', ...ready });
       return requestedAt;
     }
     throw new Error(`no reconcile request appeared on ${release.kind} ${release.namespace}/${release.name}`);
