@@ -216,6 +216,7 @@ export class DriftEngine {
     const rendered = await renderApps(apps, {
       decryptSecret: decryptWithDefaultKeys, ...renderOptions, tools: { ...model.tools, ...renderOptions.tools }, cache: this.renderCache, trusted,
     });
+    const renderedAt = Date.now();
     signal?.throwIfAborted();
     let context = contextOverride ?? this.options.contextOverrides?.[environment.name] ?? environment.context ?? '';
     try {
@@ -227,7 +228,7 @@ export class DriftEngine {
         previous: this.comparisonsOf(context),
       });
       this.options.log?.(`${environment.name} (context ${context}): ${apps.length} apps (${compared.reused} unchanged), ${compared.lists} LISTs, ` +
-        `${predictor.dryRuns} dry-runs sent, ${Date.now() - started} ms`);
+        `${predictor.dryRuns} dry-runs sent, ${Date.now() - started} ms (render ${renderedAt - started} ms)`);
       return { environment: { ...base, context, apps: compared.apps }, rendered, listed: compared.listed };
     } catch (error) {
       if (signal?.aborted) throw error;

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { DesiredObject, ToolPaths } from '../model';
-import { parseManifests } from './parseManifests';
+import { parseToolOutput } from './parseToolOutput';
 import { kustomizeCommand } from './renderKustomize';
 import { runTool } from './runTool';
 
@@ -64,7 +64,7 @@ export async function buildKustomizeBatch(
     const run = await runTool(command, args, { cwd: batchDir, timeoutMs });
     if (run.code !== 0) return undefined;
     const byEntry: DesiredObject[][] = buildRoots.map(() => []);
-    for (const desired of parseManifests(run.stdout, batchFile)) {
+    for (const desired of parseToolOutput(run.stdout, batchFile)) {
       const index = untag(desired);
       if (index === undefined || !byEntry[index]) return undefined;
       byEntry[index].push(desired);

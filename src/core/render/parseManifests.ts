@@ -56,7 +56,7 @@ export function isBuildConfig(object: KubeObject): boolean {
 }
 
 /** `kind: List` (and `FooList`) documents hold their objects in `items`. */
-function expandLists(value: unknown): unknown[] {
+export function expandLists(value: unknown): unknown[] {
   const candidate = value as { kind?: unknown; items?: unknown } | null;
   if (candidate && typeof candidate.kind === 'string' && candidate.kind.endsWith('List') && Array.isArray(candidate.items)) {
     return candidate.items;

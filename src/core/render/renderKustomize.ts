@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import type { AppDefinition, DesiredObject, ToolPaths } from '../model';
 import type { KustomizeTree } from './kustomizeTree';
 import { mapSources } from './mapSources';
-import { parseManifests } from './parseManifests';
+import { parseToolOutput } from './parseToolOutput';
 import { findExecutable, runTool } from './runTool';
 
 /** The command line that builds `dir`: [executable, ...args]. */
@@ -68,7 +68,7 @@ export async function renderKustomize(
     if (tree.inflatesHelmCharts) args.push(...await helmChartFlags(tools));
     const run = await runTool(command, args, { cwd: app.path, timeoutMs });
     if (run.code !== 0) throw new Error(kustomizeMessage(run.stderr) || `${path.basename(command)} exited with ${run.code}`);
-    return mapSources(parseManifests(run.stdout, tree.kustomizationFiles[0]), tree);
+    return mapSources(parseToolOutput(run.stdout, tree.kustomizationFiles[0]), tree);
   } finally {
     if (overlayDir) await fs.rm(overlayDir, { recursive: true, force: true });
   }
