@@ -9,6 +9,7 @@ export interface StatusArgs {
   filter: StatusFilter;
   kubeconfig?: string;
   concurrency?: number;
+  alwaysDryRun?: boolean;
   json: boolean;
 }
 
@@ -19,6 +20,7 @@ export const STATUS_OPTIONS_HELP = [
   '  --context NAME      compare against this kube context instead of each environment\'s own',
   '  --kubeconfig FILES  kubeconfig file(s), separated like KUBECONFIG (default: $KUBECONFIG, else ~/.kube/config)',
   '  --concurrency N     requests in flight per environment (default 8)',
+  '  --always-dry-run    ask the server even where managedFields prove an object unchanged',
 ].join('\n');
 
 export class UsageError extends Error {}
@@ -47,6 +49,10 @@ export function parseStatusArgs(args: string[], options: { json: boolean }): Sta
         parsed.concurrency = value;
         break;
       }
+      case '--always-dry-run':
+        if (inline !== undefined) throw new UsageError('--always-dry-run takes no value');
+        parsed.alwaysDryRun = true;
+        break;
       case '--json':
         if (!options.json) throw new UsageError('unknown option --json');
         parsed.json = true;
@@ -59,7 +65,7 @@ export function parseStatusArgs(args: string[], options: { json: boolean }): Sta
 }
 
 export function engineFor(args: StatusArgs): DriftEngine {
-  return new DriftEngine({ repoRoot: args.repo, kubeconfig: args.kubeconfig, concurrency: args.concurrency });
+  return new DriftEngine({ repoRoot: args.repo, kubeconfig: args.kubeconfig, concurrency: args.concurrency, alwaysDryRun: args.alwaysDryRun });
 }
 
 /**

@@ -162,8 +162,11 @@ export interface RenderedApp {
   error?: string;
 }
 
-/** How a resource's verdict was reached. */
-export type ComparisonMode = 'server-side-dry-run' | 'client-side';
+/**
+ * How the predicted object was obtained: the server's dry-run, the live object itself because its managedFields
+ * prove an apply would change nothing (provenUnchanged.ts), or client-side when the user may not dry-run.
+ */
+export type ComparisonMode = 'server-side-dry-run' | 'managed-fields' | 'client-side';
 
 export interface ResourceResult {
   apiVersion: string;

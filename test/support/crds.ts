@@ -51,7 +51,7 @@ function readCrds(file: string): KubeObject[] {
     .filter((object): object is KubeObject => object?.kind === 'CustomResourceDefinition');
 }
 
-async function waitUntilEstablished(client: ClusterClient, name: string): Promise<void> {
+export async function waitUntilEstablished(client: ClusterClient, name: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const crd = await client.get({ apiVersion: CRD_API_VERSION, kind: 'CustomResourceDefinition', name });

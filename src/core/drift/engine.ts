@@ -35,6 +35,11 @@ export interface DriftEngineOptions {
   contextOverrides?: Record<string, string>;
   /** LISTs and dry-runs in flight per environment (default 8). */
   concurrency?: number;
+  /**
+   * Send a dry-run for every object, even where the live object's managedFields prove the apply would change
+   * nothing (default false: those objects need no request; provenUnchanged.ts).
+   */
+  alwaysDryRun?: boolean;
   /** Rendering: tool paths, SOPS decryption hook, timeout, render concurrency. */
   renderOptions?: Omit<RenderAppsOptions, 'cache'>;
   /** Progress and timing lines (never secret values). */
@@ -222,13 +227,13 @@ export class DriftEngine {
     try {
       context ||= this.defaultContext(environment);
       const client = this.clientFor(context);
-      const predictor = new Predictor(client, this.predictions, context);
+      const predictor = new Predictor(client, this.predictions, context, undefined, this.options.alwaysDryRun);
       const compared = await compareEnvironment(rendered, {
         client, predictor, ignoreRules: model.ignoreRules, defaultNamespace: client.defaultNamespace, concurrency, signal, reveal,
         previous: this.comparisonsOf(context),
       });
       this.options.log?.(`${environment.name} (context ${context}): ${apps.length} apps (${compared.reused} unchanged), ${compared.lists} LISTs, ` +
-        `${predictor.dryRuns} dry-runs sent, ${Date.now() - started} ms (render ${renderedAt - started} ms)`);
+        `${predictor.dryRuns} dry-runs sent (${predictor.provenUnchanged} not needed), ${Date.now() - started} ms (render ${renderedAt - started} ms)`);
       return { environment: { ...base, context, apps: compared.apps }, rendered, listed: compared.listed };
     } catch (error) {
       if (signal?.aborted) throw error;

@@ -1,12 +1,14 @@
 // The server's prediction of a desired object: a server-side apply dry-run (dryRun=All, force, our field
 // manager) returns the object exactly as the server would store it, defaults and other managers' fields
-// included. Cached by (desired hash, live resourceVersion). When the server forbids the dry-run (read-only
-// user), the prediction is made client-side and marked as such.
+// included. Cached by (desired hash, live resourceVersion). No dry-run is sent when the live object's
+// managedFields prove the apply would change nothing (provenUnchanged.ts): the answer is the live object. When
+// the server forbids the dry-run (read-only user), the prediction is made client-side and marked as such.
 import { describeRef, DRIFTLINE_FIELD_MANAGER, refOf, type ComparisonMode, type KubeObject } from '../model';
 import { noSuchKindReason } from '../cluster/liveSnapshot';
 import { beforeDryRunSteps, comparisonSteps, normalize } from './normalize';
 import { PredictionCache } from './predictionCache';
 import { predictClientSide } from './predictClientSide';
+import { applyChangesNothing } from './provenUnchanged';
 
 /** The part of ClusterClient a prediction needs. */
 export interface DryRunClient {
@@ -20,6 +22,8 @@ export type Prediction =
 export class Predictor {
   /** Dry-runs actually sent to the server (the rest came from the cache), for logs and benchmarks. */
   dryRuns = 0;
+  /** Objects whose managedFields proved the apply a no-op, so no dry-run was needed. */
+  provenUnchanged = 0;
   /** Kinds and namespaces where the server already forbade a dry-run in this run: ask no more there. */
   private readonly forbidden = new Set<string>();
 
@@ -29,10 +33,16 @@ export class Predictor {
     /** Kube context, part of the cache key and of messages. */
     private readonly context: string,
     private readonly fieldManager = DRIFTLINE_FIELD_MANAGER,
+    /** Ask the server even when managedFields prove the answer (the engine's `alwaysDryRun`). */
+    private readonly alwaysDryRun = false,
   ) {}
 
   async predict(desired: KubeObject, live: KubeObject): Promise<Prediction> {
     const prepared = normalize(desired, beforeDryRunSteps);
+    if (!this.alwaysDryRun && applyChangesNothing(prepared, live, this.fieldManager)) {
+      this.provenUnchanged++;
+      return { predicted: live, comparison: 'managed-fields' };
+    }
     const key = PredictionCache.key(prepared, String(live.metadata.resourceVersion ?? ''), this.context);
     const cached = this.cache.get(key);
     if (cached) return { predicted: cached, comparison: 'server-side-dry-run' };

@@ -69,8 +69,8 @@ export async function applyApps(root: string, environment: string, client: Clust
 }
 
 /** One status run with a fresh engine, closed afterwards. */
-export async function statusOnce(root: string, kubeconfig: string): Promise<StatusReport> {
-  const engine = new DriftEngine({ repoRoot: root, kubeconfig });
+export async function statusOnce(root: string, kubeconfig: string, options: { alwaysDryRun?: boolean } = {}): Promise<StatusReport> {
+  const engine = new DriftEngine({ repoRoot: root, kubeconfig, ...options });
   try {
     return await engine.status();
   } finally {
@@ -88,6 +88,23 @@ export function resourceOf(app: AppResult, kind: string, name: string): Resource
   const found = app.resources.find((resource) => resource.kind === kind && resource.name === name);
   if (!found) throw new Error(`no ${kind}/${name} in app ${app.name}: ${app.resources.map((r) => `${r.kind}/${r.name}`).join(', ')}`);
   return found;
+}
+
+/** Per object (`env/app Kind/namespace/name`): the verdict a user sees, with its reason and changed paths. */
+export function verdictsOf(report: StatusReport): Record<string, string> {
+  return Object.fromEntries(report.environments.flatMap((environment) => environment.apps.flatMap((app) => app.resources.map((resource) => [
+    `${environment.name}/${app.name} ${resource.kind}/${resource.namespace ?? ''}/${resource.name}`,
+    [resource.status, resource.reason ?? '', (resource.changedPaths ?? []).join(' ')].join(' | '),
+  ]))));
+}
+
+/** How many resources each comparison mode answered. */
+export function comparisonCounts(report: StatusReport): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const environment of report.environments) {
+    for (const app of environment.apps) for (const resource of app.resources) counts[resource.comparison ?? 'none'] = (counts[resource.comparison ?? 'none'] ?? 0) + 1;
+  }
+  return counts;
 }
 
 /** `Status Kind/name` of every resource that is not Synced, sorted: what a user would see flagged. */

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import type { StatusReport } from '../../../src/core/model';
 import { testClient, testCluster } from '../../support/cluster';
 import { freshNamespace } from '../../support/namespace';
-import { applyApps, disagreementsWithKubectlDiff, flagged, removeRepo, statusOnce, writeRepo } from './driftFixture';
+import { applyApps, comparisonCounts, disagreementsWithKubectlDiff, flagged, removeRepo, statusOnce, verdictsOf, writeRepo } from './driftFixture';
 import { sharedPath } from '../../support/shared';
 
 const EXAMPLES = sharedPath('gitops-examples/argocd-example-apps');
@@ -31,6 +31,13 @@ describe('argocd-example-apps sock-shop and guestbook', function () {
     const apps = report.environments[0].apps;
     assert.deepEqual(apps.map((app) => [app.name, app.counts.synced]).sort(), [['guestbook', 2], ['sock-shop', 29]]);
     assert.deepEqual(flagged(report), []);
+  });
+
+  it('answers most objects from managedFields without a dry-run, exactly as the dry-runs answer', async () => {
+    const everyDryRun = await statusOnce(root, info.kubeconfig, { alwaysDryRun: true });
+    assert.deepEqual(verdictsOf(report), verdictsOf(everyDryRun));
+    assert.equal(comparisonCounts(everyDryRun)['managed-fields'], undefined);
+    assert.ok((comparisonCounts(report)['managed-fields'] ?? 0) >= 20, JSON.stringify(comparisonCounts(report)));
   });
 
   it('agrees with kubectl diff --server-side on each of them', async () => {

@@ -10,7 +10,7 @@ import type { StatusReport } from '../../../src/core/model';
 import { testClient, testCluster } from '../../support/cluster';
 import { installGitOpsCrds } from '../../support/crds';
 import { freshNamespace } from '../../support/namespace';
-import { appOf, applyApps, disagreementsWithKubectlDiff, flagged, removeRepo, resourceOf, writeRepo } from './driftFixture';
+import { appOf, applyApps, comparisonCounts, disagreementsWithKubectlDiff, flagged, removeRepo, resourceOf, statusOnce, verdictsOf, writeRepo } from './driftFixture';
 import { sharedPath } from '../../support/shared';
 
 const GUESTBOOK = sharedPath('gitops-examples/argocd-example-apps/kustomize-guestbook');
@@ -164,7 +164,7 @@ describe('drift fidelity against a real kube-apiserver', function () {
       'test/own: Unknown Widget/w1',
     ]);
     const own = appOf(clean, 'test', 'own');
-    assert.equal(resourceOf(own, 'Deployment', 'api').comparison, 'server-side-dry-run');
+    assert.notEqual(resourceOf(own, 'Deployment', 'api').comparison, 'client-side');
     assert.equal(resourceOf(own, 'Kustomization', 'tenant').status, 'Synced');
   });
 
@@ -259,9 +259,12 @@ describe('drift fidelity against a real kube-apiserver', function () {
     const shared = resourceOf(appOf(drifted, 'restricted', 'readonly'), 'ConfigMap', sharedName);
     assert.equal(shared.comparison, 'client-side');
     assert.deepEqual(shared.changedPaths, ['/data/mode']);
+  });
+
+  it('gives a user who may not dry-run an exact Synced where managedFields prove the object unchanged', () => {
     const cleanShared = resourceOf(appOf(clean, 'restricted', 'readonly'), 'ConfigMap', sharedName);
     assert.equal(cleanShared.status, 'Synced');
-    assert.equal(cleanShared.comparison, 'client-side');
+    assert.equal(cleanShared.comparison, 'managed-fields');
   });
 
   it('gives Deployment health Progressing (no controller observed it) and Service health Healthy', () => {
@@ -269,6 +272,15 @@ describe('drift fidelity against a real kube-apiserver', function () {
     assert.equal(resourceOf(own, 'Deployment', 'api').health, 'Progressing');
     assert.equal(resourceOf(own, 'Service', 'api').health, 'Healthy');
     assert.equal(resourceOf(appOf(drifted, 'test', 'guestbook'), 'Deployment', 'kustomize-guestbook-ui').health, 'Progressing');
+  });
+
+  it('gives, for every drifted object, the verdict the dry-runs give, answering the unchanged ones from managedFields', async () => {
+    const everyDryRun = await statusOnce(root, info.kubeconfig, { alwaysDryRun: true });
+    assert.deepEqual(verdictsOf(drifted), verdictsOf(everyDryRun));
+    const proven = comparisonCounts(drifted)['managed-fields'] ?? 0;
+    assert.ok(proven >= 3, JSON.stringify(comparisonCounts(drifted)));
+    const settings = resourceOf(appOf(drifted, 'test', 'own'), 'ConfigMap', 'settings');
+    assert.equal(settings.comparison, 'server-side-dry-run', 'a key removed from Git must go to the server');
   });
 
   it('agrees with `kubectl diff --server-side --field-manager driftline` on every object (the oracle)', async () => {

@@ -43,8 +43,8 @@ describe('driftline status output', () => {
 
 describe('driftline status options', () => {
   it('reads filters, kubeconfig and concurrency, with values inline or separate', () => {
-    const parsed = parseStatusArgs(['--repo', '/tmp/r', '--env=staging', '--app', 'web', '--context', 'kind', '--kubeconfig', 'a:b', '--concurrency', '3', '--json'], { json: true });
-    assert.deepEqual(parsed, { repo: '/tmp/r', filter: { env: 'staging', app: 'web', context: 'kind' }, kubeconfig: 'a:b', concurrency: 3, json: true });
+    const parsed = parseStatusArgs(['--repo', '/tmp/r', '--env=staging', '--app', 'web', '--context', 'kind', '--kubeconfig', 'a:b', '--concurrency', '3', '--always-dry-run', '--json'], { json: true });
+    assert.deepEqual(parsed, { repo: '/tmp/r', filter: { env: 'staging', app: 'web', context: 'kind' }, kubeconfig: 'a:b', concurrency: 3, alwaysDryRun: true, json: true });
   });
 
   it('refuses unknown options, missing values and --json where it has no meaning, naming them', () => {
@@ -52,5 +52,6 @@ describe('driftline status options', () => {
     assert.throws(() => parseStatusArgs(['--env'], { json: true }), /--env needs a value/);
     assert.throws(() => parseStatusArgs(['--concurrency', '0'], { json: true }), /--concurrency needs a whole number/);
     assert.throws(() => parseStatusArgs(['--json'], { json: false }), /unknown option --json/);
+    assert.throws(() => parseStatusArgs(['--always-dry-run=yes'], { json: true }), /--always-dry-run takes no value/);
   });
 });

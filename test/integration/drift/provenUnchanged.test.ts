@@ -1,0 +1,126 @@
+// The managedFields proof (provenUnchanged.ts) against the real API server: for each way an object can stand
+// next to Git (unchanged, others' additions to lists and maps of every merge type, atomic fields replaced, Git
+// dropping fields we applied, applied by another tool, defaulted values), the proof must hold only where the
+// server's own dry-run says the apply changes nothing, and must hold in the common unchanged cases.
+import * as assert from 'node:assert/strict';
+import type { ClusterClient } from '../../../src/core/cluster/client';
+import { changedPaths } from '../../../src/core/drift/changedPaths';
+import { beforeDryRunSteps, normalize } from '../../../src/core/drift/normalize';
+import { applyChangesNothing } from '../../../src/core/drift/provenUnchanged';
+import { DRIFTLINE_FIELD_MANAGER, type KubeObject } from '../../../src/core/model';
+import { testClient } from '../../support/cluster';
+import { waitUntilEstablished } from '../../support/crds';
+import { freshNamespace } from '../../support/namespace';
+
+const GROUP = 'proof.driftline.dev';
+const API_VERSION = `${GROUP}/v1`;
+
+const gadgetCrd: KubeObject = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: `gadgets.${GROUP}` },
+  spec: {
+    group: GROUP,
+    scope: 'Namespaced',
+    names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' },
+    versions: [{
+      name: 'v1', served: true, storage: true,
+      schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: {
+        atomicMap: { type: 'object', additionalProperties: { type: 'string' }, 'x-kubernetes-map-type': 'atomic' },
+        granularMap: { type: 'object', additionalProperties: { type: 'string' } },
+        atomicList: { type: 'array', 'x-kubernetes-list-type': 'atomic', items: { type: 'object', properties: { name: { type: 'string' }, value: { type: 'string' } } } },
+        setList: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' } },
+        mapList: {
+          type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'],
+          items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, value: { type: 'string' } } },
+        },
+        size: { type: 'integer', default: 3 },
+      } } } } },
+    }],
+  },
+};
+
+type Spec = Record<string, unknown>;
+const baseSpec = (): Spec => ({
+  atomicMap: { a: '1' },
+  granularMap: { a: '1' },
+  atomicList: [{ name: 'x', value: '1' }],
+  setList: ['a'],
+  mapList: [{ name: 'x', value: '1' }],
+});
+
+interface Scenario {
+  name: string;
+  /** What Driftline (or another tool) applied before. */
+  applied?: Spec;
+  appliedBy?: string;
+  /** What happened live afterwards. */
+  then?: (client: ClusterClient, object: (spec: Spec) => KubeObject) => Promise<unknown>;
+  /** Git's version now (default: the applied spec). */
+  git?: Spec;
+  proven: boolean;
+  synced: boolean;
+}
+
+const other = { fieldManager: 'other-tool', dryRun: false };
+
+const scenarios: Scenario[] = [
+  { name: 'unchanged since Driftline applied it', proven: true, synced: true },
+  { name: 'another manager added an item to a keyed list', then: (c, o) => c.serverSideApply(o({ mapList: [{ name: 'y', value: '2' }] }), { ...other, force: false }), proven: true, synced: true },
+  { name: 'another manager added an item to a set list', then: (c, o) => c.serverSideApply(o({ setList: ['b'] }), { ...other, force: false }), proven: true, synced: true },
+  { name: 'another manager added a key to a granular map', then: (c, o) => c.serverSideApply(o({ granularMap: { b: '2' } }), { ...other, force: false }), proven: true, synced: true },
+  { name: 'another manager replaced an atomic map', then: (c, o) => c.serverSideApply(o({ atomicMap: { a: '1', b: '2' } }), { ...other, force: true }), proven: false, synced: false },
+  { name: 'another manager replaced an atomic list', then: (c, o) => c.serverSideApply(o({ atomicList: [{ name: 'x', value: '1' }, { name: 'z', value: '3' }] }), { ...other, force: true }), proven: false, synced: false },
+  { name: 'another manager took over a value', then: (c, o) => c.serverSideApply(o({ granularMap: { a: '9' } }), { ...other, force: true }), proven: false, synced: false },
+  { name: 'a value was edited live (update, not apply)', then: (c, o) => c.mergePatch(ref(o({})), { spec: { mapList: [{ name: 'x', value: 'edited' }] } }, { fieldManager: 'kubectl-edit' }), proven: false, synced: false },
+  { name: 'Git dropped a keyed-list item Driftline applied', applied: { ...baseSpec(), mapList: [{ name: 'x', value: '1' }, { name: 'w', value: '4' }] }, proven: false, synced: false },
+  { name: 'Git dropped a map key Driftline applied', applied: { ...baseSpec(), granularMap: { a: '1', c: '5' } }, proven: false, synced: false },
+  { name: 'Git dropped a set item Driftline applied', applied: { ...baseSpec(), setList: ['a', 'c'] }, proven: false, synced: false },
+  { name: 'applied by another tool (Flux), Driftline never applied it', appliedBy: 'kustomize-controller', proven: true, synced: true },
+  { name: 'Git writes the value the server defaulted', git: { ...baseSpec(), size: 3 }, proven: true, synced: true },
+  { name: 'Git changes a defaulted value', git: { ...baseSpec(), size: 4 }, proven: false, synced: false },
+  { name: 'Git adds a field', git: { ...baseSpec(), setList: ['a', 'b'] }, proven: false, synced: false },
+];
+
+function ref(object: KubeObject) {
+  return { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name };
+}
+
+describe('managedFields proof against a real server (no dry-run where the answer is known)', function () {
+  this.timeout(120_000);
+  let client: ClusterClient;
+  let namespace: string;
+  const outcomes = new Map<string, { proven: boolean; synced: boolean; changed: string[] }>();
+
+  before(async () => {
+    client = testClient();
+    await client.create(gadgetCrd).catch((error: unknown) => {
+      if ((error as { reason?: string }).reason !== 'Conflict') throw error;
+    });
+    await waitUntilEstablished(client, gadgetCrd.metadata.name);
+    namespace = await freshNamespace('proof');
+    await Promise.all(scenarios.map(async (scenario, index) => {
+      const name = `gadget-${index}`;
+      const object = (spec: Spec): KubeObject => ({ apiVersion: API_VERSION, kind: 'Gadget', metadata: { name, namespace, labels: { team: 'a' } }, spec });
+      await client.serverSideApply(object(scenario.applied ?? baseSpec()), { fieldManager: scenario.appliedBy ?? DRIFTLINE_FIELD_MANAGER, force: true, dryRun: false });
+      await scenario.then?.(client, object);
+      const desired = normalize(object(scenario.git ?? baseSpec()), beforeDryRunSteps);
+      const live = await client.get(ref(desired));
+      assert.ok(live, `${name} exists`);
+      const predicted = await client.serverSideApply(desired, { dryRun: true, fieldManager: DRIFTLINE_FIELD_MANAGER, force: true });
+      const changed = changedPaths(normalize(live), normalize(predicted));
+      outcomes.set(scenario.name, { proven: applyChangesNothing(desired, live, DRIFTLINE_FIELD_MANAGER), synced: changed.length === 0, changed });
+    }));
+  });
+
+  after(() => client?.close());
+
+  for (const scenario of scenarios) {
+    it(`${scenario.name}: ${scenario.proven ? 'proven unchanged' : 'left to the dry-run'}, and the server ${scenario.synced ? 'agrees nothing changes' : 'reports a change'}`, () => {
+      const outcome = outcomes.get(scenario.name)!;
+      assert.equal(outcome.synced, scenario.synced, `server dry-run changed: ${outcome.changed.join(', ') || 'nothing'}`);
+      assert.equal(outcome.proven, scenario.proven);
+      if (outcome.proven) assert.deepEqual(outcome.changed, [], 'a proof must never hide a change the server would make');
+    });
+  }
+});
