@@ -20,3 +20,23 @@ export async function mapWithLimit<T, R>(
   await Promise.all(workers);
   return results;
 }
+
+/** At most `limit` runs at once; the others wait their turn in arrival order. */
+export class Slots {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<R>(work: () => Promise<R>): Promise<R> {
+    if (this.active < this.limit) this.active++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(); // the slot passes on
+      else this.active--;
+    }
+  }
+}

@@ -3,7 +3,7 @@
 // which YAML files define objects (Go to source), and what the build would fetch from the network.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { parseYamlDocuments } from './parseManifests';
+import { readYamlDocuments } from './parsedYamlFiles';
 import { listFiles } from './listFiles';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -95,7 +95,7 @@ export async function walkKustomizeTree(root: string): Promise<KustomizeTree> {
     for (const file of await listFiles(dir, false)) inputs.add(file);
     let kustomization: Record<string, unknown>;
     try {
-      const [document] = parseYamlDocuments(await fs.readFile(kustomizationFile, 'utf8'), kustomizationFile);
+      const [document] = await readYamlDocuments(kustomizationFile);
       kustomization = (document?.value ?? {}) as Record<string, unknown>;
     } catch (error) {
       fail((error as Error).message);

@@ -4,7 +4,8 @@
 import { promises as fs } from 'node:fs';
 import type { DesiredObject, SourceLocation } from '../model';
 import type { KustomizeTree } from './kustomizeTree';
-import { parseManifests } from './parseManifests';
+import { expandLists, isBuildConfig, isKubeObject } from './parseManifests';
+import { readYamlDocuments } from './parsedYamlFiles';
 
 interface Definition {
   name: string;
@@ -15,16 +16,19 @@ interface Definition {
 async function definitionsByKind(tree: KustomizeTree): Promise<Map<string, Definition[]>> {
   const byKind = new Map<string, Definition[]>();
   for (const file of tree.resourceFiles) {
-    let objects: DesiredObject[];
+    let documents;
     try {
-      objects = parseManifests(await fs.readFile(file, 'utf8'), file);
+      documents = await readYamlDocuments(file);
     } catch {
       continue; // kustomize itself reports malformed files
     }
-    for (const { object, source } of objects) {
-      const list = byKind.get(object.kind) ?? [];
-      list.push({ name: object.metadata.name, namespace: object.metadata.namespace, source });
-      byKind.set(object.kind, list);
+    for (const document of documents) {
+      for (const value of expandLists(document.value)) {
+        if (!isKubeObject(value) || isBuildConfig(value)) continue;
+        const list = byKind.get(value.kind) ?? [];
+        list.push({ name: value.metadata.name, namespace: value.metadata.namespace, source: { file, line: document.line } });
+        byKind.set(value.kind, list);
+      }
     }
   }
   return byKind;

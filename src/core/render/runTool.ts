@@ -2,7 +2,9 @@
 // never the command line (which any user on the machine can read in the process list).
 import { spawn } from 'node:child_process';
 import { promises as fs, constants as fsConstants } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { Slots } from '../concurrency';
 
 export interface ToolRun {
   stdout: string;
@@ -36,9 +38,27 @@ export async function findExecutable(name: string, configuredPath?: string): Pro
   return undefined;
 }
 
+/**
+ * Tool processes running at once, across all renders of this process: kustomize and helm are CPU-bound, so more
+ * processes than cores only slow each other down. Fewer at once also finish some environments' renders early,
+ * and their comparison (requests, mostly waiting on the server) overlaps the renders still running.
+ */
+const toolSlots = new Slots(Math.max(2, os.availableParallelism()));
+
+/**
+ * The tools are Go programs that run for a second and exit: collecting garbage they would free at exit anyway is
+ * wasted CPU. GOGC=400 (unless the user set GOGC) cut a 30-app kustomize build from 0.70 to 0.55 s of CPU, for
+ * ~45 MB more memory while it runs.
+ */
+const toolEnvironment = (): NodeJS.ProcessEnv => ({ ...process.env, GOGC: process.env.GOGC ?? '400' });
+
 export function runTool(command: string, args: string[], options: ToolRunOptions = {}): Promise<ToolRun> {
+  return toolSlots.run(() => runNow(command, args, options));
+}
+
+function runNow(command: string, args: string[], options: ToolRunOptions): Promise<ToolRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: options.cwd, env: toolEnvironment(), stdio: ['pipe', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     const timeoutMs = options.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
