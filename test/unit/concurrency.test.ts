@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mapWithLimit } from '../../src/core/concurrency';
+import { mapWithLimit, Slots } from '../../src/core/concurrency';
 
 describe('mapWithLimit', () => {
   it('keeps input order and never runs more than the limit at once', async () => {
@@ -24,5 +24,29 @@ describe('mapWithLimit', () => {
       if (value === 2) controller.abort();
     }, controller.signal), { name: 'AbortError' });
     assert.deepEqual(started, [1, 2]);
+  });
+});
+
+describe('Slots', () => {
+  it('runs at most its limit at once, in arrival order, and frees a slot when a run fails', async () => {
+    const slots = new Slots(2);
+    let running = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const job = (id: number, fail = false) => slots.run(async () => {
+      started.push(id);
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running--;
+      if (fail) throw new Error(`job ${id} failed`);
+      return id;
+    });
+    const results = await Promise.allSettled([job(1, true), job(2), job(3), job(4), job(5)]);
+    assert.equal(peak, 2);
+    assert.deepEqual(started, [1, 2, 3, 4, 5]);
+    assert.equal(results[0].status, 'rejected');
+    assert.deepEqual(results.slice(1).map((result) => result.status === 'fulfilled' && result.value), [2, 3, 4, 5]);
+    assert.equal(await job(6), 6, 'every slot is free again');
   });
 });
