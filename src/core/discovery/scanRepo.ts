@@ -39,26 +39,37 @@ async function scanChart(dir: string): Promise<HelmChartFolder> {
 
 export async function scanRepo(root: string): Promise<RepoScan> {
   const scan: RepoScan = { root, objects: [], charts: [], problems: [] };
-  async function visit(dir: string): Promise<void> {
-    const files = await listFiles(dir, false);
+  /** One folder's findings; folders and files are read in parallel and their findings kept in walk order. */
+  type Found = { objects: ScannedObject[]; charts: HelmChartFolder[]; problems: RepoScan['problems'] };
+  async function scanFile(file: string): Promise<Found> {
+    const found: Found = { objects: [], charts: [], problems: [] };
+    const text = await fs.readFile(file, 'utf8');
+    if (!CONTROLLER_GROUPS.test(text)) return found;
+    try {
+      for (const { object, source } of parseManifests(text, file)) found.objects.push({ object, file, line: source.line });
+    } catch (error) {
+      const parseError = error as ManifestParseError;
+      found.problems.push({ file, line: parseError.line, message: parseError.message });
+    }
+    return found;
+  }
+  async function visit(dir: string): Promise<Found[]> {
+    const [files, subdirectories] = await Promise.all([listFiles(dir, false), listDirectories(dir)]);
     if (files.some((file) => path.basename(file) === 'Chart.yaml')) {
       // Chart templates are Go templates, not YAML: only `helm template` can read them.
-      scan.charts.push(await scanChart(dir));
-      return;
+      return [{ objects: [], charts: [await scanChart(dir)], problems: [] }];
     }
-    for (const file of files.filter(isYamlFile)) {
-      const text = await fs.readFile(file, 'utf8');
-      if (!CONTROLLER_GROUPS.test(text)) continue;
-      try {
-        for (const { object, source } of parseManifests(text, file)) scan.objects.push({ object, file, line: source.line });
-      } catch (error) {
-        const parseError = error as ManifestParseError;
-        scan.problems.push({ file, line: parseError.line, message: parseError.message });
-      }
-    }
-    for (const subdirectory of await listDirectories(dir)) await visit(subdirectory);
+    const [inFiles, inSubdirectories] = await Promise.all([
+      Promise.all(files.filter(isYamlFile).map(scanFile)),
+      Promise.all(subdirectories.map(visit)),
+    ]);
+    return [...inFiles, ...inSubdirectories.flat()];
   }
-  await visit(root);
+  for (const found of await visit(root)) {
+    scan.objects.push(...found.objects);
+    scan.charts.push(...found.charts);
+    scan.problems.push(...found.problems);
+  }
   return scan;
 }
 

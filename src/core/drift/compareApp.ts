@@ -57,11 +57,10 @@ async function compareObject(object: ResolvedObject, options: CompareAppOptions)
   if (unknownReason) return { ref, status: 'Unknown', reason: unknownReason, desired };
   const found = options.snapshot.find(ref);
   if (!found) return { ref, status: 'Missing', reason: 'not found in the cluster', desired };
-  const live = normalizeForComparison(found, options.ignoreRules);
   const prediction = await options.predictor.predict(desired.object, found);
   if ('unknownReason' in prediction) return { ref, status: 'Unknown', reason: prediction.unknownReason, desired, live: found };
-  const predicted = normalizeForComparison(prediction.predicted, options.ignoreRules);
-  const paths = changedPaths(live, predicted);
+  // The live object itself as the prediction (managedFields proved the apply a no-op): nothing can differ.
+  const paths = prediction.predicted === found ? [] : changedPaths(normalizeForComparison(found, options.ignoreRules), normalizeForComparison(prediction.predicted, options.ignoreRules));
   return {
     ref, desired, live: found, predicted: prediction.predicted, comparison: prediction.comparison, changedPaths: paths,
     status: paths.length ? 'OutOfSync' : 'Synced',
