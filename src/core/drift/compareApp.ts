@@ -139,7 +139,7 @@ export function toResult(resource: ComparedResource, ignoreRules: IgnoreRule[], 
   const live = resource.live && normalizeForComparison(resource.live, ignoreRules);
   // Without a prediction (Missing, Unknown) the desired side is Git's object as it would be sent.
   const desiredObject = resource.predicted ?? (resource.desired && normalize(resource.desired.object, beforeDryRunSteps));
-  const desired = desiredObject && normalizeForComparison(desiredObject, ignoreRules);
+  const desired = desiredObject === resource.live ? live : desiredObject && normalizeForComparison(desiredObject, ignoreRules);
   const shown = reveal ? { live, desired } : maskSecretPair(live, desired);
   const health = resource.live ? healthOf(resource.live) : resource.status === 'Missing' ? { status: 'Missing' as const } : undefined;
   const result: ResourceResult = {
