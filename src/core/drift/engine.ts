@@ -15,6 +15,7 @@ import {
   type RenderedApp, type RepoModel, type ResourceResult, type StatusReport,
 } from '../model';
 import { findDuplicateObjects } from '../render/findDuplicates';
+import { FileReads } from '../render/fileReads';
 import { isWithin } from '../render/listFiles';
 import type { DecryptSecret } from '../render/options';
 import { decryptManifestIfSops } from '../sops/manifest';
@@ -109,8 +110,9 @@ export class DriftEngine {
     const model = await this.discover();
     const selected = selectApps(model, filter);
     const rendered: RenderedApp[] = [];
+    const reads = new FileReads();
     const environments = await Promise.all(selected.map(async ({ environment, apps }) => {
-      const result = await this.compareEnvironment(model, environment, apps, filter.context, signal, false, trusted);
+      const result = await this.compareEnvironment(model, environment, apps, filter.context, signal, false, trusted, reads);
       rendered.push(...result.rendered);
       if (result.listed) {
         const target = watchTargetOf(result.environment, apps, result.listed);
@@ -212,14 +214,14 @@ export class DriftEngine {
 
   private async compareEnvironment(
     model: RepoModel, environment: EnvironmentDefinition, apps: AppDefinition[], contextOverride: string | undefined,
-    signal: AbortSignal | undefined, reveal: boolean, trusted?: ReadonlySet<string>,
+    signal: AbortSignal | undefined, reveal: boolean, trusted?: ReadonlySet<string>, reads = new FileReads(),
   ): Promise<{ environment: EnvironmentResult; rendered: RenderedApp[]; listed?: ListedVersion[] }> {
     const started = Date.now();
     const base = { name: environment.name, protected: environment.protected };
     const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY;
     const renderOptions = this.options.renderOptions ?? {};
     const rendered = await renderApps(apps, {
-      decryptSecret: decryptWithDefaultKeys, ...renderOptions, tools: { ...model.tools, ...renderOptions.tools }, cache: this.renderCache, trusted,
+      decryptSecret: decryptWithDefaultKeys, ...renderOptions, tools: { ...model.tools, ...renderOptions.tools }, cache: this.renderCache, trusted, reads,
     });
     const renderedAt = Date.now();
     signal?.throwIfAborted();

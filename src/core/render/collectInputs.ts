@@ -1,9 +1,9 @@
 // What an app renders from: the files whose content decides its objects (hashed for the render cache) and
 // the folders where a new file would change them (for "which apps does this change affect").
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { AppDefinition, DesiredObject } from '../model';
+import { FileReads } from './fileReads';
 import { walkKustomizeTree, type KustomizeTree } from './kustomizeTree';
 import { isWithin, listFiles } from './listFiles';
 import { isManifestFile } from './renderYaml';
@@ -19,14 +19,14 @@ export interface AppInputs {
   kustomizeOutput?: DesiredObject[];
 }
 
-export async function collectInputs(app: AppDefinition): Promise<AppInputs> {
+export async function collectInputs(app: AppDefinition, reads = new FileReads()): Promise<AppInputs> {
   if (app.unknownReason) return { files: [], dirs: [], trees: [] };
   switch (app.renderer) {
     case 'kustomize': {
-      const tree = await walkKustomizeTree(app.path);
+      const tree = await walkKustomizeTree(app.path, reads);
       // Components a controller adds (Flux/Argo `components`) are read by the build too.
       const components = Array.isArray(app.kustomizeOverlay?.components) ? app.kustomizeOverlay.components as string[] : [];
-      const componentTrees = await Promise.all(components.map((component) => walkKustomizeTree(component)));
+      const componentTrees = await Promise.all(components.map((component) => walkKustomizeTree(component, reads)));
       return {
         files: [...tree.inputFiles, ...componentTrees.flatMap((component) => component.inputFiles)],
         dirs: [...tree.inputDirs, ...componentTrees.flatMap((component) => component.inputDirs)],
@@ -56,17 +56,15 @@ export function isAffectedBy(inputs: AppInputs, changedPath: string): boolean {
  * Hash of everything that decides an app's objects: its definition (renderer, namespace, values, overlay)
  * and the path and content of each input file. Equal hashes render equal objects.
  */
-export async function hashInputs(app: AppDefinition, inputs: AppInputs): Promise<string> {
+export async function hashInputs(app: AppDefinition, inputs: AppInputs, reads = new FileReads()): Promise<string> {
   const hash = createHash('sha256');
   const { declaredAt: _declaredAt, ...definition } = app;
   hash.update(JSON.stringify(definition));
-  for (const file of inputs.files) {
+  // Read in parallel, hashed in order.
+  const contents = await Promise.all(inputs.files.map((file) => reads.read(file).catch(() => undefined)));
+  inputs.files.forEach((file, index) => {
     hash.update(`\0${file}\0`);
-    try {
-      hash.update(await fs.readFile(file));
-    } catch {
-      hash.update('\0missing\0');
-    }
-  }
+    hash.update(contents[index] ?? '\0missing\0');
+  });
   return hash.digest('hex');
 }

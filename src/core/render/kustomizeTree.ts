@@ -1,10 +1,9 @@
 // Walks a kustomize tree (kustomization.yaml -> resources, bases, components, patches, generators) without
 // running kustomize: to know every file a build reads (cache hash, "which apps does this change affect"),
 // which YAML files define objects (Go to source), and what the build would fetch from the network.
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { FileReads } from './fileReads';
 import { readYamlDocuments } from './parsedYamlFiles';
-import { listFiles } from './listFiles';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -25,14 +24,10 @@ export interface KustomizeTree {
   problem?: string;
 }
 
-export async function findKustomizationFile(dir: string): Promise<string | undefined> {
+export async function findKustomizationFile(dir: string, reads = new FileReads()): Promise<string | undefined> {
   for (const name of KUSTOMIZATION_FILE_NAMES) {
     const candidate = path.join(dir, name);
-    try {
-      if ((await fs.stat(candidate)).isFile()) return candidate;
-    } catch {
-      // not this name
-    }
+    if ((await reads.stat(candidate))?.isFile()) return candidate;
   }
   return undefined;
 }
@@ -72,7 +67,7 @@ function referencedFiles(kustomization: Record<string, unknown>): string[] {
   ];
 }
 
-export async function walkKustomizeTree(root: string): Promise<KustomizeTree> {
+export async function walkKustomizeTree(root: string, reads = new FileReads()): Promise<KustomizeTree> {
   const tree: KustomizeTree = {
     kustomizationFiles: [], resourceFiles: [], inputFiles: [], inputDirs: [], remoteResources: [], inflatesHelmCharts: false,
   };
@@ -83,7 +78,7 @@ export async function walkKustomizeTree(root: string): Promise<KustomizeTree> {
   async function visitDirectory(dir: string, referencedFrom?: string): Promise<void> {
     if (visited.has(dir)) return;
     visited.add(dir);
-    const kustomizationFile = await findKustomizationFile(dir);
+    const kustomizationFile = await findKustomizationFile(dir, reads);
     if (!kustomizationFile) {
       fail(referencedFrom
         ? `${referencedFrom}: ${dir} has no kustomization.yaml`
@@ -92,10 +87,10 @@ export async function walkKustomizeTree(root: string): Promise<KustomizeTree> {
     }
     tree.kustomizationFiles.push(kustomizationFile);
     tree.inputDirs.push(dir);
-    for (const file of await listFiles(dir, false)) inputs.add(file);
+    for (const file of await reads.filesIn(dir)) inputs.add(file);
     let kustomization: Record<string, unknown>;
     try {
-      const [document] = await readYamlDocuments(kustomizationFile);
+      const [document] = await readYamlDocuments(kustomizationFile, reads);
       kustomization = (document?.value ?? {}) as Record<string, unknown>;
     } catch (error) {
       fail((error as Error).message);
@@ -118,10 +113,8 @@ export async function walkKustomizeTree(root: string): Promise<KustomizeTree> {
       return;
     }
     const target = path.resolve(dir, entry);
-    let stat;
-    try {
-      stat = await fs.stat(target);
-    } catch {
+    const stat = await reads.stat(target);
+    if (!stat) {
       fail(`${kustomizationFile}: ${entry} does not exist (${target})`);
       return;
     }

@@ -1,10 +1,10 @@
 // Maps objects out of `kustomize build` back to the file and line that define them ("Go to source"): by kind
 // and name against the resource files of the kustomize tree, allowing the names kustomize changed with
 // namePrefix/nameSuffix, and generated ConfigMaps/Secrets (name + hash) to their generator entry.
-import { promises as fs } from 'node:fs';
 import type { DesiredObject, SourceLocation } from '../model';
 import type { KustomizeTree } from './kustomizeTree';
 import { expandLists, isBuildConfig, isKubeObject } from './parseManifests';
+import { FileReads } from './fileReads';
 import { readYamlDocuments } from './parsedYamlFiles';
 
 interface Definition {
@@ -13,12 +13,12 @@ interface Definition {
   source: SourceLocation;
 }
 
-async function definitionsByKind(tree: KustomizeTree): Promise<Map<string, Definition[]>> {
+async function definitionsByKind(tree: KustomizeTree, reads: FileReads): Promise<Map<string, Definition[]>> {
   const byKind = new Map<string, Definition[]>();
   for (const file of tree.resourceFiles) {
     let documents;
     try {
-      documents = await readYamlDocuments(file);
+      documents = await readYamlDocuments(file, reads);
     } catch {
       continue; // kustomize itself reports malformed files
     }
@@ -35,9 +35,9 @@ async function definitionsByKind(tree: KustomizeTree): Promise<Map<string, Defin
 }
 
 /** Where a generator (`configMapGenerator`/`secretGenerator` entry) with this base name is declared. */
-async function generatorEntry(name: string, tree: KustomizeTree): Promise<SourceLocation | undefined> {
+async function generatorEntry(name: string, tree: KustomizeTree, reads: FileReads): Promise<SourceLocation | undefined> {
   for (const file of tree.kustomizationFiles) {
-    const lines = (await fs.readFile(file, 'utf8')).split('\n');
+    const lines = (await reads.readText(file)).split('\n');
     for (let index = 0; index < lines.length; index++) {
       const match = /^\s*-?\s*name:\s*["']?([^"'\s#]+)/.exec(lines[index]);
       if (match && (name === match[1] || name.includes(`${match[1]}-`))) {
@@ -57,13 +57,13 @@ function bestDefinition(name: string, namespace: string | undefined, candidates:
   return renamed.find((candidate) => candidate.namespace === namespace) ?? renamed[0];
 }
 
-export async function mapSources(objects: DesiredObject[], tree: KustomizeTree): Promise<DesiredObject[]> {
-  const byKind = await definitionsByKind(tree);
+export async function mapSources(objects: DesiredObject[], tree: KustomizeTree, reads = new FileReads()): Promise<DesiredObject[]> {
+  const byKind = await definitionsByKind(tree, reads);
   const fallback: SourceLocation = { file: tree.kustomizationFiles[0] };
   return Promise.all(objects.map(async (desired) => {
     const { kind, metadata } = desired.object;
     const definition = bestDefinition(metadata.name, metadata.namespace, byKind.get(kind) ?? []);
-    const generated = definition || (kind !== 'ConfigMap' && kind !== 'Secret') ? undefined : await generatorEntry(metadata.name, tree);
+    const generated = definition || (kind !== 'ConfigMap' && kind !== 'Secret') ? undefined : await generatorEntry(metadata.name, tree, reads);
     return { ...desired, source: definition?.source ?? generated ?? fallback };
   }));
 }

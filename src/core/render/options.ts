@@ -1,4 +1,5 @@
 import type { ToolPaths } from '../model';
+import type { FileReads } from './fileReads';
 
 /**
  * Decrypts one SOPS-encrypted manifest: gets its text and the file it came from, returns the plaintext
@@ -14,4 +15,6 @@ export interface RenderOptions {
   decryptSecret?: DecryptSecret;
   /** Longest one tool run may take (default 120 s). */
   timeoutMs?: number;
+  /** Repo files read so far in this status (one per status; each file is read once). */
+  reads?: FileReads;
 }

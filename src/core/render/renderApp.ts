@@ -20,7 +20,7 @@ async function renderObjects(app: AppDefinition, inputs: AppInputs, options: Ren
     case 'kustomize':
       // Flux targetNamespace is in the overlay (kustomize sets it); an Argo destination only fills gaps.
       return applyNamespace(
-        await renderKustomize(app, inputs.kustomizeTree!, options.tools, options.timeoutMs, inputs.kustomizeOutput), app.namespace, false);
+        await renderKustomize(app, inputs.kustomizeTree!, options.tools, options.timeoutMs, inputs.kustomizeOutput, options.reads), app.namespace, false);
     case 'helm':
       return applyNamespace(await renderHelm(app, options.tools, options.timeoutMs), app.namespace, false);
     case 'yaml':
@@ -41,6 +41,6 @@ export async function renderCollected(app: AppDefinition, inputs: AppInputs, inp
 }
 
 export async function renderApp(app: AppDefinition, options: RenderOptions = {}): Promise<RenderedApp> {
-  const inputs = await collectInputs(app);
-  return renderCollected(app, inputs, await hashInputs(app, inputs), options);
+  const inputs = await collectInputs(app, options.reads);
+  return renderCollected(app, inputs, await hashInputs(app, inputs, options.reads), options);
 }

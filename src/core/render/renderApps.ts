@@ -2,6 +2,7 @@
 // cache keyed by the hash of each app's inputs, which the engine keeps across refreshes.
 import type { AppDefinition, RenderedApp } from '../model';
 import { buildKustomizeBatch } from './buildKustomizeBatch';
+import { FileReads } from './fileReads';
 import { collectInputs, hashInputs, isAffectedBy, type AppInputs } from './collectInputs';
 import type { RenderOptions } from './options';
 import { renderCollected } from './renderApp';
@@ -119,13 +120,14 @@ async function prebuildKustomize(pending: { app: AppDefinition; inputs: AppInput
 /** An app to render, or its cached render when that is still valid. */
 type Collected = { app: AppDefinition; cached: RenderedApp } | { app: AppDefinition; cached?: undefined; inputs: AppInputs; inputHash: string };
 
-export async function renderApps(apps: AppDefinition[], options: RenderAppsOptions = {}): Promise<RenderedApp[]> {
+export async function renderApps(apps: AppDefinition[], given: RenderAppsOptions = {}): Promise<RenderedApp[]> {
+  const options = { ...given, reads: given.reads ?? new FileReads() };
   const { cache, concurrency = DEFAULT_RENDER_CONCURRENCY } = options;
   const collected = await mapWithLimit(apps, concurrency, async (app): Promise<Collected> => {
     const trusted = options.trusted?.has(appKey(app)) ? cache?.getTrusted(app) : undefined;
     if (trusted) return { app, cached: trusted };
-    const inputs = await collectInputs(app);
-    const inputHash = await hashInputs(app, inputs);
+    const inputs = await collectInputs(app, options.reads);
+    const inputHash = await hashInputs(app, inputs, options.reads);
     const cached = cache?.get(app, inputHash);
     return cached ? { app, cached } : { app, inputs, inputHash };
   });

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { AppDefinition, DesiredObject, ToolPaths } from '../model';
+import type { FileReads } from './fileReads';
 import type { KustomizeTree } from './kustomizeTree';
 import { mapSources } from './mapSources';
 import { parseToolOutput } from './parseToolOutput';
@@ -57,18 +58,19 @@ export async function renderKustomize(
   app: AppDefinition, tree: KustomizeTree, tools: ToolPaths | undefined, timeoutMs: number | undefined,
   /** The app's objects when a batch (buildKustomizeBatch) already built it. */
   prebuilt?: DesiredObject[],
+  reads?: FileReads,
 ): Promise<DesiredObject[]> {
   if (tree.remoteResources.length > 0) {
     throw new Error(`remote resource ${tree.remoteResources[0]} needs network`);
   }
-  if (prebuilt) return mapSources(prebuilt, tree);
+  if (prebuilt) return mapSources(prebuilt, tree, reads);
   const overlayDir = app.kustomizeOverlay && Object.keys(app.kustomizeOverlay).length > 0 ? await writeOverlay(app) : undefined;
   try {
     const [command, args] = await kustomizeCommand(tools, overlayDir ?? app.path);
     if (tree.inflatesHelmCharts) args.push(...await helmChartFlags(tools));
     const run = await runTool(command, args, { cwd: app.path, timeoutMs });
     if (run.code !== 0) throw new Error(kustomizeMessage(run.stderr) || `${path.basename(command)} exited with ${run.code}`);
-    return mapSources(parseToolOutput(run.stdout, tree.kustomizationFiles[0]), tree);
+    return mapSources(parseToolOutput(run.stdout, tree.kustomizationFiles[0]), tree, reads);
   } finally {
     if (overlayDir) await fs.rm(overlayDir, { recursive: true, force: true });
   }

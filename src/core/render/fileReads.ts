@@ -1,0 +1,40 @@
+// The repo files one status reads, each read once. Environments' overlays share their bases, and one app's
+// render reads a file up to three times (walking the kustomize tree, hashing its inputs, mapping objects to
+// their source lines); a status also sees each file as one consistent version. A FileReads lives for one
+// status only: the next one reads the files afresh.
+import { promises as fs, type Stats } from 'node:fs';
+import { listFiles } from './listFiles';
+
+export class FileReads {
+  private readonly contents = new Map<string, Promise<Buffer>>();
+  private readonly stats = new Map<string, Promise<Stats | undefined>>();
+  private readonly listings = new Map<string, Promise<string[]>>();
+
+  /** The file's bytes (rejects like fs.readFile when it cannot be read). */
+  read(file: string): Promise<Buffer> {
+    return remembered(this.contents, file, () => fs.readFile(file));
+  }
+
+  async readText(file: string): Promise<string> {
+    return (await this.read(file)).toString('utf8');
+  }
+
+  /** fs.stat, or undefined when nothing is there. */
+  stat(file: string): Promise<Stats | undefined> {
+    return remembered(this.stats, file, () => fs.stat(file).catch(() => undefined));
+  }
+
+  /** The files directly in `dir` (listFiles, not recursive). */
+  filesIn(dir: string): Promise<string[]> {
+    return remembered(this.listings, dir, () => listFiles(dir, false));
+  }
+}
+
+function remembered<T>(memo: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let pending = memo.get(key);
+  if (!pending) {
+    pending = load();
+    memo.set(key, pending);
+  }
+  return pending;
+}
