@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ManifestParseError } from '../../../src/core/render/parseManifests';
+import { FileReads } from '../../../src/core/render/fileReads';
 import { readYamlDocuments } from '../../../src/core/render/parsedYamlFiles';
 
 describe('readYamlDocuments', () => {
@@ -26,5 +27,25 @@ describe('readYamlDocuments', () => {
       await assert.rejects(readYamlDocuments(file), (error: unknown) => error instanceof ManifestParseError && error.file === file && !!error.line);
     }
     await assert.rejects(readYamlDocuments(path.join(dir, 'missing.yaml')), /ENOENT/);
+  });
+});
+
+describe('FileReads', () => {
+  it('gives one status one version of each file, and the next status the current one', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-reads-'));
+    try {
+      const file = path.join(dir, 'patch.yaml');
+      fs.writeFileSync(file, 'v: 1\n');
+      const status = new FileReads();
+      assert.equal(await status.readText(file), 'v: 1\n');
+      fs.writeFileSync(file, 'v: 2\n');
+      assert.equal(await status.readText(file), 'v: 1\n', 'within one status: the version it read first');
+      assert.deepEqual(await status.filesIn(dir), [file]);
+      assert.equal(await status.stat(path.join(dir, 'missing.yaml')), undefined);
+      await assert.rejects(status.read(path.join(dir, 'missing.yaml')), /ENOENT/);
+      assert.equal(await new FileReads().readText(file), 'v: 2\n');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
