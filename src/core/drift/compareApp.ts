@@ -10,7 +10,7 @@ import { changedPaths } from './changedPaths';
 import { toYaml } from './diffText';
 import { healthOf } from './health';
 import { applyIgnoreRules } from './ignoreRules';
-import { mapWithLimit } from '../concurrency';
+import type { Slots } from '../concurrency';
 import { maskSecretPair } from './maskSecrets';
 import { beforeDryRunSteps, comparisonSteps, normalize } from './normalize';
 import type { Predictor } from './predict';
@@ -42,12 +42,16 @@ export interface CompareAppOptions {
   ignoreRules: IgnoreRule[];
   /** Ids (`refId`) of every object any app of the environment wants: those are never Extra. */
   wantedInEnvironment: Set<string>;
-  concurrency: number;
+  /** Requests in flight, shared by all apps of the environment. */
+  slots: Slots;
   signal?: AbortSignal;
 }
 
 export async function compareApp(app: AppDefinition, objects: ResolvedObject[], options: CompareAppOptions): Promise<ComparedResource[]> {
-  const compared = await mapWithLimit(objects, options.concurrency, (object) => compareObject(object, options), options.signal);
+  const compared = await Promise.all(objects.map((object) => options.slots.run(() => {
+    options.signal?.throwIfAborted();
+    return compareObject(object, options);
+  })));
   return [...compared, ...findExtras(app, options)];
 }
 

@@ -6,7 +6,7 @@ import { groupOf, refOf, type AppResult, type IgnoreRule, type ObjectRef, type R
 import { LiveSnapshot, noSuchKindReason, type ListedVersion, type ListingClient, type ListKey } from '../cluster/liveSnapshot';
 import { compareApp, liveInputsOf, refId, toResult, type ResolvedObject } from './compareApp';
 import type { ComparisonCache } from './comparisonCache';
-import { mapWithLimit } from '../concurrency';
+import { mapWithLimit, Slots } from '../concurrency';
 import { clusterErrorReason, messageOf, type DryRunClient, type Predictor } from './predict';
 import { appStatus, countStatuses } from './summarize';
 
@@ -60,22 +60,22 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
   }
   const wantedInEnvironment = new Set(allResolved.map((object) => refId(object.ref)));
   const ignoreRules = JSON.stringify(options.ignoreRules);
-  const apps: AppResult[] = [];
   let reused = 0;
-  for (const app of rendered) {
+  // Apps compare side by side, sharing the environment's requests in flight: one after another, each app's few
+  // dry-runs were round trips waited for in turn.
+  const slots = new Slots(options.concurrency);
+  const apps = await Promise.all(rendered.map(async (app): Promise<AppResult> => {
     const reason = appReason(app);
     const inputs = options.previous && !reason && !options.reveal
       ? `${app.inputHash}\n${ignoreRules}\n${liveInputsOf(app.app, resolved.get(app) ?? [], { snapshot, wantedInEnvironment })}`
       : undefined;
     const previous = inputs === undefined ? undefined : options.previous?.get(app, inputs);
     if (previous) {
-      apps.push(previous);
       reused += 1;
-      continue;
+      return previous;
     }
     const resources = reason ? [] : await compareApp(app.app, resolved.get(app) ?? [], {
-      snapshot, predictor: options.predictor, ignoreRules: options.ignoreRules, wantedInEnvironment,
-      concurrency: options.concurrency, signal: options.signal,
+      snapshot, predictor: options.predictor, ignoreRules: options.ignoreRules, wantedInEnvironment, slots, signal: options.signal,
     });
     const results = resources.map((resource) => toResult(resource, options.ignoreRules, options.reveal));
     const counts = countStatuses(results);
@@ -84,8 +84,8 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
       renderer: app.app.renderer, path: app.app.path, counts, resources: results, ...(reason ? { reason } : {}),
     };
     if (inputs !== undefined) options.previous?.set(app, inputs, result);
-    apps.push(result);
-  }
+    return result;
+  }));
   return { apps, lists: keys.length, reused, listed: snapshot.listedVersions() };
 }
 
