@@ -3,7 +3,6 @@
 // objects here: they re-serialize known kinds through their models, which drops fields the model does not
 // know and turns timestamps into Dates, and a drift tool must see and send objects exactly as written.
 import type { KubeConfig } from '@kubernetes/client-node';
-import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { CallerIdentity, ClusterError, FailedCall } from './errors';
@@ -28,7 +27,7 @@ export interface RequestSpec {
 export class Transport {
   private readonly timeoutMs: number;
   private readonly connectTimeoutMs: number;
-  private agent?: { key: string; agent: http.Agent };
+  private agent?: { tls: TlsMaterial; agent: http.Agent };
 
   constructor(private readonly kubeConfig: KubeConfig, readonly identity: CallerIdentity, options: TransportOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -116,10 +115,9 @@ export class Transport {
       ca: options.ca, cert: options.cert, key: options.key,
       rejectUnauthorized: options.rejectUnauthorized, servername: options.servername,
     };
-    const key = crypto.createHash('sha256').update(JSON.stringify(tls)).digest('hex');
-    if (this.agent?.key !== key) {
+    if (!this.agent || !sameTlsMaterial(this.agent.tls, tls)) {
       this.agent?.agent.destroy();
-      this.agent = { key, agent: new https.Agent({ ...tls, keepAlive: true, maxSockets: 16 }) };
+      this.agent = { tls, agent: new https.Agent({ ...tls, keepAlive: true, maxSockets: 16 }) };
     }
     return { ...options, agent: this.agent.agent };
   }
@@ -129,6 +127,15 @@ export class Transport {
     this.agent?.agent.destroy();
     this.agent = undefined;
   }
+}
+
+type TlsMaterial = Pick<https.RequestOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername'>;
+
+/** Compared field by field on every request (certificates are Buffers: hashing their JSON was most of a request's CPU). */
+function sameTlsMaterial(a: TlsMaterial, b: TlsMaterial): boolean {
+  const same = (x: unknown, y: unknown): boolean => x === y || (Buffer.isBuffer(x) && Buffer.isBuffer(y) && x.equals(y)) ||
+    (Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((item, index) => same(item, y[index])));
+  return same(a.ca, b.ca) && same(a.cert, b.cert) && same(a.key, b.key) && a.rejectUnauthorized === b.rejectUnauthorized && a.servername === b.servername;
 }
 
 function timeoutError(message: string): Error & { code: string } {
