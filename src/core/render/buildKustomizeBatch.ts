@@ -10,7 +10,6 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import type { DesiredObject, ToolPaths } from '../model';
 import { parseToolOutput } from './parseToolOutput';
 import { kustomizeCommand } from './renderKustomize';
@@ -18,18 +17,21 @@ import { runTool } from './runTool';
 
 const BATCH_ANNOTATION = 'driftline.dev/render-batch-entry';
 
+/** JSON is YAML, and JSON.stringify is many times faster than a YAML writer (a batch writes two files per app). */
+const asYaml = (value: unknown): string => JSON.stringify(value);
+
 async function writeWrapper(batchDir: string, index: number, buildRoot: string): Promise<string> {
   const name = `app-${index}`;
   const dir = path.join(batchDir, name);
   await fs.mkdir(dir);
-  await fs.writeFile(path.join(dir, 'tag.yaml'), stringify({
+  await fs.writeFile(path.join(dir, 'tag.yaml'), asYaml({
     apiVersion: 'builtin',
     kind: 'AnnotationsTransformer',
     metadata: { name: 'driftline-batch-tag' },
     annotations: { [BATCH_ANNOTATION]: String(index) },
     fieldSpecs: [{ path: 'metadata/annotations', create: true }],
   }));
-  await fs.writeFile(path.join(dir, 'kustomization.yaml'), stringify({
+  await fs.writeFile(path.join(dir, 'kustomization.yaml'), asYaml({
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     resources: [path.relative(dir, buildRoot)],
@@ -59,7 +61,7 @@ export async function buildKustomizeBatch(
   try {
     const wrappers = await Promise.all(buildRoots.map((root, index) => writeWrapper(batchDir, index, root)));
     const batchFile = path.join(batchDir, 'kustomization.yaml');
-    await fs.writeFile(batchFile, stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: wrappers }));
+    await fs.writeFile(batchFile, asYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: wrappers }));
     const [command, args] = await kustomizeCommand(tools, batchDir);
     const run = await runTool(command, args, { cwd: batchDir, timeoutMs });
     if (run.code !== 0) return undefined;

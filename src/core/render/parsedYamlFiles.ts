@@ -1,7 +1,9 @@
-// Parsed repo files, reused while a file's text is unchanged. Environments' overlays share their bases, so one
-// status parses each base file once per environment (kustomize tree, "Go to source" mapping) and every refresh
-// again; parsing with line numbers is the costly part, reading the text to compare is cheap. Callers get the
-// shared parse: read it, never change it.
+// Parsed repo files (kustomizations, resource files), reused while a file's text is unchanged. Environments'
+// overlays share their bases, so one status would parse each base file once per environment, and every
+// refresh again. They are read with js-yaml (~4x faster than the `yaml` Document API), noting the line where
+// each document starts; whatever js-yaml refuses (duplicate keys, custom tags) is parsed by the `yaml` API as
+// before, which also words the error. Callers get the shared parse: read it, never change it.
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { FileReads } from './fileReads';
 import { parseYamlDocuments, type YamlDocument } from './parseManifests';
 
@@ -14,9 +16,40 @@ export async function readYamlDocuments(file: string, reads = new FileReads()): 
   const text = await reads.readText(file);
   const cached = parsed.get(file);
   if (cached?.text === text) return cached.documents;
-  const documents = parseYamlDocuments(text, file);
+  const documents = parseQuickly(text, file) ?? parseYamlDocuments(text, file);
   parsed.delete(file);
   parsed.set(file, { text, documents });
   if (parsed.size > MAX_FILES) parsed.delete(parsed.keys().next().value as string);
   return documents;
+}
+
+/**
+ * The documents with the 1-based line where each one's content starts (as parseYamlDocuments gives it), or
+ * undefined when js-yaml cannot read the text. Comments are not kept: no caller of a repo file needs them.
+ */
+export function parseQuickly(text: string, file: string): YamlDocument[] | undefined {
+  const starts: number[] = [];
+  let depth = 0;
+  let values: unknown[];
+  try {
+    values = loadAll(text, undefined, {
+      schema: CORE_SCHEMA,
+      filename: file,
+      listener: (event, state) => {
+        if (event === 'open' && depth++ === 0) starts.push(state.line + 1);
+        if (event === 'close') depth--;
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  if (starts.length !== values.length || values.some(hasCollectionKey)) return undefined;
+  return values.flatMap((value, index) => (value === null || value === undefined ? [] : [{ value, line: starts[index] }]));
+}
+
+/** js-yaml turns a mapping key that is itself a mapping or list into "[object Object]"; the `yaml` API keeps its text. */
+function hasCollectionKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasCollectionKey);
+  if (!value || typeof value !== 'object') return false;
+  return Object.entries(value).some(([key, child]) => key.startsWith('[object ') || hasCollectionKey(child));
 }

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ManifestParseError } from '../../../src/core/render/parseManifests';
+import { ManifestParseError, parseYamlDocuments } from '../../../src/core/render/parseManifests';
 import { FileReads } from '../../../src/core/render/fileReads';
-import { readYamlDocuments } from '../../../src/core/render/parsedYamlFiles';
+import { parseQuickly, readYamlDocuments } from '../../../src/core/render/parsedYamlFiles';
+import { sharedPath } from '../../support/shared';
 
 describe('readYamlDocuments', () => {
   let dir: string;
@@ -47,5 +48,43 @@ describe('FileReads', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('parseQuickly (js-yaml with document lines)', () => {
+  /** Every YAML file of the real example repos: what users' repos look like. */
+  function exampleYamlFiles(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return entry.name === '.git' ? [] : exampleYamlFiles(full);
+      return /\.ya?ml$/.test(entry.name) ? [full] : [];
+    });
+  }
+
+  it('reads every example repo file to the same values and document lines as the yaml Document API, or declines', () => {
+    const files = exampleYamlFiles(sharedPath('gitops-examples'));
+    assert.ok(files.length > 80, `only ${files.length} example files`);
+    let compared = 0;
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      let reference;
+      try {
+        reference = parseYamlDocuments(text, file).filter((document) => document.value !== null).map(({ value, line }) => ({ value, line }));
+      } catch {
+        continue; // malformed: readYamlDocuments reports it through the yaml API's error
+      }
+      const quick = parseQuickly(text, file);
+      if (!quick) continue;
+      assert.deepEqual(quick, reference, file);
+      compared++;
+    }
+    assert.ok(compared > files.length * 0.9, `compared ${compared} of ${files.length}`);
+  });
+
+  it('declines what js-yaml reads differently: duplicate keys, collection keys, custom tags', () => {
+    assert.equal(parseQuickly('a: 1\na: 2\n', 'dup.yaml'), undefined);
+    assert.equal(parseQuickly('? {x: 1}\n: y\n', 'complex.yaml'), undefined);
+    assert.equal(parseQuickly('a: !Ref thing\n', 'tag.yaml'), undefined);
+    assert.deepEqual(parseQuickly('# head\n---\n\nkind: A\n---\n---\nkind: B\n', 'lines.yaml'), [{ value: { kind: 'A' }, line: 4 }, { value: { kind: 'B' }, line: 7 }]);
   });
 });
