@@ -38,11 +38,22 @@ function verdictsOf(report) {
 
 async function measureDriftline(job) {
   const { DriftEngine } = require(path.join(out, 'drift', 'engine.js'));
+  // The engine logs per environment how many dry-runs it sent and how many managedFields made unnecessary.
+  const coldDryRuns = { sent: 0, notNeeded: 0 };
+  let counting = true;
+  const log = (line) => {
+    const counts = /(\d+) dry-runs sent \((\d+) not needed\)/.exec(line);
+    if (counts && counting) {
+      coldDryRuns.sent += Number(counts[1]);
+      coldDryRuns.notNeeded += Number(counts[2]);
+    }
+    if (job.verbose) console.error(`[driftline] ${line}`);
+  };
   const engine = new DriftEngine({
-    repoRoot: job.repoRoot, kubeconfig: job.kubeconfig, contextOverrides: job.contextOverrides,
-    concurrency: job.concurrency, log: job.verbose ? (line) => console.error(`[driftline] ${line}`) : () => undefined,
+    repoRoot: job.repoRoot, kubeconfig: job.kubeconfig, contextOverrides: job.contextOverrides, concurrency: job.concurrency, log,
   });
   const [coldMs, cold] = await timed(() => engine.status());
+  counting = false;
   const [warmMs, warm] = await timed(() => engine.status());
   const original = fs.readFileSync(job.edit.file, 'utf8');
   if (!original.includes(job.edit.from)) throw new Error(`${job.edit.file} has no "${job.edit.from}" to edit`);
@@ -59,7 +70,7 @@ async function measureDriftline(job) {
   }
   const editedVerdict = verdictsOf(edited)[job.edit.objectKey];
   const result = {
-    coldMs, warmMs, incrementalMs, peakRssMb: peakRssMb(),
+    coldMs, warmMs, incrementalMs, peakRssMb: peakRssMb(), coldDryRuns,
     // The edit must show: an incremental refresh that missed it would be fast and wrong.
     incrementalSawEdit: editedVerdict?.status === 'OutOfSync',
     warmSameAsCold: JSON.stringify(verdictsOf(warm)) === JSON.stringify(verdictsOf(cold)),

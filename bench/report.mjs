@@ -15,14 +15,15 @@ const ms = (value) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${M
 export function renderTable(result) {
   const rows = result.scalePoints.map((p) => `| ${p.objects.toLocaleString('en-US')} (${p.environments}x${p.apps}x${p.objectsPerApp}) `
     + `| ${ms(p.coldMs)} | ${ms(p.warmMs)} | ${ms(p.incrementalMs)} | ${ms(p.kubectlLoopMs)} | ${ms(p.floorMs)} `
-    + `| ${p.kubectlOverCold}x | ${p.coldOverFloor}x | ${(p.agreement * 100).toFixed(1)}% (${p.agreed}/${p.compared}) | ${p.peakRssMb} MB |`);
+    + `| ${p.kubectlOverCold}x | ${p.coldOverFloor}x | ${(p.agreement * 100).toFixed(1)}% (${p.agreed}/${p.compared}) | ${p.peakRssMb} MB `
+    + `| ${p.coldDryRuns ? `${p.coldDryRuns.sent} (${p.coldDryRuns.notNeeded} proven by managedFields)` : '-'} |`);
   const m = result.machine;
   return [
     `Driftline drift status vs \`kubectl diff --server-side\` per app (medians of ${result.scalePoints[0]?.runs} runs; `
       + `${m.cores} cores ${m.cpu}, Node ${m.node}, kubectl ${m.kubectl}, kube-apiserver ${m.kubeApiserver} on loopback).`,
     '',
-    '| objects (envs x apps x objects) | Driftline cold | warm refresh | incremental (1 file) | kubectl diff loop | floor (bare dry-runs) | kubectl loop / cold | cold / floor | agreement with kubectl diff | peak RSS |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| objects (envs x apps x objects) | Driftline cold | warm refresh | incremental (1 file) | kubectl diff loop | floor (bare dry-runs) | kubectl loop / cold | cold / floor | agreement with kubectl diff | peak RSS | cold dry-runs sent |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }

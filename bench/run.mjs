@@ -165,6 +165,7 @@ async function benchSize(size, info, args, workDir) {
   const samples = { coldMs: [], warmMs: [], incrementalMs: [], peakRssMb: [], kubectlLoopMs: [], floorMs: [] };
   let verdicts;
   let peerRun;
+  let coldDryRuns;
   const checks = { incrementalSawEdit: true, warmSameAsCold: true, floorErrors: 0, kubectlErrors: 0 };
   for (let run = 0; run < args.runs; run++) {
     const loop = await kubectlDiffLoop({ kubeconfig, context, apps: rendered });
@@ -183,6 +184,7 @@ async function benchSize(size, info, args, workDir) {
     checks.incrementalSawEdit &&= ours.incrementalSawEdit;
     checks.warmSameAsCold &&= ours.warmSameAsCold;
     verdicts ??= ours.verdicts;
+    coldDryRuns ??= ours.coldDryRuns;
     log(`run ${run + 1}/${args.runs} (${objects.length} objects): cold ${round(ours.coldMs)} ms, warm ${round(ours.warmMs)} ms, `
       + `incremental ${round(ours.incrementalMs)} ms, kubectl loop ${round(loop.ms)} ms, floor ${round(floor.ms)} ms`);
   }
@@ -192,6 +194,7 @@ async function benchSize(size, info, args, workDir) {
   return {
     objects: objects.length, ...size, appInstances: repo.apps.length, runs: args.runs, concurrency: args.concurrency,
     ...medians,
+    coldDryRuns,
     kubectlOverCold: round(medians.kubectlLoopMs / medians.coldMs, 1),
     coldOverFloor: round(medians.coldMs / medians.floorMs, 1),
     warmOverCold: round(medians.warmMs / medians.coldMs, 3),
