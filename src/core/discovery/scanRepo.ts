@@ -1,8 +1,8 @@
 // One pass over the repo's YAML: the Flux and Argo CD objects discovery reads (files that do not mention
 // fluxcd.io or argoproj.io are not parsed: rendering reads app folders itself), and the Helm charts.
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { DiscoveryProblem, KubeObject } from '../model';
+import { readTextFile } from '../render/fileReads';
 import { isYamlFile, listDirectories, listFiles } from '../render/listFiles';
 import { ManifestParseError, parseManifests } from '../render/parseManifests';
 
@@ -31,7 +31,7 @@ export const CONTROLLER_GROUPS = /fluxcd\.io|argoproj\.io/;
 async function scanChart(dir: string): Promise<HelmChartFolder> {
   let makesArgoApplications = false;
   for (const file of await listFiles(path.join(dir, 'templates'), true)) {
-    const text = await fs.readFile(file, 'utf8');
+    const text = await readTextFile(file);
     if (/argoproj\.io\//.test(text) && /kind:\s*Application\b/.test(text)) makesArgoApplications = true;
   }
   return { dir, makesArgoApplications };
@@ -43,7 +43,7 @@ export async function scanRepo(root: string): Promise<RepoScan> {
   type Found = { objects: ScannedObject[]; charts: HelmChartFolder[]; problems: RepoScan['problems'] };
   async function scanFile(file: string): Promise<Found> {
     const found: Found = { objects: [], charts: [], problems: [] };
-    const text = await fs.readFile(file, 'utf8');
+    const text = await readTextFile(file);
     if (!CONTROLLER_GROUPS.test(text)) return found;
     try {
       for (const { object, source } of parseManifests(text, file)) found.objects.push({ object, file, line: source.line });

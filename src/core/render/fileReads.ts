@@ -2,8 +2,17 @@
 // render reads a file up to three times (walking the kustomize tree, hashing its inputs, mapping objects to
 // their source lines); a status also sees each file as one consistent version. A FileReads lives for one
 // status only: the next one reads the files afresh.
-import { promises as fs, type Stats } from 'node:fs';
+import { readFile, stat, type Stats } from 'node:fs';
+import { promisify } from 'node:util';
 import { listFiles } from './listFiles';
+
+// The callback API: fs.promises.readFile reads a small file in several round trips through the thread pool and
+// took 4x as long for a status's ~1,700 repo files (97 vs 27 ms).
+const readFileNow = promisify(readFile);
+const statNow = promisify(stat);
+
+/** A file's text, through the faster callback API (for reads outside a status's FileReads). */
+export const readTextFile = (file: string): Promise<string> => readFileNow(file, 'utf8');
 
 export class FileReads {
   private readonly contents = new Map<string, Promise<Buffer>>();
@@ -12,7 +21,7 @@ export class FileReads {
 
   /** The file's bytes (rejects like fs.readFile when it cannot be read). */
   read(file: string): Promise<Buffer> {
-    return remembered(this.contents, file, () => fs.readFile(file));
+    return remembered(this.contents, file, () => readFileNow(file));
   }
 
   async readText(file: string): Promise<string> {
@@ -21,7 +30,7 @@ export class FileReads {
 
   /** fs.stat, or undefined when nothing is there. */
   stat(file: string): Promise<Stats | undefined> {
-    return remembered(this.stats, file, () => fs.stat(file).catch(() => undefined));
+    return remembered(this.stats, file, () => statNow(file).catch(() => undefined));
   }
 
   /** The files directly in `dir` (listFiles, not recursive). */

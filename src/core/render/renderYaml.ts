@@ -1,12 +1,12 @@
 // Plain YAML folders: every Kubernetes object in the folder's YAML files (multi-document), skipping the
 // files that describe how to build rather than what to deploy.
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { DesiredObject } from '../model';
 import { KUSTOMIZATION_FILE_NAMES } from './kustomizeTree';
 import { isYamlFile } from './listFiles';
 import { parseManifests } from './parseManifests';
 import { decryptFileText } from './decryptSops';
+import { readTextFile } from './fileReads';
 import type { DecryptSecret } from './options';
 
 const NOT_MANIFEST_NAMES = /^(chart\.ya?ml|chart\.lock|values(?:[.-][^/]*)?\.ya?ml|\.sops\.ya?ml)$/i;
@@ -21,7 +21,7 @@ export function isManifestFile(file: string): boolean {
 export async function renderYamlFiles(files: string[], decrypt: DecryptSecret | undefined): Promise<DesiredObject[]> {
   const objects: DesiredObject[] = [];
   for (const file of files.filter(isManifestFile)) {
-    const text = await decryptFileText(await fs.readFile(file, 'utf8'), file, decrypt);
+    const text = await decryptFileText(await readTextFile(file), file, decrypt);
     objects.push(...parseManifests(text, file));
   }
   return objects;
