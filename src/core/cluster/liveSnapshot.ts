@@ -29,6 +29,9 @@ export function listKeyId(key: ListKey): string {
 }
 
 export class LiveSnapshot {
+  /** Per LIST, its objects by name (made on the first lookup: an environment looks up every desired object). */
+  private readonly byName = new Map<ListOutcome, Map<string, KubeObject>>();
+
   private constructor(private readonly outcomes: Map<string, ListOutcome>, private readonly keys: ListKey[]) {}
 
   static async read(
@@ -59,7 +62,12 @@ export class LiveSnapshot {
   find(ref: ObjectRef): KubeObject | undefined {
     const outcome = this.outcome(ref);
     if (!outcome || outcome.state !== 'listed') throw new Error(`${describeRef(ref)} was not listed`);
-    return outcome.objects.find((object) => object.metadata.name === ref.name);
+    let index = this.byName.get(outcome);
+    if (!index) {
+      index = new Map(outcome.objects.map((object) => [object.metadata.name, object]));
+      this.byName.set(outcome, index);
+    }
+    return index.get(ref.name);
   }
 
   /** Each successful LIST with its resourceVersion: where a watch starts to see every later change. */
