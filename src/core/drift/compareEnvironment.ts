@@ -3,7 +3,7 @@
 // failure of the whole cluster (unreachable, credentials refused) is thrown as a ClusterError for the caller to
 // put on the environment; anything narrower becomes Unknown on the objects it concerns.
 import { groupOf, refOf, type AppResult, type IgnoreRule, type ObjectRef, type RenderedApp } from '../model';
-import { LiveSnapshot, noSuchKindReason, type ListedVersion, type ListingClient, type ListKey } from '../cluster/liveSnapshot';
+import { LiveSnapshot, listKeyId, noSuchKindReason, type ListedVersion, type ListingClient, type ListKey } from '../cluster/liveSnapshot';
 import { compareApp, liveInputsOf, refId, toResult, type ResolvedObject } from './compareApp';
 import type { ComparisonCache } from './comparisonCache';
 import { mapWithLimit, Slots } from '../concurrency';
@@ -27,6 +27,11 @@ export interface CompareEnvironmentOptions {
   reveal?: boolean;
   /** Results of the previous comparison on this context: reused for apps whose render and live objects are unchanged. */
   previous?: ComparisonCache;
+  /**
+   * Kinds and namespaces an earlier comparison listed: listed again, so an object the app owns of a kind Git no
+   * longer has at all is still found, as Extra.
+   */
+  listedBefore?: ListKey[];
 }
 
 /** Errors that mean the whole cluster cannot be read: they fail the environment, not single objects. */
@@ -48,7 +53,7 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
   const kinds = await serverKinds(comparable, options);
   const resolved = new Map(comparable.map((app) => [app, app.objects.map((desired) => resolveObject(desired, app, kinds, options))]));
   const allResolved = [...resolved.values()].flat();
-  const keys = listKeys(allResolved, kinds);
+  const keys = withKeys(listKeys(allResolved, kinds), options.listedBefore ?? []);
   const snapshot = await LiveSnapshot.read(options.client, keys, { concurrency: options.concurrency, signal: options.signal });
   for (const key of keys) {
     const outcome = snapshot.outcome(key);
@@ -126,6 +131,11 @@ function resolveObject(desired: RenderedApp['objects'][number], app: RenderedApp
 function listKeyOf(ref: ObjectRef, kinds: KindTable): ListKey {
   const namespaced = kinds.get(kindId(ref.apiVersion, ref.kind))?.namespaced;
   return { apiVersion: ref.apiVersion, kind: ref.kind, ...(namespaced ? { namespace: ref.namespace } : {}) };
+}
+
+function withKeys(keys: ListKey[], more: ListKey[]): ListKey[] {
+  const known = new Set(keys.map(listKeyId));
+  return [...keys, ...more.filter((key) => !known.has(listKeyId(key))).map(({ apiVersion, kind, namespace }) => ({ apiVersion, kind, ...(namespace ? { namespace } : {}) }))];
 }
 
 /**

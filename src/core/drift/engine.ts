@@ -230,9 +230,10 @@ export class DriftEngine {
       context ||= this.defaultContext(environment);
       const client = this.clientFor(context);
       const predictor = new Predictor(client, this.predictions, context, undefined, this.options.alwaysDryRun);
+      const before = this.watchTargets.get(environment.name);
       const compared = await compareEnvironment(rendered, {
         client, predictor, ignoreRules: model.ignoreRules, defaultNamespace: client.defaultNamespace, concurrency, signal, reveal,
-        previous: this.comparisonsOf(context),
+        previous: this.comparisonsOf(context), listedBefore: before?.context === context ? before.lists : undefined,
       });
       this.options.log?.(`${environment.name} (context ${context}): ${apps.length} apps (${compared.reused} unchanged), ${compared.lists} LISTs, ` +
         `${predictor.dryRuns} dry-runs sent (${predictor.provenUnchanged} not needed), ${Date.now() - started} ms (render ${renderedAt - started} ms)`);
