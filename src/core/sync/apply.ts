@@ -83,14 +83,30 @@ async function whyNotPrune(client: SyncClient, change: PlannedChange): Promise<s
   return undefined;
 }
 
+/**
+ * Until the CRD is Established and its kinds are in the server's discovery: the server updates discovery a moment
+ * after Established, and an object of the new kind applied in between fails with "no kind".
+ */
 async function waitEstablished(client: SyncClient, ref: ObjectRef, options: ApplySyncOptions): Promise<void> {
   const deadline = Date.now() + (options.crdEstablishTimeoutMs ?? 30_000);
   for (;;) {
     options.signal?.throwIfAborted();
     const crd = await client.get(ref);
     const conditions = ((crd?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions) ?? [];
-    if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) return;
+    if (conditions.some((c) => c.type === 'Established' && c.status === 'True') && crd && await servesKinds(client, crd)) return;
     if (Date.now() > deadline) throw new Error(`${describeRef(ref)} was not established within ${(options.crdEstablishTimeoutMs ?? 30_000) / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** Whether discovery lists the CRD's kind in every version it serves. */
+async function servesKinds(client: SyncClient, crd: KubeObject): Promise<boolean> {
+  const spec = crd.spec as { group?: string; names?: { kind?: string }; versions?: { name: string; served?: boolean }[] } | undefined;
+  const kind = spec?.names?.kind;
+  if (!spec?.group || !kind) return true;
+  const versions = (spec.versions ?? []).filter((version) => version.served !== false);
+  for (const version of versions) {
+    if (!(await client.resourceFor(`${spec.group}/${version.name}`, kind))) return false;
+  }
+  return true;
 }
