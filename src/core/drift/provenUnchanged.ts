@@ -8,6 +8,7 @@
 // does not go through (a quantity written differently, stringData, a field the server drops, a drifted value)
 // the caller asks the server as before: this can only skip dry-runs whose answer is known, never guess one.
 import { DRIFTLINE_APP_LABEL, DRIFTLINE_ENV_ANNOTATION, type KubeObject } from '../model';
+import { isQuantityField, storedAs, type FieldPath } from './quantity';
 
 /** managedFields' FieldsV1: `f:<field>`, `k:<key JSON>` (list item by key), `v:<value JSON>` (set item), `.` (the item itself). */
 type FieldSet = { [path: string]: FieldSet };
@@ -42,7 +43,8 @@ export function applyChangesNothing(desired: KubeObject, live: KubeObject, field
   const structure = entries.reduce<FieldSet>((union, entry) => mergeFieldSets(union, entry.fieldsV1 ?? {}), {});
   const { name: _name, namespace: _namespace, ...settable } = metadata;
   const applied: Record<string, unknown> = Object.keys(settable).length > 0 ? { ...body, metadata: settable } : body;
-  return containedIn(applied, live, structure) && ownedStillApplied(ours[0]?.fieldsV1 ?? {}, applied, []);
+  const quantity = (path: FieldPath) => isQuantityField(desired.apiVersion, desired.kind, path);
+  return containedIn(applied, live, structure, [], quantity) && ownedStillApplied(ours[0]?.fieldsV1 ?? {}, applied, []);
 }
 
 function managedFieldsOf(live: KubeObject): ManagedFieldsEntry[] {
@@ -58,21 +60,24 @@ function mergeFieldSets(a: FieldSet, b: FieldSet): FieldSet {
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 
+/** Whether the field at a path holds a resource quantity (compared by the value the server stores). */
+type IsQuantity = (path: FieldPath) => boolean;
+
 /** Does `live` already hold every value of `applied`, merged the way `structure` says the server merges? */
-function containedIn(applied: unknown, live: unknown, structure: FieldSet | undefined): boolean {
+function containedIn(applied: unknown, live: unknown, structure: FieldSet | undefined, path: FieldPath, quantity: IsQuantity): boolean {
   if (applied === null || applied === undefined) return false; // null asks the server to remove a field
-  if (Array.isArray(applied)) return Array.isArray(live) && listContainedIn(applied, live, structure);
+  if (Array.isArray(applied)) return Array.isArray(live) && listContainedIn(applied, live, structure, path, quantity);
   if (isPlainObject(applied)) {
     if (!isPlainObject(live)) return false;
     // A map no manager describes field by field is atomic (or its structure unknown): only equality proves it.
     const granular = !!structure && Object.keys(structure).some((path) => path.startsWith('f:'));
     if (!granular) return deepEqual(applied, live);
-    return Object.entries(applied).every(([field, value]) => field in live && containedIn(value, live[field], structure[`f:${field}`]));
+    return Object.entries(applied).every(([field, value]) => field in live && containedIn(value, live[field], structure[`f:${field}`], [...path, field], quantity));
   }
-  return applied === live;
+  return applied === live || (quantity(path) && storedAs(applied, live));
 }
 
-function listContainedIn(applied: unknown[], live: unknown[], structure: FieldSet | undefined): boolean {
+function listContainedIn(applied: unknown[], live: unknown[], structure: FieldSet | undefined, path: FieldPath, quantity: IsQuantity): boolean {
   const paths = Object.keys(structure ?? {});
   const keyed = paths.filter((path) => path.startsWith('k:'));
   if (keyed.length > 0) {
@@ -87,7 +92,7 @@ function listContainedIn(applied: unknown[], live: unknown[], structure: FieldSe
       const matches = live.filter((candidate) => isPlainObject(candidate) && keyFields.every((field) => candidate[field] === item[field]));
       if (matches.length !== 1) return false;
       const described = items.find((entry) => keyFields.every((field) => entry.key[field] === item[field]));
-      return containedIn(item, matches[0], described?.structure);
+      return containedIn(item, matches[0], described?.structure, [...path, live.indexOf(matches[0])], quantity);
     });
   }
   if (paths.some((path) => path.startsWith('v:'))) {

@@ -124,3 +124,48 @@ describe('managedFields proof against a real server (no dry-run where the answer
     });
   }
 });
+
+describe('managedFields proof with resource quantities, against a real server', function () {
+  this.timeout(120_000);
+  let client: ClusterClient;
+  let namespace: string;
+  const deployment = (name: string, requests: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace },
+    spec: {
+      replicas: 1, selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'main', image: 'registry.example.com/app:1', resources: { requests } }] } },
+    },
+  });
+  const cases: Array<{ name: string; applied: Record<string, unknown>; git: Record<string, unknown>; proven: boolean; synced: boolean }> = [
+    { name: 'written as stored elsewhere ("0.5" -> "500m", "1.5Gi" -> "1536Mi")', applied: { cpu: '0.5', memory: '1.5Gi' }, git: { cpu: '0.5', memory: '1.5Gi' }, proven: true, synced: true },
+    { name: 'a YAML number', applied: { cpu: '2' }, git: { cpu: 2 }, proven: true, synced: true },
+    { name: 'another value', applied: { cpu: '0.5' }, git: { cpu: '0.6' }, proven: false, synced: false },
+    { name: 'the same value in another format family ("1Gi" live, "1073741824" in Git)', applied: { memory: '1Gi' }, git: { memory: '1073741824' }, proven: false, synced: false },
+  ];
+  const outcomes = new Map<string, { proven: boolean; synced: boolean; changed: string[] }>();
+
+  before(async () => {
+    client = testClient();
+    namespace = await freshNamespace('proof-quantity');
+    await Promise.all(cases.map(async (entry, index) => {
+      const name = `quantity-${index}`;
+      await client.serverSideApply(normalize(deployment(name, entry.applied), beforeDryRunSteps), { fieldManager: DRIFTLINE_FIELD_MANAGER, force: true, dryRun: false });
+      const desired = normalize(deployment(name, entry.git), beforeDryRunSteps);
+      const live = await client.get(ref(desired));
+      assert.ok(live);
+      const predicted = await client.serverSideApply(desired, { dryRun: true, fieldManager: DRIFTLINE_FIELD_MANAGER, force: true });
+      const changed = changedPaths(normalize(live), normalize(predicted));
+      outcomes.set(entry.name, { proven: applyChangesNothing(desired, live, DRIFTLINE_FIELD_MANAGER), synced: changed.length === 0, changed });
+    }));
+  });
+
+  after(() => client?.close());
+
+  for (const entry of cases) {
+    it(`${entry.name}: ${entry.proven ? 'proven unchanged' : 'left to the dry-run'}, and the server ${entry.synced ? 'agrees nothing changes' : 'reports a change'}`, () => {
+      const outcome = outcomes.get(entry.name)!;
+      assert.equal(outcome.synced, entry.synced, `server dry-run changed: ${outcome.changed.join(', ') || 'nothing'}`);
+      assert.equal(outcome.proven, entry.proven);
+    });
+  }
+});

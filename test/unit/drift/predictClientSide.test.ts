@@ -20,6 +20,18 @@ describe('client-side prediction', () => {
     assert.deepEqual(changedPaths(live, predictClientSide(live, desired)), []);
   });
 
+  it('reads a quantity Git writes another way ("0.5" stored as "500m") as no drift, and a real change as one', () => {
+    const stored: KubeObject = structuredClone(live);
+    (stored.spec as any).template.spec.containers[0].resources.requests = { cpu: '500m', memory: '1536Mi' };
+    const same: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { spec: { containers: [{ name: 'web', resources: { requests: { cpu: '0.5', memory: '1.5Gi' } } }] } } } };
+    assert.deepEqual(changedPaths(stored, predictClientSide(stored, same)), []);
+    (same.spec as any).template.spec.containers[0].resources.requests.cpu = '0.6';
+    assert.deepEqual(changedPaths(stored, predictClientSide(stored, same)), ['/spec/template/spec/containers/0/resources/requests/cpu']);
+    const label: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', labels: { app: '0.5' } } };
+    const labelled: KubeObject = { ...structuredClone(live), metadata: { name: 'web', labels: { app: '500m' } } };
+    assert.deepEqual(changedPaths(labelled, predictClientSide(labelled, label)), ['/metadata/labels/app'], 'only quantity fields compare as quantities');
+  });
+
   it('shows a changed value at its path', () => {
     const desired: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 3 } };
     assert.deepEqual(changedPaths(live, predictClientSide(live, desired)), ['/spec/replicas']);
