@@ -67,12 +67,12 @@ function baseObjects(app, objectsPerApp) {
     const kind = KIND_CYCLE[i % KIND_CYCLE.length];
     counters[kind] = (counters[kind] ?? 0) + 1;
     const name = `${app}-${kind.toLowerCase()}-${counters[kind]}`;
-    objects.push(makeObject(kind, name, app, i));
+    objects.push(makeObject(kind, name, app, i, counters[kind]));
   }
   return objects;
 }
 
-function makeObject(kind, name, app, index) {
+function makeObject(kind, name, app, index, ordinal) {
   const labels = { 'app.kubernetes.io/name': app, 'app.kubernetes.io/component': name };
   const metadata = { name, labels, annotations: { 'bench.driftline.dev/owner': 'team-bench' } };
   switch (kind) {
@@ -116,8 +116,8 @@ function makeObject(kind, name, app, index) {
         data: { 'app.properties': `name=${name}\ncache.size=${64 * (index + 1)}\n`, LOG_LEVEL: 'info', REPLICA_HINT: '1' },
       };
     case 'Secret':
-      // Half the Secrets use stringData, which the server stores as data: never drift by itself.
-      return index % 2 === 0
+      // Half the Secrets (every app's first) use stringData, which the server stores as data: never drift by itself.
+      return ordinal % 2 === 1
         ? { apiVersion: 'v1', kind, metadata, type: 'Opaque', stringData: { username: app, password: `pw-${name}` } }
         : { apiVersion: 'v1', kind, metadata, type: 'Opaque',
           data: { token: Buffer.from(`token-${name}`).toString('base64') } };
