@@ -86,11 +86,38 @@ function ref(object: KubeObject) {
   return { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name };
 }
 
+interface Outcome {
+  proven: boolean;
+  synced: boolean;
+  changed: string[];
+}
+
+/** The proof's answer for `desired` against the live object it names, and what the server's own dry-run changes. */
+async function proofAndServer(client: ClusterClient, desired: KubeObject): Promise<Outcome> {
+  const live = await client.get(ref(desired));
+  assert.ok(live, `${desired.metadata.name} exists`);
+  const predicted = await client.serverSideApply(desired, { dryRun: true, fieldManager: DRIFTLINE_FIELD_MANAGER, force: true });
+  const changed = changedPaths(normalize(live), normalize(predicted));
+  return { proven: applyChangesNothing(desired, live, DRIFTLINE_FIELD_MANAGER), synced: changed.length === 0, changed };
+}
+
+/** One test per case: the server's verdict as expected, the proof as expected, and never a proof over a change. */
+function itAgrees(cases: Array<{ name: string; proven: boolean; synced: boolean }>, outcomes: Map<string, Outcome>): void {
+  for (const entry of cases) {
+    it(`${entry.name}: ${entry.proven ? 'proven unchanged' : 'left to the dry-run'}, and the server ${entry.synced ? 'agrees nothing changes' : 'reports a change'}`, () => {
+      const outcome = outcomes.get(entry.name)!;
+      assert.equal(outcome.synced, entry.synced, `server dry-run changed: ${outcome.changed.join(', ') || 'nothing'}`);
+      assert.equal(outcome.proven, entry.proven);
+      if (outcome.proven) assert.deepEqual(outcome.changed, [], 'a proof must never hide a change the server would make');
+    });
+  }
+}
+
 describe('managedFields proof against a real server (no dry-run where the answer is known)', function () {
   this.timeout(120_000);
   let client: ClusterClient;
   let namespace: string;
-  const outcomes = new Map<string, { proven: boolean; synced: boolean; changed: string[] }>();
+  const outcomes = new Map<string, Outcome>();
 
   before(async () => {
     client = testClient();
@@ -104,25 +131,13 @@ describe('managedFields proof against a real server (no dry-run where the answer
       const object = (spec: Spec): KubeObject => ({ apiVersion: API_VERSION, kind: 'Gadget', metadata: { name, namespace, labels: { team: 'a' } }, spec });
       await client.serverSideApply(object(scenario.applied ?? baseSpec()), { fieldManager: scenario.appliedBy ?? DRIFTLINE_FIELD_MANAGER, force: true, dryRun: false });
       await scenario.then?.(client, object);
-      const desired = normalize(object(scenario.git ?? baseSpec()), beforeDryRunSteps);
-      const live = await client.get(ref(desired));
-      assert.ok(live, `${name} exists`);
-      const predicted = await client.serverSideApply(desired, { dryRun: true, fieldManager: DRIFTLINE_FIELD_MANAGER, force: true });
-      const changed = changedPaths(normalize(live), normalize(predicted));
-      outcomes.set(scenario.name, { proven: applyChangesNothing(desired, live, DRIFTLINE_FIELD_MANAGER), synced: changed.length === 0, changed });
+      outcomes.set(scenario.name, await proofAndServer(client, normalize(object(scenario.git ?? baseSpec()), beforeDryRunSteps)));
     }));
   });
 
   after(() => client?.close());
 
-  for (const scenario of scenarios) {
-    it(`${scenario.name}: ${scenario.proven ? 'proven unchanged' : 'left to the dry-run'}, and the server ${scenario.synced ? 'agrees nothing changes' : 'reports a change'}`, () => {
-      const outcome = outcomes.get(scenario.name)!;
-      assert.equal(outcome.synced, scenario.synced, `server dry-run changed: ${outcome.changed.join(', ') || 'nothing'}`);
-      assert.equal(outcome.proven, scenario.proven);
-      if (outcome.proven) assert.deepEqual(outcome.changed, [], 'a proof must never hide a change the server would make');
-    });
-  }
+  itAgrees(scenarios, outcomes);
 });
 
 describe('managedFields proof with resource quantities, against a real server', function () {
@@ -142,7 +157,7 @@ describe('managedFields proof with resource quantities, against a real server', 
     { name: 'another value', applied: { cpu: '0.5' }, git: { cpu: '0.6' }, proven: false, synced: false },
     { name: 'the same value in another format family ("1Gi" live, "1073741824" in Git)', applied: { memory: '1Gi' }, git: { memory: '1073741824' }, proven: false, synced: false },
   ];
-  const outcomes = new Map<string, { proven: boolean; synced: boolean; changed: string[] }>();
+  const outcomes = new Map<string, Outcome>();
 
   before(async () => {
     client = testClient();
@@ -150,22 +165,11 @@ describe('managedFields proof with resource quantities, against a real server', 
     await Promise.all(cases.map(async (entry, index) => {
       const name = `quantity-${index}`;
       await client.serverSideApply(normalize(deployment(name, entry.applied), beforeDryRunSteps), { fieldManager: DRIFTLINE_FIELD_MANAGER, force: true, dryRun: false });
-      const desired = normalize(deployment(name, entry.git), beforeDryRunSteps);
-      const live = await client.get(ref(desired));
-      assert.ok(live);
-      const predicted = await client.serverSideApply(desired, { dryRun: true, fieldManager: DRIFTLINE_FIELD_MANAGER, force: true });
-      const changed = changedPaths(normalize(live), normalize(predicted));
-      outcomes.set(entry.name, { proven: applyChangesNothing(desired, live, DRIFTLINE_FIELD_MANAGER), synced: changed.length === 0, changed });
+      outcomes.set(entry.name, await proofAndServer(client, normalize(deployment(name, entry.git), beforeDryRunSteps)));
     }));
   });
 
   after(() => client?.close());
 
-  for (const entry of cases) {
-    it(`${entry.name}: ${entry.proven ? 'proven unchanged' : 'left to the dry-run'}, and the server ${entry.synced ? 'agrees nothing changes' : 'reports a change'}`, () => {
-      const outcome = outcomes.get(entry.name)!;
-      assert.equal(outcome.synced, entry.synced, `server dry-run changed: ${outcome.changed.join(', ') || 'nothing'}`);
-      assert.equal(outcome.proven, entry.proven);
-    });
-  }
+  itAgrees(cases, outcomes);
 });
