@@ -3,7 +3,7 @@
 // failure of the whole cluster (unreachable, credentials refused) is thrown as a ClusterError for the caller to
 // put on the environment; anything narrower becomes Unknown on the objects it concerns.
 import { groupOf, refOf, type AppResult, type IgnoreRule, type ObjectRef, type RenderedApp } from '../model';
-import { LiveSnapshot, listKeyId, noSuchKindReason, type ListedVersion, type ListingClient, type ListKey } from '../cluster/liveSnapshot';
+import { LiveSnapshot, noSuchKindReason, type ListedVersion, type ListingClient, type ListKey } from '../cluster/liveSnapshot';
 import { compareApp, liveInputsOf, refId, toResult, type ResolvedObject } from './compareApp';
 import type { ComparisonCache } from './comparisonCache';
 import { mapWithLimit, Slots } from '../concurrency';
@@ -28,10 +28,11 @@ export interface CompareEnvironmentOptions {
   /** Results of the previous comparison on this context: reused for apps whose render and live objects are unchanged. */
   previous?: ComparisonCache;
   /**
-   * Kinds and namespaces an earlier comparison listed: listed again, so an object the app owns of a kind Git no
-   * longer has at all is still found, as Extra.
+   * Kinds and namespaces to list besides those Git has (what an earlier comparison listed, what the apps'
+   * controllers say they applied), so an object an app owns of a kind Git no longer has at all is found as Extra.
+   * May still be arriving: it is awaited alongside the server's kinds.
    */
-  listedBefore?: ListKey[];
+  alsoList?: ListKey[] | Promise<ListKey[]>;
 }
 
 /** Errors that mean the whole cluster cannot be read: they fail the environment, not single objects. */
@@ -50,10 +51,10 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
   listed: ListedVersion[];
 }> {
   const comparable = rendered.filter((app) => !appReason(app));
-  const kinds = await serverKinds(comparable, options);
+  const [kinds, alsoList] = await Promise.all([serverKinds(comparable, options), options.alsoList ?? []]);
   const resolved = new Map(comparable.map((app) => [app, app.objects.map((desired) => resolveObject(desired, app, kinds, options))]));
   const allResolved = [...resolved.values()].flat();
-  const keys = withKeys(listKeys(allResolved, kinds), options.listedBefore ?? []);
+  const keys = withKeys(listKeys(allResolved, kinds), alsoList);
   const snapshot = await LiveSnapshot.read(options.client, keys, { concurrency: options.concurrency, signal: options.signal });
   for (const key of keys) {
     const outcome = snapshot.outcome(key);
@@ -133,9 +134,21 @@ function listKeyOf(ref: ObjectRef, kinds: KindTable): ListKey {
   return { apiVersion: ref.apiVersion, kind: ref.kind, ...(namespaced ? { namespace: ref.namespace } : {}) };
 }
 
+/**
+ * `keys` and those of `more` for another kind or namespace. One kind is served at several versions: a second LIST
+ * of it would show each of its objects twice.
+ */
 function withKeys(keys: ListKey[], more: ListKey[]): ListKey[] {
-  const known = new Set(keys.map(listKeyId));
-  return [...keys, ...more.filter((key) => !known.has(listKeyId(key))).map(({ apiVersion, kind, namespace }) => ({ apiVersion, kind, ...(namespace ? { namespace } : {}) }))];
+  const sameObjects = (key: ListKey) => `${groupOf(key.apiVersion)}/${key.kind}/${key.namespace ?? ''}`;
+  const known = new Set(keys.map(sameObjects));
+  const added: ListKey[] = [];
+  for (const { apiVersion, kind, namespace } of more) {
+    const key = { apiVersion, kind, ...(namespace ? { namespace } : {}) };
+    if (known.has(sameObjects(key))) continue;
+    known.add(sameObjects(key));
+    added.push(key);
+  }
+  return [...keys, ...added];
 }
 
 /**

@@ -25,6 +25,7 @@ import { appReason, compareEnvironment } from './compareEnvironment';
 import { LiveWatch, mergeWatchTargets, watchTargetOf, type EnvironmentWatchTarget, type LiveWatchOptions } from './liveWatch';
 import { Predictor, messageOf } from './predict';
 import { ComparisonCache } from './comparisonCache';
+import { controllerInventoryKeys } from './inventory';
 import { PredictionCache } from './predictionCache';
 
 export interface DriftEngineOptions {
@@ -231,9 +232,11 @@ export class DriftEngine {
       const client = this.clientFor(context);
       const predictor = new Predictor(client, this.predictions, context, undefined, this.options.alwaysDryRun);
       const before = this.watchTargets.get(environment.name);
+      const listedBefore = before?.context === context ? before.lists : [];
       const compared = await compareEnvironment(rendered, {
         client, predictor, ignoreRules: model.ignoreRules, defaultNamespace: client.defaultNamespace, concurrency, signal, reveal,
-        previous: this.comparisonsOf(context), listedBefore: before?.context === context ? before.lists : undefined,
+        previous: this.comparisonsOf(context),
+        alsoList: controllerInventoryKeys(client, apps, concurrency).then((inventory) => [...inventory, ...listedBefore]),
       });
       this.options.log?.(`${environment.name} (context ${context}): ${apps.length} apps (${compared.reused} unchanged), ${compared.lists} LISTs, ` +
         `${predictor.dryRuns} dry-runs sent (${predictor.provenUnchanged} not needed), ${Date.now() - started} ms (render ${renderedAt - started} ms)`);
