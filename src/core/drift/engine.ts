@@ -230,7 +230,7 @@ export class DriftEngine {
     try {
       context ||= this.defaultContext(environment);
       const client = this.clientFor(context);
-      const predictor = new Predictor(client, this.predictions, context, undefined, this.options.alwaysDryRun);
+      const predictor = new Predictor(client, this.predictions, context, { alwaysDryRun: this.options.alwaysDryRun });
       const before = this.watchTargets.get(environment.name);
       const listedBefore = before?.context === context ? before.lists : [];
       const compared = await compareEnvironment(rendered, {

@@ -32,14 +32,20 @@ export class Predictor {
     private readonly cache: PredictionCache,
     /** Kube context, part of the cache key and of messages. */
     private readonly context: string,
-    private readonly fieldManager = DRIFTLINE_FIELD_MANAGER,
-    /** Ask the server even when managedFields prove the answer (the engine's `alwaysDryRun`). */
-    private readonly alwaysDryRun = false,
+    private readonly options: {
+      fieldManager?: string;
+      /** Ask the server even when managedFields prove the answer (the engine's `alwaysDryRun`). */
+      alwaysDryRun?: boolean;
+    } = {},
   ) {}
+
+  private get fieldManager(): string {
+    return this.options.fieldManager ?? DRIFTLINE_FIELD_MANAGER;
+  }
 
   async predict(desired: KubeObject, live: KubeObject): Promise<Prediction> {
     const prepared = normalize(desired, beforeDryRunSteps);
-    if (!this.alwaysDryRun && applyChangesNothing(prepared, live, this.fieldManager)) {
+    if (!this.options.alwaysDryRun && applyChangesNothing(prepared, live, this.fieldManager)) {
       this.provenUnchanged++;
       return { predicted: live, comparison: 'managed-fields' };
     }
