@@ -1,10 +1,16 @@
-// The real GitOps example repos (read-only) and temporary repos built for one test.
+// The real GitOps example repos (read-only, from shared/: see shared.ts), the project's own fixtures
+// (test/fixtures), and temporary repos built for one test.
 import { promises as fs, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sharedPath } from './shared';
 
 export const gitopsExamplesDir = sharedPath('gitops-examples');
+
+/** A file or folder of the project's own fixtures (test/fixtures), e.g. fixturePath('demo-repo', 'guestbook'). */
+export function fixturePath(...parts: string[]): string {
+  return path.resolve(__dirname, '../../../test/fixtures', ...parts);
+}
 
 export function examplePath(name: string, ...rest: string[]): string {
   return path.join(gitopsExamplesDir, name, ...rest);
@@ -21,13 +27,23 @@ async function makeWritable(dir: string): Promise<void> {
   }
 }
 
-/** A writable copy of an example repo in a temp dir (removed by `removeTempRepos`). */
-export async function copyExample(name: string): Promise<string> {
+/** A writable copy of a folder in a temp dir (removed by `removeTempRepos`). */
+async function copyToTemp(source: string, name: string): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `driftline-${name}-`));
   made.push(dir);
-  await fs.cp(examplePath(name), dir, { recursive: true });
+  await fs.cp(source, dir, { recursive: true });
   await makeWritable(dir);
   return dir;
+}
+
+/** A writable copy of an example repo in a temp dir (removed by `removeTempRepos`). */
+export function copyExample(name: string): Promise<string> {
+  return copyToTemp(examplePath(name), name);
+}
+
+/** A writable copy of one of the project's own fixtures, e.g. copyFixture('demo-repo', 'guestbook'). */
+export function copyFixture(...parts: string[]): Promise<string> {
+  return copyToTemp(fixturePath(...parts), parts[parts.length - 1]);
 }
 
 /** A temp repo holding exactly these files (path -> content). */

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { runApps } from '../../../src/cli/apps';
 import { examplePath } from '../../support/gitopsExamples';
+import { describeWithShared } from '../../support/shared';
 import { runCommand } from './listCommands';
 
-describe('driftline apps', () => {
+describeWithShared('gitops-examples/flux2-kustomize-helm-example', 'driftline apps', () => {
   const repo = examplePath('flux2-kustomize-helm-example');
 
   it('lists the apps of one environment with renderer, path, origin and why an app is Unknown', async () => {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runEnvs } from '../../../src/cli/envs';
 import { copyExample, examplePath, removeTempRepos } from '../../support/gitopsExamples';
+import { itWithShared } from '../../support/shared';
 import { runCommand } from './listCommands';
 
 const KUBECONFIG = `apiVersion: v1
@@ -38,7 +39,7 @@ describe('driftline envs', () => {
     await removeTempRepos();
   });
 
-  it('lists each environment with the context it resolves to, protection and app count', async () => {
+  itWithShared('gitops-examples/flux2-kustomize-helm-example', 'lists each environment with the context it resolves to, protection and app count', async () => {
     const repo = await copyExample('flux2-kustomize-helm-example');
     await fs.writeFile(path.join(repo, '.driftline.yaml'), 'environments:\n  - name: production\n    protected: true\n');
     const { code, stdout, stderr } = await runCommand(runEnvs, ['--repo', repo]);
@@ -51,7 +52,7 @@ describe('driftline envs', () => {
     ]);
   });
 
-  it('prints JSON with --json', async () => {
+  itWithShared('gitops-examples/flux2-kustomize-helm-example-artifacts', 'prints JSON with --json', async () => {
     const { code, stdout } = await runCommand(runEnvs, [`--repo=${examplePath('flux2-kustomize-helm-example-artifacts')}`, '--json']);
     assert.equal(code, 0);
     const parsed = JSON.parse(stdout);
@@ -62,7 +63,7 @@ describe('driftline envs', () => {
     assert.deepEqual(parsed.problems, []);
   });
 
-  it('prints .driftline.yaml problems on stderr with file and line, and still lists', async () => {
+  itWithShared('gitops-examples/flux2-kustomize-helm-example', 'prints .driftline.yaml problems on stderr with file and line, and still lists', async () => {
     const repo = await copyExample('flux2-kustomize-helm-example');
     await fs.writeFile(path.join(repo, '.driftline.yaml'), 'environments:\n  - name: staging\n    protected: maybe\n');
     const { code, stdout, stderr } = await runCommand(runEnvs, ['--repo', repo]);

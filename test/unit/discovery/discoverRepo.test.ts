@@ -6,6 +6,7 @@ import path from 'node:path';
 import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
 import type { AppDefinition, RepoModel } from '../../../src/core/model';
 import { copyExample, examplePath, removeTempRepos, withToolsOnPath, writeRepo } from '../../support/gitopsExamples';
+import { describeWithShared, itWithShared } from '../../support/shared';
 
 function appsOf(model: RepoModel, environment: string): Record<string, AppDefinition> {
   const found = model.environments.find((candidate) => candidate.name === environment);
@@ -18,7 +19,7 @@ const execFileAsync = promisify(execFile);
 describe('discoverRepo', () => {
   after(removeTempRepos);
 
-  describe('flux2-kustomize-helm-example (classic layout)', () => {
+  describeWithShared('gitops-examples/flux2-kustomize-helm-example', 'flux2-kustomize-helm-example (classic layout)', () => {
     const root = examplePath('flux2-kustomize-helm-example');
     let model: RepoModel;
     before(async () => { model = await discoverRepo(root); });
@@ -71,7 +72,7 @@ describe('discoverRepo', () => {
     });
   });
 
-  describe('flux2-kustomize-helm-example-artifacts (Flux 2.7 ArtifactGenerator layout)', () => {
+  describeWithShared('gitops-examples/flux2-kustomize-helm-example-artifacts', 'flux2-kustomize-helm-example-artifacts (Flux 2.7 ArtifactGenerator layout)', () => {
     const root = examplePath('flux2-kustomize-helm-example-artifacts');
     let model: RepoModel;
     before(async () => { model = await discoverRepo(root); });
@@ -96,7 +97,7 @@ describe('discoverRepo', () => {
     });
   });
 
-  describe('argocd-example-apps', () => {
+  describeWithShared('gitops-examples/argocd-example-apps', 'argocd-example-apps', () => {
     it('without helm on PATH, lists the app-of-apps chart as one Unknown app: "helm not found"', async () => {
       const model = await withToolsOnPath(['kubectl'], () => discoverRepo(examplePath('argocd-example-apps')));
       const apps = model.environments.flatMap((environment) => environment.apps);
@@ -151,7 +152,7 @@ describe('discoverRepo', () => {
     });
   });
 
-  it('reports a malformed Flux file with its file and line, and still finds the other apps', async () => {
+  itWithShared('gitops-examples/flux2-kustomize-helm-example', 'reports a malformed Flux file with its file and line, and still finds the other apps', async () => {
     const root = await copyExample('flux2-kustomize-helm-example');
     const broken = path.join(root, 'clusters/staging/infrastructure.yaml');
     await fs.writeFile(broken, 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: [broken\n');

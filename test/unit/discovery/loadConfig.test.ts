@@ -3,6 +3,7 @@ import path from 'node:path';
 import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
 import { parseConfig } from '../../../src/core/discovery/loadConfig';
 import { copyExample, removeTempRepos, writeRepo } from '../../support/gitopsExamples';
+import { itWithShared } from '../../support/shared';
 import { promises as fs } from 'node:fs';
 
 const FILE = '/repo/.driftline.yaml';
@@ -78,7 +79,7 @@ describe('.driftline.yaml', () => {
     assert.match(problems[0].message, /^invalid YAML: /);
   });
 
-  it('gives discovered environments their configured context and protection, and amends a discovered app', async () => {
+  itWithShared('gitops-examples/flux2-kustomize-helm-example', 'gives discovered environments their configured context and protection, and amends a discovered app', async () => {
     const root = await copyExample('flux2-kustomize-helm-example');
     await fs.writeFile(path.join(root, '.driftline.yaml'), [
       'environments:',

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ManifestParseError, parseYamlDocuments } from '../../../src/core/render/parseManifests';
 import { FileReads } from '../../../src/core/render/fileReads';
 import { parseQuickly, readYamlDocuments } from '../../../src/core/render/parsedYamlFiles';
-import { sharedPath } from '../../support/shared';
+import { itWithShared, sharedPath } from '../../support/shared';
 
 describe('readYamlDocuments', () => {
   let dir: string;
@@ -61,7 +61,7 @@ describe('parseQuickly (js-yaml with document lines)', () => {
     });
   }
 
-  it('reads every example repo file to the same values and document lines as the yaml Document API, or declines', () => {
+  itWithShared('gitops-examples', 'reads every example repo file to the same values and document lines as the yaml Document API, or declines', () => {
     const files = exampleYamlFiles(sharedPath('gitops-examples'));
     assert.ok(files.length > 80, `only ${files.length} example files`);
     let compared = 0;

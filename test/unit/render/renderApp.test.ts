@@ -4,9 +4,12 @@ import path from 'node:path';
 import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
 import type { AppDefinition, RenderedApp } from '../../../src/core/model';
 import { renderApp } from '../../../src/core/render/renderApp';
-import { copyExample, examplePath, removeTempRepos, withToolsOnPath, writeRepo } from '../../support/gitopsExamples';
+import { copyFixture, examplePath, fixturePath, removeTempRepos, withToolsOnPath, writeRepo } from '../../support/gitopsExamples';
+import { itWithShared } from '../../support/shared';
 
 const argo = (...parts: string[]) => examplePath('argocd-example-apps', ...parts);
+/** The project's own kustomize app (the demo repo's guestbook): a Deployment and a Service, namePrefix kustomize-. */
+const guestbook = fixturePath('demo-repo', 'guestbook');
 
 function app(name: string, renderer: AppDefinition['renderer'], folder: string, extra: Partial<AppDefinition> = {}): AppDefinition {
   return { name, environment: 'dev', renderer, path: folder, origin: 'config', declaredAt: { file: folder }, ...extra };
@@ -22,7 +25,7 @@ describe('renderApp', () => {
 
   describe('plain YAML folders', () => {
     it('renders every object of the folder with its file and line, in the app namespace', async () => {
-      const rendered = await renderApp(app('guestbook', 'yaml', argo('guestbook'), { namespace: 'guestbook' }));
+      const rendered = await renderApp(app('guestbook', 'yaml', guestbook, { namespace: 'guestbook' }));
       assert.equal(rendered.error, undefined);
       assert.deepEqual(summary(rendered), [
         'Deployment/guestbook/guestbook-ui guestbook-ui-deployment.yaml:1',
@@ -56,7 +59,7 @@ describe('renderApp', () => {
   });
 
   describe('kustomize', () => {
-    it('renders sock-shop (29 objects) mapping each object to the base file that defines it', async () => {
+    itWithShared('gitops-examples/argocd-example-apps', 'renders sock-shop (29 objects) mapping each object to the base file that defines it', async () => {
       const rendered = await renderApp(app('sock-shop', 'kustomize', argo('sock-shop')));
       assert.equal(rendered.error, undefined);
       assert.equal(rendered.objects.length, 29);
@@ -64,7 +67,7 @@ describe('renderApp', () => {
       assert.deepEqual(cartsDb?.source, { file: argo('sock-shop/base/carts-db-dep.yaml'), line: 2 });
     });
 
-    it('maps names changed by namePrefix, through a base outside the app folder', async () => {
+    itWithShared('gitops-examples/argocd-example-apps', 'maps names changed by namePrefix, through a base outside the app folder', async () => {
       const rendered = await renderApp(app('pre-post-sync', 'kustomize', argo('pre-post-sync')));
       assert.equal(rendered.error, undefined);
       assert.deepEqual(summary(rendered).sort(), [
@@ -78,9 +81,12 @@ describe('renderApp', () => {
     });
 
     it('uses kubectl kustomize when kustomize is not on PATH', async () => {
-      const rendered = await withToolsOnPath(['kubectl'], () => renderApp(app('kg', 'kustomize', argo('kustomize-guestbook'))));
+      const rendered = await withToolsOnPath(['kubectl'], () => renderApp(app('kg', 'kustomize', guestbook)));
       assert.equal(rendered.error, undefined);
-      assert.equal(rendered.objects.length, 2);
+      assert.deepEqual(summary(rendered), [
+        'Service//kustomize-guestbook-ui guestbook-ui-svc.yaml:1',
+        'Deployment//kustomize-guestbook-ui guestbook-ui-deployment.yaml:1',
+      ]);
     });
 
     it('reports a missing base with kustomize\'s own message, the app and its path', async () => {
@@ -99,11 +105,11 @@ describe('renderApp', () => {
     });
 
     it('says which tool path is wrong when a configured kustomize does not exist', async () => {
-      const rendered = await renderApp(app('kg', 'kustomize', argo('kustomize-guestbook')), { tools: { kustomize: '/nowhere/kustomize' } });
+      const rendered = await renderApp(app('kg', 'kustomize', guestbook), { tools: { kustomize: '/nowhere/kustomize' } });
       assert.match(rendered.error ?? '', /kustomize not found at \/nowhere\/kustomize/);
     });
 
-    it('applies a Flux Kustomization\'s patches and targetNamespace as Flux does', async () => {
+    itWithShared('gitops-examples/flux2-kustomize-helm-example', 'applies a Flux Kustomization\'s patches and targetNamespace as Flux does', async () => {
       const model = await discoverRepo(examplePath('flux2-kustomize-helm-example'));
       const find = (env: string, name: string) =>
         model.environments.find((environment) => environment.name === env)!.apps.find((candidate) => candidate.name === name)!;
@@ -122,14 +128,15 @@ describe('renderApp', () => {
 
   describe('helm', () => {
     it('reports "helm not found" when helm is not on PATH', async () => {
-      const rendered = await withToolsOnPath(['kubectl'], () => renderApp(app('hg', 'helm', argo('helm-guestbook'),
-        { helm: { chartPath: argo('helm-guestbook'), releaseName: 'hg', valuesFiles: [] } })));
+      const chart = path.join(await writeRepo({ 'helm-guestbook/Chart.yaml': 'apiVersion: v2\nname: helm-guestbook\nversion: 0.1.0\n' }), 'helm-guestbook');
+      const rendered = await withToolsOnPath(['kubectl'], () => renderApp(app('hg', 'helm', chart,
+        { helm: { chartPath: chart, releaseName: 'hg', valuesFiles: [] } })));
       assert.deepEqual(rendered.objects, []);
       assert.match(rendered.error ?? '', /^dev\/hg \(.*helm-guestbook\): helm not found$/);
     });
 
     // The test runners put a real helm on PATH (test/tools/install-helm.sh).
-    it('renders a local chart with helm template, mapping objects to their templates', async () => {
+    itWithShared('gitops-examples/argocd-example-apps', 'renders a local chart with helm template, mapping objects to their templates', async () => {
       const probe = await renderApp(app('hg', 'helm', argo('helm-guestbook'), { namespace: 'hg', helm: { chartPath: argo('helm-guestbook'), releaseName: 'hg', valuesFiles: [argo('helm-guestbook/values-production.yaml')], values: { replicaCount: 3 } } }));
       assert.equal(probe.error, undefined);
       const deployment = probe.objects.find(({ object }) => object.kind === 'Deployment');
@@ -147,12 +154,13 @@ describe('renderApp', () => {
   });
 
   it('renders a copy the same as the original, and a changed file changes the input hash', async () => {
-    const copy = await copyExample('argocd-example-apps');
-    const original = await renderApp(app('kg', 'kustomize', argo('kustomize-guestbook')));
-    const before = await renderApp(app('kg', 'kustomize', path.join(copy, 'kustomize-guestbook')));
+    const copy = await copyFixture('demo-repo', 'guestbook');
+    const original = await renderApp(app('kg', 'kustomize', guestbook));
+    const before = await renderApp(app('kg', 'kustomize', copy));
+    assert.equal(before.objects.length, 2);
     assert.deepEqual(before.objects.map(({ object }) => object), original.objects.map(({ object }) => object));
-    await fs.appendFile(path.join(copy, 'kustomize-guestbook/guestbook-ui-svc.yaml'), '  # changed\n');
-    const after = await renderApp(app('kg', 'kustomize', path.join(copy, 'kustomize-guestbook')));
+    await fs.appendFile(path.join(copy, 'guestbook-ui-svc.yaml'), '  # changed\n');
+    const after = await renderApp(app('kg', 'kustomize', copy));
     assert.notEqual(after.inputHash, before.inputHash);
   });
 });

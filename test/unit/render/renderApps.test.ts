@@ -5,8 +5,9 @@ import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
 import type { AppDefinition } from '../../../src/core/model';
 import { RenderCache, renderApps } from '../../../src/core/render/renderApps';
 import { copyExample, removeTempRepos } from '../../support/gitopsExamples';
+import { describeWithShared } from '../../support/shared';
 
-describe('renderApps', () => {
+describeWithShared('gitops-examples/flux2-kustomize-helm-example', 'renderApps', () => {
   let root: string;
   let apps: AppDefinition[];
   before(async () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decryptFile, decryptText, encryptText, keyGroupFor, reencryptEdited, SopsError } from '../../../src/core/sops';
+import { itWithShared } from '../../support/shared';
 import { isolatedEnv, newAgeIdentity, removeTempDirs, tempDir, vectorPath } from '../../support/sops';
 
 const PLAIN = 'password: s3cr3t\nuser: admin\nnote_unencrypted: hello\n';
@@ -86,7 +87,7 @@ describe('sops errors', () => {
       'mac-mismatch', /secret\.yaml: the MAC does not decrypt/);
   });
 
-  it('refuses no_mac.yaml (written by sops 3.3.1 without a MAC) with a clear message', async () => {
+  itWithShared('sops-vectors', 'refuses no_mac.yaml (written by sops 3.3.1 without a MAC) with a clear message', async () => {
     await rejectsWith(decryptFile(vectorPath('pgp', 'no_mac.yaml'), { env: isolatedEnv() }), 'no-mac', /no_mac\.yaml: the sops metadata has no MAC/);
   });
 

@@ -8,12 +8,13 @@ import { openMac } from '../../../src/core/sops/mac';
 import { loadEncrypted } from '../../../src/core/sops/open';
 import { macBytes, walkBranches } from '../../../src/core/sops/tree';
 import { decryptBranches } from '../../../src/core/sops/treeCipher';
+import { describeWithShared } from '../../support/shared';
 import { AGE_KEYS_FILE, expectationFor, isolatedEnv, plaintextData, removeTempDirs, vectorPath } from '../../support/sops';
 
 const VECTORS = ['age/example.yaml', 'age/example.ini', 'pgp/example.json', 'pgp/example.txt', 'pgp/format.enc.yaml',
   'pgp/format.enc.env', 'pgp/format.enc.ini', 'pgp/comments.enc.yaml', 'pgp/no_mac.yaml'];
 
-describe('sops conformance vectors (value layer, with each vector\'s data key)', () => {
+describeWithShared('sops-vectors', 'sops conformance vectors (value layer, with each vector\'s data key)', () => {
   for (const vector of VECTORS) {
     it(`${vector}: decrypts every value and comment with its AAD path and reproduces the MAC sops stored`, () => {
       const expected = expectationFor(vector);
@@ -40,7 +41,7 @@ describe('sops conformance vectors (value layer, with each vector\'s data key)',
   }
 });
 
-describe('sops conformance vectors (age, end to end)', () => {
+describeWithShared('sops-vectors', 'sops conformance vectors (age, end to end)', () => {
   after(removeTempDirs);
 
   for (const vector of ['age/example.yaml', 'age/example.ini']) {
