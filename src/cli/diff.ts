@@ -1,8 +1,8 @@
 // `driftline diff`: a unified diff per drifted object, live against Git, like `kubectl diff` (normalized:
 // no server defaults, status or managedFields; Secret values masked). Exit status 0 in sync, 1 drift, 2 error.
-import { unifiedDiff } from '../core/drift/diffText';
+import { resourceYaml, unifiedDiff } from '../core/drift/diffText';
 import { exitCodeFor } from '../core/drift/summarize';
-import { describeRef } from '../core/model';
+import { describeRef, shownKinds } from '../core/identity';
 import type { CliIO } from './io';
 import { engineFor, readStatusArgs, STATUS_OPTIONS_HELP } from './statusArgs';
 
@@ -18,13 +18,15 @@ export async function runDiff(args: string[], io: CliIO): Promise<number> {
       if (environment.reason) io.stderr.write(`${environment.name}: ${environment.reason}\n`);
       for (const app of environment.apps) {
         if (app.reason && app.reason !== environment.reason) io.stderr.write(`${environment.name}/${app.name}: ${app.reason}\n`);
-        for (const resource of app.resources) {
+        const kinds = shownKinds(app.resources);
+        for (const [index, resource] of app.resources.entries()) {
           if (resource.status === 'Unknown') {
             io.stderr.write(`${environment.name}/${app.name}: Unknown ${describeRef(resource)}: ${resource.reason ?? ''}\n`);
             continue;
           }
           if (resource.status === 'Synced') continue;
-          io.stdout.write(unifiedDiff(resource, resource.liveYaml, resource.status === 'Extra' ? undefined : resource.desiredYaml));
+          const desired = resource.status === 'Extra' ? undefined : resourceYaml(resource, 'desired');
+          io.stdout.write(unifiedDiff(resource, resourceYaml(resource, 'live'), desired, describeRef({ ...resource, kind: kinds[index] })));
         }
       }
     }

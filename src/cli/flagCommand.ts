@@ -1,5 +1,6 @@
 // What sync, history and rollback share around their own work: `--help`, strict flags with the usage on a
 // mistake, and every failure as one clear line on stderr with exit status 2 (they return codes, never throw).
+import { messageOf } from '../core/errors';
 import type { CliIO } from './io';
 import { FlagError, parseFlags, type Flags, type FlagSpec } from './flags';
 
@@ -29,7 +30,7 @@ export async function runFlagCommand<IO extends CliIO>(command: FlagCommand<IO>,
   try {
     return await command.run(flags, io);
   } catch (error) {
-    io.stderr.write(`driftline ${command.name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(`driftline ${command.name}: ${messageOf(error)}\n`);
     return 2;
   }
 }

@@ -1,4 +1,5 @@
 // The `driftline` command: a thin dispatcher over the core. Each subcommand lives in its own file.
+import { messageOf } from '../core/errors';
 import { runApps } from './apps';
 import { runDiff } from './diff';
 import { runEnvs } from './envs';
@@ -51,7 +52,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     return await subcommand.run(args, io);
   } catch (error) {
-    io.stderr.write(`driftline ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(`driftline ${name}: ${messageOf(error)}\n`);
     return 2;
   }
 }

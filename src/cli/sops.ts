@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import {
   decryptFile, encryptText, findCreationRule, formatForPath, SopsError, SopsOptions, updateKeys, writeFileAtomic,
 } from '../core/sops';
+import { messageOf } from '../core/errors';
 import { FlagError, parseFlags, stringFlag } from './flags';
 import type { CliIO } from './io';
 
@@ -50,7 +51,7 @@ export async function runSopsCommand(args: string[], io: CliIO): Promise<number>
     if (error instanceof FlagError) {
       io.stderr.write(`driftline sops: ${error.message}\n\n${USAGE}`);
     } else {
-      io.stderr.write(`driftline sops ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
+      io.stderr.write(`driftline sops ${command}: ${messageOf(error)}\n`);
     }
     return 2;
   }

@@ -21,7 +21,7 @@ export async function runStatus(args: string[], io: CliIO): Promise<number> {
   }
 }
 
-/** The report for machines: everything but the YAML bodies (`driftline diff` shows those). */
+/** The report for machines: everything but each resource's live and desired objects (`driftline diff` shows those). */
 export function jsonReport(report: StatusReport): unknown {
   return {
     ...report,
@@ -29,16 +29,15 @@ export function jsonReport(report: StatusReport): unknown {
       ...environment,
       apps: environment.apps.map((app) => ({
         ...app,
-        resources: app.resources.map(withoutYaml),
+        resources: app.resources.map(withoutObjects),
       })),
     })),
   };
 }
 
-/** A copy without the YAML bodies, never reading them (the engine makes them lazily, on first read). */
-function withoutYaml(resource: ResourceResult): Omit<ResourceResult, 'liveYaml' | 'desiredYaml'> {
-  const fields = Object.keys(resource).filter((key) => key !== 'liveYaml' && key !== 'desiredYaml') as (keyof ResourceResult)[];
-  return Object.fromEntries(fields.map((key) => [key, resource[key]])) as Omit<ResourceResult, 'liveYaml' | 'desiredYaml'>;
+function withoutObjects(resource: ResourceResult): Omit<ResourceResult, 'live' | 'desired'> {
+  const { live: _live, desired: _desired, ...fields } = resource;
+  return fields;
 }
 
 export function formatTable(report: StatusReport): string {

@@ -180,9 +180,14 @@ export interface ResourceResult {
   comparison?: ComparisonMode;
   /** Where Git defines it (absent for Extra objects). */
   source?: SourceLocation;
-  /** Normalized, Secret-masked YAML documents for the diff views. */
-  liveYaml?: string;
-  desiredYaml?: string;
+  /**
+   * Both sides of the diff as plain objects: normalized (no server defaults, status or managedFields), ignored
+   * fields removed, Secret values masked unless revealed. `live` is absent when there is no live object (Missing),
+   * `desired` when Git has none (Extra). The YAML text is made by `resourceYaml` (drift/diffText.ts) when a diff
+   * is shown, never for every result.
+   */
+  live?: KubeObject;
+  desired?: KubeObject;
   /** JSON pointers that differ. */
   changedPaths?: string[];
   /** Why the health is what it is (a failing condition's message, replicas not yet ready, ...). */
@@ -243,19 +248,6 @@ export const ARGO_TRACKING_ID_ANNOTATION = 'argocd.argoproj.io/tracking-id';
 /** Argo CD's default label tracking (only meaningful for apps an Argo CD Application manages). */
 export const ARGO_INSTANCE_LABEL = 'app.kubernetes.io/instance';
 
-export function refOf(object: KubeObject): ObjectRef {
-  const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name };
-  if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
-  return ref;
-}
-
-/** `Kind/namespace/name` (or `Kind/name`), the way errors and logs name an object. */
-export function describeRef(ref: ObjectRef): string {
-  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
-}
-
-/** The API group of an apiVersion (`apps/v1` -> `apps`, `v1` -> ``). */
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
+// Object identity (group, kind, namespace, name; the keys built from it) lives in identity.ts; these are
+// re-exported for the modules that name objects through the model.
+export { describeRef, groupOf, refOf } from './identity';

@@ -1,8 +1,11 @@
 // Read-only YAML documents for one side of a live-vs-Git diff, resolved from the session's report by URI.
 // The live and desired providers differ only in which side they show; both refresh their open documents
-// after every refresh of the report, and revealed (unmasked) documents exist only in memory.
+// after every refresh of the report, and revealed (unmasked) documents exist only in memory. The YAML text is
+// written here, for the documents open, from the result's objects (core `resourceYaml`).
 import * as vscode from 'vscode';
-import { AppResult, ResourceResult, describeRef } from '../core/model';
+import { resourceYaml } from '../core/drift/diffText';
+import { describeRef, shownKinds } from '../core/identity';
+import type { AppResult, ResourceResult } from '../core/model';
 import { DriftSession } from './driftSession';
 import { parseDriftDocumentUri } from './driftUris';
 
@@ -25,7 +28,7 @@ export class DriftDocumentProvider implements vscode.TextDocumentContentProvider
     const key = parseDriftDocumentUri(uri);
     if (key.resource) {
       const resource = this.session.resource(key);
-      if (!resource) return `# ${key.resource.kind}/${key.resource.name} is no longer in ${key.environment}/${key.app}\n`;
+      if (!resource) return `# ${describeRef(key.resource)} is no longer in ${key.environment}/${key.app}\n`;
       return this.yamlOf(resource);
     }
     const app = this.session.app(key.environment, key.app);
@@ -33,14 +36,19 @@ export class DriftDocumentProvider implements vscode.TextDocumentContentProvider
     return this.appYaml(app);
   }
 
-  /** Every object of the app, in the same order on both sides so that the diff lines up. */
+  /**
+   * Every object of the app, in the same order on both sides so that the diff lines up, each headed
+   * `# Kind/namespace/name: Status` (the kind with its group where the app has it in two groups).
+   */
   private appYaml(app: AppResult): string {
-    const resources = [...app.resources].sort((a, b) => describeRef(a).localeCompare(describeRef(b)));
-    return resources.map((resource) => `# ${describeRef(resource)}: ${resource.status}\n${this.yamlOf(resource)}`).join('---\n');
+    const kinds = shownKinds(app.resources);
+    const headed = app.resources.map((resource, index) => ({ resource, name: describeRef({ ...resource, kind: kinds[index] }) }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    return headed.map(({ resource, name }) => `# ${name}: ${resource.status}\n${this.yamlOf(resource)}`).join('---\n');
   }
 
   private yamlOf(resource: ResourceResult): string {
-    const yaml = this.side === 'live' ? resource.liveYaml : resource.desiredYaml;
+    const yaml = resourceYaml(resource, this.side);
     if (yaml !== undefined) return yaml.endsWith('\n') ? yaml : `${yaml}\n`;
     if (this.side === 'live') {
       return resource.status === 'Missing' ? '# Not in the cluster (Missing): Sync would create it\n' : `# No live object: ${resource.reason ?? resource.status}\n`;

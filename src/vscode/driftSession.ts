@@ -3,6 +3,8 @@
 // none of them talks to the engine or the cluster. Refreshes are coalesced: a request made while one runs
 // starts one more run after it, never two at once.
 import * as vscode from 'vscode';
+import { messageOf } from '../core/errors';
+import { describeRef, refId, sameObject } from '../core/identity';
 import { AppResult, EnvironmentResult, ObjectRef, RepoModel, ResourceResult, StatusReport } from '../core/model';
 import type { WatchLiveOptions } from '../core/drift/engine';
 import { DriftDocumentKey } from './driftUris';
@@ -126,7 +128,7 @@ export class DriftSession implements vscode.Disposable {
         this.log.info(`Comparison of ${what} stopped`);
         return;
       }
-      this.failure = error instanceof Error ? error.message : String(error);
+      this.failure = messageOf(error);
       this.log.error(`Comparing ${what} failed: ${this.failure}`);
       if (!this.currentReport) this.setState('failed', false);
       this.changed.fire(this.currentReport);
@@ -148,16 +150,14 @@ export class DriftSession implements vscode.Disposable {
   resource(key: DriftDocumentKey): ResourceResult | undefined {
     if (!key.resource) return undefined;
     if (key.revealed) return this.revealed.get(revealKey(key));
-    const { kind, namespace, name } = key.resource;
-    return this.app(key.environment, key.app)?.resources.find(
-      (resource) => resource.kind === kind && resource.name === name && resource.namespace === namespace,
-    );
+    const wanted = key.resource;
+    return this.app(key.environment, key.app)?.resources.find((resource) => sameObject(resource, wanted));
   }
 
   /** Fetches the resource with Secret values in clear; kept in memory until the next refresh. */
   async reveal(key: DriftDocumentKey): Promise<ResourceResult> {
     const resource = this.resource({ ...key, revealed: false });
-    if (!this.backend || !resource) throw new Error(`Nothing to reveal: ${key.resource?.kind}/${key.resource?.name}`);
+    if (!this.backend || !resource) throw new Error(`Nothing to reveal: ${key.resource ? describeRef(key.resource) : `app ${key.app}`}`);
     const ref: ObjectRef = { apiVersion: resource.apiVersion, kind: resource.kind, name: resource.name };
     if (resource.namespace) ref.namespace = resource.namespace;
     const revealed = await this.backend.revealResource(key.environment, key.app, ref);
@@ -192,8 +192,7 @@ function widen(a: RefreshScope | undefined, b: RefreshScope | undefined): Refres
 }
 
 function revealKey(key: DriftDocumentKey): string {
-  const resource = key.resource;
-  return [key.environment, key.app, resource?.kind, resource?.namespace ?? '', resource?.name].join('\u0000');
+  return [key.environment, key.app, key.resource ? refId(key.resource) : ''].join('\u0000');
 }
 
 /** Puts a narrower report's environments and apps in place of the ones they refresh. */

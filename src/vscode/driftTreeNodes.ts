@@ -1,31 +1,49 @@
 // One class per kind of row in the Drift view. A node keeps its identity across refreshes (the tree
-// provider updates `result` in place) so that VS Code can redraw just the rows whose data changed.
+// provider updates `result` in place) so that VS Code can redraw just the rows whose data changed. Ids are
+// built here only: an environment by name, an app by environment and name, a resource by environment, app and
+// object identity (group included, version left out, so a row keeps its id when its apiVersion changes).
 import * as vscode from 'vscode';
-import { AppResult, EnvironmentResult, ResourceResult, StatusCounts, SyncStatus, describeRef } from '../core/model';
+import { describeRef, refId, type ObjectIdentity } from '../core/identity';
+import type { AppResult, EnvironmentResult, ObjectRef, ResourceResult, StatusCounts, SyncStatus } from '../core/model';
 
 export type DriftNode = EnvironmentNode | AppNode | ResourceNode;
+
+export function environmentNodeId(environment: string): string {
+  return `env:${environment}`;
+}
+
+export function appNodeId(environment: string, app: string): string {
+  return `app:${environment}/${app}`;
+}
+
+export function resourceNodeId(environment: string, app: string, ref: ObjectRef | ObjectIdentity): string {
+  return `res:${environment}/${app}/${refId(ref)}`;
+}
 
 export class EnvironmentNode {
   readonly kind = 'environment';
   constructor(public result: EnvironmentResult) {}
-  get id(): string { return `env:${this.result.name}`; }
+  get id(): string { return environmentNodeId(this.result.name); }
   get name(): string { return this.result.name; }
 }
 
 export class AppNode {
   readonly kind = 'app';
   constructor(readonly environment: string, public result: AppResult) {}
-  get id(): string { return `app:${this.environment}/${this.result.name}`; }
+  get id(): string { return appNodeId(this.environment, this.result.name); }
   get name(): string { return this.result.name; }
 }
 
 export class ResourceNode {
   readonly kind = 'resource';
-  constructor(readonly environment: string, readonly app: string, public result: ResourceResult) {}
-  get id(): string {
-    const { kind, namespace, name } = this.result;
-    return `res:${this.environment}/${this.app}/${kind}/${namespace ?? ''}/${name}`;
-  }
+  constructor(
+    readonly environment: string,
+    readonly app: string,
+    public result: ResourceResult,
+    /** `Kind/name`, with the group when the app has that kind in two groups (identity.ts `shownNames`). */
+    public label: string,
+  ) {}
+  get id(): string { return resourceNodeId(this.environment, this.app, this.result); }
   get isSecret(): boolean { return this.result.kind === 'Secret' && this.result.apiVersion === 'v1'; }
 }
 
@@ -108,7 +126,7 @@ function appItem(node: AppNode, refreshed: string): vscode.TreeItem {
 
 function resourceItem(node: ResourceNode, refreshed: string): vscode.TreeItem {
   const result = node.result;
-  const item = new vscode.TreeItem(`${result.kind}/${result.name}`, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
   item.iconPath = statusIcon(result.status);
   const health = result.health === result.status ? undefined : result.health;
@@ -116,9 +134,9 @@ function resourceItem(node: ResourceNode, refreshed: string): vscode.TreeItem {
   // Tokens the package.json menus match on: status, then what the row offers.
   const tokens = [`resource:${result.status}`];
   if (result.source) tokens.push('source');
-  if (node.isSecret && result.liveYaml) tokens.push('secret');
+  if (node.isSecret && result.live) tokens.push('secret');
   item.contextValue = tokens.join(':');
-  const tooltip = new vscode.MarkdownString(`**`).appendText(describeRef(result)).appendMarkdown(`**: ${result.status}`);
+  const tooltip = new vscode.MarkdownString(`**`).appendText(describeRef(result)).appendMarkdown(`** (${result.apiVersion}): ${result.status}`);
   if (result.health) tooltip.appendMarkdown(` · ${result.health}`);
   if (result.healthMessage) tooltip.appendMarkdown('\n\n').appendText(result.healthMessage);
   if (result.reason) tooltip.appendMarkdown(result.status === 'Unknown' ? '\n\nWhy unknown: ' : '\n\nReason: ').appendText(result.reason);
@@ -126,7 +144,7 @@ function resourceItem(node: ResourceNode, refreshed: string): vscode.TreeItem {
   if (result.comparison === 'client-side') tooltip.appendMarkdown('\n\nCompared client-side (server-side dry-run not possible)');
   if (result.source) tooltip.appendMarkdown('\n\nDefined in ').appendText(`${result.source.file}${result.source.line ? `:${result.source.line}` : ''}`);
   item.tooltip = tooltip.appendMarkdown(refreshed);
-  if (result.liveYaml !== undefined || result.desiredYaml !== undefined) {
+  if (result.live || result.desired) {
     item.command = { command: 'driftline.diff', title: 'Open Diff', arguments: [node] };
   }
   return item;

@@ -2,8 +2,9 @@
 // each row's node object and fires onDidChangeTreeData only for the rows whose data or children changed,
 // so a large tree does not redraw (or collapse) when one resource drifts.
 import * as vscode from 'vscode';
+import { shownNames } from '../core/identity';
 import { DriftSession } from './driftSession';
-import { AppNode, DriftNode, EnvironmentNode, ResourceNode, toTreeItem } from './driftTreeNodes';
+import { AppNode, DriftNode, EnvironmentNode, ResourceNode, appNodeId, environmentNodeId, resourceNodeId, toTreeItem } from './driftTreeNodes';
 
 export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<DriftNode | DriftNode[] | undefined>();
@@ -31,16 +32,17 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode>, vs
     if (!node) return this.roots;
     if (node.kind === 'environment') return node.result.apps.map((app) => this.node(new AppNode(node.name, app)));
     if (node.kind === 'app') {
-      return node.result.resources.map((resource) => this.node(new ResourceNode(node.environment, node.name, resource)));
+      const labels = shownNames(node.result.resources);
+      return node.result.resources.map((resource, index) => this.node(new ResourceNode(node.environment, node.name, resource, labels[index])));
     }
     return [];
   }
 
   getParent(node: DriftNode): DriftNode | undefined {
     if (node.kind === 'environment') return undefined;
-    const environment = this.nodes.get(`env:${node.environment}`);
+    const environment = this.nodes.get(environmentNodeId(node.environment));
     if (node.kind === 'app') return environment;
-    return this.nodes.get(`app:${node.environment}/${node.app}`);
+    return this.nodes.get(appNodeId(node.environment, node.app));
   }
 
   /** Returns the stored node with the same id, updated with the new data, or stores the new one. */
@@ -52,6 +54,7 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode>, vs
       return fresh;
     }
     known.result = fresh.result;
+    if (known.kind === 'resource' && fresh.kind === 'resource') known.label = fresh.label;
     return known;
   }
 
@@ -86,12 +89,19 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode>, vs
   }
 }
 
-/** What a row shows plus who its children are: equal fingerprints need no redraw. */
+/**
+ * What a row shows (label, icon, description, menus, tooltip) plus who its children are: equal fingerprints need
+ * no redraw. A resource's live and desired objects are left out (only whether it has them counts): they can be
+ * large, and open diff documents refresh on their own.
+ */
 function fingerprint(node: DriftNode): string {
-  if (node.kind === 'resource') return JSON.stringify(node.result);
+  if (node.kind === 'resource') {
+    const { live, desired, ...row } = node.result;
+    return JSON.stringify([node.label, row, live !== undefined, desired !== undefined]);
+  }
   if (node.kind === 'app') {
     const { resources, ...row } = node.result;
-    return JSON.stringify([row, resources.map((resource) => [resource.kind, resource.namespace, resource.name])]);
+    return JSON.stringify([row, resources.map((resource) => resourceNodeId(node.environment, node.name, resource))]);
   }
   const { apps, ...row } = node.result;
   return JSON.stringify([row, apps.map((app) => [app.name, app.status, app.counts])]);
@@ -101,8 +111,8 @@ function fingerprint(node: DriftNode): string {
 function withoutDescendantsOf(nodes: DriftNode[]): DriftNode[] {
   const ids = new Set(nodes.map((node) => node.id));
   return nodes.filter((node) => {
-    if (node.kind === 'app') return !ids.has(`env:${node.environment}`);
-    if (node.kind === 'resource') return !ids.has(`env:${node.environment}`) && !ids.has(`app:${node.environment}/${node.app}`);
+    if (node.kind === 'app') return !ids.has(environmentNodeId(node.environment));
+    if (node.kind === 'resource') return !ids.has(environmentNodeId(node.environment)) && !ids.has(appNodeId(node.environment, node.app));
     return true;
   });
 }

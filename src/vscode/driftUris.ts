@@ -1,7 +1,10 @@
 // URIs are the contract between the Drift view and the diff documents: a node names its live and desired
 // documents, and the document providers resolve them against the current report. Nothing else is shared.
+// A resource is named by its identity (core/identity.ts), group included: Istio's Gateway and Gateway API's
+// Gateway of one name are two documents.
 import * as vscode from 'vscode';
-import { ResourceResult } from '../core/model';
+import { identityOf, parseQualifiedKind, qualifiedKind, type ObjectIdentity } from '../core/identity';
+import type { ResourceResult } from '../core/model';
 
 export const LIVE_SCHEME = 'driftline-live';
 export const DESIRED_SCHEME = 'driftline-desired';
@@ -10,7 +13,7 @@ export const DESIRED_SCHEME = 'driftline-desired';
 export interface DriftDocumentKey {
   environment: string;
   app: string;
-  resource?: { kind: string; namespace?: string; name: string };
+  resource?: ObjectIdentity;
   /** Secret values shown in clear, after the user confirmed. Such documents live in memory only. */
   revealed?: boolean;
 }
@@ -18,9 +21,10 @@ export interface DriftDocumentKey {
 // `-` stands for "cluster-scoped": it can never be a namespace name.
 const CLUSTER_SCOPED = '-';
 
+/** `/<environment>/<app>/<Kind[.group]>/<namespace or ->/<name>.yaml`, or `/<environment>/<app>.yaml` for a whole app. */
 export function driftDocumentUri(scheme: string, key: DriftDocumentKey): vscode.Uri {
   const segments = [key.environment, key.app];
-  if (key.resource) segments.push(key.resource.kind, key.resource.namespace ?? CLUSTER_SCOPED, key.resource.name);
+  if (key.resource) segments.push(qualifiedKind(key.resource), key.resource.namespace ?? CLUSTER_SCOPED, key.resource.name);
   const path = '/' + segments.map(encodeURIComponent).join('/') + '.yaml';
   return vscode.Uri.from({ scheme, path, query: key.revealed ? 'revealed' : '' });
 }
@@ -30,10 +34,10 @@ export function parseDriftDocumentUri(uri: vscode.Uri): DriftDocumentKey {
   const [environment, app, kind, namespace, name] = segments;
   if (segments.length !== 2 && segments.length !== 5) throw new Error(`Not a Driftline document: ${uri.toString()}`);
   const key: DriftDocumentKey = { environment, app, revealed: uri.query === 'revealed' };
-  if (kind) key.resource = { kind, name, namespace: namespace === CLUSTER_SCOPED ? undefined : namespace };
+  if (kind) key.resource = identityOf({ ...parseQualifiedKind(kind), name, namespace: namespace === CLUSTER_SCOPED ? undefined : namespace });
   return key;
 }
 
 export function resourceKey(environment: string, app: string, resource: ResourceResult): DriftDocumentKey {
-  return { environment, app, resource: { kind: resource.kind, namespace: resource.namespace, name: resource.name } };
+  return { environment, app, resource: identityOf(resource) };
 }

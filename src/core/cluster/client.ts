@@ -3,7 +3,7 @@
 // naming the object, the context and the user.
 import { refOf, type KubeObject, type ObjectRef } from '../model';
 import { Discovery, groupVersionPath, type ApiResource } from './discovery';
-import { ClusterError, noSuchKindError, type CallerIdentity, type FailedCall } from './errors';
+import { ClusterError, isNotFound, noSuchKindError, type CallerIdentity, type FailedCall } from './errors';
 import type { LoadedKubeConfig } from './kubeconfig';
 import { Transport, type TransportOptions } from './transport';
 import { openWatch, type WatchEvent, type WatchHandle } from './watch';
@@ -104,7 +104,7 @@ export class ClusterClient {
     try {
       return await this.transport.json<KubeObject>({ method: 'GET', path: target.objectPath, call: target.call });
     } catch (error) {
-      if ((error as { reason?: string }).reason === 'NotFound') return undefined;
+      if (isNotFound(error)) return undefined;
       throw error;
     }
   }
@@ -144,7 +144,7 @@ export class ClusterClient {
       });
       return true;
     } catch (error) {
-      if ((error as { reason?: string }).reason === 'NotFound') return false;
+      if (isNotFound(error)) return false;
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 // Which kinds a server serves, and how: one discovery request per API group/version, cached per client.
 // A kind missing from a cached answer triggers one fresh request, because a CRD may have been installed since.
-import type { FailedCall } from './errors';
+import { groupOf } from '../identity';
+import { isNotFound, type FailedCall } from './errors';
 import type { Transport } from './transport';
 
 export interface ApiResource {
@@ -52,7 +53,7 @@ export class Discovery {
           plural: resource.name, namespaced: resource.namespaced, kind: resource.kind, verbs: resource.verbs ?? [],
         }));
     } catch (error) {
-      if ((error as { reason?: string }).reason === 'NotFound') return undefined;
+      if (isNotFound(error)) return undefined;
       throw error;
     }
   }
@@ -60,5 +61,5 @@ export class Discovery {
 
 /** `/api/v1` for the core group, `/apis/<group>/<version>` otherwise. */
 export function groupVersionPath(apiVersion: string): string {
-  return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  return groupOf(apiVersion) ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }

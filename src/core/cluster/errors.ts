@@ -1,17 +1,14 @@
 // Every failure of a cluster call becomes a ClusterError whose message a user can act on: it names the
 // object, the kube context and user, and keeps the server's own words (an SSA conflict names the other
 // field manager; a refused field names the field).
-import { describeRef, type ObjectRef } from '../model';
+import { describeRef, groupOf } from '../identity';
+import type { ObjectRef } from '../model';
+import { messageOf } from '../errors';
 
-export type ClusterErrorReason =
-  | 'Forbidden'
-  | 'Unauthorized'
-  | 'NotFound'
-  | 'Conflict'
-  | 'Invalid'
-  | 'NoSuchKind'
-  | 'Unreachable'
-  | 'Other';
+/** Why a cluster call failed. Callers decide by these, through the guards below, never by message text. */
+export const CLUSTER_ERROR_REASONS = ['Forbidden', 'Unauthorized', 'NotFound', 'Conflict', 'Invalid', 'NoSuchKind', 'Unreachable', 'Other'] as const;
+
+export type ClusterErrorReason = typeof CLUSTER_ERROR_REASONS[number];
 
 /** Who was calling which server: every error names it. */
 export interface CallerIdentity {
@@ -116,11 +113,63 @@ function unreachableMessage(identity: CallerIdentity, detail: string): string {
 /** The server does not serve `kind` in `apiVersion` (no such API group/version, or a CRD not installed). */
 export function noSuchKindError(apiVersion: string, kind: string, identity: CallerIdentity, call: FailedCall): ClusterError {
   const message = `NoSuchKind: the server at ${identity.server} (context "${identity.context}") has no kind ${kind} ` +
-    `in ${apiVersion}${apiVersion.includes('/') ? ' (is its CRD installed?)' : ''}`;
+    `in ${apiVersion}${groupOf(apiVersion) ? ' (is its CRD installed?)' : ''}`;
   return new ClusterError(message, 'NoSuchKind', identity, call);
 }
 
 /** Local problems before any request: unreadable credential files, a context without a server. */
 export function configError(detail: string, identity: CallerIdentity, call: FailedCall): ClusterError {
   return new ClusterError(`kubeconfig: context "${identity.context}": ${detail}`, 'Other', identity, call, undefined, detail);
+}
+
+const REASONS: ReadonlySet<string> = new Set(CLUSTER_ERROR_REASONS);
+
+/**
+ * Whether `error` is a ClusterError. By name as well as by class: the extension bundle and code compiled apart
+ * from it (tests, the CLI bundle) each have their own copy of the class.
+ */
+export function isClusterError(error: unknown): error is ClusterError {
+  if (error instanceof ClusterError) return true;
+  return error instanceof Error && error.name === 'ClusterError' && REASONS.has(String((error as { reason?: unknown }).reason));
+}
+
+/** The reason of a ClusterError, undefined for any other error. */
+export function reasonOf(error: unknown): ClusterErrorReason | undefined {
+  return isClusterError(error) ? error.reason : undefined;
+}
+
+/** Whether `error` is a ClusterError for one of `reasons`. */
+export function hasReason(error: unknown, ...reasons: ClusterErrorReason[]): boolean {
+  const reason = reasonOf(error);
+  return reason !== undefined && reasons.includes(reason);
+}
+
+/** The object (or the group/version) asked for does not exist. */
+export function isNotFound(error: unknown): boolean {
+  return hasReason(error, 'NotFound');
+}
+
+/** The server does not serve the kind (no such group/version, or its CRD is not installed). */
+export function isNoSuchKind(error: unknown): boolean {
+  return hasReason(error, 'NoSuchKind');
+}
+
+/** RBAC refused the caller this verb on this object or collection. */
+export function isForbidden(error: unknown): boolean {
+  return hasReason(error, 'Forbidden');
+}
+
+/** A server-side apply conflict with another field manager (or a stale resourceVersion). */
+export function isConflict(error: unknown): boolean {
+  return hasReason(error, 'Conflict');
+}
+
+/** The whole cluster cannot be read (unreachable, credentials refused): it fails an environment, not one object. */
+export function isClusterWideFailure(error: unknown): boolean {
+  return hasReason(error, 'Unreachable', 'Unauthorized');
+}
+
+/** The server's own words when the error carries them (an SSA conflict lists managers and fields there), else its message. */
+export function serverMessageOf(error: unknown): string {
+  return (isClusterError(error) ? error.serverMessage : undefined) ?? messageOf(error);
 }

@@ -1,7 +1,9 @@
 // The live side of one comparison: one LIST per kind and namespace (never one GET per object), read with a
 // bounded number of requests in flight. A LIST that fails (forbidden namespace, kind not served) is kept as
 // an outcome with the server's reason, so only the objects it covers become Unknown.
-import { describeRef, groupOf, type KubeObject, type ObjectRef } from '../model';
+import { messageOf } from '../errors';
+import { describeRef, groupOf } from '../identity';
+import type { KubeObject, ObjectRef } from '../model';
 import { mapWithLimit } from '../concurrency';
 
 /** The part of ClusterClient this module reads with. */
@@ -47,7 +49,7 @@ export class LiveSnapshot {
         const objects = items.map((item) => ({ ...item, apiVersion: key.apiVersion, kind: key.kind }));
         return [listKeyId(key), { state: 'listed', objects, resourceVersion }];
       } catch (error) {
-        const reason = options.describeFailure?.(key, error) ?? (error instanceof Error ? error.message : String(error));
+        const reason = options.describeFailure?.(key, error) ?? messageOf(error);
         return [listKeyId(key), { state: 'failed', reason, error }];
       }
     }, options.signal);

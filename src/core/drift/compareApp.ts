@@ -6,8 +6,8 @@ import {
   type ObjectRef, type ResourceResult, type SyncStatus,
 } from '../model';
 import type { LiveSnapshot } from '../cluster/liveSnapshot';
+import { refId, refOf } from '../identity';
 import { changedPaths } from './changedPaths';
-import { toYaml } from './diffText';
 import { healthOf } from './health';
 import { applyIgnoreRules } from './ignoreRules';
 import type { Slots } from '../concurrency';
@@ -106,7 +106,7 @@ export function liveInputsOf(app: AppDefinition, objects: ResolvedObject[], opti
   const lines = objects.map((object) =>
     `${refId(object.ref)} ${object.unknownReason ?? object.desired.unknownReason ?? options.snapshot.find(object.ref)?.metadata.resourceVersion ?? '-'}`);
   for (const live of extraCandidates(app, options.snapshot)) {
-    const id = refId({ apiVersion: live.apiVersion, kind: live.kind, namespace: live.metadata.namespace, name: live.metadata.name });
+    const id = refId(refOf(live));
     lines.push(`extra? ${id} ${live.metadata.resourceVersion} ${options.wantedInEnvironment.has(id)}`);
   }
   return lines.join('\n');
@@ -116,8 +116,7 @@ export function liveInputsOf(app: AppDefinition, objects: ResolvedObject[], opti
 function findExtras(app: AppDefinition, options: CompareAppOptions): ComparedResource[] {
   const extras: ComparedResource[] = [];
   for (const live of extraCandidates(app, options.snapshot)) {
-    const ref: ObjectRef = { apiVersion: live.apiVersion, kind: live.kind, name: live.metadata.name };
-    if (live.metadata.namespace) ref.namespace = live.metadata.namespace;
+    const ref = refOf(live);
     if (options.wantedInEnvironment.has(refId(ref)) || !isOwnedByApp(live, app)) continue;
     extras.push({ ref, status: 'Extra', reason: `owned by app ${app.name} but no longer in Git`, live });
   }
@@ -128,15 +127,10 @@ function normalizeForComparison(object: KubeObject, ignoreRules: IgnoreRule[]): 
   return applyIgnoreRules(normalize(object, comparisonSteps), ignoreRules);
 }
 
-/** Identity of an object within one cluster (apiVersion is left out: one object is served at several). */
-export function refId(ref: ObjectRef): string {
-  const group = ref.apiVersion.includes('/') ? ref.apiVersion.slice(0, ref.apiVersion.indexOf('/')) : '';
-  return `${group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
-}
-
 /**
- * The result as it leaves the engine: normalized YAML of both sides, Secrets masked unless `reveal` (the
- * explicit "Reveal secret values" request), health of the live object, and where Git defines it.
+ * The result as it leaves the engine, plain data: both sides normalized, Secrets masked unless `reveal` (the
+ * explicit "Reveal secret values" request), health of the live object, and where Git defines it. Their YAML
+ * text is made only for a diff being shown (`resourceYaml`).
  */
 export function toResult(resource: ComparedResource, ignoreRules: IgnoreRule[], reveal = false): ResourceResult {
   const { ref } = resource;
@@ -146,7 +140,7 @@ export function toResult(resource: ComparedResource, ignoreRules: IgnoreRule[], 
   const desired = desiredObject === resource.live ? live : desiredObject && normalizeForComparison(desiredObject, ignoreRules);
   const shown = reveal ? { live, desired } : maskSecretPair(live, desired);
   const health = resource.live ? healthOf(resource.live) : resource.status === 'Missing' ? { status: 'Missing' as const } : undefined;
-  const result: ResourceResult = {
+  return {
     apiVersion: ref.apiVersion, kind: ref.kind, ...(ref.namespace ? { namespace: ref.namespace } : {}), name: ref.name,
     status: resource.status,
     ...(health ? { health: health.status } : {}),
@@ -155,32 +149,7 @@ export function toResult(resource: ComparedResource, ignoreRules: IgnoreRule[], 
     ...(resource.comparison ? { comparison: resource.comparison } : {}),
     ...(resource.desired ? { source: resource.desired.source } : {}),
     ...(resource.changedPaths?.length ? { changedPaths: resource.changedPaths } : {}),
+    ...(shown.live ? { live: shown.live } : {}),
+    ...(shown.desired ? { desired: shown.desired } : {}),
   };
-  if (shown.live) defineYamlOnRead(result, 'liveYaml', shown.live);
-  if (shown.desired) defineYamlOnRead(result, 'desiredYaml', shown.desired);
-  return result;
-}
-
-/**
- * The YAML text is made when it is first read (a diff view, `driftline diff`), not on every refresh: writing
- * YAML for every resource was a third of a warm refresh's CPU (bench/README.md), and most texts are never shown.
- */
-function defineYamlOnRead(result: ResourceResult, key: 'liveYaml' | 'desiredYaml', object: KubeObject): void {
-  let pending: KubeObject | undefined = object;
-  let text: string | undefined;
-  Object.defineProperty(result, key, {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      if (pending) {
-        text = toYaml(pending);
-        pending = undefined;
-      }
-      return text;
-    },
-    set: (value: string | undefined) => {
-      pending = undefined;
-      text = value;
-    },
-  });
 }

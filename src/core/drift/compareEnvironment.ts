@@ -2,12 +2,15 @@
 // object's namespace, read the live side with one LIST per kind and namespace, then compare app by app. A
 // failure of the whole cluster (unreachable, credentials refused) is thrown as a ClusterError for the caller to
 // put on the environment; anything narrower becomes Unknown on the objects it concerns.
-import { groupOf, refOf, type AppResult, type IgnoreRule, type ObjectRef, type RenderedApp } from '../model';
+import { isClusterWideFailure } from '../cluster/errors';
+import { messageOf } from '../errors';
+import { kindId, refId, refOf } from '../identity';
+import type { AppResult, IgnoreRule, ObjectRef, RenderedApp } from '../model';
 import { LiveSnapshot, noSuchKindReason, type ListedVersion, type ListingClient, type ListKey } from '../cluster/liveSnapshot';
-import { compareApp, liveInputsOf, refId, toResult, type ResolvedObject } from './compareApp';
+import { compareApp, liveInputsOf, toResult, type ResolvedObject } from './compareApp';
 import type { ComparisonCache } from './comparisonCache';
 import { mapWithLimit, Slots } from '../concurrency';
-import { clusterErrorReason, messageOf, type DryRunClient, type Predictor } from './predict';
+import type { DryRunClient, Predictor } from './predict';
 import { appStatus, countStatuses } from './summarize';
 
 /** The part of ClusterClient one environment's comparison needs. */
@@ -33,13 +36,6 @@ export interface CompareEnvironmentOptions {
    * May still be arriving: it is awaited alongside the server's kinds.
    */
   alsoList?: ListKey[] | Promise<ListKey[]>;
-}
-
-/** Errors that mean the whole cluster cannot be read: they fail the environment, not single objects. */
-const CLUSTER_WIDE_FAILURES = new Set(['Unreachable', 'Unauthorized']);
-
-export function isClusterWideFailure(error: unknown): boolean {
-  return CLUSTER_WIDE_FAILURES.has(clusterErrorReason(error) ?? '');
 }
 
 export async function compareEnvironment(rendered: RenderedApp[], options: CompareEnvironmentOptions): Promise<{
@@ -102,13 +98,14 @@ export function appReason(app: RenderedApp): string | undefined {
 
 type KindTable = Map<string, { namespaced: boolean } | undefined>;
 
-const kindId = (apiVersion: string, kind: string) => `${apiVersion}\u0000${kind}`;
+/** A kind at one version, as discovery serves it (its scope is the same at every version, but not every version is served). */
+const servedKindId = (apiVersion: string, kind: string) => `${apiVersion}\u0000${kind}`;
 
 /** Which of the kinds the apps use the server serves, and their scope (one discovery call per group/version). */
 async function serverKinds(apps: RenderedApp[], options: CompareEnvironmentOptions): Promise<KindTable> {
   const wanted = new Map<string, [string, string]>();
   for (const app of apps) {
-    for (const { object } of app.objects) wanted.set(kindId(object.apiVersion, object.kind), [object.apiVersion, object.kind]);
+    for (const { object } of app.objects) wanted.set(servedKindId(object.apiVersion, object.kind), [object.apiVersion, object.kind]);
   }
   const entries = await mapWithLimit([...wanted.entries()], options.concurrency, async ([id, [apiVersion, kind]]) => {
     const resource = await options.client.resourceFor(apiVersion, kind);
@@ -119,7 +116,7 @@ async function serverKinds(apps: RenderedApp[], options: CompareEnvironmentOptio
 
 function resolveObject(desired: RenderedApp['objects'][number], app: RenderedApp, kinds: KindTable, options: CompareEnvironmentOptions): ResolvedObject {
   const ref = refOf(desired.object);
-  const scope = kinds.get(kindId(ref.apiVersion, ref.kind));
+  const scope = kinds.get(servedKindId(ref.apiVersion, ref.kind));
   if (!scope) return { desired, ref, unknownReason: noSuchKindReason(ref.apiVersion, ref.kind) };
   if (scope.namespaced) ref.namespace = ref.namespace ?? app.app.namespace ?? options.defaultNamespace;
   else delete ref.namespace;
@@ -130,7 +127,7 @@ function resolveObject(desired: RenderedApp['objects'][number], app: RenderedApp
 }
 
 function listKeyOf(ref: ObjectRef, kinds: KindTable): ListKey {
-  const namespaced = kinds.get(kindId(ref.apiVersion, ref.kind))?.namespaced;
+  const namespaced = kinds.get(servedKindId(ref.apiVersion, ref.kind))?.namespaced;
   return { apiVersion: ref.apiVersion, kind: ref.kind, ...(namespaced ? { namespace: ref.namespace } : {}) };
 }
 
@@ -139,7 +136,7 @@ function listKeyOf(ref: ObjectRef, kinds: KindTable): ListKey {
  * of it would show each of its objects twice.
  */
 function withKeys(keys: ListKey[], more: ListKey[]): ListKey[] {
-  const sameObjects = (key: ListKey) => `${groupOf(key.apiVersion)}/${key.kind}/${key.namespace ?? ''}`;
+  const sameObjects = (key: ListKey) => `${kindId(key)}/${key.namespace ?? ''}`;
   const known = new Set(keys.map(sameObjects));
   const added: ListKey[] = [];
   for (const { apiVersion, kind, namespace } of more) {
@@ -161,9 +158,9 @@ function listKeys(objects: ResolvedObject[], kinds: KindTable): ListKey[] {
   for (const object of objects) {
     if (object.unknownReason) continue;
     const { apiVersion, kind } = object.ref;
-    const scopes = kinds.get(kindId(apiVersion, kind))?.namespaced ? [...namespaces] : [undefined];
+    const scopes = kinds.get(servedKindId(apiVersion, kind))?.namespaced ? [...namespaces] : [undefined];
     for (const namespace of scopes) {
-      keys.set(`${groupOf(apiVersion)}/${apiVersion}/${kind}/${namespace ?? ''}`, { apiVersion, kind, ...(namespace ? { namespace } : {}) });
+      keys.set(`${apiVersion}/${kind}/${namespace ?? ''}`, { apiVersion, kind, ...(namespace ? { namespace } : {}) });
     }
   }
   return [...keys.values()];

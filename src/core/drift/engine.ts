@@ -8,10 +8,12 @@ import { ClusterClient } from '../cluster/client';
 import type { ListedVersion } from '../cluster/liveSnapshot';
 import { loadKubeConfig, type LoadedKubeConfig } from '../cluster/kubeconfig';
 import { whyRediscoverAny } from '../discovery/changeAffectsDiscovery';
+import { messageOf } from '../errors';
 import { discoverRepo } from '../discovery/discoverRepo';
 import { resolveContext } from '../discovery/resolveContext';
+import { describeRef, refId } from '../identity';
 import {
-  describeRef, type AppDefinition, type AppResult, type EnvironmentDefinition, type EnvironmentResult, type ObjectRef,
+  type AppDefinition, type AppResult, type EnvironmentDefinition, type EnvironmentResult, type ObjectRef,
   type RenderedApp, type RepoModel, type ResourceResult, type StatusReport,
 } from '../model';
 import { findDuplicateObjects } from '../render/findDuplicates';
@@ -20,10 +22,9 @@ import { isWithin } from '../render/listFiles';
 import type { DecryptSecret } from '../render/options';
 import { decryptManifestIfSops } from '../sops/manifest';
 import { RenderCache, appKey, renderApps, type RenderAppsOptions } from '../render/renderApps';
-import { refId } from './compareApp';
 import { appReason, compareEnvironment } from './compareEnvironment';
 import { LiveWatch, mergeWatchTargets, watchTargetOf, type EnvironmentWatchTarget, type LiveWatchOptions } from './liveWatch';
-import { Predictor, messageOf } from './predict';
+import { Predictor } from './predict';
 import { ComparisonCache } from './comparisonCache';
 import { controllerInventoryKeys } from './inventory';
 import { PredictionCache } from './predictionCache';

@@ -5,6 +5,7 @@
 // (not live, CRD not installed, forbidden) adds nothing: Extra detection then sees the kinds Git has, as before.
 import type { ListKey } from '../cluster/liveSnapshot';
 import { mapWithLimit } from '../concurrency';
+import { apiVersionOf } from '../identity';
 import type { AppDefinition, KubeObject, ObjectRef } from '../model';
 
 export interface InventoryClient {
@@ -26,7 +27,7 @@ export async function controllerInventoryKeys(client: InventoryClient, apps: App
   });
   const keys = new Map<string, ListKey>();
   for (const item of items.flat()) {
-    const apiVersion = item.group ? `${item.group}/${item.version}` : item.version;
+    const apiVersion = apiVersionOf(item.group, item.version);
     keys.set(`${apiVersion}/${item.kind}/${item.namespace ?? ''}`, { apiVersion, kind: item.kind, ...(item.namespace ? { namespace: item.namespace } : {}) });
   }
   return [...keys.values()];

@@ -5,12 +5,13 @@
 // the same namespaces (leader-election ConfigMaps, unrelated apps) does not. The comparison that follows
 // stores nothing (LISTs, dry-runs), so it causes no event of its own. Only kinds, namespaces and reasons are
 // logged, never object contents.
+import { hasReason, type ClusterErrorReason } from '../cluster/errors';
 import { listKeyId, type ListedVersion } from '../cluster/liveSnapshot';
 import type { WatchEvent, WatchHandle } from '../cluster/watch';
 import type { AppDefinition, EnvironmentResult, KubeObject } from '../model';
 import { sleep } from '../sleep';
 import { ownerKeysOfApp, ownerKeysOfLive } from './ownership';
-import { clusterErrorReason, messageOf } from './predict';
+import { messageOf } from '../errors';
 
 /** What to follow for one environment: its latest comparison's LISTs and what its report shows. */
 export interface EnvironmentWatchTarget {
@@ -154,7 +155,7 @@ export class LiveWatch {
 }
 
 /** Reasons that will not change by retrying: the user may not watch this list, or the server has no such kind. */
-const REFUSALS = new Set(['Forbidden', 'NoSuchKind', 'NotFound']);
+const REFUSALS: ClusterErrorReason[] = ['Forbidden', 'NoSuchKind', 'NotFound'];
 
 /** One watched list: reconnects where it left off until stopped, or until its history is gone. */
 class ListWatch {
@@ -189,8 +190,7 @@ class ListWatch {
         failures = Date.now() - opened > this.owner.backoff(failures + 1) ? 0 : failures + 1;
       } catch (error) {
         if (this.stopped.signal.aborted) break;
-        const reason = clusterErrorReason(error);
-        if (reason && REFUSALS.has(reason)) {
+        if (hasReason(error, ...REFUSALS)) {
           this.running = false;
           this.owner.refuse(this.id, messageOf(error));
           return;

@@ -4,7 +4,9 @@
 // managedFields prove the apply would change nothing (provenUnchanged.ts): the answer is the live object. When
 // the server forbids the dry-run (read-only user), the prediction is made client-side and marked as such.
 import { describeRef, DRIFTLINE_FIELD_MANAGER, refOf, type ComparisonMode, type KubeObject } from '../model';
+import { reasonOf } from '../cluster/errors';
 import { noSuchKindReason } from '../cluster/liveSnapshot';
+import { messageOf } from '../errors';
 import { beforeDryRunSteps, comparisonSteps, normalize } from './normalize';
 import { PredictionCache } from './predictionCache';
 import { predictClientSide } from './predictClientSide';
@@ -63,7 +65,7 @@ export class Predictor {
       this.cache.set(key, predicted);
       return { predicted, comparison: 'server-side-dry-run' };
     } catch (error) {
-      switch (clusterErrorReason(error)) {
+      switch (reasonOf(error)) {
         case 'Forbidden':
           this.forbidden.add(scope);
           return clientSide();
@@ -74,13 +76,4 @@ export class Predictor {
       }
     }
   }
-}
-
-/** ClusterError's `reason` ('Forbidden', 'NoSuchKind', ...), if the error is one. */
-export function clusterErrorReason(error: unknown): string | undefined {
-  return error && typeof error === 'object' && 'reason' in error ? String((error as { reason: unknown }).reason) : undefined;
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

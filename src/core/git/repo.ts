@@ -1,6 +1,7 @@
 // Opening a repository for Driftline's git operations, and the checks every write starts with.
 import * as path from 'node:path';
 import { simpleGit, SimpleGit } from 'simple-git';
+import { messageOf } from '../errors';
 
 /** A git failure, phrased for the user, naming the repository (and commit or path) it is about. */
 export class GitError extends Error {
@@ -94,6 +95,6 @@ export async function assertCleanWorkingTree(repo: Repo, action: string): Promis
 }
 
 export function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = messageOf(error);
   return text.trim().split('\n')[0] ?? text;
 }

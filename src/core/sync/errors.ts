@@ -12,17 +12,7 @@ export class SyncError extends Error {
   }
 }
 
-/** The reason of a core/cluster ClusterError ('Forbidden', 'Conflict', 'NotFound', 'NoSuchKind', ...), if it is one. */
-export function clusterReason(error: unknown): string | undefined {
-  return error instanceof Error && error.name === 'ClusterError' ? (error as Error & { reason?: string }).reason : undefined;
-}
-
-/** The server's own words when the error carries them (an SSA conflict lists managers and fields there). */
-export function serverMessage(error: unknown): string {
-  const own = error instanceof Error ? (error as Error & { serverMessage?: string }).serverMessage : undefined;
-  return own ?? (error instanceof Error ? error.message : String(error));
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+// Sync's names for the one error vocabulary of core (errors.ts, cluster/errors.ts): the reason of a ClusterError,
+// the server's own words, and any error's message.
+export { reasonOf as clusterReason, serverMessageOf as serverMessage } from '../cluster/errors';
+export { messageOf } from '../errors';

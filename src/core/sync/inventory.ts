@@ -1,5 +1,6 @@
 // What a GitOps controller says it applied for an app: Flux Kustomization `status.inventory`, Argo CD
 // Application `status.resources`. An object listed there belongs to the app even without tracking labels.
+import { apiVersionOf, refId } from '../identity';
 import type { KubeObject, ObjectRef } from '../model';
 
 /** Flux inventory ids are `<namespace>_<name>_<group>_<kind>` with the version beside them. */
@@ -10,7 +11,7 @@ export function fluxInventory(kustomization: KubeObject): ObjectRef[] {
     const parts = (entry.id ?? '').split('_');
     if (parts.length !== 4 || !entry.v) continue;
     const [namespace, name, group, kind] = parts as [string, string, string, string];
-    const ref: ObjectRef = { apiVersion: group ? `${group}/${entry.v}` : entry.v, kind, name };
+    const ref: ObjectRef = { apiVersion: apiVersionOf(group, entry.v), kind, name };
     if (namespace) ref.namespace = namespace;
     refs.push(ref);
   }
@@ -25,7 +26,7 @@ export function argoResources(application: KubeObject): ObjectRef[] {
   for (const resource of status?.resources ?? []) {
     if (!resource.kind || !resource.name || !resource.version) continue;
     const ref: ObjectRef = {
-      apiVersion: resource.group ? `${resource.group}/${resource.version}` : resource.version,
+      apiVersion: apiVersionOf(resource.group ?? '', resource.version),
       kind: resource.kind,
       name: resource.name,
     };
@@ -42,9 +43,5 @@ export function controllerInventory(controller: KubeObject): ObjectRef[] {
   return [];
 }
 
-/** Identity of an object across API versions of the same group. */
-export function refKey(ref: ObjectRef): string {
-  const slash = ref.apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : ref.apiVersion.slice(0, slash);
-  return `${group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
-}
+/** Identity of an object across API versions of the same group (identity.ts `refId`, under sync's name). */
+export const refKey: (ref: ObjectRef) => string = refId;

@@ -14,8 +14,7 @@ export const diffCommand: DriftlineCommand = {
     if (target.kind === 'app') {
       return openDriftDiff({ environment: target.environment, app: target.name }, `${target.name} in ${target.environment}`);
     }
-    const resource = target.result;
-    return openDriftDiff(resourceKey(target.environment, target.app, resource), `${resource.kind}/${resource.name}`);
+    return openDriftDiff(resourceKey(target.environment, target.app, target.result), target.label);
   },
 };
 

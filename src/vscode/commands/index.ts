@@ -2,6 +2,7 @@
 // DriftlineCommand, add it to this list, and contribute it in package.json (commands, menus).
 // A command's error is shown to the user and logged, never swallowed.
 import * as vscode from 'vscode';
+import { messageOf } from '../../core/errors';
 import { DriftlineCommand, DriftlineServices } from './command';
 import { createConfigCommand } from './createConfig';
 import { diffCommand } from './diff';
@@ -37,7 +38,7 @@ export function registerCommands(services: DriftlineServices, extra: DriftlineCo
       try {
         return await command.run(services, ...args);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         services.log.error(`${command.id}: ${message}`);
         void vscode.window.showErrorMessage(`Driftline: ${message}`);
         return undefined;

@@ -26,6 +26,6 @@ export const revealSecretCommand: DriftlineCommand = {
     const key = { ...resourceKey(target.environment, target.app, target.result), revealed: true };
     await services.session.reveal(key);
     services.log.info(`Revealed the values of ${name} on request`);
-    await openDriftDiff(key, `${target.result.kind}/${target.result.name}`);
+    await openDriftDiff(key, target.label);
   },
 };

@@ -1,6 +1,7 @@
 // DriftEngine behaviour a consumer relies on: warm refreshes re-ask the server only for what changed, Secret
 // values come out only through an explicit reveal, filters narrow the report and name what does not exist.
 import * as assert from 'node:assert/strict';
+import { resourceYaml } from '../../../src/core/drift/diffText';
 import { DriftEngine } from '../../../src/core/drift/engine';
 import { testClient, testCluster } from '../../support/cluster';
 import { freshNamespace } from '../../support/namespace';
@@ -53,10 +54,10 @@ describe('DriftEngine', function () {
   it('masks Secret values in status, and reveals them only through revealResource', async () => {
     const report = await engine.status();
     const masked = resourceOf(appOf(report, 'test', 'web'), 'Secret', 'web-token');
-    assert.ok(!masked.liveYaml?.includes(Buffer.from('hunter2').toString('base64')));
+    assert.ok(!resourceYaml(masked, 'live')?.includes(Buffer.from('hunter2').toString('base64')));
     const revealed = await engine.revealResource('test', 'web', { apiVersion: 'v1', kind: 'Secret', namespace, name: 'web-token' });
-    assert.match(revealed.liveYaml ?? '', new RegExp(`token: ${Buffer.from('hunter2').toString('base64')}`));
-    assert.match(revealed.desiredYaml ?? '', new RegExp(`token: ${Buffer.from('hunter2').toString('base64')}`));
+    assert.match(resourceYaml(revealed, 'live') ?? '', new RegExp(`token: ${Buffer.from('hunter2').toString('base64')}`));
+    assert.match(resourceYaml(revealed, 'desired') ?? '', new RegExp(`token: ${Buffer.from('hunter2').toString('base64')}`));
     assert.ok(!log.join('\n').includes('hunter2') && !log.join('\n').includes(Buffer.from('hunter2').toString('base64')));
   });
 
@@ -70,7 +71,7 @@ describe('DriftEngine', function () {
     await testClient().mergePatch(ref, { data: { a: 'changed' } });
     const ignored = resourceOf(appOf(await engine.status({ app: 'other' }), 'test', 'other'), 'ConfigMap', 'other');
     assert.equal(ignored.status, 'Synced');
-    assert.doesNotMatch(ignored.liveYaml ?? '', /changed/, 'ignored fields are left out of the diff too');
+    assert.doesNotMatch(resourceYaml(ignored, 'live') ?? '', /changed/, 'ignored fields are left out of the diff too');
     await testClient().mergePatch(ref, { data: { c: 'changed' } });
     const drifted = resourceOf(appOf(await engine.status({ app: 'other' }), 'test', 'other'), 'ConfigMap', 'other');
     assert.deepEqual(drifted.changedPaths, ['/data/c']);

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ClusterClient } from '../../../src/core/cluster/client';
+import { resourceYaml } from '../../../src/core/drift/diffText';
 import { DriftEngine } from '../../../src/core/drift/engine';
 import type { StatusReport } from '../../../src/core/model';
 import { testClient, testCluster } from '../../support/cluster';
@@ -186,8 +187,8 @@ describe('drift fidelity against a real kube-apiserver', function () {
     const deployment = resourceOf(appOf(drifted, 'test', 'guestbook'), 'Deployment', 'kustomize-guestbook-ui');
     assert.deepEqual(deployment.changedPaths, ['/spec/replicas']);
     assert.match(deployment.reason ?? '', /\/spec\/replicas/);
-    assert.match(deployment.liveYaml ?? '', /replicas: 3/);
-    assert.match(deployment.desiredYaml ?? '', /replicas: 1/);
+    assert.match(resourceYaml(deployment, 'live') ?? '', /replicas: 3/);
+    assert.match(resourceYaml(deployment, 'desired') ?? '', /replicas: 1/);
   });
 
   it('reports OutOfSync when a field Driftline applied was removed from Git', () => {
@@ -198,7 +199,7 @@ describe('drift fidelity against a real kube-apiserver', function () {
   it('keeps a label another manager added live Synced', () => {
     const service = resourceOf(appOf(drifted, 'test', 'guestbook'), 'Service', 'kustomize-guestbook-ui');
     assert.equal(service.status, 'Synced');
-    assert.match(service.liveYaml ?? '', /team: observability/);
+    assert.match(resourceYaml(service, 'live') ?? '', /team: observability/);
   });
 
   it('reports Missing (health Missing) when an object was deleted live', () => {
@@ -217,10 +218,10 @@ describe('drift fidelity against a real kube-apiserver', function () {
     const secret = resourceOf(appOf(drifted, 'test', 'own'), 'Secret', 'db-credentials');
     assert.equal(secret.status, 'OutOfSync');
     assert.deepEqual(secret.changedPaths, ['/data/password']);
-    assert.match(secret.liveYaml ?? '', /password: "\*\*\* \(before\)"/);
-    assert.match(secret.desiredYaml ?? '', /password: "\*\*\* \(after\)"/);
-    assert.match(secret.liveYaml ?? '', /username: "\*\*\*"/);
-    assert.match(secret.desiredYaml ?? '', /username: "\*\*\*"/);
+    assert.match(resourceYaml(secret, 'live') ?? '', /password: "\*\*\* \(before\)"/);
+    assert.match(resourceYaml(secret, 'desired') ?? '', /password: "\*\*\* \(after\)"/);
+    assert.match(resourceYaml(secret, 'live') ?? '', /username: "\*\*\*"/);
+    assert.match(resourceYaml(secret, 'desired') ?? '', /username: "\*\*\*"/);
     const text = JSON.stringify(drifted);
     for (const value of [SECRET_PASSWORD, 'changed-live']) assert.ok(!text.includes(value), `${value} leaked`);
     for (const value of [SECRET_PASSWORD, 'changed-live', 'admin']) {

@@ -2,7 +2,7 @@
 // Sync asks that controller to reconcile (the GitOps way) instead of applying, and follows it to the end.
 import type { ControllerRef, KubeObject } from '../../model';
 import type { SyncClient } from '../client';
-import { clusterReason } from '../errors';
+import { hasReason } from '../../cluster/errors';
 import type { ControllerSyncResult } from '../model';
 import { argoWatched, requestArgoSync } from './argo';
 import { followUntilHandled, type FollowOptions } from './follow';
@@ -14,7 +14,7 @@ export async function findLiveController(client: SyncClient, controller: Control
   try {
     return await client.get(controller);
   } catch (error) {
-    if (clusterReason(error) === 'NoSuchKind' || clusterReason(error) === 'NotFound') return undefined;
+    if (hasReason(error, 'NoSuchKind', 'NotFound')) return undefined;
     throw error;
   }
 }
