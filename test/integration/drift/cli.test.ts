@@ -10,7 +10,7 @@ import { testClient, testCluster } from '../../support/cluster';
 import { installGitOpsCrds } from '../../support/crds';
 import { freshNamespace } from '../../support/namespace';
 import { applyApps, removeRepo, writeRepo } from './driftFixture';
-import { sharedPath } from '../../support/shared';
+import { describeWithShared, sharedPath } from '../../support/shared';
 
 const execFileAsync = promisify(execFile);
 const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
@@ -30,46 +30,52 @@ async function driftline(args: string[]): Promise<{ code: number; stdout: string
 describe('driftline status and diff (CLI bundle)', function () {
   this.timeout(120_000);
   const info = testCluster();
-  let fluxRepo: string;
 
-  before(async () => {
+  before(() => {
     assert.ok(fs.existsSync(CLI), `${CLI} is missing: run npm run build`);
-    await installGitOpsCrds(info);
-    fluxRepo = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-flux-'));
-    fs.cpSync(FLUX_EXAMPLE, fluxRepo, { recursive: true });
   });
 
-  after(() => removeRepo(fluxRepo));
+  describeWithShared('gitops-examples/flux2-kustomize-helm-example', 'on flux2-kustomize-helm-example', () => {
+    let fluxRepo: string;
 
-  it('lists staging and production of flux2-kustomize-helm-example with their apps and a status each (acceptance)', async () => {
-    const { code, stdout } = await driftline(['status', '--repo', fluxRepo, '--kubeconfig', info.kubeconfig, '--context', info.adminContext]);
-    assert.ok([0, 1, 2].includes(code));
-    for (const environment of ['staging', 'production']) {
-      for (const app of ['apps', 'infra-controllers', 'infra-configs']) {
-        assert.match(stdout, new RegExp(`^${environment}\\s+${app}\\s+(${STATUSES.join('|')})\\s+\\d+`, 'm'));
-      }
-    }
-  });
+    before(async () => {
+      await installGitOpsCrds(info);
+      fluxRepo = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-flux-'));
+      fs.cpSync(FLUX_EXAMPLE, fluxRepo, { recursive: true });
+    });
 
-  it('prints the documented JSON shape with --json', async () => {
-    const { stdout } = await driftline(['status', '--repo', fluxRepo, '--kubeconfig', info.kubeconfig, '--context', info.adminContext, '--json']);
-    const report = JSON.parse(stdout);
-    assert.deepEqual(report.environments.map((environment: { name: string }) => environment.name).sort(), ['production', 'staging']);
-    for (const environment of report.environments) {
-      assert.equal(environment.context, info.adminContext);
-      assert.ok(environment.apps.length >= 3);
-      for (const app of environment.apps) {
-        assert.equal(typeof app.name, 'string');
-        assert.ok(STATUSES.includes(app.status), `${environment.name}/${app.name}: ${app.status}`);
-        for (const resource of app.resources) {
-          for (const field of ['apiVersion', 'kind', 'name', 'status']) assert.equal(typeof resource[field], 'string', `${field} of ${JSON.stringify(resource)}`);
-          assert.ok(STATUSES.includes(resource.status));
-          assert.equal(resource.liveYaml, undefined, 'no YAML bodies in JSON');
+    after(() => { if (fluxRepo) removeRepo(fluxRepo); });
+
+    it('lists staging and production of flux2-kustomize-helm-example with their apps and a status each (acceptance)', async () => {
+      const { code, stdout } = await driftline(['status', '--repo', fluxRepo, '--kubeconfig', info.kubeconfig, '--context', info.adminContext]);
+      assert.ok([0, 1, 2].includes(code));
+      for (const environment of ['staging', 'production']) {
+        for (const app of ['apps', 'infra-controllers', 'infra-configs']) {
+          assert.match(stdout, new RegExp(`^${environment}\\s+${app}\\s+(${STATUSES.join('|')})\\s+\\d+`, 'm'));
         }
       }
-    }
-    const configs = report.environments[0].apps.find((app: { name: string }) => app.name === 'infra-configs');
-    assert.match(configs.resources[0].reason, /no kind ClusterIssuer in group cert-manager.io/);
+    });
+
+    it('prints the documented JSON shape with --json', async () => {
+      const { stdout } = await driftline(['status', '--repo', fluxRepo, '--kubeconfig', info.kubeconfig, '--context', info.adminContext, '--json']);
+      const report = JSON.parse(stdout);
+      assert.deepEqual(report.environments.map((environment: { name: string }) => environment.name).sort(), ['production', 'staging']);
+      for (const environment of report.environments) {
+        assert.equal(environment.context, info.adminContext);
+        assert.ok(environment.apps.length >= 3);
+        for (const app of environment.apps) {
+          assert.equal(typeof app.name, 'string');
+          assert.ok(STATUSES.includes(app.status), `${environment.name}/${app.name}: ${app.status}`);
+          for (const resource of app.resources) {
+            for (const field of ['apiVersion', 'kind', 'name', 'status']) assert.equal(typeof resource[field], 'string', `${field} of ${JSON.stringify(resource)}`);
+            assert.ok(STATUSES.includes(resource.status));
+            assert.equal(resource.liveYaml, undefined, 'no YAML bodies in JSON');
+          }
+        }
+      }
+      const configs = report.environments[0].apps.find((app: { name: string }) => app.name === 'infra-configs');
+      assert.match(configs.resources[0].reason, /no kind ClusterIssuer in group cert-manager.io/);
+    });
   });
 
   it('exits 2 with a message naming the option for an unknown option', async () => {

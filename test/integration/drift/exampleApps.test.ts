@@ -5,11 +5,11 @@ import type { StatusReport } from '../../../src/core/model';
 import { testClient, testCluster } from '../../support/cluster';
 import { freshNamespace } from '../../support/namespace';
 import { applyApps, comparisonCounts, disagreementsWithKubectlDiff, flagged, removeRepo, statusOnce, verdictsOf, writeRepo } from './driftFixture';
-import { sharedPath } from '../../support/shared';
+import { describeWithShared, sharedPath } from '../../support/shared';
 
 const EXAMPLES = sharedPath('gitops-examples/argocd-example-apps');
 
-describe('argocd-example-apps sock-shop and guestbook', function () {
+describeWithShared('gitops-examples/argocd-example-apps', 'argocd-example-apps sock-shop and guestbook', function () {
   this.timeout(180_000);
   const info = testCluster();
   let root: string;
