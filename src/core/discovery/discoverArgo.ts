@@ -3,7 +3,9 @@
 // app-of-apps Helm chart (templates that make Applications) is an app too, and is expanded with helm.
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { AppDefinition, DiscoveryProblem, KubeObject, SourceLocation, ToolPaths } from '../model';
+import { stoppedBy } from '../abort';
+import type { AppDefinition, DiscoveryProblem, KubeObject, SourceLocation } from '../model';
+import type { ToolOptions } from '../render/options';
 import { findKustomizationFile } from '../render/kustomizeTree';
 import { exists } from '../render/listFiles';
 import { renderHelm } from '../render/renderHelm';
@@ -97,7 +99,8 @@ async function applicationApp(object: KubeObject, declaredAt: SourceLocation, ro
 }
 
 /** The app-of-apps chart as an app, and (when helm can render it) the Applications it makes. */
-async function appOfAppsChart(chart: HelmChartFolder, root: string, identity: RepoIdentity, tools: ToolPaths | undefined): Promise<AppDefinition[]> {
+async function appOfAppsChart(chart: HelmChartFolder, root: string, identity: RepoIdentity, options: ToolOptions): Promise<AppDefinition[]> {
+  const { tools } = options;
   const name = path.basename(chart.dir);
   const chartApp: AppDefinition = {
     name, environment: environmentOfPath(root, chart.dir) ?? 'in-cluster', renderer: 'helm', path: chart.dir,
@@ -109,22 +112,23 @@ async function appOfAppsChart(chart: HelmChartFolder, root: string, identity: Re
   }
   let rendered;
   try {
-    rendered = await renderHelm(chartApp, tools, undefined);
+    rendered = await renderHelm(chartApp, options);
   } catch (error) {
+    if (stoppedBy(error, options.signal)) throw error;
     return [{ ...chartApp, unknownReason: `helm template ${chart.dir}: ${(error as Error).message}` }];
   }
   const children = rendered.filter(({ object }) => object.kind === 'Application' && object.apiVersion.startsWith('argoproj.io/'));
   return [chartApp, ...await Promise.all(children.map(({ object, source }) => applicationApp(object, source, root, identity)))];
 }
 
-export async function discoverArgo(scan: RepoScan, identity: RepoIdentity, tools: ToolPaths | undefined): Promise<ArgoDiscovery> {
+export async function discoverArgo(scan: RepoScan, identity: RepoIdentity, options: ToolOptions = {}): Promise<ArgoDiscovery> {
   const apps: AppDefinition[] = [];
   const problems: DiscoveryProblem[] = [];
   for (const { object, file, line } of objectsOf(scan, 'argoproj.io', 'Application')) {
     apps.push(await applicationApp(object, { file, line }, scan.root, identity));
   }
   for (const chart of scan.charts.filter((candidate) => candidate.makesArgoApplications)) {
-    apps.push(...await appOfAppsChart(chart, scan.root, identity, tools));
+    apps.push(...await appOfAppsChart(chart, scan.root, identity, options));
   }
   for (const { file, line } of objectsOf(scan, 'argoproj.io', 'ApplicationSet')) {
     problems.push({ file, line, message: 'ApplicationSet is not expanded: declare its apps in .driftline.yaml' });

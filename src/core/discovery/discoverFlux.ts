@@ -1,7 +1,8 @@
 // Flux: each Kustomization (kustomize.toolkit.fluxcd.io) is an app of the environment whose cluster folder
 // holds it; each HelmRelease it deploys is an app of its own (rendered with helm from its chart).
 import path from 'node:path';
-import type { AppDefinition, ControllerRef, KubeObject, PostBuildSubstitution, ToolPaths } from '../model';
+import type { AppDefinition, ControllerRef, KubeObject, PostBuildSubstitution } from '../model';
+import type { ToolOptions } from '../render/options';
 import { renderApp } from '../render/renderApp';
 import { findKustomizationFile, walkKustomizeTree } from '../render/kustomizeTree';
 import { exists, isWithin, listFiles } from '../render/listFiles';
@@ -128,7 +129,7 @@ function uniqueName(app: AppDefinition, taken: Set<string>): string | undefined 
   return undefined;
 }
 
-export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, tools: ToolPaths | undefined): Promise<FluxDiscovery> {
+export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, options: ToolOptions = {}): Promise<FluxDiscovery> {
   const apps: AppDefinition[] = [];
   const environments = new Set<string>();
   const taken = new Set<string>();
@@ -173,7 +174,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, tools
     const parentPerEnvironment = new Map(parents.map((parent) => [parent.environment, parent]));
     for (const parent of parentPerEnvironment.values()) {
       const app = helmReleaseApp(scan, identity, release, parent.environment, parent);
-      add(app.helm?.chartPath ? await asBuiltByParent(scan, identity, release, app, parent, tools) : app);
+      add(app.helm?.chartPath ? await asBuiltByParent(scan, identity, release, app, parent, options) : app);
     }
   }
   return { apps, environments: [...environments] };
@@ -185,9 +186,9 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, tools
  * Kustomization builds it; remote charts are Unknown anyway and skip this build.
  */
 async function asBuiltByParent(
-  scan: RepoScan, identity: RepoIdentity, release: ScannedObject, app: AppDefinition, parent: AppDefinition, tools: ToolPaths | undefined,
+  scan: RepoScan, identity: RepoIdentity, release: ScannedObject, app: AppDefinition, parent: AppDefinition, options: ToolOptions,
 ): Promise<AppDefinition> {
-  const built = await renderApp(parent, { tools });
+  const built = await renderApp(parent, { tools: options.tools, timeoutMs: options.timeoutMs, signal: options.signal });
   const match = built.objects.find(({ object }) => object.kind === 'HelmRelease' && object.metadata.name === release.object.metadata.name &&
     object.apiVersion === release.object.apiVersion);
   if (built.error || !match) return app;

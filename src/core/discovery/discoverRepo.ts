@@ -17,6 +17,10 @@ export interface DiscoveryOptions {
   repoURLs?: string[];
   /** Tool paths; override `tools` of `.driftline.yaml`. helm expands app-of-apps charts. */
   tools?: ToolPaths;
+  /** Longest one tool run of discovery may take (default 120 s). */
+  timeoutMs?: number;
+  /** Stops discovery: its tool processes are killed and it rejects with the abort reason at once. */
+  signal?: AbortSignal;
 }
 
 async function detectRenderer(dir: string): Promise<RendererKind> {
@@ -70,9 +74,12 @@ async function discoveredApps(root: string, config: DriftlineConfig | undefined,
   const switches = config?.discovery ?? { flux: true, argo: true, conventions: true };
   const scan = await scanRepo(root);
   const identity = await RepoIdentity.of(root, [...(config?.repoURLs ?? []), ...(options.repoURLs ?? [])]);
-  const flux = switches.flux ? await discoverFlux(scan, identity, tools) : { apps: [], environments: [] };
-  const argo = switches.argo ? await discoverArgo(scan, identity, tools) : { apps: [], problems: [] };
+  const toolOptions = { tools, timeoutMs: options.timeoutMs, signal: options.signal };
+  options.signal?.throwIfAborted();
+  const flux = switches.flux ? await discoverFlux(scan, identity, toolOptions) : { apps: [], environments: [] };
+  const argo = switches.argo ? await discoverArgo(scan, identity, toolOptions) : { apps: [], problems: [] };
   const conventions = switches.conventions ? await discoverConventions(scan) : [];
+  options.signal?.throwIfAborted();
   return {
     apps: [...flux.apps, ...argo.apps, ...conventions],
     environments: flux.environments,
@@ -88,6 +95,7 @@ function sameFolder(a: AppDefinition, b: AppDefinition): boolean {
 }
 
 export async function discoverRepo(root: string, options: DiscoveryOptions = {}): Promise<RepoModel> {
+  options.signal?.throwIfAborted();
   root = path.resolve(root);
   const loaded = await loadConfig(root);
   const config = loaded?.config;

@@ -4,6 +4,7 @@
 // re-asks the server only for what changed. Data flows one way: discover -> render -> live -> compare.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { SharedWork } from '../abort';
 import { ClusterClient } from '../cluster/client';
 import type { ListedVersion } from '../cluster/liveSnapshot';
 import { loadKubeConfig, type LoadedKubeConfig } from '../cluster/kubeconfig';
@@ -63,7 +64,8 @@ export type WatchLiveOptions = Pick<LiveWatchOptions, 'maxWatches' | 'onUnwatche
 export const DEFAULT_CONCURRENCY = 8;
 
 export class DriftEngine {
-  private model: Promise<RepoModel> | undefined;
+  /** The repo model: one discovery shared by every caller, stopped when all callers waiting on it aborted. */
+  private model: SharedWork<RepoModel> | undefined;
   private kubeconfig: LoadedKubeConfig | undefined;
   private readonly clients = new Map<string, ClusterClient>();
   private readonly renderCache = new RenderCache();
@@ -84,13 +86,19 @@ export class DriftEngine {
 
   constructor(private readonly options: DriftEngineOptions) {}
 
-  /** Environments and apps of the repo (cached until `filesChanged`). */
-  discover(): Promise<RepoModel> {
-    this.model ??= this.tracked(this.discoverNow());
-    return this.model;
+  /**
+   * Environments and apps of the repo (cached until `filesChanged`). With a signal, the call rejects as soon
+   * as it aborts; the discovery itself (and the tools it runs) stops once no caller waits for it any more.
+   */
+  discover(signal?: AbortSignal): Promise<RepoModel> {
+    if (!this.model || this.model.stopped) this.model = this.tracked((stop) => this.discoverNow(stop));
+    return this.model.wait(signal);
   }
 
-  /** Live vs Git for every environment and app the filter selects; Secrets masked. */
+  /**
+   * Live vs Git for every environment and app the filter selects; Secrets masked. When `signal` aborts, the
+   * status rejects with its reason at once: discovery, renders (their tool processes killed) and requests stop.
+   */
   async status(filter: StatusFilter = {}, signal?: AbortSignal): Promise<StatusReport> {
     const trusted = this.trustNextStatus ? new Set(this.verified) : undefined;
     this.trustNextStatus = false;
@@ -109,7 +117,7 @@ export class DriftEngine {
   }
 
   private async statusOf(filter: StatusFilter, trusted: ReadonlySet<string> | undefined, signal?: AbortSignal): Promise<{ status: StatusReport; rendered: RenderedApp[] }> {
-    const model = await this.discover();
+    const model = await this.discover(signal);
     const selected = selectApps(model, filter);
     const rendered: RenderedApp[] = [];
     const reads = new FileReads();
@@ -151,28 +159,32 @@ export class DriftEngine {
     if (paths.some((changed) => !isWithin(path.resolve(changed), root) && this.renderCache.appsAffectedBy([changed]).length === 0)) this.verified.clear();
     this.changesReported += 1;
     this.trustNextStatus = true;
-    if (this.model) this.model = this.tracked(this.keptOrRediscovered(this.model, paths));
+    const previous = this.model;
+    if (previous && !previous.stopped) this.model = this.tracked((stop) => this.keptOrRediscovered(previous, paths, stop));
   }
 
   /** The model again when no change can alter discovery, else a new discovery. */
-  private async keptOrRediscovered(previous: Promise<RepoModel>, paths: string[]): Promise<RepoModel> {
+  private async keptOrRediscovered(previous: SharedWork<RepoModel>, paths: string[], signal: AbortSignal): Promise<RepoModel> {
     const renderInputs = this.renderCache.inputFiles();
-    const model = await previous.catch(() => undefined);
+    const model = await previous.wait(signal).catch(() => undefined);
+    signal.throwIfAborted();
     const reason = model ? await whyRediscoverAny(paths, model, renderInputs) : 'the previous discovery failed';
     if (!reason) return model!;
     this.options.log?.(`files changed: re-discover (${reason})`);
-    return this.discoverNow();
+    return this.discoverNow(signal);
   }
 
-  private async discoverNow(): Promise<RepoModel> {
+  private async discoverNow(signal: AbortSignal): Promise<RepoModel> {
     await assertDirectory(this.options.repoRoot);
-    return discoverRepo(this.options.repoRoot, { tools: this.options.renderOptions?.tools });
+    const { tools, timeoutMs } = this.options.renderOptions ?? {};
+    return discoverRepo(this.options.repoRoot, { tools, timeoutMs, signal });
   }
 
-  /** A failed discovery is not kept: the next call tries again. */
-  private tracked(pending: Promise<RepoModel>): Promise<RepoModel> {
-    pending.catch(() => { if (this.model === pending) this.model = undefined; });
-    return pending;
+  /** A failed (or stopped) discovery is not kept: the next call starts another. */
+  private tracked(work: (signal: AbortSignal) => Promise<RepoModel>): SharedWork<RepoModel> {
+    const shared: SharedWork<RepoModel> = new SharedWork(work, () => { if (this.model === shared) this.model = undefined; });
+    shared.promise.catch(() => { if (this.model === shared) this.model = undefined; });
+    return shared;
   }
 
   /**
@@ -223,7 +235,7 @@ export class DriftEngine {
     const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY;
     const renderOptions = this.options.renderOptions ?? {};
     const rendered = await renderApps(apps, {
-      decryptSecret: decryptWithDefaultKeys, ...renderOptions, tools: { ...model.tools, ...renderOptions.tools }, cache: this.renderCache, trusted, reads,
+      decryptSecret: decryptWithDefaultKeys, ...renderOptions, tools: { ...model.tools, ...renderOptions.tools }, cache: this.renderCache, trusted, reads, signal,
     });
     const renderedAt = Date.now();
     signal?.throwIfAborted();

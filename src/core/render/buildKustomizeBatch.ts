@@ -6,13 +6,16 @@
 // and the tag is removed from the output again. Each app is still built by its own kustomization with its own
 // load restrictions, as when it is built alone.
 // Any failure (one app's error fails the whole build; two apps with the same object collide) returns
-// undefined: the caller then builds those apps one by one, so every error names its own app.
+// undefined: the caller then builds those apps one by one, so every error names its own app. An abort is not
+// a failure: it rejects, and no app is built again.
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DesiredObject, ToolPaths } from '../model';
+import { stoppedBy } from '../abort';
+import type { DesiredObject } from '../model';
+import type { ToolOptions } from './options';
 import { parseToolOutput } from './parseToolOutput';
-import { kustomizeCommand } from './renderKustomize';
+import { kustomizeCommand, kustomizeLabel } from './renderKustomize';
 import { runTool } from './runTool';
 
 const BATCH_ANNOTATION = 'driftline.dev/render-batch-entry';
@@ -55,15 +58,16 @@ function untag(desired: DesiredObject): number | undefined {
  * or undefined when the batch failed (then build them one by one).
  */
 export async function buildKustomizeBatch(
-  buildRoots: string[], tools: ToolPaths | undefined, timeoutMs: number | undefined,
+  buildRoots: string[], options: ToolOptions = {},
 ): Promise<DesiredObject[][] | undefined> {
+  const { tools, timeoutMs, signal } = options;
   const batchDir = await fs.mkdtemp(path.join(os.tmpdir(), 'driftline-kustomize-batch-'));
   try {
     const wrappers = await Promise.all(buildRoots.map((root, index) => writeWrapper(batchDir, index, root)));
     const batchFile = path.join(batchDir, 'kustomization.yaml');
     await fs.writeFile(batchFile, asYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: wrappers }));
     const [command, args] = await kustomizeCommand(tools, batchDir);
-    const run = await runTool(command, args, { cwd: batchDir, timeoutMs });
+    const run = await runTool(command, args, { cwd: batchDir, timeoutMs, signal, label: kustomizeLabel(command, args) });
     if (run.code !== 0) return undefined;
     const byEntry: DesiredObject[][] = buildRoots.map(() => []);
     for (const desired of parseToolOutput(run.stdout, batchFile)) {
@@ -72,7 +76,8 @@ export async function buildKustomizeBatch(
       byEntry[index].push(desired);
     }
     return byEntry;
-  } catch {
+  } catch (error) {
+    if (stoppedBy(error, signal)) throw error;
     return undefined;
   } finally {
     await fs.rm(batchDir, { recursive: true, force: true });

@@ -17,4 +17,9 @@ export interface RenderOptions {
   timeoutMs?: number;
   /** Repo files read so far in this status (one per status; each file is read once). */
   reads?: FileReads;
+  /** Stops the render: tool processes are killed and the render rejects with the abort reason at once. */
+  signal?: AbortSignal;
 }
+
+/** What a tool run needs: paths, timeout and the signal that stops it (discovery's renders take these too). */
+export type ToolOptions = Pick<RenderOptions, 'tools' | 'timeoutMs' | 'signal'>;

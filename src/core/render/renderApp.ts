@@ -1,5 +1,6 @@
 // app -> desired objects. A failure never throws: it becomes RenderedApp.error with the tool's own message,
-// naming the app and its folder, so the rest of the model still renders.
+// naming the app and its folder, so the rest of the model still renders. An abort is not a failure: it rejects.
+import { stoppedBy } from '../abort';
 import type { AppDefinition, DesiredObject, RenderedApp } from '../model';
 import { applyNamespace } from './applyNamespace';
 import { collectInputs, hashInputs, type AppInputs } from './collectInputs';
@@ -20,9 +21,9 @@ async function renderObjects(app: AppDefinition, inputs: AppInputs, options: Ren
     case 'kustomize':
       // Flux targetNamespace is in the overlay (kustomize sets it); an Argo destination only fills gaps.
       return applyNamespace(
-        await renderKustomize(app, inputs.kustomizeTree!, options.tools, options.timeoutMs, inputs.kustomizeOutput, options.reads), app.namespace, false);
+        await renderKustomize(app, inputs.kustomizeTree!, options, inputs.kustomizeOutput), app.namespace, false);
     case 'helm':
-      return applyNamespace(await renderHelm(app, options.tools, options.timeoutMs), app.namespace, false);
+      return applyNamespace(await renderHelm(app, options), app.namespace, false);
     case 'yaml':
       return applyNamespace(
         await renderYamlFiles(inputs.files, options.decryptSecret), app.namespace, app.origin === 'flux-kustomization');
@@ -36,11 +37,13 @@ export async function renderCollected(app: AppDefinition, inputs: AppInputs, inp
     const objects = await decryptObjects(substituteVariables(await renderObjects(app, inputs, options), app.substitute), options.decryptSecret);
     return { app, objects, inputHash };
   } catch (error) {
+    if (stoppedBy(error, options.signal)) throw error;
     return { app, objects: [], inputHash, error: `${describeApp(app)}: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
 
 export async function renderApp(app: AppDefinition, options: RenderOptions = {}): Promise<RenderedApp> {
+  options.signal?.throwIfAborted();
   const inputs = await collectInputs(app, options.reads);
   return renderCollected(app, inputs, await hashInputs(app, inputs, options.reads), options);
 }

@@ -112,7 +112,7 @@ async function prebuildKustomize(pending: { app: AppDefinition; inputs: AppInput
   const batches = Math.max(1, Math.min(concurrency, Math.ceil(candidates.length / APPS_PER_BATCH)));
   const chunks = Array.from({ length: batches }, (_, index) => candidates.filter((_candidate, i) => i % batches === index));
   await Promise.all(chunks.map(async (chunk) => {
-    const outputs = await buildKustomizeBatch(chunk.map(({ app }) => app.path), options.tools, options.timeoutMs);
+    const outputs = await buildKustomizeBatch(chunk.map(({ app }) => app.path), options);
     outputs?.forEach((objects, index) => { chunk[index].inputs.kustomizeOutput = objects; });
   }));
 }
@@ -120,6 +120,7 @@ async function prebuildKustomize(pending: { app: AppDefinition; inputs: AppInput
 /** An app to render, or its cached render when that is still valid. */
 type Collected = { app: AppDefinition; cached: RenderedApp } | { app: AppDefinition; cached?: undefined; inputs: AppInputs; inputHash: string };
 
+/** Rejects with the abort reason as soon as `signal` aborts (killing the tools it runs); nothing aborted is cached. */
 export async function renderApps(apps: AppDefinition[], given: RenderAppsOptions = {}): Promise<RenderedApp[]> {
   const options = { ...given, reads: given.reads ?? new FileReads() };
   const { cache, concurrency = DEFAULT_RENDER_CONCURRENCY } = options;
@@ -130,7 +131,7 @@ export async function renderApps(apps: AppDefinition[], given: RenderAppsOptions
     const inputHash = await hashInputs(app, inputs, options.reads);
     const cached = cache?.get(app, inputHash);
     return cached ? { app, cached } : { app, inputs, inputHash };
-  });
+  }, options.signal);
   const pending = collected.flatMap((entry) => (entry.cached ? [] : [entry]));
   await prebuildKustomize(pending, concurrency, options);
   return mapWithLimit(collected, concurrency, async (entry) => {
@@ -140,7 +141,7 @@ export async function renderApps(apps: AppDefinition[], given: RenderAppsOptions
     delete inputs.kustomizeOutput; // the cache keeps the inputs; the objects live on in `rendered` only
     cache?.set(app, inputs, rendered);
     return rendered;
-  });
+  }, options.signal);
 }
 
 /** Same definition apart from where it was declared (what hashInputs hashes of it). */

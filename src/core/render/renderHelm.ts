@@ -1,7 +1,8 @@
 // Helm apps through `helm template`. Inline values (HelmRelease `spec.values`, Argo `helm.values`) go to helm
 // on stdin (`-f -`), never on the command line.
 import path from 'node:path';
-import type { AppDefinition, DesiredObject, ToolPaths } from '../model';
+import type { AppDefinition, DesiredObject } from '../model';
+import type { ToolOptions } from './options';
 import { isBuildConfig, isKubeObject, parseYamlDocuments } from './parseManifests';
 import { findExecutable, runTool } from './runTool';
 
@@ -12,7 +13,8 @@ function templateFile(comment: string | undefined, chartPath: string): string {
   return path.join(chartPath, match[1].split('/').slice(1).join('/'));
 }
 
-export async function renderHelm(app: AppDefinition, tools: ToolPaths | undefined, timeoutMs: number | undefined): Promise<DesiredObject[]> {
+export async function renderHelm(app: AppDefinition, options: ToolOptions = {}): Promise<DesiredObject[]> {
+  const { tools, timeoutMs, signal } = options;
   const helm = await findExecutable('helm', tools?.helm);
   if (!helm) throw new Error(tools?.helm ? `helm not found at ${tools.helm}` : 'helm not found');
   const source = app.helm;
@@ -24,7 +26,7 @@ export async function renderHelm(app: AppDefinition, tools: ToolPaths | undefine
   const hasInlineValues = !!source.values && Object.keys(source.values).length > 0;
   if (hasInlineValues) args.push('--values', '-');
   const run = await runTool(helm, args, {
-    cwd: source.chartPath, timeoutMs, input: hasInlineValues ? JSON.stringify(source.values) : undefined,
+    cwd: source.chartPath, timeoutMs, signal, label: 'helm template', input: hasInlineValues ? JSON.stringify(source.values) : undefined,
   });
   if (run.code !== 0) throw new Error(run.stderr.trim() || `helm exited with ${run.code}`);
   const objects: DesiredObject[] = [];

@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { AppDefinition, DesiredObject, ToolPaths } from '../model';
-import type { FileReads } from './fileReads';
 import type { KustomizeTree } from './kustomizeTree';
 import { mapSources } from './mapSources';
+import type { RenderOptions } from './options';
 import { parseToolOutput } from './parseToolOutput';
 import { findExecutable, runTool } from './runTool';
 
@@ -20,6 +20,11 @@ export async function kustomizeCommand(tools: ToolPaths | undefined, dir: string
   const kubectl = await findExecutable('kubectl', tools?.kubectl);
   if (kubectl) return [kubectl, ['kustomize', dir]];
   throw new Error(tools?.kubectl ? `kubectl not found at ${tools.kubectl}` : 'neither kustomize nor kubectl found on PATH');
+}
+
+/** How errors name a run of `command` (from kustomizeCommand): `kustomize`, or `kubectl kustomize`. */
+export function kustomizeLabel(command: string, args: string[]): string {
+  return args[0] === 'kustomize' ? `${path.basename(command)} kustomize` : 'kustomize';
 }
 
 /** `helmCharts:` in a kustomization is inflated by helm, which kustomize runs only when asked to. */
@@ -55,11 +60,11 @@ function kustomizeMessage(stderr: string): string {
 }
 
 export async function renderKustomize(
-  app: AppDefinition, tree: KustomizeTree, tools: ToolPaths | undefined, timeoutMs: number | undefined,
+  app: AppDefinition, tree: KustomizeTree, options: Pick<RenderOptions, 'tools' | 'timeoutMs' | 'reads' | 'signal'>,
   /** The app's objects when a batch (buildKustomizeBatch) already built it. */
   prebuilt?: DesiredObject[],
-  reads?: FileReads,
 ): Promise<DesiredObject[]> {
+  const { tools, timeoutMs, reads, signal } = options;
   if (tree.remoteResources.length > 0) {
     throw new Error(`remote resource ${tree.remoteResources[0]} needs network`);
   }
@@ -68,7 +73,7 @@ export async function renderKustomize(
   try {
     const [command, args] = await kustomizeCommand(tools, overlayDir ?? app.path);
     if (tree.inflatesHelmCharts) args.push(...await helmChartFlags(tools));
-    const run = await runTool(command, args, { cwd: app.path, timeoutMs });
+    const run = await runTool(command, args, { cwd: app.path, timeoutMs, signal, label: kustomizeLabel(command, args) });
     if (run.code !== 0) throw new Error(kustomizeMessage(run.stderr) || `${path.basename(command)} exited with ${run.code}`);
     return mapSources(parseToolOutput(run.stdout, tree.kustomizationFiles[0]), tree, reads);
   } finally {

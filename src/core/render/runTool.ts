@@ -1,15 +1,16 @@
 // Runs kustomize, kubectl and helm. Arguments are paths and names only: values and secrets go through stdin,
 // never the command line (which any user on the machine can read in the process list).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { abortReason } from '../abort';
 import { Slots } from '../concurrency';
 
 export interface ToolRun {
   stdout: string;
   stderr: string;
-  /** Exit code; null when the process was killed (timeout). */
+  /** Exit code; null when a signal ended the process. */
   code: number | null;
 }
 
@@ -17,7 +18,20 @@ export interface ToolRunOptions {
   cwd?: string;
   /** Written to the tool's stdin, then closed. */
   input?: string;
+  /** Longest the run may take (default 120 s): then the process is killed and the run rejects with ToolTimeoutError. */
   timeoutMs?: number;
+  /** Kills the process (and what it started) and rejects with the abort reason at once; a waiter for a slot leaves the queue. */
+  signal?: AbortSignal;
+  /** How errors name the run (default the executable's name): `kubectl kustomize`, `helm template`. */
+  label?: string;
+}
+
+/** A tool run that took longer than its timeout; the process was killed. */
+export class ToolTimeoutError extends Error {
+  override readonly name = 'ToolTimeoutError';
+  constructor(readonly label: string, readonly timeoutMs: number) {
+    super(`${label} did not finish within ${timeoutMs / 1000} s and was stopped`);
+  }
 }
 
 const DEFAULT_TOOL_TIMEOUT_MS = 120_000;
@@ -53,31 +67,71 @@ const toolSlots = new Slots(Math.max(2, os.availableParallelism()));
 const toolEnvironment = (): NodeJS.ProcessEnv => ({ ...process.env, GOGC: process.env.GOGC ?? '400' });
 
 export function runTool(command: string, args: string[], options: ToolRunOptions = {}): Promise<ToolRun> {
-  return toolSlots.run(() => runNow(command, args, options));
+  return toolSlots.run(() => runNow(command, args, options), options.signal);
+}
+
+/**
+ * Tool processes still running, killed when this process exits: each runs in a process group of its own
+ * (so a kill reaches what it started, e.g. helm under kustomize --enable-helm), which a terminal's Ctrl-C
+ * does not reach.
+ */
+const running = new Set<ChildProcess>();
+let killOnExit = false;
+
+/** Kills the tool and every process it started (its process group); no error when they are gone already. */
+function killTree(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    if (process.platform === 'win32') child.kill('SIGKILL');
+    else process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // exited already
+  }
 }
 
 function runNow(command: string, args: string[], options: ToolRunOptions): Promise<ToolRun> {
+  const { signal } = options;
+  signal?.throwIfAborted();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: toolEnvironment(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd, env: toolEnvironment(), stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true,
+    });
+    running.add(child);
+    if (!killOnExit) {
+      killOnExit = true;
+      process.once('exit', () => { for (const tool of running) killTree(tool); });
+    }
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     const timeoutMs = options.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
-    const timer = setTimeout(() => {
-      stderr.push(Buffer.from(`\n${path.basename(command)} did not finish within ${timeoutMs / 1000}s and was stopped`));
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', (error) => {
+    let settled = false;
+    const settle = (finish: () => void) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      reject(error);
+      signal?.removeEventListener('abort', onAbort);
+      finish();
+    };
+    // Killed, the process is reaped later ('close'); the run ends now.
+    const stop = (error: Error) => {
+      killTree(child);
+      settle(() => reject(error));
+    };
+    const onAbort = () => stop(abortReason(signal!));
+    const timer = setTimeout(() => stop(new ToolTimeoutError(options.label ?? path.basename(command), timeoutMs)), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', (error) => {
+      running.delete(child);
+      settle(() => reject(error));
     });
     child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), code });
+      running.delete(child);
+      settle(() => resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), code }));
     });
     // A tool that exits before reading stdin closes the pipe; its exit status tells what went wrong.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(options.input ?? '');
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.end(options.input ?? '');
   });
 }

@@ -44,8 +44,8 @@ export type PreparedSync =
   | { mode: 'direct'; target: SyncTarget; plan: SyncPlan }
   | { mode: 'controller'; target: SyncTarget; controller: KubeObject };
 
-export async function resolveSyncTarget(request: Pick<SyncRequest, 'repoRoot' | 'environment' | 'app' | 'kubeconfig' | 'context'>): Promise<SyncTarget> {
-  const model = await discoverRepo(request.repoRoot);
+export async function resolveSyncTarget(request: Pick<SyncRequest, 'repoRoot' | 'environment' | 'app' | 'kubeconfig' | 'context' | 'signal'>): Promise<SyncTarget> {
+  const model = await discoverRepo(request.repoRoot, { signal: request.signal });
   const environment = model.environments.find((e) => e.name === request.environment);
   if (!environment) {
     const known = model.environments.map((e) => e.name).join(', ') || 'none';
@@ -71,7 +71,7 @@ export async function prepareSync(request: SyncRequest): Promise<PreparedSync> {
   const controller = await findLiveController(client, app.controller);
   if (controller && (request.mode ?? 'auto') === 'auto') return { mode: 'controller', target, controller };
   const rendered = await renderApp(app, {
-    decryptSecret: decryptWithDefaultKeys, ...request.renderOptions, tools: { ...target.tools, ...request.renderOptions?.tools },
+    decryptSecret: decryptWithDefaultKeys, ...request.renderOptions, tools: { ...target.tools, ...request.renderOptions?.tools }, signal: request.signal,
   });
   if (rendered.error) throw new SyncError(`Cannot sync ${environment.name}/${app.name}: ${rendered.error}`);
   const plan = await planSync({

@@ -53,7 +53,7 @@ describe('buildKustomizeBatch', () => {
       'envs/bare/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plain}\ndata: {a: "1"}\n',
     });
     const dirs = ['staging', 'production', 'bare'].map((env) => path.join(root, 'envs', env));
-    const batch = await buildKustomizeBatch(dirs, undefined, undefined);
+    const batch = await buildKustomizeBatch(dirs);
     assert.ok(batch, 'the batch builds');
     for (const [index, dir] of dirs.entries()) {
       assert.deepEqual(batch[index].map(({ object }) => object), await buildAlone(dir), `objects of ${dir}`);
@@ -70,8 +70,8 @@ describe('buildKustomizeBatch', () => {
       'envs/twin/kustomization.yaml': overlay('staging'),
     });
     const dir = (env: string) => path.join(root, 'envs', env);
-    assert.equal(await buildKustomizeBatch([dir('staging'), dir('broken')], undefined, undefined), undefined);
-    assert.equal(await buildKustomizeBatch([dir('staging'), dir('twin')], undefined, undefined), undefined);
+    assert.equal(await buildKustomizeBatch([dir('staging'), dir('broken')]), undefined);
+    assert.equal(await buildKustomizeBatch([dir('staging'), dir('twin')]), undefined);
   });
 });
 
