@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { toYaml, unifiedDiff } from '../../../src/core/drift/diffText';
+import { resourceYaml, toYaml, unifiedDiff } from '../../../src/core/drift/diffText';
+import type { ResourceResult } from '../../../src/core/model';
 
 const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
 
@@ -18,5 +19,21 @@ describe('diff text', () => {
   it('is empty when nothing differs, and diffs against nothing for a missing object', () => {
     assert.equal(unifiedDiff(ref, 'a: 1\n', 'a: 1\n'), '');
     assert.match(unifiedDiff(ref, undefined, 'a: 1\n'), /^\+a: 1$/m);
+  });
+
+  it('heads both files with the name the caller gives (the kind with its group when it is ambiguous)', () => {
+    const text = unifiedDiff(ref, 'a: 1\n', 'a: 2\n', 'Gateway.networking.istio.io/edge/public');
+    assert.match(text, /^--- live\/Gateway\.networking\.istio\.io\/edge\/public\n\+\+\+ git\/Gateway\.networking\.istio\.io\/edge\/public\n/m);
+  });
+
+  it('writes a result\'s side as YAML on request, from plain data that survives a JSON round trip', () => {
+    const missing: ResourceResult = {
+      apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'c', status: 'Missing',
+      desired: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop' }, data: { a: '1' } },
+    };
+    const copy = JSON.parse(JSON.stringify(missing)) as ResourceResult;
+    assert.deepEqual(copy, missing);
+    assert.equal(resourceYaml(copy, 'desired'), 'apiVersion: v1\ndata:\n  a: "1"\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: shop\n');
+    assert.equal(resourceYaml(copy, 'live'), undefined, 'a Missing object has no live side');
   });
 });
