@@ -4,11 +4,12 @@
 import path from 'node:path';
 import { describeRef } from '../core/model';
 import {
-  applySyncPlan, describePlan, hasWork, prepareSync, summarizePlan, syncThroughController, type PreparedSync, type SyncRequest,
+  applySyncPlan, countApplicable, describePlan, hasWork, prepareSync, summarizePlan, syncThroughController, type PreparedSync, type SyncRequest,
 } from '../core/sync';
 import { approveWrite, type PromptIO } from './confirm';
 import { runFlagCommand } from './flagCommand';
 import { FlagError, stringFlag, type Flags } from './flags';
+import { withInterrupt } from './interrupt';
 
 const HELP = `Usage: driftline sync --env E --app A [options]
 
@@ -24,6 +25,8 @@ in the cluster, asks that controller to reconcile instead and follows it.
   --dry-run           only show the plan
   --prune             delete live objects the app owns that Git no longer has
   --force-conflicts   take over fields other field managers own
+  --skip-refused      when the server refuses some objects, apply the others (the refused ones, and
+                      the objects that need them, are left out and listed)
   --direct            apply directly even when a controller manages the app
   --timeout SECONDS   how long to follow a controller (default 300)
   --yes               write without asking (required for protected environments)
@@ -35,7 +38,7 @@ export function runSync(args: string[], io: PromptIO): Promise<number> {
     help: HELP,
     flags: {
       values: ['env', 'app', 'repo', 'kubeconfig', 'context', 'timeout'],
-      switches: ['dry-run', 'prune', 'force-conflicts', 'direct', 'yes'],
+      switches: ['dry-run', 'prune', 'force-conflicts', 'skip-refused', 'direct', 'yes'],
     },
     validate(flags) {
       if (!flags.env || !flags.app) throw new FlagError('--env and --app are required');
@@ -46,14 +49,18 @@ export function runSync(args: string[], io: PromptIO): Promise<number> {
 }
 
 async function sync(flags: Flags, io: PromptIO): Promise<number> {
-  const prepared = await prepareSync({
+  const prepared = await withInterrupt((signal) => prepareSync({
     ...targetOf(flags),
     mode: flags.direct ? 'direct' : 'auto',
     prune: flags.prune === true,
     forceConflicts: flags['force-conflicts'] === true,
-  });
+    signal,
+  }));
   try {
-    const options = { dryRun: flags['dry-run'] === true, yes: flags.yes === true, timeoutSeconds: Number(flags.timeout ?? 300) };
+    const options = {
+      dryRun: flags['dry-run'] === true, yes: flags.yes === true, skipRefused: flags['skip-refused'] === true,
+      timeoutSeconds: Number(flags.timeout ?? 300),
+    };
     return prepared.mode === 'controller'
       ? await syncController(prepared, options, io)
       : await syncDirect(prepared, options, io);
@@ -76,14 +83,18 @@ export function targetOf(flags: Flags): Pick<SyncRequest, 'repoRoot' | 'environm
 interface RunOptions {
   dryRun: boolean;
   yes: boolean;
+  skipRefused: boolean;
   timeoutSeconds: number;
 }
 
 async function syncDirect(prepared: Extract<PreparedSync, { mode: 'direct' }>, options: RunOptions, io: PromptIO): Promise<number> {
-  const { plan, target } = prepared;
+  const plan = { ...prepared.plan, skipRefused: options.skipRefused };
+  const { target } = prepared;
   io.stdout.write(`${describePlan(plan).join('\n')}\n${summarizePlan(plan)}\n`);
-  if (plan.blocked.length) {
-    io.stderr.write(`Cannot sync: ${plan.blocked.length} object(s) blocked (see above). Nothing was changed.\n`);
+  if (plan.blocked.length && !plan.skipRefused) {
+    const others = countApplicable(plan);
+    io.stderr.write(`Cannot sync: ${plan.blocked.length} object(s) cannot be applied (see above). Nothing was changed.` +
+      `${others ? ` --skip-refused applies the other ${others}.` : ''}\n`);
     return 2;
   }
   if (options.dryRun) return hasWork(plan) ? 1 : 0;
@@ -100,7 +111,7 @@ async function syncDirect(prepared: Extract<PreparedSync, { mode: 'direct' }>, o
   for (const applied of result.applied) io.stdout.write(`${applied.action === 'prune' ? 'pruned' : `${applied.action}d`} ${describeRef(applied.ref)}\n`);
   for (const skipped of result.skipped) io.stdout.write(`left ${describeRef(skipped.ref)}: ${skipped.reason}\n`);
   io.stdout.write(`Synced app ${plan.app} in environment ${plan.environment}: ${result.applied.length} change(s).\n`);
-  return 0;
+  return plan.blocked.length ? 1 : 0;
 }
 
 async function syncController(prepared: Extract<PreparedSync, { mode: 'controller' }>, options: RunOptions, io: PromptIO): Promise<number> {
@@ -118,16 +129,4 @@ async function syncController(prepared: Extract<PreparedSync, { mode: 'controlle
   }));
   io.stdout.write(`${name}: ${result.outcome}: ${result.message}\n`);
   return result.outcome === 'Succeeded' ? 0 : 2;
-}
-
-/** Ctrl-C cancels the running work (between requests) instead of killing the process mid-write. */
-async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  try {
-    return await work(abort.signal);
-  } finally {
-    process.off('SIGINT', onSignal);
-  }
 }

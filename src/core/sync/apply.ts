@@ -1,11 +1,15 @@
 // Carrying out a sync plan: server-side apply as `driftline` in apply order, then prune. The plan's blocked
-// objects and unforced conflicts stop it before the first write, so a refused sync changes nothing.
+// objects and unforced conflicts stop it before the first write, so a refused sync changes nothing; with
+// `skipRefused` the other objects are applied and the blocked ones (and what needs them) are left out.
 import { DRIFTLINE_FIELD_MANAGER, describeRef, type KubeObject, type ObjectRef } from '../model';
 import type { SyncClient } from './client';
 import { describeConflicts } from './conflicts';
 import { messageOf, SyncError } from './errors';
 import type { AppliedChange, PlannedChange, SyncPlan, SyncProgress, SyncResult } from './model';
+import { refKey } from './inventory';
 import { assertConfirmed } from './protect';
+import { validateInPlace } from './validate';
+import { withheldObjects } from './withheld';
 
 export interface ApplySyncOptions {
   /** For a protected environment: the name the user typed (the CLI passes it for --yes). */
@@ -19,9 +23,9 @@ export interface ApplySyncOptions {
 export async function applySyncPlan(client: SyncClient, plan: SyncPlan, options: ApplySyncOptions = {}): Promise<SyncResult> {
   const where = `app ${plan.app} in environment ${plan.environment} (context "${plan.context}")`;
   assertConfirmed({ name: plan.environment, protected: plan.protected }, options.confirmation, `syncing ${where}`);
-  if (plan.blocked.length) {
+  if (plan.blocked.length && !plan.skipRefused) {
     const reasons = plan.blocked.map((b) => `${describeRef(b.ref)}: ${b.reason}`).join('\n  ');
-    throw new SyncError(`Cannot sync ${where}; nothing was changed:\n  ${reasons}`);
+    throw new SyncError(`Cannot sync ${where}; nothing was changed. These objects cannot be applied:\n  ${reasons}`);
   }
   const conflicted = plan.changes.filter((c) => c.conflicts?.length);
   if (conflicted.length && !plan.forceConflicts) {
@@ -31,10 +35,14 @@ export async function applySyncPlan(client: SyncClient, plan: SyncPlan, options:
         'Force the sync (driftline sync --force-conflicts) to take them over.',
     );
   }
-  const writes = plan.changes.filter((c) => c.action === 'create' || c.action === 'update');
+  const withheld = plan.skipRefused ? withheldObjects(plan) : new Map<string, { ref: ObjectRef; reason: string }>();
+  const writes = plan.changes.filter((c) => (c.action === 'create' || c.action === 'update') && !withheld.has(refKey(c.ref)));
+  const prerequisites = writes.filter((c) => isPrerequisiteKind(c.ref));
+  const rest = writes.filter((c) => !isPrerequisiteKind(c.ref));
   const prunes = plan.changes.filter((c) => c.action === 'prune');
   const total = writes.length + (plan.prune ? prunes.length : 0);
-  const result: SyncResult = { applied: [], skipped: [] };
+  const result: SyncResult = { applied: [], skipped: [...withheld.values()] };
+  const appliedSoFar = () => result.applied.map((a) => `${a.action} ${describeRef(a.ref)}`).join(', ');
   const step = async (change: PlannedChange, verb: string, work: () => Promise<AppliedChange | undefined>) => {
     options.signal?.throwIfAborted();
     options.onProgress?.(`${verb} ${describeRef(change.ref)}`, result.applied.length, total);
@@ -42,17 +50,22 @@ export async function applySyncPlan(client: SyncClient, plan: SyncPlan, options:
       const done = await work();
       if (done) result.applied.push(done);
     } catch (error) {
-      const before = result.applied.length ? ` after ${result.applied.map((a) => `${a.action} ${describeRef(a.ref)}`).join(', ')}` : ' before any change';
-      throw new SyncError(`Sync of ${where} stopped at ${describeRef(change.ref)}${before}: ${messageOf(error)}`, result.applied);
+      const before = result.applied.length ? ` after ${appliedSoFar()}` : ' before any change';
+      const notYet = [...writes, ...(plan.prune ? prunes : [])].filter((c) => c !== change && !result.applied.some((a) => refKey(a.ref) === refKey(c.ref)));
+      const left = notYet.length ? `; not applied: ${[change, ...notYet].map((c) => describeRef(c.ref)).join(', ')}` : '';
+      throw new SyncError(`Sync of ${where} stopped at ${describeRef(change.ref)}${before}: ${messageOf(error)}${left}. ` +
+        'Running the sync again applies the rest.', result.applied);
     }
   };
-  for (const change of writes) {
-    await step(change, 'Applying', async () => {
-      await client.serverSideApply(change.object as KubeObject, { dryRun: false, fieldManager: DRIFTLINE_FIELD_MANAGER, force: plan.forceConflicts });
-      if (change.ref.kind === 'CustomResourceDefinition') await waitEstablished(client, change.ref, options);
-      return { action: change.action as 'create' | 'update', ref: change.ref };
-    });
-  }
+  const apply = (change: PlannedChange) => step(change, 'Applying', async () => {
+    await client.serverSideApply(change.object as KubeObject, { dryRun: false, fieldManager: DRIFTLINE_FIELD_MANAGER, force: plan.forceConflicts });
+    if (change.ref.kind === 'CustomResourceDefinition') await waitEstablished(client, change.ref, options);
+    return { action: change.action as 'create' | 'update', ref: change.ref };
+  });
+  // Staged like Flux: Namespaces and CRDs first, then what could only be validated once they exist, before any of it is written.
+  for (const change of prerequisites) await apply(change);
+  await validateDeferred(client, rest.filter((c) => c.validateAfterPrerequisites), plan, where, result, options);
+  for (const change of rest) await apply(change);
   for (const change of prunes) {
     if (!plan.prune) {
       result.skipped.push({ ref: change.ref, reason: 'prune was not requested' });
@@ -73,6 +86,26 @@ export async function applySyncPlan(client: SyncClient, plan: SyncPlan, options:
   }
   options.onProgress?.('Done', result.applied.length, total);
   return result;
+}
+
+function isPrerequisiteKind(ref: ObjectRef): boolean {
+  return (ref.kind === 'Namespace' && ref.apiVersion === 'v1') || ref.kind === 'CustomResourceDefinition';
+}
+
+/** Dry-runs the creates that had to wait for their Namespace or CRD; any refusal stops the sync before they are written. */
+async function validateDeferred(client: SyncClient, changes: PlannedChange[], plan: SyncPlan, where: string, result: SyncResult, options: ApplySyncOptions): Promise<void> {
+  if (!changes.length) return;
+  options.onProgress?.(`Validating ${changes.length} object(s) against the new Namespaces and CRDs`, result.applied.length, changes.length);
+  const refusals: string[] = [];
+  for (const change of changes) {
+    options.signal?.throwIfAborted();
+    const validation = await validateInPlace(client, change.object as KubeObject, plan.forceConflicts);
+    if (validation.outcome === 'refused') refusals.push(`${describeRef(change.ref)}: ${validation.reason}`);
+  }
+  if (!refusals.length) return;
+  const applied = result.applied.map((a) => describeRef(a.ref)).join(', ');
+  throw new SyncError(`Sync of ${where} stopped before writing its objects: the server refuses\n  ${refusals.join('\n  ')}\n` +
+    `Only the prerequisites were applied (${applied}); nothing else was written.`, result.applied);
 }
 
 /** Why not to delete after all: the object is gone, or it is not the very object the user saw in the plan. */

@@ -2,7 +2,9 @@
 // never values (the plan holds Secret data in memory only).
 import { describeRef } from '../model';
 import { describeConflicts } from './conflicts';
+import { refKey } from './inventory';
 import type { PlannedChange, SyncPlan } from './model';
+import { withheldObjects } from './withheld';
 
 export function describeChange(change: PlannedChange, plan: Pick<SyncPlan, 'prune' | 'forceConflicts'>): string {
   const details: string[] = [];
@@ -23,7 +25,7 @@ export function describePlan(plan: SyncPlan): string[] {
   const unchanged = plan.changes.length - visible.length;
   if (unchanged) lines.push(`  ${unchanged} unchanged`);
   if (!plan.changes.length && !plan.blocked.length) lines.push('  nothing to sync');
-  for (const blocked of plan.blocked) lines.push(`  blocked   ${describeRef(blocked.ref)}: ${blocked.reason}`);
+  for (const blocked of plan.blocked) lines.push(`  ${blocked.needsReplace ? 'replace ' : 'blocked '}  ${describeRef(blocked.ref)}: ${blocked.reason}`);
   for (const warning of plan.warnings) lines.push(`  warning: ${warning}`);
   return lines;
 }
@@ -38,5 +40,11 @@ export function summarizePlan(plan: SyncPlan): string {
 
 /** Whether applying the plan would write anything. */
 export function hasWork(plan: SyncPlan): boolean {
-  return plan.changes.some((c) => c.action === 'create' || c.action === 'update' || (c.action === 'prune' && plan.prune));
+  return countApplicable(plan) > 0 || plan.changes.some((c) => c.action === 'prune' && plan.prune);
+}
+
+/** Creates and updates that "apply the other objects" would still write: not refused, not needing a refused object. */
+export function countApplicable(plan: Pick<SyncPlan, 'blocked' | 'changes'>): number {
+  const withheld = withheldObjects(plan);
+  return plan.changes.filter((c) => (c.action === 'create' || c.action === 'update') && !withheld.has(refKey(c.ref))).length;
 }

@@ -26,12 +26,24 @@ export interface PlannedChange {
   note?: string;
   /** Live uid when planned: prune deletes only this very object, not one recreated since. */
   uid?: string;
+  /**
+   * A create that could not be dry-run before the Namespace or CRD this sync creates exists: applying validates
+   * it (and every other such create) right after those, before writing any of them.
+   */
+  validateAfterPrerequisites?: boolean;
 }
 
-/** An object the plan could not decide on; a plan with any of these is not applied at all. */
+/**
+ * An object the server refuses (with its words) or the plan could not decide on. A plan with any of these is not
+ * applied unless the user chooses to apply the other objects (`skipRefused`).
+ */
 export interface BlockedChange {
   ref: ObjectRef;
   reason: string;
+  /** An immutable field changes: only deleting and re-creating the object would apply it. */
+  needsReplace?: boolean;
+  /** What would have been applied, when it was rendered. Holds Secret values: never print it. */
+  object?: KubeObject;
 }
 
 export interface SyncPlan {
@@ -48,6 +60,8 @@ export interface SyncPlan {
   prune: boolean;
   /** Whether fields owned by other managers are taken over. */
   forceConflicts: boolean;
+  /** Whether to apply the other objects when some are blocked (those, and what needs them, are left out). */
+  skipRefused: boolean;
 }
 
 export interface AppliedChange {

@@ -6,12 +6,13 @@ import { mapWithLimit } from '../concurrency';
 import { beforeDryRunSteps, comparisonSteps, normalize, removeDriftlineTracking } from '../drift/normalize';
 import { isOwnedByApp } from '../drift/ownership';
 import {
-  DRIFTLINE_FIELD_MANAGER, describeRef, refOf,
+  describeRef, refOf,
   type AppDefinition, type DesiredObject, type KubeObject, type ObjectRef,
 } from '../model';
 import type { SyncClient } from './client';
 import { parseApplyConflicts } from './conflicts';
 import { clusterReason, messageOf, serverMessage } from './errors';
+import { dryRunApply, refusalOf, validateInExistingNamespace, type Validation } from './validate';
 import { controllerInventory, refKey } from './inventory';
 import type { BlockedChange, FieldConflict, PlannedChange, SyncPlan } from './model';
 import { inApplyOrder, inPruneOrder } from './order';
@@ -58,6 +59,7 @@ export async function planSync(input: PlanSyncInput): Promise<SyncPlan> {
     warnings: prunes.warnings,
     prune: input.prune ?? false,
     forceConflicts: input.forceConflicts ?? false,
+    skipRefused: false,
   };
 }
 
@@ -113,26 +115,27 @@ async function planObject(input: PlanSyncInput, desired: DesiredObject, createdH
   const ref = refOf(object);
   if (desired.unknownReason) return { ref, reason: desired.unknownReason };
   const base = { ref, object, source: desired.source };
-  const dependsOn = prerequisiteNote(ref, createdHere);
+  const prerequisite = prerequisiteCreatedHere(ref, createdHere);
   let live: KubeObject | undefined;
   try {
     live = await input.client.get(ref);
   } catch (error) {
-    if (dependsOn && clusterReason(error) === 'NoSuchKind') return { ...base, action: 'create', note: dependsOn };
-    return { ref, reason: messageOf(error) };
+    // A kind nobody serves blocks the sync, unless a CRD of this very sync brings it.
+    if (prerequisite?.kind === 'crd' && clusterReason(error) === 'NoSuchKind') return deferred(base, prerequisite);
+    return { ref, object, reason: messageOf(error) };
   }
   let predicted: KubeObject;
   let conflicts: FieldConflict[] = [];
   try {
-    predicted = await dryRun(input.client, object, false);
+    predicted = await dryRunApply(input.client, object, false);
   } catch (error) {
-    if (!live && dependsOn) return { ...base, action: 'create', note: dependsOn };
-    if (clusterReason(error) !== 'Conflict') return { ref, reason: messageOf(error) };
+    if (!live && prerequisite) return planBeforeItsPrerequisite(input, base, prerequisite);
+    if (clusterReason(error) !== 'Conflict') return blockedBy(base, refusalOf(error));
     conflicts = parseApplyConflicts(serverMessage(error));
     try {
-      predicted = await dryRun(input.client, object, true);
+      predicted = await dryRunApply(input.client, object, true);
     } catch (forcedError) {
-      return { ref, reason: messageOf(forcedError) };
+      return blockedBy(base, refusalOf(forcedError));
     }
   }
   if (!live) return { ...base, action: 'create' };
@@ -141,14 +144,34 @@ async function planObject(input: PlanSyncInput, desired: DesiredObject, createdH
   return { ...base, action: 'update', changedPaths: paths, ...(conflicts.length ? { conflicts } : {}) };
 }
 
-function dryRun(client: SyncClient, object: KubeObject, force: boolean): Promise<KubeObject> {
-  return client.serverSideApply(object, { dryRun: true, fieldManager: DRIFTLINE_FIELD_MANAGER, force });
+type PlannedBase = Pick<PlannedChange, 'ref' | 'object' | 'source'>;
+
+/** A create whose Namespace this sync makes: validated now in a namespace that exists, else right after its Namespace. */
+async function planBeforeItsPrerequisite(input: PlanSyncInput, base: PlannedBase & { object: KubeObject }, prerequisite: Prerequisite): Promise<PlannedChange | BlockedChange> {
+  if (prerequisite.kind === 'crd') return deferred(base, prerequisite);
+  const validation = await validateInExistingNamespace(input.client, base.object, input.client.defaultNamespace);
+  if (validation.outcome === 'refused') return blockedBy(base, validation);
+  if (validation.outcome === 'deferred') return deferred(base, prerequisite);
+  return { ...base, action: 'create', note: prerequisite.note };
 }
 
-function prerequisiteNote(ref: ObjectRef, createdHere: Prerequisites): string | undefined {
+function deferred(base: PlannedBase, prerequisite: Prerequisite): PlannedChange {
+  return { ...base, action: 'create', note: `${prerequisite.note}; validated once it exists`, validateAfterPrerequisites: true };
+}
+
+function blockedBy({ ref, object }: PlannedBase, refusal: Extract<Validation, { outcome: 'refused' }>): BlockedChange {
+  return { ref, object, reason: refusal.reason, ...(refusal.needsReplace ? { needsReplace: true } : {}) };
+}
+
+interface Prerequisite {
+  kind: 'crd' | 'namespace';
+  note: string;
+}
+
+function prerequisiteCreatedHere(ref: ObjectRef, createdHere: Prerequisites): Prerequisite | undefined {
   const group = ref.apiVersion.includes('/') ? ref.apiVersion.slice(0, ref.apiVersion.indexOf('/')) : '';
-  if (createdHere.kinds.has(`${group}/${ref.kind}`)) return `its CustomResourceDefinition is created first by this sync`;
-  if (ref.namespace && createdHere.namespaces.has(ref.namespace)) return `its Namespace ${ref.namespace} is created first by this sync`;
+  if (createdHere.kinds.has(`${group}/${ref.kind}`)) return { kind: 'crd', note: 'its CustomResourceDefinition is created first by this sync' };
+  if (ref.namespace && createdHere.namespaces.has(ref.namespace)) return { kind: 'namespace', note: `its Namespace ${ref.namespace} is created first by this sync` };
   return undefined;
 }
 

@@ -2,11 +2,13 @@
 // and prune reasons), topped by the choices the plan allows. Picking a choice is the confirmation.
 import * as vscode from 'vscode';
 import { describeRef } from '../../core/model';
-import { describeConflicts, hasWork, summarizePlan, type PlannedChange, type SyncPlan } from '../../core/sync';
+import { countApplicable, describeConflicts, hasWork, summarizePlan, withheldObjects, type PlannedChange, type SyncPlan } from '../../core/sync';
 
 export interface SyncChoice {
   prune: boolean;
   forceConflicts: boolean;
+  /** Apply the other objects when some are blocked. */
+  skipRefused: boolean;
 }
 
 type PreviewItem = vscode.QuickPickItem & { choice?: SyncChoice };
@@ -32,21 +34,25 @@ export async function previewPlan(plan: SyncPlan, options: { dryRun: boolean }):
   const conflicts = changes.some((c) => c.conflicts?.length);
   const items: PreviewItem[] = [];
   const withPrune = { ...plan, prune: true };
-  if (!options.dryRun && !plan.blocked.length && hasWork(withPrune)) {
+  const skipRefused = plan.blocked.length > 0;
+  if (!options.dryRun && hasWork(withPrune)) {
     items.push({ label: 'Apply', kind: vscode.QuickPickItemKind.Separator });
-    const writes = changes.length - prunes;
+    const writes = countApplicable(plan);
+    // With blocked objects nothing is applied unless the user picks "the other N": that label says so.
+    const applyWhat = skipRefused ? `Apply the other ${writes}` : `Apply ${writes} change(s)`;
+    const leaving = skipRefused ? `leave out the ${withheldObjects(plan).size} that cannot be applied` : undefined;
     if (!conflicts) {
-      if (writes) items.push({ label: `$(check) Apply ${writes} change(s)`, description: prunes ? 'leave the prune candidates' : undefined, choice: { prune: false, forceConflicts: false } });
-      if (prunes) items.push({ label: `$(check) Apply and prune ${prunes} object(s)`, choice: { prune: true, forceConflicts: false } });
+      if (writes) items.push({ label: `$(check) ${applyWhat}`, description: [leaving, prunes ? 'leave the prune candidates' : undefined].filter(Boolean).join('; ') || undefined, choice: { prune: false, forceConflicts: false, skipRefused } });
+      if (prunes) items.push({ label: `$(check) ${skipRefused ? `${applyWhat} and prune` : 'Apply and prune'} ${prunes} object(s)`, description: leaving, choice: { prune: true, forceConflicts: false, skipRefused } });
     }
     if (conflicts) {
-      items.push({ label: `$(warning) Apply, taking over fields other managers own`, description: 'force', choice: { prune: false, forceConflicts: true } });
-      if (prunes) items.push({ label: `$(warning) Apply with force and prune ${prunes} object(s)`, choice: { prune: true, forceConflicts: true } });
+      items.push({ label: `$(warning) ${skipRefused ? applyWhat : 'Apply'}, taking over fields other managers own`, description: ['force', leaving].filter(Boolean).join('; '), choice: { prune: false, forceConflicts: true, skipRefused } });
+      if (prunes) items.push({ label: `$(warning) ${skipRefused ? applyWhat : 'Apply'} with force and prune ${prunes} object(s)`, description: leaving, choice: { prune: true, forceConflicts: true, skipRefused } });
     }
   }
   items.push({ label: `${summarizePlan(plan)}${unchanged ? `, ${unchanged} unchanged` : ''}`, kind: vscode.QuickPickItemKind.Separator });
   items.push(...changes.map(changeItem));
-  items.push(...plan.blocked.map((b) => ({ label: `$(error) blocked ${describeRef(b.ref)}`, detail: b.reason })));
+  items.push(...plan.blocked.map((b) => ({ label: `$(error) ${b.needsReplace ? 'needs replace' : 'blocked'} ${describeRef(b.ref)}`, detail: b.reason })));
   items.push(...plan.warnings.map((w) => ({ label: '$(info) warning', detail: w })));
   if (!changes.length && !plan.blocked.length) items.push({ label: '$(pass) Nothing to sync: every object matches Git' });
   const title = `${options.dryRun ? 'Dry run: ' : ''}sync ${plan.app} in ${plan.environment} (context ${plan.context})${plan.protected ? ' [protected]' : ''}`;
