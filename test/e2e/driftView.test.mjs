@@ -19,10 +19,12 @@ describe('Drift view in the browser', function () {
   it('lists the environment and its apps with their drift counts', async () => {
     await waitForRow(page, 'shop', /drifted/);
     const rows = await treeRows(page);
-    assert.deepEqual(rows.map((row) => row.label).slice(0, 3), ['dev', 'guestbook', 'shop']);
+    assert.deepEqual(rows.map((row) => row.label).slice(0, 4), ['dev', 'guestbook', 'shop', 'web']);
     assert.match(rows.find((row) => row.label === 'dev').description, /^admin · .*drifted/);
     assert.equal(rows.find((row) => row.label === 'guestbook').description, '1 drifted');
     assert.equal(rows.find((row) => row.label === 'shop').description, '2 drifted, 1 missing, 1 extra');
+    // The Flux app; its SOPS Secret compares (Synced) with the demo key of the user settings, so only its ConfigMap drifts.
+    assert.equal(rows.find((row) => row.label === 'web').description, '1 drifted');
     await screenshot(page, 'drift-view');
   });
 

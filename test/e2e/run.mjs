@@ -33,13 +33,13 @@ try {
   fs.mkdirSync(workspace);
   fs.mkdirSync(emptyFolder);
   fs.writeFileSync(path.join(emptyFolder, 'notes.md'), '# Just notes\n');
-  const { namespaces } = createDemoRepo({
+  const { namespaces, userSettings } = await createDemoRepo({
     dir: workspace, kubeconfig: clusterInfo.kubeconfig, context: clusterInfo.adminContext, prefix: `e2e-${Math.random().toString(36).slice(2, 6)}`,
   });
   const extensionsDir = path.join(workDir, 'extensions');
   installBuiltExtension(extensionsDir);
   server = await startCodeServer({
-    entry, workDir: path.join(workDir, 'code-server'), extensionsDir, env: { KUBECONFIG: clusterInfo.kubeconfig },
+    entry, workDir: path.join(workDir, 'code-server'), extensionsDir, env: { KUBECONFIG: clusterInfo.kubeconfig }, settings: userSettings,
   });
   console.log(`code-server on ${server.authority} with the built extension, workspace ${workspace}`);
   const result = spawnSync(process.execPath, [

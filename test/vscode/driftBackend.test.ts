@@ -31,8 +31,11 @@ describe('Drift of SOPS-encrypted Secrets with the driftline.sops.ageKeyFile set
   let folder: vscode.WorkspaceFolder;
   const secretFile = () => path.join(root, 'vault', 'secret.yaml');
   const setKeyFile = (value: string | undefined) => vscode.workspace.getConfiguration('driftline.sops').update('ageKeyFile', value, vscode.ConfigurationTarget.Global);
+  /** The user setting as the suite found it (the demo repo's age key): put back afterwards. */
+  let userKeyFile: string | undefined;
 
   before(async () => {
+    userKeyFile = vscode.workspace.getConfiguration('driftline.sops').inspect<string>('ageKeyFile')?.globalValue;
     namespace = `${namespaceOf('shop')}-sops`;
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-sops-drift-'));
     keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-sops-drift-key-'));
@@ -53,7 +56,7 @@ describe('Drift of SOPS-encrypted Secrets with the driftline.sops.ageKeyFile set
   });
 
   after(async () => {
-    await setKeyFile(undefined);
+    await setKeyFile(userKeyFile);
     kubectl(['delete', 'namespace', namespace, '--wait=false']);
     fs.rmSync(root, { recursive: true, force: true });
     fs.rmSync(keyDir, { recursive: true, force: true });

@@ -5,13 +5,33 @@ import type { DriftNode } from '../../src/vscode/driftTreeNodes';
 import { environment, findNode, kubectl, labelOf, readyDriftline, statusOf, waitFor } from './support';
 
 describe('Drift view', () => {
-  it('lists the environment with its kube context and both apps of the repo', async () => {
+  it('lists the environment with its kube context and the three apps of the repo', async () => {
     const api = await readyDriftline();
     const roots = api.tree.getChildren();
     assert.deepStrictEqual(roots.map((node) => labelOf(api, node)), [environment]);
     const description = String(api.tree.getTreeItem(roots[0]).description);
     assert.match(description, /^admin · /, 'the environment row names its context');
-    assert.deepStrictEqual(api.tree.getChildren(roots[0]).map((node) => labelOf(api, node)).sort(), ['guestbook', 'shop']);
+    assert.deepStrictEqual(api.tree.getChildren(roots[0]).map((node) => labelOf(api, node)).sort(), ['guestbook', 'shop', 'web']);
+  });
+
+  it('shows the Flux app with its SOPS-encrypted Secret compared decrypted (the demo key of driftline.sops.ageKeyFile)', async () => {
+    const api = await readyDriftline();
+    const statuses = () => Object.fromEntries(api.tree.getChildren(findNode(api, environment, 'web')).map((node) => [labelOf(api, node), statusOf(node)]));
+    // The suite before this one put the setting back to the demo key: the engine restarts with it.
+    const secretSynced = () => {
+      try {
+        return statuses()['Secret/web-api'] === 'Synced';
+      } catch {
+        return false; // the rows are being rebuilt
+      }
+    };
+    await waitFor(secretSynced, 'Secret/web-api to compare Synced, decrypted with the demo key');
+    assert.deepStrictEqual(statuses(), {
+      'ConfigMap/web-config': 'OutOfSync',
+      'Deployment/web': 'Synced',
+      'Secret/web-api': 'Synced',
+    });
+    assert.strictEqual(api.tree.getTreeItem(findNode(api, environment, 'web')).description, '1 drifted');
   });
 
   it('shows each drifted object of the shop app with its status and the counts on the app row', async () => {

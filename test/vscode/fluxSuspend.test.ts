@@ -1,14 +1,10 @@
 // Suspend / Resume Flux reconciling inside a real VS Code, against the real Flux Kustomization CRD (no
-// controller runs: the test reads what a controller would see). For this suite the demo repo gets a Flux
-// Kustomization in clusters/dev (removed afterwards), live in the guestbook namespace.
+// controller runs: the test reads what a controller would see). The demo repo's Flux app `web` is the
+// Kustomization clusters/dev/web.yaml, created live in the web namespace by test/vscode/demoRepo.mjs.
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
 import * as vscode from 'vscode';
-import { clusterInfo, environment, findNode, namespaceOf, readyDriftline, repoFile, waitFor, withDialogs } from './support';
-
-const crdFile = path.resolve(__dirname, '../../../test/support/gitops-crds/flux-kustomizations.yaml');
+import { clusterInfo, environment, findNode, namespaceOf, readyDriftline, waitFor, withDialogs } from './support';
 
 function kubectl(...args: string[]): string {
   const cluster = clusterInfo();
@@ -16,47 +12,18 @@ function kubectl(...args: string[]): string {
 }
 
 describe('Suspend and Resume Flux reconciling', () => {
-  const namespace = () => namespaceOf('guestbook');
-  const file = () => repoFile('clusters/dev/web.yaml');
+  const namespace = () => namespaceOf('web');
   const live = (jsonpath: string) => kubectl('-n', namespace(), 'get', 'kustomizations.kustomize.toolkit.fluxcd.io', 'web', '-o', `jsonpath=${jsonpath}`);
 
   before(async () => {
-    // A 1.20 server refuses the CRD's CEL rules through apply: a plain create installs it (test/support/crds.ts).
-    try {
-      kubectl('create', '--validate=false', '-f', crdFile);
-    } catch (error) {
-      if (!/AlreadyExists/.test(String((error as { stderr?: Buffer }).stderr))) throw error;
-    }
-    // `kubectl wait` fails at once while a just-created CRD has no conditions yet: poll until it is Established.
-    await waitFor(() => kubectl('get', 'crd', 'kustomizations.kustomize.toolkit.fluxcd.io',
-      '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}') === 'True', 'the Kustomization CRD to be Established');
-    const kustomization = `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: web
-  namespace: ${namespace()}
-spec:
-  interval: 10m
-  path: ./web
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`;
-    fs.mkdirSync(path.dirname(file()), { recursive: true });
-    fs.writeFileSync(file(), kustomization);
-    kubectl('create', '--validate=false', '-f', file());
+    assert.strictEqual(live('{.spec.path}'), './apps/web', 'the demo repo\'s Kustomization web is live');
     const api = await readyDriftline();
-    api.session.filesChanged([file()]);
-    await api.session.refresh();
+    await waitFor(() => api.session.app(environment, 'web') !== undefined, 'the Flux app web in the view');
   });
 
-  after(async () => {
-    fs.rmSync(path.dirname(path.dirname(file())), { recursive: true, force: true });
-    kubectl('-n', namespace(), 'delete', 'kustomizations.kustomize.toolkit.fluxcd.io', 'web', '--ignore-not-found');
-    const api = await readyDriftline();
-    api.session.filesChanged([file()]);
-    await api.session.refresh();
+  after(() => {
+    // Leave the demo's Kustomization as it was made, whatever a failed test left behind.
+    kubectl('-n', namespace(), 'patch', 'kustomizations.kustomize.toolkit.fluxcd.io', 'web', '--type=merge', '-p', '{"spec":{"suspend":false}}');
   });
 
   it('marks the rows of apps Flux reconciles with :flux, and only those', async () => {

@@ -46,10 +46,10 @@ try {
   const workspace = path.join(workDir, 'repo');
   fs.mkdirSync(workspace);
   const prefix = `vsc-${Math.random().toString(36).slice(2, 6)}`;
-  const { namespaces } = createDemoRepo({ dir: workspace, kubeconfig: clusterInfo.kubeconfig, context: clusterInfo.adminContext, prefix });
+  const { namespaces, userSettings } = await createDemoRepo({ dir: workspace, kubeconfig: clusterInfo.kubeconfig, context: clusterInfo.adminContext, prefix });
 
   server = await startCodeServer({
-    entry, workDir: path.join(workDir, 'code-server'),
+    entry, workDir: path.join(workDir, 'code-server'), settings: userSettings,
     env: {
       DRIFTLINE_RESULTS_FILE: resultsFile,
       DRIFTLINE_TEST_CLUSTER_INFO: JSON.stringify(clusterInfo),
