@@ -60,7 +60,10 @@ async function compareObject(object: ResolvedObject, options: CompareAppOptions)
   const unknownReason = object.unknownReason ?? desired.unknownReason;
   if (unknownReason) return { ref, status: 'Unknown', reason: unknownReason, desired };
   const found = options.snapshot.find(ref);
-  if (!found) return { ref, status: 'Missing', reason: 'not found in the cluster', desired };
+  if (!found) {
+    const refusal = await options.predictor.refusalToCreate(desired.object);
+    return { ref, status: 'Missing', reason: refusal ? `not found in the cluster, and the server refuses to create it: ${refusal}` : 'not found in the cluster', desired };
+  }
   const prediction = await options.predictor.predict(desired.object, found);
   if ('unknownReason' in prediction) return { ref, status: 'Unknown', reason: prediction.unknownReason, desired, live: found };
   // The live object itself as the prediction (managedFields proved the apply a no-op): nothing can differ.

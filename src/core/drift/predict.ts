@@ -76,4 +76,29 @@ export class Predictor {
       }
     }
   }
+
+  /**
+   * For an object that is not live: the server's words if it would refuse to create it (a field it does not
+   * know, an invalid value, an admission denial), so the Missing row says why a sync could not fix it; undefined
+   * when it would be created, or when the dry-run cannot be asked (forbidden) or needs a namespace not there yet.
+   */
+  async refusalToCreate(desired: KubeObject): Promise<string | undefined> {
+    const prepared = normalize(desired, beforeDryRunSteps);
+    const key = PredictionCache.key(prepared, '', this.context);
+    const cached = this.cache.createVerdict(key);
+    if (cached !== undefined) return cached || undefined;
+    const scope = `${desired.apiVersion}/${desired.kind}/${desired.metadata.namespace ?? ''}`;
+    if (this.forbidden.has(scope)) return undefined;
+    let refusal = '';
+    try {
+      this.dryRuns++;
+      await this.client.serverSideApply(prepared, { dryRun: true, fieldManager: this.fieldManager, force: true });
+    } catch (error) {
+      const reason = reasonOf(error);
+      if (reason === 'Forbidden') this.forbidden.add(scope);
+      else if (reason !== 'NotFound' && reason !== 'Unreachable') refusal = messageOf(error);
+    }
+    this.cache.setCreateVerdict(key, refusal);
+    return refusal || undefined;
+  }
 }

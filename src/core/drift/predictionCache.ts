@@ -5,6 +5,8 @@ import type { KubeObject } from '../model';
 
 export class PredictionCache {
   private readonly entries = new Map<string, KubeObject>();
+  /** For objects that are not live: whether the server would create them ('' yes, else its refusal). */
+  private readonly createVerdicts = new Map<string, string>();
 
   /** `capacity`: entries kept; the least recently used go first. */
   constructor(private readonly capacity = 5000) {}
@@ -29,12 +31,23 @@ export class PredictionCache {
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
   }
 
+  createVerdict(key: string): string | undefined {
+    return this.createVerdicts.get(key);
+  }
+
+  setCreateVerdict(key: string, refusal: string): void {
+    this.createVerdicts.delete(key);
+    this.createVerdicts.set(key, refusal);
+    while (this.createVerdicts.size > this.capacity) this.createVerdicts.delete(this.createVerdicts.keys().next().value as string);
+  }
+
   get size(): number {
     return this.entries.size;
   }
 
   clear(): void {
     this.entries.clear();
+    this.createVerdicts.clear();
   }
 }
 

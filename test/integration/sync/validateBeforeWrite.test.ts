@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { runSync } from '../../../src/cli/sync';
+import { DriftEngine } from '../../../src/core/drift/engine';
 import { describeRef, type KubeObject } from '../../../src/core/model';
 import { applySyncPlan, prepareSync, SyncError, type SyncPlan } from '../../../src/core/sync';
 import { testClient, testCluster } from '../../support/cluster';
@@ -84,6 +85,17 @@ describe('core/sync: validated before the first write', () => {
     const left = new Map(result.skipped.map((s) => [describeRef(s.ref), s.reason]));
     assert.match(left.get(`StatefulSet/${namespace}/db`) ?? '', /persistentVolumeClaimRetentionPolicy/);
     assert.match(left.get(`CronJob/${namespace}/backup`) ?? '', /no kind CronJob/);
+    // The Drift view says why the refused objects are still missing, in the server's words.
+    const engine = new DriftEngine({ repoRoot: repo.root, kubeconfig: testCluster().kubeconfig });
+    try {
+      const report = await engine.status({ env: 'dev', app: 'shop' });
+      const rows = new Map(report.environments[0]!.apps[0]!.resources.map((r) => [`${r.kind}/${r.name}`, r]));
+      assert.equal(rows.get('StatefulSet/db')?.status, 'Missing');
+      assert.match(rows.get('StatefulSet/db')?.reason ?? '', /server refuses to create it: .*persistentVolumeClaimRetentionPolicy/);
+      assert.equal(rows.get('ConfigMap/web-config')?.status, 'Synced');
+    } finally {
+      engine.close();
+    }
   });
 
   it('leaves out what needs a refused Namespace', async () => {
