@@ -25,7 +25,7 @@ describeWithShared('gitops-examples/argocd-example-apps', 'argocd-example-apps s
     report = await statusOnce(root, info.kubeconfig);
   });
 
-  after(() => removeRepo(root));
+  after(() => { if (root) removeRepo(root); });
 
   it('reports all of their objects Synced right after applying them', () => {
     const apps = report.environments[0].apps;

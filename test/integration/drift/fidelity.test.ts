@@ -12,9 +12,10 @@ import { testClient, testCluster } from '../../support/cluster';
 import { installGitOpsCrds } from '../../support/crds';
 import { freshNamespace } from '../../support/namespace';
 import { appOf, applyApps, comparisonCounts, disagreementsWithKubectlDiff, flagged, removeRepo, resourceOf, statusOnce, verdictsOf, writeRepo } from './driftFixture';
-import { sharedPath } from '../../support/shared';
+import { fixturePath } from '../../support/gitopsExamples';
 
-const GUESTBOOK = sharedPath('gitops-examples/argocd-example-apps/kustomize-guestbook');
+/** The project's own kustomize app (a Deployment and a Service, namePrefix kustomize-), as the demo repo has it. */
+const GUESTBOOK = fixturePath('demo-repo', 'guestbook');
 const SECRET_PASSWORD = 's3cr3t-value';
 
 const ownApp = (namespace: string) => ({
