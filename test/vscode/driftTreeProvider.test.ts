@@ -1,8 +1,23 @@
 // The Drift view inside a real VS Code, against the demo repo applied to the test cluster and drifted live.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
-import type { DriftNode } from '../../src/vscode/driftTreeNodes';
-import { environment, findNode, kubectl, labelOf, readyDriftline, statusOf, waitFor } from './support';
+import { stringify } from 'yaml';
+import { ClusterClient } from '../../src/core/cluster/client';
+import { loadKubeConfig } from '../../src/core/cluster/kubeconfig';
+import { refOf } from '../../src/core/identity';
+import { DRIFTLINE_FIELD_MANAGER } from '../../src/core/model';
+import { createBackend } from '../../src/vscode/driftBackend';
+import { DriftDocumentProvider } from '../../src/vscode/driftDocumentProvider';
+import { DriftSession } from '../../src/vscode/driftSession';
+import type { DriftNode, ResourceNode } from '../../src/vscode/driftTreeNodes';
+import { DriftTreeProvider } from '../../src/vscode/driftTreeProvider';
+import { DESIRED_SCHEME, LIVE_SCHEME, driftDocumentUri, resourceKey } from '../../src/vscode/driftUris';
+import { readSettings } from '../../src/vscode/settings';
+import { gatewayApiGateway, installGatewayCrds, istioGateway } from '../support/gatewayCrds';
+import { clusterInfo, environment, findNode, kubectl, labelOf, namespaceOf, readyDriftline, statusOf, waitFor } from './support';
 
 describe('Drift view', () => {
   it('lists the environment with its kube context and the three apps of the repo', async () => {
@@ -136,5 +151,115 @@ describe('Drift view', () => {
       await waitFor(() => statusOf(findNode(api, environment, 'shop', 'ConfigMap/shop-settings')) === 'OutOfSync',
         'ConfigMap/shop-settings to drift again after the file is restored');
     }
+  });
+});
+
+describe('Drift view: one kind name in two API groups', () => {
+  // A repo of its own in a temp folder, with an app holding Istio's Gateway and Gateway API's Gateway of one
+  // namespace and name (both CRDs installed on the test cluster), compared by an engine and session of their
+  // own, so that the demo repo the other suites use is left as it is.
+  let root: string;
+  let namespace: string;
+  let client: ClusterClient;
+  let log: vscode.LogOutputChannel;
+  let session: DriftSession;
+  let tree: DriftTreeProvider;
+  const documents: DriftDocumentProvider[] = [];
+
+  before(async () => {
+    const cluster = clusterInfo();
+    client = ClusterClient.forContext(loadKubeConfig(cluster.kubeconfig), cluster.adminContext);
+    await installGatewayCrds(client);
+    namespace = `${namespaceOf('shop')}-gateways`;
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+    const objects = [istioGateway(namespace, 'public'), gatewayApiGateway(namespace, 'public'),
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mesh-settings', namespace }, data: { mode: 'strict' } }];
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-two-gateways-'));
+    fs.mkdirSync(path.join(root, 'mesh'));
+    fs.writeFileSync(path.join(root, '.driftline.yaml'), stringify({
+      environments: [{ name: 'dev', context: cluster.adminContext }],
+      apps: [{ name: 'mesh', environment: 'dev', path: 'mesh', namespace, renderer: 'yaml' }],
+    }));
+    for (const object of objects) {
+      fs.writeFileSync(path.join(root, 'mesh', `${object.kind}-${object.apiVersion.replace(/\W+/g, '-')}.yaml`), stringify(object));
+      await client.serverSideApply(object, { dryRun: false, fieldManager: DRIFTLINE_FIELD_MANAGER, force: true });
+    }
+    // Only Istio's Gateway drifts live: rows or documents mixed up would show it on both or neither.
+    await client.mergePatch(refOf(istioGateway(namespace, 'public')), { spec: { selector: { istio: 'egressgateway' } } });
+    const folder: vscode.WorkspaceFolder = { uri: vscode.Uri.file(root), name: 'two-gateways', index: 1 };
+    log = vscode.window.createOutputChannel('Driftline two Gateways test', { log: true });
+    session = new DriftSession(log);
+    tree = new DriftTreeProvider(session);
+    documents.push(new DriftDocumentProvider(session, LIVE_SCHEME, 'live'), new DriftDocumentProvider(session, DESIRED_SCHEME, 'desired'));
+    await session.reset(createBackend(folder, { ...readSettings(folder), kubeconfig: cluster.kubeconfig, contexts: {} }, log));
+    assert.strictEqual(session.state, 'ready', session.failureMessage);
+  });
+
+  after(async () => {
+    for (const provider of documents) provider.dispose();
+    tree?.dispose();
+    session?.dispose();
+    log?.dispose();
+    if (namespace) await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
+    client?.close();
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  const meshRows = () => {
+    const [dev] = tree.getChildren();
+    const mesh = tree.getChildren(dev).find((node) => node.kind === 'app' && node.name === 'mesh');
+    if (!mesh) throw new Error('no app mesh in the view');
+    return tree.getChildren(mesh);
+  };
+  const label = (node: DriftNode) => String(tree.getTreeItem(node).label);
+  const row = (text: string) => {
+    const found = meshRows().find((node) => label(node) === text);
+    if (!found || found.kind !== 'resource') throw new Error(`no row ${text} (rows: ${meshRows().map(label).join(', ')})`);
+    return found;
+  };
+  const text = (side: 'live' | 'desired', node: ResourceNode) => documents[side === 'live' ? 0 : 1]
+    .provideTextDocumentContent(driftDocumentUri(side === 'live' ? LIVE_SCHEME : DESIRED_SCHEME, resourceKey(node.environment, node.app, node.result)));
+
+  it('shows two rows that say their group, with their own status, and keeps Kind/name where it is unambiguous', () => {
+    assert.deepStrictEqual(meshRows().map(label).sort(), [
+      'ConfigMap/mesh-settings', 'Gateway.gateway.networking.k8s.io/public', 'Gateway.networking.istio.io/public',
+    ]);
+    assert.strictEqual(new Set(meshRows().map((node) => node.id)).size, 3, 'every row has its own id');
+    assert.strictEqual(statusOf(row('Gateway.networking.istio.io/public')), 'OutOfSync');
+    assert.strictEqual(statusOf(row('Gateway.gateway.networking.k8s.io/public')), 'Synced');
+  });
+
+  it('opens two diffs, each with its own live and Git objects', () => {
+    const istio = row('Gateway.networking.istio.io/public');
+    const gatewayApi = row('Gateway.gateway.networking.k8s.io/public');
+    assert.notStrictEqual(driftDocumentUri(LIVE_SCHEME, resourceKey(istio.environment, istio.app, istio.result)).toString(),
+      driftDocumentUri(LIVE_SCHEME, resourceKey(gatewayApi.environment, gatewayApi.app, gatewayApi.result)).toString());
+    assert.match(text('live', istio), /apiVersion: networking\.istio\.io\/v1beta1/);
+    assert.match(text('live', istio), /istio: egressgateway/);
+    assert.match(text('desired', istio), /istio: ingressgateway/);
+    assert.match(text('live', gatewayApi), /apiVersion: gateway\.networking\.k8s\.io\/v1/);
+    assert.match(text('live', gatewayApi), /gatewayClassName: envoy/);
+    assert.strictEqual(text('live', gatewayApi), text('desired', gatewayApi));
+  });
+
+  it('heads each object of the app diff with its group, both sides in one order', () => {
+    const key = { environment: 'dev', app: 'mesh' };
+    const headers = (side: 'live' | 'desired') => documents[side === 'live' ? 0 : 1]
+      .provideTextDocumentContent(driftDocumentUri(side === 'live' ? LIVE_SCHEME : DESIRED_SCHEME, key))
+      .split('\n').filter((line) => line.startsWith('# '));
+    assert.deepStrictEqual(headers('live'), [
+      `# ConfigMap/${namespace}/mesh-settings: Synced`,
+      `# Gateway.gateway.networking.k8s.io/${namespace}/public: Synced`,
+      `# Gateway.networking.istio.io/${namespace}/public: OutOfSync`,
+    ]);
+    assert.deepStrictEqual(headers('desired'), headers('live'));
+  });
+
+  it('keeps each row\'s node and id across a refresh', async () => {
+    const before = new Map(meshRows().map((node) => [node.id, node]));
+    await session.refresh();
+    const after = meshRows();
+    assert.deepStrictEqual(after.map((node) => node.id).sort(), [...before.keys()].sort());
+    for (const node of after) assert.strictEqual(node, before.get(node.id), `${label(node)} keeps its node`);
   });
 });
