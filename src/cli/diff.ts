@@ -3,6 +3,7 @@
 import { resourceYaml, unifiedDiff } from '../core/drift/diffText';
 import { exitCodeFor } from '../core/drift/summarize';
 import { describeRef, shownKinds } from '../core/identity';
+import { interruptible } from './interrupt';
 import type { CliIO } from './io';
 import { engineFor, readStatusArgs, STATUS_OPTIONS_HELP } from './statusArgs';
 
@@ -13,7 +14,9 @@ export async function runDiff(args: string[], io: CliIO): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const engine = engineFor(parsed);
   try {
-    const report = await engine.status(parsed.filter);
+    // Ctrl-C stops the comparison (tool processes killed) and the command exits 130.
+    const report = await interruptible('diff', io, (signal) => engine.status(parsed.filter, signal));
+    if (typeof report === 'number') return report;
     for (const environment of report.environments) {
       if (environment.reason) io.stderr.write(`${environment.name}: ${environment.reason}\n`);
       for (const app of environment.apps) {

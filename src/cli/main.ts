@@ -4,6 +4,7 @@ import { runApps } from './apps';
 import { runDiff } from './diff';
 import { runEnvs } from './envs';
 import { runHistory } from './history';
+import { installInterruptHandlers } from './interrupt';
 import type { CliCommand, CliIO } from './io';
 import { runRollback } from './rollback';
 import { runSopsCommand } from './sops';
@@ -58,6 +59,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 }
 
 if (require.main === module) {
+  installInterruptHandlers();
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
     (code) => { process.exitCode = code; },
   );

@@ -2,6 +2,7 @@
 // docs/json-output.md). Exit status 0 in sync, 1 drift, 2 error.
 import { describeRef, type AppResult, type ResourceResult, type StatusReport } from '../core/model';
 import { exitCodeFor } from '../core/drift/summarize';
+import { interruptible } from './interrupt';
 import type { CliIO } from './io';
 import { engineFor, readStatusArgs, STATUS_OPTIONS_HELP } from './statusArgs';
 
@@ -13,7 +14,9 @@ export async function runStatus(args: string[], io: CliIO): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const engine = engineFor(parsed);
   try {
-    const report = await engine.status(parsed.filter);
+    // Ctrl-C stops the comparison (tool processes killed) and the command exits 130.
+    const report = await interruptible('status', io, (signal) => engine.status(parsed.filter, signal));
+    if (typeof report === 'number') return report;
     io.stdout.write(parsed.json ? `${JSON.stringify(jsonReport(report), null, 2)}\n` : formatTable(report));
     return exitCodeFor(report);
   } finally {

@@ -43,10 +43,13 @@ export class SharedWork<T> {
   private readonly controller = new AbortController();
   private waiting = 0;
   private pinned = false;
+  private settled = false;
 
   constructor(work: (signal: AbortSignal) => Promise<T>, private readonly onStopped?: () => void) {
     this.promise = work(this.controller.signal);
-    this.promise.catch(() => undefined); // a rejection reaches the callers that wait, not the process
+    // Before any waiter's handlers: a waiter that aborts after the work settled never stops it. A rejection
+    // reaches the callers that wait, not the process.
+    this.promise.then(() => { this.settled = true; }, () => { this.settled = true; });
   }
 
   /** True once every waiter left and the work was told to stop: start another for the next caller. */
@@ -66,7 +69,7 @@ export class SharedWork<T> {
       left = true;
       signal.removeEventListener('abort', leave);
       this.waiting -= 1;
-      if (signal.aborted && this.waiting === 0 && !this.pinned && !this.stopped) {
+      if (signal.aborted && this.waiting === 0 && !this.pinned && !this.settled && !this.stopped) {
         this.controller.abort(abortReason(signal));
         this.onStopped?.();
       }

@@ -32,9 +32,9 @@ export function renderOptionsFor(settings: DriftlineSettings): RenderOptions {
 
 /** Why there is nothing to compare, checked before the first comparison; undefined when there is. */
 export function problemDetector(backend: DriftBackend, settings: DriftlineSettings): ProblemDetector {
-  return async () => {
+  return async (signal) => {
     if (!listKubeContexts(settings.kubeconfig).length) return 'noCluster';
-    const model = await backend.discover();
+    const model = await backend.discover(signal);
     return model.environments.length ? undefined : 'noRepo';
   };
 }

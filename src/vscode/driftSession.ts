@@ -11,7 +11,9 @@ import { DriftDocumentKey } from './driftUris';
 
 /** The part of the drift engine (src/core/drift/engine.ts) the extension uses. */
 export interface DriftBackend {
-  discover(): Promise<RepoModel>;
+  /** With a signal: rejects at once when it aborts (and the discovery stops when nobody else waits for it). */
+  discover(signal?: AbortSignal): Promise<RepoModel>;
+  /** With a signal: rejects at once when it aborts; renders stop, their tool processes are killed. */
   status(filter?: RefreshScope, signal?: AbortSignal): Promise<StatusReport>;
   filesChanged(paths: string[]): void;
   revealResource(environment: string, app: string, ref: ObjectRef): Promise<ResourceResult>;
@@ -27,7 +29,7 @@ export interface RefreshScope {
   app?: string;
 }
 
-export type ProblemDetector = () => Promise<SessionState | undefined>;
+export type ProblemDetector = (signal?: AbortSignal) => Promise<SessionState | undefined>;
 
 /** Why the view shows what it shows; mirrored in the `driftline.state` context key for the welcome views. */
 export type SessionState = 'starting' | 'untrusted' | 'noRepo' | 'noCluster' | 'ready' | 'failed';
@@ -56,6 +58,8 @@ export class DriftSession implements vscode.Disposable {
   /** The message of the last failed refresh, shown in the view's welcome content. */
   get failureMessage(): string | undefined { return this.failure; }
   get lastRefresh(): Date | undefined { return this.lastRefreshAt; }
+  /** True while a comparison runs (the view shows Stop). */
+  get refreshing(): boolean { return this.running !== undefined; }
 
   /** Replaces the engine (new settings, trust granted) and refreshes everything. */
   async reset(backend: DriftBackend | undefined, state?: SessionState, detectProblem?: ProblemDetector): Promise<void> {
@@ -95,7 +99,10 @@ export class DriftSession implements vscode.Disposable {
     return queued.done;
   }
 
-  /** Stops the comparison in progress (the view's Stop button); the previous report stays. */
+  /**
+   * Stops the comparison in progress (the view's Stop button) at once: discovery and renders stop and their
+   * tool processes are killed; the previous report stays.
+   */
   cancel(): void {
     this.abort?.abort();
   }
@@ -110,9 +117,9 @@ export class DriftSession implements vscode.Disposable {
     const started = Date.now();
     try {
       await vscode.window.withProgress({ location: { viewId: 'driftline.drift' }, title: `Comparing ${what}` }, async () => {
-        const problem = this.currentReport ? undefined : await this.detectProblem();
+        const problem = this.currentReport ? undefined : await this.detectProblem(abort.signal);
         if (problem) return this.setState(problem);
-        const report = withControllers(await backend.status(scope, abort.signal), await backend.discover());
+        const report = withControllers(await backend.status(scope, abort.signal), await backend.discover(abort.signal));
         if (abort.signal.aborted || backend !== this.backend) return undefined;
         this.currentReport = scope && this.currentReport ? mergeReport(this.currentReport, report) : report;
         this.lastRefreshAt = new Date();
