@@ -49,4 +49,22 @@ describe('Slots', () => {
     assert.deepEqual(results.slice(1).map((result) => result.status === 'fulfilled' && result.value), [2, 3, 4, 5]);
     assert.equal(await job(6), 6, 'every slot is free again');
   });
+
+  it('lets a waiter whose signal aborts leave the queue at once; it never runs and takes no slot', async () => {
+    const slots = new Slots(1);
+    let release!: () => void;
+    const holder = slots.run(() => new Promise<string>((resolve) => { release = () => resolve('held'); }));
+    const started: string[] = [];
+    const controller = new AbortController();
+    const aborted = slots.run(async () => { started.push('aborted'); }, controller.signal);
+    const next = slots.run(async () => { started.push('next'); return 'next'; });
+    controller.abort();
+    await assert.rejects(aborted, { name: 'AbortError' });
+    assert.deepEqual(started, [], 'rejected while the holder still runs');
+    release();
+    assert.deepEqual(await Promise.all([holder, next]), ['held', 'next']);
+    assert.deepEqual(started, ['next']);
+    await assert.rejects(slots.run(async () => 'never', AbortSignal.abort()), { name: 'AbortError' });
+    assert.equal(await slots.run(async () => 'free'), 'free', 'the slot is free again');
+  });
 });
