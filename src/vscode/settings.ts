@@ -18,13 +18,16 @@ export interface DriftlineSettings {
   maxClusterWatches: number;
 }
 
+/** A path setting with `~` and `${workspaceFolder}` expanded; relative paths are relative to the folder. */
+export function resolveSettingPath(value: string | undefined, folder: vscode.WorkspaceFolder | undefined): string | undefined {
+  if (!value?.trim()) return undefined;
+  const expanded = value.replace(/^~(?=$|[/\\])/, os.homedir()).replace(/\$\{workspaceFolder\}/g, folder?.uri.fsPath ?? '');
+  return folder && !path.isAbsolute(expanded) && !expanded.includes(path.delimiter) ? path.join(folder.uri.fsPath, expanded) : expanded;
+}
+
 export function readSettings(folder: vscode.WorkspaceFolder | undefined): DriftlineSettings {
   const configuration = vscode.workspace.getConfiguration('driftline', folder);
-  const resolvePath = (value: string | undefined) => {
-    if (!value?.trim()) return undefined;
-    const expanded = value.replace(/^~(?=$|[/\\])/, os.homedir()).replace(/\$\{workspaceFolder\}/g, folder?.uri.fsPath ?? '');
-    return folder && !path.isAbsolute(expanded) && !expanded.includes(path.delimiter) ? path.join(folder.uri.fsPath, expanded) : expanded;
-  };
+  const resolvePath = (value: string | undefined) => resolveSettingPath(value, folder);
   return {
     kubeconfig: resolvePath(configuration.get<string>('kubeconfig')),
     contexts: configuration.get<Record<string, string>>('contexts', {}),

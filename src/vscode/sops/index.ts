@@ -12,7 +12,7 @@ export function registerSops(context: vscode.ExtensionContext): void {
     provider,
     vscode.workspace.registerFileSystemProvider(SOPS_SCHEME, provider, { isCaseSensitive: true }),
     ...registerOpenDecrypted(),
-    ...registerEncryptOnSave(),
+    ...registerEncryptOnSave(context.workspaceState),
     ...registerSecretDiagnostics(),
   );
 }

@@ -39,7 +39,8 @@ export function loadAgeIdentities(opts?: SopsOptions): AgeIdentities {
   const identities = [...(opts?.ageIdentities ?? []).flatMap(identitiesIn)];
   const searched: string[] = [];
   if (opts?.ageKeyFile) {
-    searched.push(opts.ageKeyFile);
+    // The user chose this file: say so when it is not there, instead of silently looking elsewhere.
+    searched.push(fs.existsSync(opts.ageKeyFile) ? opts.ageKeyFile : `${opts.ageKeyFile} (the configured age key file, not found)`);
     identities.push(...readIdentityFile(opts.ageKeyFile));
   }
   if (env.SOPS_AGE_KEY) identities.push(...identitiesIn(env.SOPS_AGE_KEY));
