@@ -1,0 +1,30 @@
+// Stop Refresh inside a real VS Code: with driftline.kustomizePath pointing at a kustomize that hangs, the
+// refresh the setting starts is stopped by the view's Stop command within 1 s, and no kustomize process of it
+// is left. The setting is restored afterwards and the view compares again.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { assertNoneLeft, writeHangingTool } from '../support/hangingTool';
+import { readyDriftline, waitFor } from './support';
+
+describe('Stop Refresh', () => {
+  it('stops a comparison whose kustomize hangs within 1 s, and leaves no kustomize process behind', async () => {
+    const api = await readyDriftline();
+    const tool = writeHangingTool('kustomize');
+    const settings = vscode.workspace.getConfiguration('driftline');
+    try {
+      await settings.update('kustomizePath', tool.path, vscode.ConfigurationTarget.Global);
+      await waitFor(() => tool.runs() >= 1, 'the refresh the setting started ran the hanging kustomize', 30_000);
+      assert.ok(api.session.refreshing, 'the comparison is still running');
+      const stoppedAt = Date.now();
+      await vscode.commands.executeCommand('driftline.stopRefresh');
+      await waitFor(() => !api.session.refreshing, 'the comparison stopped', 1000);
+      const took = Date.now() - stoppedAt;
+      assert.ok(took < 1000, `stopped ${took} ms after Stop`);
+      await assertNoneLeft(tool);
+    } finally {
+      await settings.update('kustomizePath', undefined, vscode.ConfigurationTarget.Global);
+      tool.remove();
+    }
+    await waitFor(() => api.session.state === 'ready' && !api.session.refreshing && api.session.report !== undefined, 'the view compares again');
+  });
+});
