@@ -29,7 +29,15 @@ export function parseYamlDocuments(text: string, file: string): YamlDocument[] {
     }
     if (document.contents === null) continue;
     const start = document.contents.range?.[0] ?? 0;
-    const parsed: YamlDocument = { value: document.toJS({ maxAliasCount: 1000 }), line: lineCounter.linePos(start).line };
+    const line = lineCounter.linePos(start).line;
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: 1000 });
+    } catch (error) {
+      // Aliases are resolved here: one without its anchor, or an alias bomb (too many), is the file's fault.
+      throw new ManifestParseError(file, line, (error as Error).message);
+    }
+    const parsed: YamlDocument = { value, line };
     // A comment right after `---` (helm's `# Source:` line) belongs to the contents, not to the document.
     const comment = document.commentBefore ?? document.contents.commentBefore;
     if (comment) parsed.comment = comment;
