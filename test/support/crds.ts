@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { ClusterClient } from '../../src/core/cluster/client';
+import { isConflict } from '../../src/core/cluster/errors';
 import type { KubeObject } from '../../src/core/model';
 import { testClient, type TestClusterInfo } from './cluster';
 
@@ -31,9 +32,7 @@ export async function installGitOpsCrds(info: TestClusterInfo, files: string[] =
     const names: string[] = [];
     for (const file of pending) {
       for (const crd of readCrds(path.join(crdsDir, file))) {
-        await client.create(crd).catch((error: unknown) => {
-          if ((error as { reason?: string }).reason !== 'Conflict') throw error; // Conflict: it already exists
-        });
+        await createUnlessExists(client, crd);
         names.push(crd.metadata.name);
       }
     }
@@ -42,6 +41,13 @@ export async function installGitOpsCrds(info: TestClusterInfo, files: string[] =
   } finally {
     client.close();
   }
+}
+
+/** Creates `object`; one that already exists (Conflict: another test or process made it) is left as it is. */
+export async function createUnlessExists(client: ClusterClient, object: KubeObject): Promise<void> {
+  await client.create(object).catch((error: unknown) => {
+    if (!isConflict(error)) throw error;
+  });
 }
 
 function readCrds(file: string): KubeObject[] {

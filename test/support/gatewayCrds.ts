@@ -3,9 +3,8 @@
 // fields accepted), written here rather than copied from either project; the Gateway API one carries the
 // approval annotation a `*.k8s.io` group requires, as the real one does.
 import type { ClusterClient } from '../../src/core/cluster/client';
-import { isConflict } from '../../src/core/cluster/errors';
 import type { KubeObject } from '../../src/core/model';
-import { waitUntilEstablished } from './crds';
+import { createUnlessExists, waitUntilEstablished } from './crds';
 
 export const ISTIO_GATEWAY_API_VERSION = 'networking.istio.io/v1beta1';
 export const GATEWAY_API_GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
@@ -37,11 +36,7 @@ export const GATEWAY_CRDS: KubeObject[] = [
  * discovery serves both kinds: it lists a new kind a moment after the CRD is Established.
  */
 export async function installGatewayCrds(client: ClusterClient): Promise<void> {
-  for (const crd of GATEWAY_CRDS) {
-    await client.create(crd).catch((error: unknown) => {
-      if (!isConflict(error)) throw error; // Conflict: it already exists
-    });
-  }
+  for (const crd of GATEWAY_CRDS) await createUnlessExists(client, crd);
   for (const crd of GATEWAY_CRDS) await waitUntilEstablished(client, crd.metadata.name);
   const deadline = Date.now() + 30_000;
   for (const apiVersion of [ISTIO_GATEWAY_API_VERSION, GATEWAY_API_GATEWAY_API_VERSION]) {

@@ -9,7 +9,7 @@ import { beforeDryRunSteps, normalize } from '../../../src/core/drift/normalize'
 import { applyChangesNothing } from '../../../src/core/drift/provenUnchanged';
 import { DRIFTLINE_FIELD_MANAGER, type KubeObject } from '../../../src/core/model';
 import { testClient } from '../../support/cluster';
-import { waitUntilEstablished } from '../../support/crds';
+import { createUnlessExists, waitUntilEstablished } from '../../support/crds';
 import { freshNamespace } from '../../support/namespace';
 
 const GROUP = 'proof.driftline.dev';
@@ -121,9 +121,7 @@ describe('managedFields proof against a real server (no dry-run where the answer
 
   before(async () => {
     client = testClient();
-    await client.create(gadgetCrd).catch((error: unknown) => {
-      if ((error as { reason?: string }).reason !== 'Conflict') throw error;
-    });
+    await createUnlessExists(client, gadgetCrd);
     await waitUntilEstablished(client, gadgetCrd.metadata.name);
     namespace = await freshNamespace('proof');
     await Promise.all(scenarios.map(async (scenario, index) => {
