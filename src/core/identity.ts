@@ -31,8 +31,11 @@ export function apiVersionOf(group: string, version: string): string {
   return group ? `${group}/${version}` : version;
 }
 
+/** A kind as a ref (apiVersion) or an identity (group) names it. */
+type KindRef = { apiVersion: string; kind: string } | { group: string; kind: string };
+
 /** The group of a ref or identity, whichever it is. */
-function groupOfRef(ref: ObjectRef | ObjectIdentity): string {
+function groupOfRef(ref: KindRef): string {
   return 'group' in ref ? ref.group : groupOf(ref.apiVersion);
 }
 
@@ -42,9 +45,16 @@ export function identityOf(ref: ObjectRef | ObjectIdentity): ObjectIdentity {
   return identity;
 }
 
+/** The ref of an object as it is written (its apiVersion kept). */
+export function refOf(object: KubeObject): ObjectRef {
+  const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name };
+  if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
+  return ref;
+}
+
 /** Identity of a kind across its versions: `apps/Deployment`, `/ConfigMap`. */
-export function kindId(ref: { apiVersion: string; kind: string } | { group: string; kind: string }): string {
-  return `${'group' in ref ? ref.group : groupOf(ref.apiVersion)}/${ref.kind}`;
+export function kindId(ref: KindRef): string {
+  return `${groupOfRef(ref)}/${ref.kind}`;
 }
 
 /** Identity of an object within one cluster: `<group>/<kind>/<namespace>/<name>` (namespace empty when cluster-scoped). */
@@ -60,8 +70,8 @@ export function sameObject(a: ObjectRef | ObjectIdentity, b: ObjectRef | ObjectI
  * A kind with its group as kubectl spells it (`Gateway.networking.istio.io`, `Deployment.apps`), or the bare kind
  * for the core group. A kind never contains a dot, so `parseQualifiedKind` reads it back.
  */
-export function qualifiedKind(ref: { apiVersion: string; kind: string } | { group: string; kind: string }): string {
-  const group = 'group' in ref ? ref.group : groupOf(ref.apiVersion);
+export function qualifiedKind(ref: KindRef): string {
+  const group = groupOfRef(ref);
   return group ? `${ref.kind}.${group}` : ref.kind;
 }
 
@@ -94,10 +104,4 @@ export function shownKinds(refs: readonly (ObjectRef | ObjectIdentity)[]): strin
 /** `Kind/name` for each of `refs` shown together, with the group where the kind alone would be ambiguous (shownKinds). */
 export function shownNames(refs: readonly (ObjectRef | ObjectIdentity)[]): string[] {
   return shownKinds(refs).map((kind, index) => `${kind}/${refs[index].name}`);
-}
-
-export function refOf(object: KubeObject): ObjectRef {
-  const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name };
-  if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
-  return ref;
 }

@@ -37,6 +37,8 @@ export function parseYamlDocuments(text: string, file: string): YamlDocument[] {
       // Aliases are resolved here: one without its anchor, or an alias bomb (too many), is the file's fault.
       throw new ManifestParseError(file, line, (error as Error).message);
     }
+    const problem = mayShareValues(text) ? plainDataProblem(value) : undefined;
+    if (problem) throw new ManifestParseError(file, line, problem);
     const parsed: YamlDocument = { value, line };
     // A comment right after `---` (helm's `# Source:` line) belongs to the contents, not to the document.
     const comment = document.commentBefore ?? document.contents.commentBefore;
@@ -44,6 +46,49 @@ export function parseYamlDocuments(text: string, file: string): YamlDocument[] {
     result.push(parsed);
   }
   return result;
+}
+
+/** How many values aliases may add to a document beyond those written out: more is an alias bomb. */
+const MAX_ALIAS_EXPANSION = 100_000;
+
+/** Only an anchor (`&name`) lets aliases share values: text without `&` needs no plainDataProblem walk. */
+export function mayShareValues(text: string): boolean {
+  return text.includes('&');
+}
+
+/**
+ * Why a parsed YAML value is not plain data, or undefined when it is. Aliases share values: an alias inside
+ * its own anchor makes a cycle, and aliases of aliases blow a small text up (the "billion laughs"); every
+ * consumer (hashing, comparing, JSON) would then loop or run out of memory. Linear in the distinct values.
+ */
+export function plainDataProblem(value: unknown): string | undefined {
+  const sizes = new Map<object, number>();
+  const open = new Set<object>();
+  let written = 0;
+  let expanded = 0;
+  const size = (node: object): number => {
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    if (open.has(node)) throw new Error('an alias refers to a value that holds it (a cycle)');
+    open.add(node);
+    let total = 1;
+    written += 1;
+    for (const child of Object.values(node)) {
+      if (child && typeof child === 'object') total += size(child);
+      else { total += 1; written += 1; }
+    }
+    open.delete(node);
+    sizes.set(node, total);
+    return total;
+  };
+  try {
+    if (value && typeof value === 'object') expanded = size(value);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return expanded - written > MAX_ALIAS_EXPANSION
+    ? `aliases expand it to ${expanded} values, ${expanded - written} more than written (at most ${MAX_ALIAS_EXPANSION})`
+    : undefined;
 }
 
 export function isKubeObject(value: unknown): value is KubeObject {

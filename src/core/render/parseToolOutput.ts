@@ -4,7 +4,7 @@
 // it reads YAML 1.2 scalars as `yaml` does (no timestamps, no merge keys).
 import { CORE_SCHEMA, loadAll, YAMLException } from 'js-yaml';
 import type { DesiredObject } from '../model';
-import { expandLists, isBuildConfig, isKubeObject, ManifestParseError } from './parseManifests';
+import { expandLists, isBuildConfig, isKubeObject, ManifestParseError, mayShareValues, plainDataProblem } from './parseManifests';
 
 export function parseToolOutput(text: string, file: string): DesiredObject[] {
   let documents: unknown[];
@@ -15,7 +15,10 @@ export function parseToolOutput(text: string, file: string): DesiredObject[] {
     throw new ManifestParseError(file, error.mark ? error.mark.line + 1 : undefined, error.reason);
   }
   const objects: DesiredObject[] = [];
+  const checkShared = mayShareValues(text);
   for (const document of documents) {
+    const problem = checkShared ? plainDataProblem(document) : undefined;
+    if (problem) throw new ManifestParseError(file, undefined, problem);
     for (const value of expandLists(document)) {
       if (isKubeObject(value) && !isBuildConfig(value)) objects.push({ object: value, source: { file } });
     }

@@ -5,7 +5,7 @@
 // before, which also words the error. Callers get the shared parse: read it, never change it.
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { FileReads } from './fileReads';
-import { parseYamlDocuments, type YamlDocument } from './parseManifests';
+import { mayShareValues, parseYamlDocuments, plainDataProblem, type YamlDocument } from './parseManifests';
 
 /** Files kept; the oldest are dropped past this (a repo's kustomizations and resource files, many times over). */
 const MAX_FILES = 5000;
@@ -43,7 +43,8 @@ export function parseQuickly(text: string, file: string): YamlDocument[] | undef
   } catch {
     return undefined;
   }
-  if (starts.length !== values.length || values.some(hasCollectionKey)) return undefined;
+  // A cycle or an alias bomb (js-yaml shares aliased values) is left to the `yaml` API, which words the error.
+  if (starts.length !== values.length || (mayShareValues(text) && values.some((value) => plainDataProblem(value) !== undefined)) || values.some(hasCollectionKey)) return undefined;
   return values.flatMap((value, index) => (value === null || value === undefined ? [] : [{ value, line: starts[index] }]));
 }
 
