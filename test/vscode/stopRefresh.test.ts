@@ -21,6 +21,9 @@ describe('Stop Refresh', () => {
       const took = Date.now() - stoppedAt;
       assert.ok(took < 1000, `stopped ${took} ms after Stop`);
       await assertNoneLeft(tool);
+      // The first comparison of the new engine was stopped: the view says so instead of "Comparing...".
+      assert.equal(api.session.state, 'failed');
+      assert.equal(api.session.failureMessage, 'the comparison was stopped');
     } finally {
       await settings.update('kustomizePath', undefined, vscode.ConfigurationTarget.Global);
       tool.remove();
