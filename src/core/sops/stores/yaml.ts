@@ -192,6 +192,9 @@ function writeBack(branches: TreeMap[], slots: CommentSlot[]): void {
 }
 
 function writeScalar(node: Scalar, value: PlainValue): void {
+  // The written value (ENC[] text, or a decrypted value) is not in the form of an explicit tag such as
+  // !!binary, !!timestamp or !!float: keeping the tag made yaml stringify it as that type (a TypeError).
+  node.tag = undefined;
   node.format = undefined;
   node.minFractionDigits = undefined;
   switch (value.type) {
