@@ -83,8 +83,14 @@ function parseJson(text: string, file: string): TreeMap {
   const parseString = (): string => {
     const match = /^"(?:[^"\\\u0000-\u001f]|\\.)*"/.exec(text.slice(pos));
     if (!match) return fail('expected a string');
+    let value: string;
+    try {
+      value = JSON.parse(match[0]) as string;
+    } catch {
+      return fail('invalid escape in a string'); // `\x`, `\u00`: the pattern above lets any escape through
+    }
     pos += match[0].length;
-    return JSON.parse(match[0]) as string;
+    return value;
   };
   /** Items separated by commas up to `close` (the opening bracket already read). */
   const parseItems = (close: string, parseItem: () => void): void => {
