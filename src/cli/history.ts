@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { appHistory, describeChangedFiles, locateApp, type CommitInfo } from '../core/git';
 import { runFlagCommand } from './flagCommand';
+import { withWorkspace } from './workspaceArgs';
 import { FlagError, stringFlag, type Flags } from './flags';
 import type { CliIO } from './io';
 
@@ -32,7 +33,7 @@ export function runHistory(args: string[], io: CliIO): Promise<number> {
 
 async function history(flags: Flags, io: CliIO): Promise<number> {
   const repo = path.resolve(stringFlag(flags, 'repo') ?? process.cwd());
-  const located = await locateApp(repo, stringFlag(flags, 'app') as string, stringFlag(flags, 'env'));
+  const located = await withWorkspace(flags, (workspace) => locateApp(workspace, stringFlag(flags, 'app') as string, stringFlag(flags, 'env')));
   const commits = await appHistory(repo, located.paths, { maxCount: Number(flags.max ?? 50) });
   if (flags.json) {
     io.stdout.write(`${JSON.stringify({ environment: located.environment.name, app: located.app.name, commits }, null, 2)}\n`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { appHistory, commitInfo, locateApp, pushRollbackBranch, revertCommit, rollbackTo, type CommitInfo } from '../core/git';
 import { approveWrite, type PromptIO } from './confirm';
 import { runFlagCommand } from './flagCommand';
+import { withWorkspace } from './workspaceArgs';
 import { FlagError, stringFlag, type Flags } from './flags';
 import { formatHistory } from './history';
 
@@ -38,7 +39,7 @@ export function runRollback(args: string[], io: PromptIO): Promise<number> {
 
 async function rollback(flags: Flags, io: PromptIO): Promise<number> {
   const repo = path.resolve(stringFlag(flags, 'repo') ?? process.cwd());
-  const located = await locateApp(repo, stringFlag(flags, 'app') as string, stringFlag(flags, 'env'));
+  const located = await withWorkspace(flags, (workspace) => locateApp(workspace, stringFlag(flags, 'app') as string, stringFlag(flags, 'env')));
   const appName = located.app.name;
   const pathsOnly = flags['paths-only'] === true;
   const revert = stringFlag(flags, 'revert');

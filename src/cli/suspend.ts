@@ -7,6 +7,7 @@ import { approveWrite, type PromptIO } from './confirm';
 import { runFlagCommand } from './flagCommand';
 import { FlagError, type Flags } from './flags';
 import { targetOf } from './sync';
+import { withWorkspace } from './workspaceArgs';
 
 const help = (verb: 'suspend' | 'resume') => `Usage: driftline ${verb} --env E --app A [options]
 
@@ -37,9 +38,9 @@ function runSuspendCommand(verb: 'suspend' | 'resume', args: string[], io: Promp
   }, args, io);
 }
 
-async function setSuspended(flags: Flags, io: PromptIO, suspend: boolean): Promise<number> {
-  const target = await resolveSyncTarget(targetOf(flags));
-  try {
+function setSuspended(flags: Flags, io: PromptIO, suspend: boolean): Promise<number> {
+  return withWorkspace(flags, async (workspace) => {
+    const target = await resolveSyncTarget(workspace, targetOf(flags));
     const live = await findLiveFluxController(target);
     const environment = { name: target.environment.name, protected: target.environment.protected };
     const action = `${suspend ? 'suspend' : 'resume'} ${describeRef(refOf(live))} (app ${target.app.name} in environment ${environment.name})`;
@@ -48,7 +49,5 @@ async function setSuspended(flags: Flags, io: PromptIO, suspend: boolean): Promi
     const line = describeSuspendOutcome(outcome, suspend);
     io.stdout.write(`${line[0]?.toUpperCase()}${line.slice(1)}.\n`);
     return 0;
-  } finally {
-    target.client.close();
-  }
+  });
 }

@@ -1,7 +1,6 @@
 // `driftline sync --env E --app A`: prints the plan (or, for an app a Flux/Argo CD controller manages in that
 // cluster, the reconcile it would request), then writes only after --yes or an interactive yes. Exit status:
 // 0 done (or nothing to do), 1 a dry-run found work to do, 2 error or refused.
-import path from 'node:path';
 import { describeRef } from '../core/model';
 import {
   applySyncPlan, countApplicable, describePlan, hasWork, prepareSync, summarizePlan, syncThroughController, type PreparedSync, type SyncRequest,
@@ -9,6 +8,7 @@ import {
 import { approveWrite, type PromptIO } from './confirm';
 import { runFlagCommand } from './flagCommand';
 import { FlagError, stringFlag, type Flags } from './flags';
+import { withWorkspace } from './workspaceArgs';
 import { withInterrupt } from './interrupt';
 
 const HELP = `Usage: driftline sync --env E --app A [options]
@@ -48,34 +48,30 @@ export function runSync(args: string[], io: PromptIO): Promise<number> {
   }, args, io);
 }
 
-async function sync(flags: Flags, io: PromptIO): Promise<number> {
-  const prepared = await withInterrupt((signal) => prepareSync({
-    ...targetOf(flags),
-    mode: flags.direct ? 'direct' : 'auto',
-    prune: flags.prune === true,
-    forceConflicts: flags['force-conflicts'] === true,
-    signal,
-  }));
-  try {
+function sync(flags: Flags, io: PromptIO): Promise<number> {
+  return withWorkspace(flags, async (workspace) => {
+    const prepared = await withInterrupt((signal) => prepareSync(workspace, {
+      ...targetOf(flags),
+      mode: flags.direct ? 'direct' : 'auto',
+      prune: flags.prune === true,
+      forceConflicts: flags['force-conflicts'] === true,
+      signal,
+    }));
     const options = {
       dryRun: flags['dry-run'] === true, yes: flags.yes === true, skipRefused: flags['skip-refused'] === true,
       timeoutSeconds: Number(flags.timeout ?? 300),
     };
     return prepared.mode === 'controller'
-      ? await syncController(prepared, options, io)
-      : await syncDirect(prepared, options, io);
-  } finally {
-    prepared.target.client.close();
-  }
+      ? syncController(prepared, options, io)
+      : syncDirect(prepared, options, io);
+  });
 }
 
-/** The app, environment, repo and cluster that --env, --app, --repo, --kubeconfig and --context name (sync, suspend, resume). */
-export function targetOf(flags: Flags): Pick<SyncRequest, 'repoRoot' | 'environment' | 'app' | 'kubeconfig' | 'context'> {
+/** The app, environment and cluster that --env, --app and --context name (sync, suspend, resume). */
+export function targetOf(flags: Flags): Pick<SyncRequest, 'environment' | 'app' | 'context'> {
   return {
-    repoRoot: path.resolve(stringFlag(flags, 'repo') ?? process.cwd()),
     environment: stringFlag(flags, 'env') as string,
     app: stringFlag(flags, 'app') as string,
-    kubeconfig: stringFlag(flags, 'kubeconfig'),
     context: stringFlag(flags, 'context'),
   };
 }

@@ -7,10 +7,13 @@ import { messageOf } from '../core/errors';
 import { describeRef, refId, sameObject } from '../core/identity';
 import { AppResult, EnvironmentResult, ObjectRef, RepoModel, ResourceResult, StatusReport } from '../core/model';
 import type { WatchLiveOptions } from '../core/drift/engine';
+import type { Workspace } from '../core/workspace';
 import { DriftDocumentKey } from './driftUris';
 
 /** The part of the drift engine (src/core/drift/engine.ts) the extension uses. */
 export interface DriftBackend {
+  /** The workspace it compares: commands (sync, rollback, suspend) act on the same model, contexts and caches. */
+  readonly workspace: Workspace;
   /** With a signal: rejects at once when it aborts (and the discovery stops when nobody else waits for it). */
   discover(signal?: AbortSignal): Promise<RepoModel>;
   /** With a signal: rejects at once when it aborts; renders stop, their tool processes are killed. */
@@ -58,6 +61,8 @@ export class DriftSession implements vscode.Disposable {
   /** The message of the last failed refresh, shown in the view's welcome content. */
   get failureMessage(): string | undefined { return this.failure; }
   get lastRefresh(): Date | undefined { return this.lastRefreshAt; }
+  /** The workspace the view compares, for commands; undefined while there is none (untrusted, no folder). */
+  get workspace(): Workspace | undefined { return this.backend?.workspace; }
   /** True while a comparison runs (the view shows Stop). */
   get refreshing(): boolean { return this.running !== undefined; }
 
@@ -119,7 +124,7 @@ export class DriftSession implements vscode.Disposable {
       await vscode.window.withProgress({ location: { viewId: 'driftline.drift' }, title: `Comparing ${what}` }, async () => {
         const problem = this.currentReport ? undefined : await this.detectProblem(abort.signal);
         if (problem) return this.setState(problem);
-        const report = withControllers(await backend.status(scope, abort.signal), await backend.discover(abort.signal));
+        const report = await backend.status(scope, abort.signal);
         if (abort.signal.aborted || backend !== this.backend) return undefined;
         this.currentReport = scope && this.currentReport ? mergeReport(this.currentReport, report) : report;
         this.lastRefreshAt = new Date();
@@ -218,20 +223,6 @@ function mergeReport(previous: StatusReport, update: StatusReport): StatusReport
     return { ...fresh, apps: [...apps, ...added] };
   });
   return { ...update, environments };
-}
-
-/** Each app's controller as discovery found it (what the view's Suspend/Resume need), unless the report has it. */
-function withControllers(report: StatusReport, model: RepoModel): StatusReport {
-  const controllers = new Map(model.environments.flatMap((environment) =>
-    environment.apps.map((app) => [`${environment.name}/${app.name}`, app.controller] as const)));
-  const environments = report.environments.map((environment) => ({
-    ...environment,
-    apps: environment.apps.map((app) => {
-      const controller = app.controller ?? controllers.get(`${environment.name}/${app.name}`);
-      return controller ? { ...app, controller } : app;
-    }),
-  }));
-  return { ...report, environments };
 }
 
 function summarize(report: StatusReport): string {

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import { ClusterClient } from '../../src/core/cluster/client';
 import { loadKubeConfig } from '../../src/core/cluster/kubeconfig';
+import { Workspace, type WorkspaceOptions } from '../../src/core/workspace';
 
 export interface TestClusterInfo {
   /** Kubeconfig with the two contexts below. */
@@ -41,4 +42,9 @@ export function testCluster(): TestClusterInfo {
 export function testClient(options: { limited?: boolean } = {}): ClusterClient {
   const info = testCluster();
   return ClusterClient.forContext(loadKubeConfig(info.kubeconfig), options.limited ? info.limitedContext : info.adminContext);
+}
+
+/** A workspace on `repoRoot` against the test cluster's kubeconfig, as the CLI makes one per command. */
+export function testWorkspace(repoRoot: string, options: Omit<WorkspaceOptions, 'repoRoot' | 'kubeconfig'> = {}): Workspace {
+  return new Workspace({ repoRoot, kubeconfig: testCluster().kubeconfig, ...options });
 }

@@ -84,6 +84,7 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
     const result: AppResult = {
       name: app.app.name, environment: app.app.environment, status: appStatus(counts, reason),
       renderer: app.app.renderer, path: app.app.path, counts, resources: results, ...(reason ? { reason } : {}),
+      ...(app.app.controller ? { controller: app.app.controller } : {}),
     };
     if (inputs !== undefined) options.previous?.set(app, inputs, result);
     return result;

@@ -2,16 +2,9 @@
 // what survives between refreshes (the repo model, renders keyed by input hash, dry-run predictions keyed by
 // desired hash and live resourceVersion, one client per kube context), so a warm refresh re-renders and
 // re-asks the server only for what changed. Data flows one way: discover -> render -> live -> compare.
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { SharedWork } from '../abort';
-import { ClusterClient } from '../cluster/client';
 import type { ListedVersion } from '../cluster/liveSnapshot';
-import { loadKubeConfig, type LoadedKubeConfig } from '../cluster/kubeconfig';
-import { whyRediscoverAny } from '../discovery/changeAffectsDiscovery';
 import { messageOf } from '../errors';
-import { discoverRepo } from '../discovery/discoverRepo';
-import { resolveContext } from '../discovery/resolveContext';
 import { describeRef, refId } from '../identity';
 import {
   type AppDefinition, type AppResult, type EnvironmentDefinition, type EnvironmentResult, type ObjectRef,
@@ -20,35 +13,16 @@ import {
 import { findDuplicateObjects } from '../render/findDuplicates';
 import { FileReads } from '../render/fileReads';
 import { isWithin } from '../render/listFiles';
-import type { DecryptSecret } from '../render/options';
-import { decryptManifestIfSops } from '../sops/manifest';
-import { RenderCache, appKey, renderApps, type RenderAppsOptions } from '../render/renderApps';
+import { appKey, renderApps } from '../render/renderApps';
+import { Workspace, type WorkspaceOptions } from '../workspace';
 import { appReason, compareEnvironment } from './compareEnvironment';
 import { LiveWatch, mergeWatchTargets, watchTargetOf, type EnvironmentWatchTarget, type LiveWatchOptions } from './liveWatch';
 import { Predictor } from './predict';
 import { ComparisonCache } from './comparisonCache';
 import { controllerInventoryKeys } from './inventory';
-import { PredictionCache } from './predictionCache';
 
-export interface DriftEngineOptions {
-  /** Absolute path of the GitOps repository. */
-  repoRoot: string;
-  /** KUBECONFIG-style list of files (':'-separated); default $KUBECONFIG, else ~/.kube/config. */
-  kubeconfig?: string;
-  /** Environment name -> kube context, overriding configuration and name matching (the view's "Change context"). */
-  contextOverrides?: Record<string, string>;
-  /** LISTs and dry-runs in flight per environment (default 8). */
-  concurrency?: number;
-  /**
-   * Send a dry-run for every object, even where the live object's managedFields prove the apply would change
-   * nothing (default false: those objects need no request; provenUnchanged.ts).
-   */
-  alwaysDryRun?: boolean;
-  /** Rendering: tool paths, SOPS decryption hook, timeout, render concurrency. */
-  renderOptions?: Omit<RenderAppsOptions, 'cache'>;
-  /** Progress and timing lines (never secret values). */
-  log?: (line: string) => void;
-}
+/** The engine's options are its workspace's: a CLI run makes one workspace per command, VS Code one per folder. */
+export type DriftEngineOptions = WorkspaceOptions;
 
 /** Narrows a status run. `environment` is an alias of `env`. */
 export interface StatusFilter {
@@ -61,15 +35,9 @@ export interface StatusFilter {
 
 export type WatchLiveOptions = Pick<LiveWatchOptions, 'maxWatches' | 'onUnwatched'>;
 
-export const DEFAULT_CONCURRENCY = 8;
-
 export class DriftEngine {
-  /** The repo model: one discovery shared by every caller, stopped when all callers waiting on it aborted. */
-  private model: SharedWork<RepoModel> | undefined;
-  private kubeconfig: LoadedKubeConfig | undefined;
-  private readonly clients = new Map<string, ClusterClient>();
-  private readonly renderCache = new RenderCache();
-  private readonly predictions = new PredictionCache();
+  /** What the engine compares, shared with sync, rollback and suspend: the repo model, contexts, clients, caches. */
+  readonly workspace: Workspace;
   /** Per kube context, the latest results of each app (reused while its render and live objects are unchanged). */
   private readonly comparisons = new Map<string, ComparisonCache>();
   /** Per environment, what its latest comparison listed: what live watches follow. */
@@ -84,15 +52,21 @@ export class DriftEngine {
   private statusesRunning = 0;
   private changesReported = 0;
 
-  constructor(private readonly options: DriftEngineOptions) {}
+  constructor(workspace: Workspace | DriftEngineOptions) {
+    this.workspace = workspace instanceof Workspace ? workspace : new Workspace(workspace);
+  }
 
-  /**
-   * Environments and apps of the repo (cached until `filesChanged`). With a signal, the call rejects as soon
-   * as it aborts; the discovery itself (and the tools it runs) stops once no caller waits for it any more.
-   */
+  private get options(): WorkspaceOptions {
+    return this.workspace.options;
+  }
+
+  private get renderCache() {
+    return this.workspace.renderCache;
+  }
+
+  /** Environments and apps of the repo (the workspace's model, kept until `filesChanged`); see Workspace.discover. */
   discover(signal?: AbortSignal): Promise<RepoModel> {
-    if (!this.model || this.model.stopped) this.model = this.tracked((stop) => this.discoverNow(stop));
-    return this.model.wait(signal);
+    return this.workspace.discover(signal);
   }
 
   /**
@@ -159,32 +133,7 @@ export class DriftEngine {
     if (paths.some((changed) => !isWithin(path.resolve(changed), root) && this.renderCache.appsAffectedBy([changed]).length === 0)) this.verified.clear();
     this.changesReported += 1;
     this.trustNextStatus = true;
-    const previous = this.model;
-    if (previous && !previous.stopped) this.model = this.tracked((stop) => this.keptOrRediscovered(previous, paths, stop));
-  }
-
-  /** The model again when no change can alter discovery, else a new discovery. */
-  private async keptOrRediscovered(previous: SharedWork<RepoModel>, paths: string[], signal: AbortSignal): Promise<RepoModel> {
-    const renderInputs = this.renderCache.inputFiles();
-    const model = await previous.wait(signal).catch(() => undefined);
-    signal.throwIfAborted();
-    const reason = model ? await whyRediscoverAny(paths, model, renderInputs) : 'the previous discovery failed';
-    if (!reason) return model!;
-    this.options.log?.(`files changed: re-discover (${reason})`);
-    return this.discoverNow(signal);
-  }
-
-  private async discoverNow(signal: AbortSignal): Promise<RepoModel> {
-    await assertDirectory(this.options.repoRoot);
-    const { tools, timeoutMs } = this.options.renderOptions ?? {};
-    return discoverRepo(this.options.repoRoot, { tools, timeoutMs, signal });
-  }
-
-  /** A failed (or stopped) discovery is not kept: the next call starts another. */
-  private tracked(work: (signal: AbortSignal) => Promise<RepoModel>): SharedWork<RepoModel> {
-    const shared: SharedWork<RepoModel> = new SharedWork(work, () => { if (this.model === shared) this.model = undefined; });
-    shared.promise.catch(() => { if (this.model === shared) this.model = undefined; });
-    return shared;
+    this.workspace.filesChanged(paths);
   }
 
   /**
@@ -207,7 +156,7 @@ export class DriftEngine {
    * watching the kinds and namespaces the latest status() listed; each later status() re-targets the watches.
    */
   watchLive(onChange: (environment: string) => void, options: WatchLiveOptions = {}): { dispose(): void } {
-    const watch = new LiveWatch({ ...options, clientFor: (context) => this.clientFor(context), onChange, log: this.options.log });
+    const watch = new LiveWatch({ ...options, clientFor: (context) => this.workspace.clientFor(context), onChange, log: this.options.log });
     this.liveWatches.add(watch);
     watch.retarget([...this.watchTargets.values()]);
     return {
@@ -222,8 +171,7 @@ export class DriftEngine {
   close(): void {
     for (const watch of this.liveWatches) watch.dispose();
     this.liveWatches.clear();
-    for (const client of this.clients.values()) client.close();
-    this.clients.clear();
+    this.workspace.close();
   }
 
   private async compareEnvironment(
@@ -232,18 +180,15 @@ export class DriftEngine {
   ): Promise<{ environment: EnvironmentResult; rendered: RenderedApp[]; listed?: ListedVersion[] }> {
     const started = Date.now();
     const base = { name: environment.name, protected: environment.protected };
-    const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY;
-    const renderOptions = this.options.renderOptions ?? {};
-    const rendered = await renderApps(apps, {
-      decryptSecret: decryptWithDefaultKeys, ...renderOptions, tools: { ...model.tools, ...renderOptions.tools }, cache: this.renderCache, trusted, reads, signal,
-    });
+    const concurrency = this.workspace.concurrency;
+    const rendered = await renderApps(apps, { ...this.workspace.renderOptionsFor(model), trusted, reads, signal });
     const renderedAt = Date.now();
     signal?.throwIfAborted();
     let context = contextOverride ?? this.options.contextOverrides?.[environment.name] ?? environment.context ?? '';
     try {
-      context ||= this.defaultContext(environment);
-      const client = this.clientFor(context);
-      const predictor = new Predictor(client, this.predictions, context, { alwaysDryRun: this.options.alwaysDryRun });
+      context = this.workspace.contextFor(environment, context);
+      const client = this.workspace.clientFor(context);
+      const predictor = new Predictor(client, this.workspace.predictions, context, { alwaysDryRun: this.options.alwaysDryRun });
       const before = this.watchTargets.get(environment.name);
       const listedBefore = before?.context === context ? before.lists : [];
       const compared = await compareEnvironment(rendered, {
@@ -256,7 +201,7 @@ export class DriftEngine {
       return { environment: { ...base, context, apps: compared.apps }, rendered, listed: compared.listed };
     } catch (error) {
       if (signal?.aborted) throw error;
-      this.forgetCredentials(context);
+      this.workspace.forgetCredentials(context);
       const reason = messageOf(error);
       this.options.log?.(`${environment.name} (context ${context || 'none'}): ${reason}`);
       return { environment: { ...base, context, reason, apps: rendered.map((app) => unknownApp(app, appReason(app) ?? reason)) }, rendered };
@@ -270,34 +215,6 @@ export class DriftEngine {
       this.comparisons.set(context, comparisons);
     }
     return comparisons;
-  }
-
-  private defaultContext(environment: EnvironmentDefinition): string {
-    const kubeconfig = this.loadedKubeconfig();
-    const context = resolveContext(environment, kubeconfig.listContexts().map((entry) => entry.name), kubeconfig.currentContext);
-    if (!context) throw new Error(`no kube context for environment ${environment.name}: kubeconfig ${kubeconfig.files.join(', ')} has no current context`);
-    return context;
-  }
-
-  private loadedKubeconfig(): LoadedKubeConfig {
-    this.kubeconfig ??= this.options.kubeconfig ? loadKubeConfig(this.options.kubeconfig) : loadKubeConfig();
-    return this.kubeconfig;
-  }
-
-  /** After a cluster-level failure, read kubeconfig again next time: the user may have logged in anew. */
-  private forgetCredentials(context: string): void {
-    this.clients.get(context)?.close();
-    this.clients.delete(context);
-    this.kubeconfig = undefined;
-  }
-
-  private clientFor(context: string): ClusterClient {
-    let client = this.clients.get(context);
-    if (!client) {
-      client = ClusterClient.forContext(this.loadedKubeconfig(), context);
-      this.clients.set(context, client);
-    }
-    return client;
   }
 }
 
@@ -318,17 +235,10 @@ function selectApps(model: RepoModel, filter: StatusFilter): { environment: Envi
   return filter.app ? selected.filter(({ apps }) => apps.length > 0) : selected;
 }
 
-async function assertDirectory(root: string): Promise<void> {
-  const stat = await fs.stat(root).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new Error(`repository ${root} is not a directory`);
-}
-
-/** SOPS-encrypted manifests decrypted in memory with the keys sops itself would find (SOPS_AGE_KEY_FILE, gpg, ...). */
-const decryptWithDefaultKeys: DecryptSecret = async (text, file) => (await decryptManifestIfSops(text, file)) ?? text;
-
 function unknownApp(app: RenderedApp, reason: string): AppResult {
   return {
     name: app.app.name, environment: app.app.environment, status: 'Unknown', renderer: app.app.renderer, path: app.app.path,
     counts: { synced: 0, outOfSync: 0, missing: 0, extra: 0, unknown: 0 }, resources: [], reason,
+    ...(app.app.controller ? { controller: app.app.controller } : {}),
   };
 }

@@ -1,8 +1,8 @@
 // Which files an app renders from, for its history and for paths-only reverts: the render inputs (kustomize
 // tree with its bases, chart and values files, YAML files) and the folders whose new files would join them.
-import { discoverRepo } from '../discovery/discoverRepo';
 import type { AppDefinition, EnvironmentDefinition } from '../model';
 import { collectInputs } from '../render/collectInputs';
+import { Workspace, WorkspaceError } from '../workspace';
 import { GitError } from './repo';
 
 export async function appInputPaths(app: AppDefinition): Promise<string[]> {
@@ -12,27 +12,23 @@ export async function appInputPaths(app: AppDefinition): Promise<string[]> {
   return paths;
 }
 
-export interface LocatedApp {
+export interface AppWithPaths {
   environment: EnvironmentDefinition;
   app: AppDefinition;
   paths: string[];
 }
 
-/** Finds an app by name (and environment, required when the name is in several) and its input paths. */
-export async function locateApp(repoRoot: string, appName: string, environmentName?: string): Promise<LocatedApp> {
-  const model = await discoverRepo(repoRoot);
-  const environments = environmentName ? model.environments.filter((e) => e.name === environmentName) : model.environments;
-  if (environmentName && environments.length === 0) {
-    throw new GitError(`No environment "${environmentName}" in ${model.root} (environments: ${model.environments.map((e) => e.name).join(', ') || 'none'})`, model.root);
+/** Finds an app by name on the workspace's model (environment required when the name is in several) and its input paths. */
+export async function locateApp(workspace: Workspace, appName: string, environmentName?: string): Promise<AppWithPaths> {
+  let located;
+  try {
+    located = await workspace.locate(appName, environmentName);
+  } catch (error) {
+    throw error instanceof WorkspaceError ? new GitError(capitalized(error.message), workspace.repoRoot) : error;
   }
-  const matches = environments.flatMap((environment) => environment.apps.filter((a) => a.name === appName).map((app) => ({ environment, app })));
-  if (matches.length === 0) {
-    const known = [...new Set(environments.flatMap((e) => e.apps.map((a) => a.name)))].join(', ') || 'none';
-    throw new GitError(`No app "${appName}" in ${environmentName ? `environment ${environmentName}` : model.root} (apps: ${known})`, model.root);
-  }
-  if (matches.length > 1) {
-    throw new GitError(`App "${appName}" is in several environments (${matches.map((m) => m.environment.name).join(', ')}): choose one with --env`, model.root);
-  }
-  const [{ environment, app }] = matches as [{ environment: EnvironmentDefinition; app: AppDefinition }];
-  return { environment, app, paths: await appInputPaths(app) };
+  return { environment: located.environment, app: located.app, paths: await appInputPaths(located.app) };
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

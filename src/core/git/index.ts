@@ -8,4 +8,4 @@ export type { PushOptions } from './push';
 export { GitError } from './repo';
 export type { CommitInfo, PushResult, RevertResult } from './model';
 export { appInputPaths, locateApp } from './appPaths';
-export type { LocatedApp } from './appPaths';
+export type { AppWithPaths } from './appPaths';

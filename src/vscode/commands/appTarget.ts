@@ -3,12 +3,13 @@
 import * as vscode from 'vscode';
 import type { ObjectRef } from '../../core/model';
 import { isConfirmed } from '../../core/sync';
-import { readSettings, type DriftlineSettings } from '../settings';
+import type { Workspace } from '../../core/workspace';
 import { DriftlineServices, targetNode } from './command';
 
 export interface AppTarget {
   folder: vscode.WorkspaceFolder;
-  settings: DriftlineSettings;
+  /** The workspace the Drift view compares: the same model, tool paths, contexts and caches. */
+  workspace: Workspace;
   environment: string;
   app: string;
   /** The context the view compares this environment against (settings override, config, or default). */
@@ -36,13 +37,14 @@ export async function resolveAppTarget(services: DriftlineServices, argument: un
     else names = await pickApp(services, action);
   }
   if (!names) return undefined;
-  const settings = readSettings(folder);
+  const workspace = services.session.workspace;
+  if (!workspace) throw new Error(`nothing to ${action}: the Drift view has no repository open (${services.session.failureMessage ?? services.session.state})`);
   const environment = services.session.environment(names.environment);
   const app = services.session.app(names.environment, names.app);
   const extra = (app?.resources ?? []).filter((r) => r.status === 'Extra').map(({ apiVersion, kind, namespace, name }) => ({ apiVersion, kind, namespace, name }));
   return {
-    folder, settings, ...names, extra,
-    context: settings.contexts[names.environment] ?? (environment?.context || undefined),
+    folder, workspace, ...names, extra,
+    context: environment?.context || undefined,
     protected: environment?.protected ?? false,
   };
 }

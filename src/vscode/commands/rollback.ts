@@ -17,7 +17,7 @@ export const rollbackCommand: DriftlineCommand = {
     const target = await resolveAppTarget(services, argument, 'roll back');
     if (!target) return;
     const repo = target.folder.uri.fsPath;
-    const located = await locateApp(repo, target.app, target.environment);
+    const located = await locateApp(target.workspace, target.app, target.environment);
     const history = await appHistory(repo, located.paths, { maxCount: 100 });
     if (!history.length) {
       void vscode.window.showInformationMessage(`Driftline: no commit touched the files of ${target.app}.`);

@@ -20,22 +20,16 @@ async function setSuspended(services: DriftlineServices, argument: unknown, susp
   const verb = suspend ? 'suspend' : 'resume';
   const app = await resolveAppTarget(services, argument, `${verb} Flux reconciling`);
   if (!app) return;
-  const target = await resolveSyncTarget({
-    repoRoot: app.folder.uri.fsPath, environment: app.environment, app: app.app, kubeconfig: app.settings.kubeconfig, context: app.context,
-  });
-  try {
-    const live = await findLiveFluxController(target);
-    if (!(await confirmProtected(app, `${verb} ${live.kind} ${live.metadata.name}`))) return;
-    const progress = vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Driftline: ${suspend ? 'suspending' : 'resuming'} ${live.kind} ${live.metadata.name}` },
-      () => setAppSuspended(target, live, suspend),
-    );
-    // Whatever happened, the row shows the app as it now is.
-    const outcome = await Promise.resolve(progress).finally(() => void services.session.refresh({ environment: app.environment, app: app.app }));
-    const message = describeSuspendOutcome(outcome, suspend);
-    services.log.info(`${app.environment}/${app.app}: ${message}`);
-    void vscode.window.showInformationMessage(`Driftline: ${message}.`);
-  } finally {
-    target.client.close();
-  }
+  const target = await resolveSyncTarget(app.workspace, { environment: app.environment, app: app.app, context: app.context });
+  const live = await findLiveFluxController(target);
+  if (!(await confirmProtected(app, `${verb} ${live.kind} ${live.metadata.name}`))) return;
+  const progress = vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Driftline: ${suspend ? 'suspending' : 'resuming'} ${live.kind} ${live.metadata.name}` },
+    () => setAppSuspended(target, live, suspend),
+  );
+  // Whatever happened, the row shows the app as it now is.
+  const outcome = await Promise.resolve(progress).finally(() => void services.session.refresh({ environment: app.environment, app: app.app }));
+  const message = describeSuspendOutcome(outcome, suspend);
+  services.log.info(`${app.environment}/${app.app}: ${message}`);
+  void vscode.window.showInformationMessage(`Driftline: ${message}.`);
 }

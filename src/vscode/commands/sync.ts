@@ -5,7 +5,6 @@ import * as vscode from 'vscode';
 import {
   applySyncPlan, prepareSync, syncThroughController, type PreparedSync, type SyncRequest,
 } from '../../core/sync';
-import { renderOptionsFor } from '../driftBackend';
 import { DriftlineCommand, DriftlineServices } from './command';
 import { AppTarget, confirmProtected, resolveAppTarget } from './appTarget';
 import { previewPlan } from './syncPreview';
@@ -23,21 +22,13 @@ export const syncDryRunCommand: DriftlineCommand = {
 async function runSync(services: DriftlineServices, argument: unknown, dryRun: boolean): Promise<void> {
   const target = await resolveAppTarget(services, argument, dryRun ? 'preview a sync' : 'sync');
   if (!target) return;
-  const request: SyncRequest = {
-    repoRoot: target.folder.uri.fsPath, environment: target.environment, app: target.app,
-    kubeconfig: target.settings.kubeconfig, context: target.context, extra: target.extra,
-    renderOptions: renderOptionsFor(target.settings),
-  };
+  const request: SyncRequest = { environment: target.environment, app: target.app, context: target.context, extra: target.extra };
   const prepared = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Driftline: planning sync of ${target.app} in ${target.environment}`, cancellable: true },
-    (_progress, token) => prepareSync({ ...request, signal: abortOn(token) }),
+    (_progress, token) => prepareSync(target.workspace, { ...request, signal: abortOn(token) }),
   );
-  try {
-    if (prepared.mode === 'controller') await syncController(services, target, prepared, dryRun);
-    else await syncDirect(services, target, prepared, dryRun);
-  } finally {
-    prepared.target.client.close();
-  }
+  if (prepared.mode === 'controller') await syncController(services, target, prepared, dryRun);
+  else await syncDirect(services, target, prepared, dryRun);
 }
 
 async function syncDirect(services: DriftlineServices, target: AppTarget, prepared: Extract<PreparedSync, { mode: 'direct' }>, dryRun: boolean): Promise<void> {

@@ -10,7 +10,7 @@ import type { KubeObject, ObjectRef } from '../../../src/core/model';
 import {
   ARGO_REQUEST_INFO, FLUX_RECONCILE_ANNOTATION, findLiveController, prepareSync, setFluxSuspended, syncThroughController,
 } from '../../../src/core/sync';
-import { testClient, testCluster } from '../../support/cluster';
+import { testClient, testCluster, testWorkspace } from '../../support/cluster';
 import { installGitOpsCrds } from '../../support/crds';
 import { freshNamespace } from '../../support/namespace';
 import { fluxHelmRelease, fluxKustomization as kustomization, helmRepository, makeFluxRepo, type FluxRepo } from './fluxRepo';
@@ -174,20 +174,19 @@ describe('sync chooses controller mode when the app\'s Flux Kustomization is liv
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  const request = () => ({ repoRoot: root, environment: 'dev', app: 'apps', kubeconfig: testCluster().kubeconfig });
+  const request = () => ({ environment: 'dev', app: 'apps' });
 
   it('plans a direct sync while the Kustomization is not in the cluster', async () => {
-    const prepared = await prepareSync(request());
+    const prepared = await prepareSync(testWorkspace(root), request());
     assert.equal(prepared.mode, 'direct');
-    prepared.target.client.close();
   });
 
   it('asks the live Kustomization to reconcile, unless direct mode is chosen', async () => {
     await admin.serverSideApply(kustomization(namespace), setup);
-    const prepared = await prepareSync(request());
+    const prepared = await prepareSync(testWorkspace(root), request());
     assert.equal(prepared.mode, 'controller');
     assert.equal(prepared.mode === 'controller' && prepared.controller.metadata.namespace, namespace);
-    assert.equal((await prepareSync({ ...request(), mode: 'direct' })).mode, 'direct');
+    assert.equal((await prepareSync(testWorkspace(root), { ...request(), mode: 'direct' })).mode, 'direct');
   });
 
   it('driftline sync follows the controller and times out with a clear message when it never answers', async () => {
@@ -227,7 +226,7 @@ describe('sync chooses controller mode when the app\'s Flux HelmRelease is live'
 
   it('prepares controller mode for the live HelmRelease (even though its chart needs network to render)', async () => {
     await admin.serverSideApply(fluxHelmRelease(namespace), setup);
-    const prepared = await prepareSync({ repoRoot: repo.root, environment: 'dev', app: 'podinfo', kubeconfig: testCluster().kubeconfig });
+    const prepared = await prepareSync(testWorkspace(repo.root), { environment: 'dev', app: 'podinfo' });
     prepared.target.client.close();
     assert.equal(prepared.mode, 'controller');
     assert.equal(prepared.mode === 'controller' && `${prepared.controller.kind} ${prepared.controller.metadata.namespace}/${prepared.controller.metadata.name}`,

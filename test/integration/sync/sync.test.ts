@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import { DriftEngine } from '../../../src/core/drift/engine';
 import { DRIFTLINE_APP_LABEL, DRIFTLINE_ENV_ANNOTATION, describeRef, refOf, type KubeObject } from '../../../src/core/model';
 import { applySyncPlan, describePlan, prepareSync, SyncError, type SyncPlan } from '../../../src/core/sync';
-import { testClient, testCluster } from '../../support/cluster';
+import { testClient, testCluster, testWorkspace } from '../../support/cluster';
 import { freshNamespace } from '../../support/namespace';
 import { decodeSecret, makeSyncRepo, ref, shopObjects, type SyncRepo } from './syncFixture';
 
 const admin = testClient();
 
 async function planFor(repo: SyncRepo, options: { prune?: boolean; forceConflicts?: boolean; context?: string } = {}): Promise<SyncPlan> {
-  const prepared = await prepareSync({ repoRoot: repo.root, environment: 'dev', app: 'shop', kubeconfig: testCluster().kubeconfig, ...options });
+  const prepared = await prepareSync(testWorkspace(repo.root), { environment: 'dev', app: 'shop', ...options });
   assert.equal(prepared.mode, 'direct');
   return (prepared as { plan: SyncPlan }).plan;
 }

@@ -83,7 +83,7 @@ describe('driftline sync', () => {
   it('explains unknown apps and bad flags', async () => {
     const unknown = await runCli(runSync, ['--repo', repo.root, '--env', 'dev', '--app', 'nope', '--dry-run']);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /driftline sync: No app "nope" in environment dev \(apps: shop\)/);
+    assert.match(unknown.stderr, /driftline sync: no app "nope" in environment dev \(apps: shop\)/);
     const bad = await runCli(runSync, ['--app', 'shop']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--env and --app are required/);

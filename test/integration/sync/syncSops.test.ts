@@ -6,7 +6,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { encryptText, keyGroupFor } from '../../../src/core/sops';
 import { applySyncPlan, prepareSync, type SyncPlan } from '../../../src/core/sync';
-import { testClient, testCluster } from '../../support/cluster';
+import { testClient, testWorkspace } from '../../support/cluster';
 import { freshNamespace } from '../../support/namespace';
 import { newAgeIdentity, removeTempDirs, tempDir } from '../../support/sops';
 import { decodeSecret, makeSyncRepo, ref, type SyncRepo } from './syncFixture';
@@ -38,7 +38,7 @@ describe('core/sync: an app with a SOPS-encrypted Secret', () => {
   });
 
   const plan = async () => {
-    const prepared = await prepareSync({ repoRoot: repo.root, environment: 'dev', app: 'shop', kubeconfig: testCluster().kubeconfig });
+    const prepared = await prepareSync(testWorkspace(repo.root), { environment: 'dev', app: 'shop' });
     prepared.target.client.close();
     return (prepared as { plan: SyncPlan }).plan;
   };

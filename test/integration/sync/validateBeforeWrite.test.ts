@@ -8,7 +8,7 @@ import { runSync } from '../../../src/cli/sync';
 import { DriftEngine } from '../../../src/core/drift/engine';
 import { describeRef, type KubeObject } from '../../../src/core/model';
 import { applySyncPlan, prepareSync, SyncError, type SyncPlan } from '../../../src/core/sync';
-import { testClient, testCluster } from '../../support/cluster';
+import { testClient, testCluster, testWorkspace } from '../../support/cluster';
 import { freshNamespace } from '../../support/namespace';
 import { runCli } from './runCli';
 import { makeSyncRepo, ref, shopObjects, type SyncRepo } from './syncFixture';
@@ -48,7 +48,7 @@ function appInNewNamespace(namespace: string): KubeObject[] {
 }
 
 async function planFor(repo: SyncRepo): Promise<SyncPlan> {
-  const prepared = await prepareSync({ repoRoot: repo.root, environment: 'dev', app: 'shop', kubeconfig: testCluster().kubeconfig });
+  const prepared = await prepareSync(testWorkspace(repo.root), { environment: 'dev', app: 'shop' });
   assert.equal(prepared.mode, 'direct');
   return (prepared as { plan: SyncPlan }).plan;
 }

@@ -1,0 +1,18 @@
+// The workspace a write command (sync, suspend, resume, history, rollback) works on, from --repo and
+// --kubeconfig: the same model, tool paths and contexts `driftline status` uses for that repo.
+import path from 'node:path';
+import { Workspace } from '../core/workspace';
+import { stringFlag, type Flags } from './flags';
+
+/** Runs `work` on the workspace of the flags and drops its cluster connections afterwards. */
+export async function withWorkspace<T>(flags: Flags, work: (workspace: Workspace) => Promise<T>): Promise<T> {
+  const workspace = new Workspace({
+    repoRoot: path.resolve(stringFlag(flags, 'repo') ?? process.cwd()),
+    kubeconfig: stringFlag(flags, 'kubeconfig'),
+  });
+  try {
+    return await work(workspace);
+  } finally {
+    workspace.close();
+  }
+}

@@ -1,0 +1,186 @@
+// One GitOps repository and the clusters it deploys to, owned once: its settings (resolved by the caller,
+// the same for every feature), the repo model (one discovery shared by every caller), kubeconfig and kube
+// contexts, one client per context, the render and prediction caches, and the concurrency. The drift engine,
+// sync, rollback, suspend/resume, the CLI commands and the VS Code session all work through it, so a command
+// acts on the very apps the view shows: none discovers, renders or resolves a context on its own.
+import { promises as fs } from 'node:fs';
+import { SharedWork } from './abort';
+import { ClusterClient } from './cluster/client';
+import { loadKubeConfig, type LoadedKubeConfig } from './cluster/kubeconfig';
+import { whyRediscoverAny } from './discovery/changeAffectsDiscovery';
+import { discoverRepo } from './discovery/discoverRepo';
+import { resolveContext } from './discovery/resolveContext';
+import type { AppDefinition, EnvironmentDefinition, RepoModel } from './model';
+import type { DecryptSecret } from './render/options';
+import { RenderCache, type RenderAppsOptions } from './render/renderApps';
+import { decryptManifestIfSops } from './sops/manifest';
+import { PredictionCache } from './drift/predictionCache';
+
+export interface WorkspaceOptions {
+  /** Absolute path of the GitOps repository. */
+  repoRoot: string;
+  /** KUBECONFIG-style list of files (':'-separated); default $KUBECONFIG, else ~/.kube/config. */
+  kubeconfig?: string;
+  /** Environment name -> kube context, overriding configuration and name matching (the view's "Set Kube Context"). */
+  contextOverrides?: Record<string, string>;
+  /** Requests (LISTs, dry-runs) in flight per environment, for status and sync alike (default 8). */
+  concurrency?: number;
+  /**
+   * Send a dry-run for every object, even where the live object's managedFields prove the apply would change
+   * nothing (default false: those objects need no request; provenUnchanged.ts).
+   */
+  alwaysDryRun?: boolean;
+  /** Rendering: tool paths (over the repo's `.driftline.yaml` tools), SOPS decryption, timeout, render concurrency. */
+  renderOptions?: Omit<RenderAppsOptions, 'cache'>;
+  /** Progress and timing lines (never secret values). */
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_CONCURRENCY = 8;
+
+/** An app found by name, with its environment and the model it came from. */
+export interface LocatedApp {
+  model: RepoModel;
+  environment: EnvironmentDefinition;
+  app: AppDefinition;
+}
+
+export class Workspace {
+  readonly renderCache = new RenderCache();
+  readonly predictions = new PredictionCache();
+  /** The repo model: one discovery shared by every caller, stopped when all callers waiting on it aborted. */
+  private model: SharedWork<RepoModel> | undefined;
+  private kubeconfig: LoadedKubeConfig | undefined;
+  private readonly clients = new Map<string, ClusterClient>();
+
+  constructor(readonly options: WorkspaceOptions) {}
+
+  get repoRoot(): string {
+    return this.options.repoRoot;
+  }
+
+  get concurrency(): number {
+    return this.options.concurrency ?? DEFAULT_CONCURRENCY;
+  }
+
+  log(line: string): void {
+    this.options.log?.(line);
+  }
+
+  /**
+   * Environments and apps of the repo (kept until `filesChanged` says otherwise). With a signal, the call rejects
+   * as soon as it aborts; the discovery itself (and the tools it runs) stops once no caller waits for it any more.
+   */
+  discover(signal?: AbortSignal): Promise<RepoModel> {
+    if (!this.model || this.model.stopped) this.model = this.tracked((stop) => this.discoverNow(stop));
+    return this.model.wait(signal);
+  }
+
+  /** Files changed: the next discover() re-discovers only when they may change what discovery finds. */
+  filesChanged(paths: string[]): void {
+    const previous = this.model;
+    if (previous && !previous.stopped) this.model = this.tracked((stop) => this.keptOrRediscovered(previous, paths, stop));
+  }
+
+  /** Render options for the apps of `model`: the caller's tools over the repo's, SOPS decrypted with sops' own keys by default. */
+  renderOptionsFor(model: RepoModel): RenderAppsOptions {
+    const options = this.options.renderOptions ?? {};
+    return { decryptSecret: decryptWithDefaultKeys, ...options, tools: { ...model.tools, ...options.tools }, cache: this.renderCache };
+  }
+
+  /** Finds an app by name (and environment, required when the name is in several); the error lists the known ones. */
+  async locate(appName: string, environmentName: string | undefined, signal?: AbortSignal): Promise<LocatedApp> {
+    const model = await this.discover(signal);
+    const environments = environmentName ? model.environments.filter((e) => e.name === environmentName) : model.environments;
+    if (environmentName && environments.length === 0) {
+      throw new WorkspaceError(`no environment "${environmentName}" in ${model.root} (environments: ${model.environments.map((e) => e.name).join(', ') || 'none'})`);
+    }
+    const matches = environments.flatMap((environment) => environment.apps.filter((a) => a.name === appName).map((app) => ({ environment, app })));
+    if (matches.length === 0) {
+      const known = [...new Set(environments.flatMap((e) => e.apps.map((a) => a.name)))].join(', ') || 'none';
+      throw new WorkspaceError(`no app "${appName}" in ${environmentName ? `environment ${environmentName}` : model.root} (apps: ${known})`);
+    }
+    if (matches.length > 1) {
+      throw new WorkspaceError(`app "${appName}" is in several environments (${matches.map((m) => m.environment.name).join(', ')}): choose one with --env`);
+    }
+    return { model, ...matches[0]! };
+  }
+
+  /** The kube context an environment is compared against: an explicit override, the user's choice, the config, else by name or the current one. */
+  contextFor(environment: EnvironmentDefinition, override?: string): string {
+    const chosen = override || this.options.contextOverrides?.[environment.name] || environment.context;
+    if (chosen) return chosen;
+    const kubeconfig = this.loadedKubeconfig();
+    const context = resolveContext(environment, kubeconfig.listContexts().map((entry) => entry.name), kubeconfig.currentContext);
+    if (!context) throw new WorkspaceError(`no kube context for environment ${environment.name}: kubeconfig ${kubeconfig.files.join(', ')} has no current context`);
+    return context;
+  }
+
+  /** One client per context, kept for the workspace's life (close() drops them). */
+  clientFor(context: string): ClusterClient {
+    let client = this.clients.get(context);
+    if (!client) {
+      client = ClusterClient.forContext(this.loadedKubeconfig(), context);
+      this.clients.set(context, client);
+    }
+    return client;
+  }
+
+  /** After a cluster-level failure, read kubeconfig again next time: the user may have logged in anew. */
+  forgetCredentials(context: string): void {
+    this.clients.get(context)?.close();
+    this.clients.delete(context);
+    this.kubeconfig = undefined;
+  }
+
+  /** Drops idle connections so a short-lived process can exit. */
+  close(): void {
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+  }
+
+  private loadedKubeconfig(): LoadedKubeConfig {
+    this.kubeconfig ??= this.options.kubeconfig ? loadKubeConfig(this.options.kubeconfig) : loadKubeConfig();
+    return this.kubeconfig;
+  }
+
+  /** The model again when no change can alter discovery, else a new discovery. */
+  private async keptOrRediscovered(previous: SharedWork<RepoModel>, paths: string[], signal: AbortSignal): Promise<RepoModel> {
+    const renderInputs = this.renderCache.inputFiles();
+    const model = await previous.wait(signal).catch(() => undefined);
+    signal.throwIfAborted();
+    const reason = model ? await whyRediscoverAny(paths, model, renderInputs) : 'the previous discovery failed';
+    if (!reason) return model!;
+    this.log(`files changed: re-discover (${reason})`);
+    return this.discoverNow(signal);
+  }
+
+  private async discoverNow(signal: AbortSignal): Promise<RepoModel> {
+    await assertDirectory(this.options.repoRoot);
+    const { tools, timeoutMs } = this.options.renderOptions ?? {};
+    return discoverRepo(this.options.repoRoot, { tools, timeoutMs, signal });
+  }
+
+  /** A failed (or stopped) discovery is not kept: the next call starts another. */
+  private tracked(work: (signal: AbortSignal) => Promise<RepoModel>): SharedWork<RepoModel> {
+    const shared: SharedWork<RepoModel> = new SharedWork(work, () => { if (this.model === shared) this.model = undefined; });
+    shared.promise.catch(() => { if (this.model === shared) this.model = undefined; });
+    return shared;
+  }
+}
+
+/** A name that is not in the repo, or a context that cannot be chosen: the message lists what there is. */
+export class WorkspaceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkspaceError';
+  }
+}
+
+async function assertDirectory(root: string): Promise<void> {
+  const stat = await fs.stat(root).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new WorkspaceError(`repository ${root} is not a directory`);
+}
+
+/** SOPS-encrypted manifests decrypted in memory with the keys sops itself would find (SOPS_AGE_KEY_FILE, gpg, ...). */
+const decryptWithDefaultKeys: DecryptSecret = async (text, file) => (await decryptManifestIfSops(text, file)) ?? text;
