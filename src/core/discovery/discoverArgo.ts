@@ -98,8 +98,11 @@ async function applicationApp(object: KubeObject, declaredAt: SourceLocation, ro
   return sourceApp(base, source, root, identity);
 }
 
-/** The app-of-apps chart as an app, and (when helm can render it) the Applications it makes. */
-async function appOfAppsChart(chart: HelmChartFolder, root: string, identity: RepoIdentity, options: ToolOptions): Promise<AppDefinition[]> {
+/**
+ * The app-of-apps chart as an app, and (when helm can render it) the Applications it makes. When an Application
+ * of the repo already renders the chart (a root app), that Application is the app: the chart is not listed twice.
+ */
+async function appOfAppsChart(chart: HelmChartFolder, root: string, identity: RepoIdentity, options: ToolOptions & { coveredByApplication: boolean }): Promise<AppDefinition[]> {
   const { tools } = options;
   const name = path.basename(chart.dir);
   const chartApp: AppDefinition = {
@@ -107,18 +110,19 @@ async function appOfAppsChart(chart: HelmChartFolder, root: string, identity: Re
     origin: 'argo-application', declaredAt: { file: path.join(chart.dir, 'Chart.yaml') },
     helm: { chartPath: chart.dir, releaseName: name, valuesFiles: [] },
   };
+  const itself = (app: AppDefinition) => (options.coveredByApplication ? [] : [app]);
   if (!await findExecutable('helm', tools?.helm)) {
-    return [{ ...chartApp, unknownReason: `helm not found: the app-of-apps chart ${chart.dir} needs helm to list its Applications` }];
+    return itself({ ...chartApp, unknownReason: `helm not found: the app-of-apps chart ${chart.dir} needs helm to list its Applications` });
   }
   let rendered;
   try {
     rendered = await renderHelm(chartApp, options);
   } catch (error) {
     if (stoppedBy(error, options.signal)) throw error;
-    return [{ ...chartApp, unknownReason: `helm template ${chart.dir}: ${(error as Error).message}` }];
+    return itself({ ...chartApp, unknownReason: `helm template ${chart.dir}: ${(error as Error).message}` });
   }
   const children = rendered.filter(({ object }) => object.kind === 'Application' && object.apiVersion.startsWith('argoproj.io/'));
-  return [chartApp, ...await Promise.all(children.map(({ object, source }) => applicationApp(object, source, root, identity)))];
+  return [...itself(chartApp), ...await Promise.all(children.map(({ object, source }) => applicationApp(object, source, root, identity)))];
 }
 
 export async function discoverArgo(scan: RepoScan, identity: RepoIdentity, options: ToolOptions = {}): Promise<ArgoDiscovery> {
@@ -127,8 +131,9 @@ export async function discoverArgo(scan: RepoScan, identity: RepoIdentity, optio
   for (const { object, file, line } of objectsOf(scan, 'argoproj.io', 'Application')) {
     apps.push(await applicationApp(object, { file, line }, scan.root, identity));
   }
+  const chartsOfApplications = new Set(apps.filter((app) => app.renderer === 'helm').map((app) => path.resolve(app.helm?.chartPath ?? app.path)));
   for (const chart of scan.charts.filter((candidate) => candidate.makesArgoApplications)) {
-    apps.push(...await appOfAppsChart(chart, scan.root, identity, options));
+    apps.push(...await appOfAppsChart(chart, scan.root, identity, { ...options, coveredByApplication: chartsOfApplications.has(path.resolve(chart.dir)) }));
   }
   for (const { file, line } of objectsOf(scan, 'argoproj.io', 'ApplicationSet')) {
     problems.push({ file, line, message: 'ApplicationSet is not expanded: declare its apps in .driftline.yaml' });
