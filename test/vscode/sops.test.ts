@@ -72,8 +72,11 @@ describe('SOPS in VS Code', () => {
   let keyDir: string;
   let recipient: string;
   let watch: { found: string[]; close(): void };
+  /** The user's own key setting (the demo repo sets one): put back afterwards. */
+  let userAgeKeyFile: unknown;
 
   before(async () => {
+    userAgeKeyFile = vscode.workspace.getConfiguration('driftline.sops').inspect('ageKeyFile')?.globalValue;
     // The extension wires registerSops in extension.ts; register here only if it has not.
     if (!(await vscode.commands.getCommands(true)).includes('driftline.sops.editDecrypted')) {
       registerSops({ subscriptions: [] } as unknown as vscode.ExtensionContext);
@@ -95,7 +98,7 @@ describe('SOPS in VS Code', () => {
 
   after(async () => {
     watch.close();
-    await setSopsSetting('ageKeyFile', undefined);
+    await setSopsSetting('ageKeyFile', userAgeKeyFile);
     await setSopsSetting('openDecrypted', undefined);
     await setSopsSetting('encryptOnSave', undefined);
     fs.rmSync(folder, { recursive: true, force: true });

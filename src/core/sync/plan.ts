@@ -3,6 +3,7 @@
 // longer has (prune). Computed with dry-runs only: planning never changes the cluster.
 import { changedPaths } from '../drift/changedPaths';
 import { mapWithLimit } from '../concurrency';
+import { kindId } from '../identity';
 import { beforeDryRunSteps, comparisonSteps, normalize, removeDriftlineTracking } from '../drift/normalize';
 import { isOwnedByApp } from '../drift/ownership';
 import {
@@ -169,8 +170,7 @@ interface Prerequisite {
 }
 
 function prerequisiteCreatedHere(ref: ObjectRef, createdHere: Prerequisites): Prerequisite | undefined {
-  const group = ref.apiVersion.includes('/') ? ref.apiVersion.slice(0, ref.apiVersion.indexOf('/')) : '';
-  if (createdHere.kinds.has(`${group}/${ref.kind}`)) return { kind: 'crd', note: 'its CustomResourceDefinition is created first by this sync' };
+  if (createdHere.kinds.has(kindId(ref))) return { kind: 'crd', note: 'its CustomResourceDefinition is created first by this sync' };
   if (ref.namespace && createdHere.namespaces.has(ref.namespace)) return { kind: 'namespace', note: `its Namespace ${ref.namespace} is created first by this sync` };
   return undefined;
 }

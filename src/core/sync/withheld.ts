@@ -1,6 +1,7 @@
 // What "apply the other objects" leaves out: every blocked object, and every object that needs one of them
 // (the objects in a blocked Namespace, the custom resources of a blocked CRD), each with the reason.
-import { describeRef, type ObjectRef } from '../model';
+import { describeRef, kindId } from '../identity';
+import type { ObjectRef } from '../model';
 import { refKey } from './inventory';
 import type { SyncPlan } from './model';
 
@@ -17,8 +18,7 @@ export function withheldObjects(plan: Pick<SyncPlan, 'blocked' | 'changes'>): Ma
   }
   for (const change of plan.changes) {
     if (change.action !== 'create' && change.action !== 'update') continue;
-    const group = change.ref.apiVersion.includes('/') ? change.ref.apiVersion.slice(0, change.ref.apiVersion.indexOf('/')) : '';
-    const needed = (change.ref.namespace ? namespaces.get(change.ref.namespace) : undefined) ?? kinds.get(`${group}/${change.ref.kind}`);
+    const needed = (change.ref.namespace ? namespaces.get(change.ref.namespace) : undefined) ?? kinds.get(kindId(change.ref));
     if (needed) withheld.set(refKey(change.ref), { ref: change.ref, reason: `needs ${describeRef(needed)}, which cannot be applied` });
   }
   return withheld;

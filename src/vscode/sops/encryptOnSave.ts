@@ -10,9 +10,9 @@
 // fails or runs out of time, the save writes a placeholder, and the text goes back into the editor, unsaved.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { messageOf } from '../../core/errors';
 import { CreationRule, encryptText, findCreationRule, formatForPath, isSopsEncrypted } from '../../core/sops';
 import { openDecrypted } from './openDecrypted';
-import { messageOf } from './sopsFileSystemProvider';
 import { readSopsSettings, sopsOptions } from './sopsSettings';
 import { EncryptChoices } from './encryptChoices';
 

@@ -3,7 +3,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatForPath, isSopsEncrypted } from '../../core/sops';
-import { decryptedUri, messageOf } from './sopsFileSystemProvider';
+import { messageOf } from '../../core/errors';
+import { decryptedUri } from './sopsFileSystemProvider';
 import { readSopsSettings } from './sopsSettings';
 
 export const EDIT_DECRYPTED_COMMAND = 'driftline.sops.editDecrypted';

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { messageOf } from '../../core/errors';
 import { decryptText, formatForPath, reencryptEdited, writeFileAtomic } from '../../core/sops';
 import { sopsOptions } from './sopsSettings';
 
@@ -99,8 +100,4 @@ function readText(uri: vscode.Uri): string {
   } catch {
     throw vscode.FileSystemError.FileNotFound(uri);
   }
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
