@@ -42,7 +42,9 @@ export const yamlStore: Store = {
         writeBack(branches, builder.slots);
         const out = docs.map((doc, i) => {
           const copy = md ? withMetadata(doc, md, file) : doc;
-          const text = doc.contents === null && !md ? commentsOnly(doc) : copy.toString({ ...layout, lineWidth: 0, minContentWidth: 0 });
+          // lineWidth 0: never fold a line. minContentWidth is then read only by !!binary values, which yaml
+          // splits into lines of that width (0 made it Math.ceil(n / 0) lines: RangeError "Invalid array length").
+          const text = doc.contents === null && !md ? commentsOnly(doc) : copy.toString({ ...layout, lineWidth: 0, minContentWidth: 76 });
           return i > 0 && !text.startsWith('---') ? `---\n${text}` : text;
         }).join('');
         return crlf ? out.replace(/\r?\n/g, '\r\n') : out;
@@ -162,6 +164,10 @@ function plainValueOf(node: Scalar): PlainValue {
     return isInt ? { type: 'int', value: BigInt(v).toString() } : { type: 'float', value: v };
   }
   if (typeof v === 'string') return { type: 'str', value: v };
+  // Explicitly tagged values: the MAC must not depend on how yaml lays them out again (a !!binary block is
+  // re-wrapped at 76 columns, a !!timestamp written in full), so they are read as their canonical text.
+  if (v instanceof Uint8Array) return { type: 'str', value: Buffer.from(v).toString('base64') };
+  if (v instanceof Date && !Number.isNaN(v.getTime())) return { type: 'str', value: v.toISOString() };
   return { type: 'str', value: (node as { source?: string }).source ?? String(v) };
 }
 
