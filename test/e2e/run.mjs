@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startCluster } from '../cluster/cluster.mjs';
 import { exitOnSignals, installBuiltExtension, installCodeServer, repoRoot, startCodeServer } from '../vscode/codeServer.mjs';
 import { createDemoRepo } from '../vscode/demoRepo.mjs';
+import { scanBeforeRemoving } from '../support/plaintextScan.mjs';
 
 const resultsFile = process.env.DRIFTLINE_RESULTS_FILE ?? path.join(repoRoot, 'test-results', 'e2e.json');
 fs.rmSync(resultsFile, { force: true });
@@ -19,7 +20,10 @@ if (!fs.existsSync(path.join(repoRoot, 'dist/extension.js'))) {
 }
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-e2e-'));
 exitOnSignals();
-process.on('exit', () => { if (!process.env.KEEP_TMP) fs.rmSync(workDir, { recursive: true, force: true }); });
+process.on('exit', () => {
+  scanBeforeRemoving(workDir); // code-server's logs and output channels, for the run's plaintext scan
+  if (!process.env.KEEP_TMP) fs.rmSync(workDir, { recursive: true, force: true });
+});
 let cluster;
 let server;
 let status = 2;

@@ -3,7 +3,6 @@
 // folder, one age-encrypted Secret, applied live in clear through kubectl's stdin (never written to disk).
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
-import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -12,6 +11,7 @@ import { stringify } from 'yaml';
 import { encryptText, keyGroupFor } from '../../src/core/sops';
 import { createBackend } from '../../src/vscode/driftBackend';
 import { readSettings } from '../../src/vscode/settings';
+import { plaintextSecret } from '../support/plaintext';
 import { clusterInfo, namespaceOf } from './support';
 
 type AgeModule = typeof import('age-encryption');
@@ -24,7 +24,7 @@ function kubectl(args: string[], input?: string): string {
 }
 
 describe('Drift of SOPS-encrypted Secrets with the driftline.sops.ageKeyFile setting', () => {
-  const password = `pw-${randomBytes(6).toString('hex')}`;
+  const password = plaintextSecret('pw');
   let root: string;
   let keyDir: string;
   let namespace: string;

@@ -12,6 +12,7 @@ import { format } from 'node:util';
 import { startCluster } from '../cluster/cluster.mjs';
 import { exitOnSignals, installCodeServer, launchBrowser, repoRoot, startCodeServer } from './codeServer.mjs';
 import { createDemoRepo } from './demoRepo.mjs';
+import { scanBeforeRemoving } from '../support/plaintextScan.mjs';
 
 const timeoutMs = Number(process.env.DRIFTLINE_VSCODE_TIMEOUT_SECONDS ?? 300) * 1000;
 const grepAt = process.argv.indexOf('--grep');
@@ -29,7 +30,10 @@ const started = Date.now();
 const elapsed = () => `[${((Date.now() - started) / 1000).toFixed(1)}s]`;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-vscode-'));
 exitOnSignals();
-process.on('exit', () => { if (!process.env.KEEP_TMP) fs.rmSync(workDir, { recursive: true, force: true }); });
+process.on('exit', () => {
+  scanBeforeRemoving(workDir); // code-server's logs and output channels, for the run's plaintext scan
+  if (!process.env.KEEP_TMP) fs.rmSync(workDir, { recursive: true, force: true });
+});
 let cluster;
 let server;
 let browser;

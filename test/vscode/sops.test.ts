@@ -10,13 +10,14 @@ import * as vscode from 'vscode';
 import { decryptText, encryptText, keyGroupFor } from '../../src/core/sops';
 import { registerSops } from '../../src/vscode/sops';
 import { decryptedUri } from '../../src/vscode/sops/sopsFileSystemProvider';
+import { plaintextSecret } from '../support/plaintext';
 import { waitFor, workspaceRoot } from './support';
 
 type AgeModule = typeof import('age-encryption');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const age = (): AgeModule => require('age-encryption') as AgeModule;
 
-const marker = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
+const marker = plaintextSecret;
 /** Every plaintext value this suite ever creates, for the final scan of the disk. */
 const secrets: string[] = [];
 

@@ -8,12 +8,14 @@ import { encryptText, keyGroupFor } from '../../../src/core/sops';
 import { applySyncPlan, prepareSync, type SyncPlan } from '../../../src/core/sync';
 import { testClient, testWorkspace } from '../../support/cluster';
 import { freshNamespace } from '../../support/namespace';
+import { plaintextSecret } from '../../support/plaintext';
 import { newAgeIdentity, removeTempDirs, tempDir } from '../../support/sops';
 import { decodeSecret, makeSyncRepo, ref, type SyncRepo } from './syncFixture';
 
 const admin = testClient();
 
 describe('core/sync: an app with a SOPS-encrypted Secret', () => {
+  const fromSops = plaintextSecret('from-sops');
   let namespace: string;
   let repo: SyncRepo;
   let keyFile: string;
@@ -25,7 +27,7 @@ describe('core/sync: an app with a SOPS-encrypted Secret', () => {
     const { identity, recipient } = await newAgeIdentity();
     keyFile = path.join(tempDir(), 'keys.txt');
     fs.writeFileSync(keyFile, `${identity}\n`);
-    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'shop-db', namespace }, type: 'Opaque', stringData: { password: 'from-sops' } };
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'shop-db', namespace }, type: 'Opaque', stringData: { password: fromSops } };
     fs.writeFileSync(path.join(repo.root, 'apps', 'shop', 'secret.yaml'), await encryptText(stringify(secret), 'yaml', {
       keyGroups: keyGroupFor({ age: [recipient] }), cryptRules: { encrypted_regex: '^(data|stringData)$' },
     }));
@@ -48,7 +50,7 @@ describe('core/sync: an app with a SOPS-encrypted Secret', () => {
     const planned = await plan();
     assert.deepEqual(planned.blocked, []);
     await applySyncPlan(admin, planned);
-    assert.equal(decodeSecret(await admin.get(ref('Secret', namespace, 'shop-db')), 'password'), 'from-sops');
+    assert.equal(decodeSecret(await admin.get(ref('Secret', namespace, 'shop-db')), 'password'), fromSops);
   });
 
   it('is blocked, naming the encrypted file, when no key decrypts it, and writes nothing', async () => {
