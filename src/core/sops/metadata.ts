@@ -1,6 +1,7 @@
 // The `sops:` metadata block: parsed from whatever a store read (a plain object) into typed key groups and
 // crypt rules, and written back in the field order sops itself uses (stores/stores.go), so files we write
 // diff cleanly against files the sops CLI writes.
+import { compileGoRegex, GoRegexError } from './goRegex';
 
 /** One master key wrapping the data key (or its Shamir share). Fields are those of the file format. */
 export type MasterKey =
@@ -70,6 +71,14 @@ export function parseMetadata(raw: unknown, file: string): SopsMetadata {
   }
   if (CRYPT_RULE_FIELDS.filter((f) => rules[f]).length > 1) {
     throw new MetadataError(`${file}: the sops metadata sets more than one of ${CRYPT_RULE_FIELDS.join(', ')}`);
+  }
+  for (const field of ['unencrypted_regex', 'encrypted_regex', 'unencrypted_comment_regex', 'encrypted_comment_regex'] as const) {
+    try {
+      if (rules[field]) compileGoRegex(rules[field]!, `${file}: the sops metadata's ${field}`);
+    } catch (err) {
+      if (err instanceof GoRegexError) throw new MetadataError(err.message);
+      throw err;
+    }
   }
   if (m.mac_only_encrypted === true || m.mac_only_encrypted === 'true') rules.mac_only_encrypted = true;
   return {
@@ -150,22 +159,38 @@ export function flattenMetadata(raw: Raw): Array<[string, string]> {
   return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Rebuilds the raw metadata object from flat pairs. */
-export function unflattenMetadata(pairs: Array<[string, string]>): Raw {
+/**
+ * Rebuilds the raw metadata object from flat pairs; `file` names the file in errors. Keys are own properties
+ * (`__proto__` is a key like any other, never the prototype), a list index is at most the number of pairs
+ * (`__list_4294967294` made a list that takes minutes to walk), and a key holds a value or more keys, not both.
+ */
+export function unflattenMetadata(pairs: Array<[string, string]>, file: string): Raw {
   const root: Raw = {};
+  const own = (container: object, key: string | number): unknown =>
+    (Object.prototype.hasOwnProperty.call(container, key) ? (container as Record<string | number, unknown>)[key] : undefined);
+  const set = (container: object, key: string | number, value: unknown) =>
+    Object.defineProperty(container, key, { value, enumerable: true, configurable: true, writable: true });
   for (const [flatKey, value] of pairs) {
-    const tokens = flatKey.split(/(?=__map_|__list_)/).map((t) =>
-      t.startsWith('__list_') ? Number(t.slice(7)) : t.startsWith('__map_') ? t.slice(6) : t);
-    let node: Raw | unknown[] = root;
+    const tokens = flatKey.split(/(?=__map_|__list_)/).map((t) => {
+      if (!t.startsWith('__list_')) return t.startsWith('__map_') ? t.slice(6) : t;
+      const index = Number(t.slice(7));
+      if (!Number.isInteger(index) || index < 0 || index >= pairs.length) {
+        throw new MetadataError(`${file}: sops metadata key ${flatKey}: "${t.slice(7)}" is not a list index`);
+      }
+      return index;
+    });
+    let node: object = root;
     tokens.forEach((token, i) => {
-      const last = i === tokens.length - 1;
-      const container = node as Record<string | number, unknown>;
-      if (last) {
-        container[token] = value.replace(/\\n/g, '\n');
+      const current = own(node, token);
+      if (i === tokens.length - 1) {
+        if (current && typeof current === 'object') throw new MetadataError(`${file}: sops metadata key ${flatKey} holds a value and more keys`);
+        set(node, token, value.replace(/\\n/g, '\n'));
         return;
       }
-      if (container[token] === undefined) container[token] = typeof tokens[i + 1] === 'number' ? [] : {};
-      node = container[token] as Raw;
+      const next = current ?? (typeof tokens[i + 1] === 'number' ? [] : {});
+      if (typeof next !== 'object') throw new MetadataError(`${file}: sops metadata key ${flatKey} holds a value and more keys`);
+      if (current === undefined) set(node, token, next);
+      node = next;
     });
   }
   return root;

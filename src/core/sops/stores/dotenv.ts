@@ -26,7 +26,7 @@ export const dotenvStore: Store = {
     if (form === 'encrypted' && metadataPairs.length === 0) throw new StoreError(`${file}: sops metadata not found`);
     return {
       branches: [root],
-      metadata: form === 'encrypted' ? unflattenMetadata(metadataPairs) : undefined,
+      metadata: form === 'encrypted' ? unflattenMetadata(metadataPairs, file) : undefined,
       emit(md) {
         const lines = root.items.map((item) => {
           if (item.kind === 'comment') return `#${item.text}`;

@@ -53,7 +53,7 @@ export const iniStore: Store = {
     if (form === 'encrypted' && metadataPairs.length === 0) throw new StoreError(`${file}: sops metadata not found`);
     return {
       branches: [root],
-      metadata: form === 'encrypted' ? unflattenMetadata(metadataPairs) : undefined,
+      metadata: form === 'encrypted' ? unflattenMetadata(metadataPairs, file) : undefined,
       emit: (md) => emitIni(root, md ? flattenMetadata(md) : undefined, file),
     };
   },
