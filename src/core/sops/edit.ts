@@ -5,7 +5,7 @@ import { SopsError } from './errors';
 import { fileLabel, openDocument } from './open';
 import { SopsOptions } from './options';
 import { sealDocument } from './seal';
-import { stores } from './stores';
+import { reservedKeyOf, stores } from './stores';
 import { SopsFormat } from './stores/store';
 
 export async function reencryptEdited(originalCiphertext: string, editedPlaintext: string, format: SopsFormat, opts?: SopsOptions): Promise<string> {
@@ -22,8 +22,9 @@ export async function reencryptEdited(originalCiphertext: string, editedPlaintex
   } catch (err) {
     throw new SopsError(`${(err as Error).message} (the edit was not saved)`);
   }
-  if (format !== 'binary' && edited.branches.some((b) => b.items.some((i) => i.kind === 'entry' && i.key === 'sops'))) {
-    throw new SopsError(`${file}: the edited document has a top-level "sops" key, which SOPS reserves for its metadata`);
+  const reserved = reservedKeyOf(edited, format);
+  if (reserved !== undefined) {
+    throw new SopsError(`${file}: the edited document has a top-level "${reserved}" key, which SOPS reserves for its metadata (the edit was not saved)`);
   }
   return sealDocument(edited, original.dataKey, original.metadata, file, original.stash);
 }

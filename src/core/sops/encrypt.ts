@@ -10,7 +10,7 @@ import { fileLabel } from './open';
 import { SopsOptions } from './options';
 import { CreationRule } from './rules';
 import { sealDocument } from './seal';
-import { stores } from './stores';
+import { reservedKeyOf, stores } from './stores';
 import { SopsFormat } from './stores/store';
 
 export interface EncryptOptions extends SopsOptions {
@@ -49,6 +49,8 @@ export async function encryptText(plaintext: string, format: SopsFormat, options
   } catch (err) {
     throw new SopsError((err as Error).message);
   }
+  const reserved = reservedKeyOf(doc, format);
+  if (reserved !== undefined) throw new SopsError(`${file}: the document has a top-level "${reserved}" key, which SOPS reserves for its metadata`);
   const dataKey = randomBytes(32);
   const threshold = options.shamirThreshold ?? options.rule?.shamirThreshold;
   const now = sopsTimestamp();

@@ -4,7 +4,7 @@ import { binaryStore } from './binary';
 import { dotenvStore } from './dotenv';
 import { iniStore } from './ini';
 import { jsonStore } from './json';
-import { SopsFormat, Store } from './store';
+import { LoadedDocument, SopsFormat, Store } from './store';
 import { yamlStore } from './yaml';
 
 export const stores: Record<SopsFormat, Store> = {
@@ -23,4 +23,19 @@ export function formatForPath(filePath: string): SopsFormat {
   if (ext === '.env' || path.basename(filePath) === '.env') return 'dotenv';
   if (ext === '.ini') return 'ini';
   return 'binary';
+}
+
+/**
+ * A top-level key of a plaintext document where the format keeps the sops metadata (`sops`; in dotenv any
+ * `sops_` key; in INI a [sops] section): encrypted, it would be read back as metadata, and the file not open.
+ */
+export function reservedKeyOf(doc: LoadedDocument, format: SopsFormat): string | undefined {
+  if (format === 'binary') return undefined;
+  for (const branch of doc.branches) {
+    for (const item of branch.items) {
+      if (item.kind !== 'entry') continue;
+      if (format === 'dotenv' ? item.key.startsWith('sops_') : item.key === 'sops') return item.key;
+    }
+  }
+  return undefined;
 }
