@@ -5,6 +5,11 @@
 //   ... tests read cluster.infoFile (via $DRIFTLINE_TEST_CLUSTER) ...
 //   await cluster.stop();                   // kills exactly the processes it started, removes the run dir
 //
+// A test that breaks the cluster on purpose (the fault suite) starts one of its own and uses `servers`:
+//   cluster.servers.kill('apiserver');      // SIGKILL now, as a crash would (synchronous)
+//   await cluster.servers.stopped('apiserver');
+//   await cluster.servers.start('apiserver'); // the same binary, flags, ports and data; resolves once /readyz is ok
+//
 // Binaries come from build-binaries.sh (built from Debian's archive once, then cached under ~/.cache/driftline).
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -49,6 +54,7 @@ function defaultLog(message) {
  * - detached: leave it running after this process exits (`cluster:up`); otherwise it is stopped on exit,
  *   on Ctrl-C, and by a watchdog if this process is killed outright.
  * - log: progress messages (default: stderr).
+ * - apiserverArgs: extra kube-apiserver flags (e.g. `--enable-bootstrap-token-auth`).
  */
 export async function startCluster(options = {}) {
   const log = options.log ?? defaultLog;
@@ -58,7 +64,7 @@ export async function startCluster(options = {}) {
   const started = Date.now();
   try {
     const pki = await createPki(path.join(runDir, 'pki'), { [ADMIN.name]: ADMIN.subject, [LIMITED.name]: LIMITED.subject });
-    const servers = await startServers(bin, runDir, pki);
+    const servers = await startServers(bin, runDir, pki, options.apiserverArgs ?? []);
     const cluster = makeHandle(runDir, servers.pids, options.detached);
     try {
       const api = adminApi(servers.server, pki);
@@ -66,7 +72,8 @@ export async function startCluster(options = {}) {
       await grantLimitedUser(api);
       const info = writeClusterFiles(runDir, servers.server, version, pki, servers.pids);
       log(`kube-apiserver ${version} ready at ${servers.server} in ${((Date.now() - started) / 1000).toFixed(1)} s (${runDir})`);
-      return { infoFile: path.join(runDir, 'cluster.json'), info, stop: cluster.stop };
+      const control = serverControl(servers, pki, runDir, cluster, () => writeClusterFiles(runDir, servers.server, version, pki, servers.pids));
+      return { infoFile: path.join(runDir, 'cluster.json'), info, stop: cluster.stop, servers: control };
     } catch (error) {
       await cluster.stop();
       throw error;
@@ -78,20 +85,21 @@ export async function startCluster(options = {}) {
 }
 
 /** Starts etcd and kube-apiserver; retries with new ports when another process took one meanwhile. */
-async function startServers(bin, runDir, pki) {
+async function startServers(bin, runDir, pki, apiserverArgs) {
   for (let attempt = 1; ; attempt++) {
     const [etcdPort, peerPort, apiPort] = await distinctFreePorts(3);
     const logs = { etcd: path.join(runDir, 'etcd.log'), apiserver: path.join(runDir, 'kube-apiserver.log') };
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     const peerUrl = `http://127.0.0.1:${peerPort}`;
     fs.rmSync(path.join(runDir, 'etcd-data'), { recursive: true, force: true });
-    const etcd = startProcess(path.join(bin, 'etcd'), [
+    const specs = {};
+    specs.etcd = [path.join(bin, 'etcd'), [
       '--name', 'default', '--data-dir', path.join(runDir, 'etcd-data'),
       '--listen-client-urls', etcdUrl, '--advertise-client-urls', etcdUrl,
       '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl, '--initial-cluster', `default=${peerUrl}`,
       '--log-level', 'warn', '--logger', 'zap',
-    ], logs.etcd);
-    const apiserver = startProcess(path.join(bin, 'kube-apiserver'), [
+    ], logs.etcd];
+    specs.apiserver = [path.join(bin, 'kube-apiserver'), [
       `--etcd-servers=${etcdUrl}`,
       '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
       `--tls-cert-file=${pki.serving.cert}`, `--tls-private-key-file=${pki.serving.key}`,
@@ -102,11 +110,12 @@ async function startServers(bin, runDir, pki) {
       `--service-account-signing-key-file=${pki.serviceAccountKey}`,
       '--service-cluster-ip-range=10.0.0.0/24', '--endpoint-reconciler-type=none',
       '--authorization-mode=Node,RBAC', '--disable-admission-plugins=ServiceAccount',
-    ], logs.apiserver);
-    const pids = { etcd, apiserver };
+      ...apiserverArgs,
+    ], logs.apiserver];
+    const pids = { etcd: startProcess(...specs.etcd), apiserver: startProcess(...specs.apiserver) };
     const server = `https://127.0.0.1:${apiPort}`;
     const failure = await waitUntilReady(server, pki, runDir, pids, logs);
-    if (!failure) return { server, pids };
+    if (!failure) return { server, pids, specs, logs };
     await stopAll(pids, runDir);
     const portTaken = /address already in use/.test(failure);
     if (!portTaken || attempt === 3) throw new Error(`test cluster did not start:\n${failure}`);
@@ -222,12 +231,13 @@ let exitHooksInstalled = false;
 
 function makeHandle(runDir, pids, detached) {
   let stopping;
-  const entry = { runDir, pids, watchdog: detached ? undefined : startWatchdog(process.pid, Object.values(pids), runDir) };
+  const watchdogFor = (group) => (detached ? undefined : startWatchdog(process.pid, group, runDir));
+  const entry = { runDir, pids, watchdogs: [watchdogFor(Object.values(pids))].filter(Boolean) };
   const stop = () => {
     stopping ??= (async () => {
       attached.delete(entry);
       await stopAll(pids, runDir);
-      if (entry.watchdog) killNow(entry.watchdog, `kill -0 ${process.pid}`);
+      for (const watchdog of entry.watchdogs) killNow(watchdog, `kill -0 ${process.pid}`);
       fs.rmSync(runDir, { recursive: true, force: true });
     })();
     return stopping;
@@ -237,7 +247,54 @@ function makeHandle(runDir, pids, detached) {
     attached.add(entry);
     installExitHooks();
   }
-  return { stop };
+  /** A server started again later gets a watchdog of its own: the first one only knows the first pids. */
+  const watch = (pid) => {
+    const watchdog = watchdogFor([pid]);
+    if (watchdog) entry.watchdogs.push(watchdog);
+  };
+  return { stop, watch };
+}
+
+/**
+ * Stopping and starting one server of a running cluster, for tests of what clients do when it fails. `pids` is
+ * updated in place, so stop() and the exit hooks always find the current processes.
+ */
+function serverControl(servers, pki, runDir, handle, rewriteInfo) {
+  const { pids, specs, logs } = servers;
+  const names = Object.keys(specs);
+  const known = (name) => {
+    if (!names.includes(name)) throw new Error(`no server "${name}" (servers: ${names.join(', ')})`);
+    return name;
+  };
+  return {
+    /** Whether the server runs now. */
+    running: (name) => isRunning(pids[known(name)], runDir),
+    /** SIGKILL to the server's process group at once, as a crash would: synchronous, so it can happen mid-request. */
+    kill: (name) => killNow(pids[known(name)], runDir),
+    /** Resolves once the server has exited (after kill). */
+    async stopped(name, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (isRunning(pids[known(name)], runDir)) {
+        if (Date.now() > deadline) throw new Error(`${name} still runs ${timeoutMs} ms after it was killed`);
+        await sleep(20);
+      }
+    },
+    /** Stops the server gracefully (SIGTERM, then SIGKILL). */
+    stop: (name) => stopProcess(pids[known(name)], runDir),
+    /**
+     * Starts the server again with the flags, ports and data it had; resolves once kube-apiserver's /readyz is
+     * ok (for etcd too: kube-apiserver is only ready when it reaches etcd, if it runs).
+     */
+    async start(name) {
+      if (isRunning(pids[known(name)], runDir)) throw new Error(`${name} is running already`);
+      pids[name] = startProcess(...specs[name]);
+      handle.watch(pids[name]);
+      rewriteInfo();
+      if (!isRunning(pids.apiserver, runDir)) return;
+      const failure = await waitUntilReady(servers.server, pki, runDir, pids, logs);
+      if (failure) throw new Error(`${name} did not come back:\n${failure}`);
+    },
+  };
 }
 
 /** Ctrl-C, SIGTERM and plain exits stop every attached cluster before this process goes. */
@@ -245,10 +302,10 @@ function installExitHooks() {
   if (exitHooksInstalled) return;
   exitHooksInstalled = true;
   process.on('exit', () => {
-    for (const { pids, runDir, watchdog } of attached) {
+    for (const { pids, runDir, watchdogs } of attached) {
       killNow(pids.apiserver, runDir);
       killNow(pids.etcd, runDir);
-      killNow(watchdog, `kill -0 ${process.pid}`);
+      for (const watchdog of watchdogs) killNow(watchdog, `kill -0 ${process.pid}`);
       fs.rmSync(runDir, { recursive: true, force: true });
     }
   });
