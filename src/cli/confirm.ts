@@ -33,6 +33,19 @@ export async function approveWrite(io: PromptIO, approval: WriteApproval): Promi
   return false;
 }
 
+/**
+ * Deleting and creating again is asked on its own, never implied by --yes: on a terminal the user types
+ * "replace"; without one, the --replace flag that brought us here is the explicit answer.
+ */
+export async function approveReplace(io: PromptIO, objects: string[]): Promise<boolean> {
+  const stdin = io.stdin ?? process.stdin;
+  if (!stdin.isTTY) return true;
+  io.stdout.write(`Delete and create again ${objects.join(', ')} (their immutable fields change)? Type "replace": `);
+  if ((await readLine(stdin)).trim() === 'replace') return true;
+  io.stderr.write('Not replaced. Nothing was changed.\n');
+  return false;
+}
+
 function readLine(stdin: NodeJS.ReadableStream): Promise<string> {
   return new Promise((resolve) => {
     let text = '';

@@ -5,7 +5,7 @@ import { describeRef } from '../core/model';
 import {
   applySyncPlan, countApplicable, describePlan, hasWork, prepareSync, summarizePlan, syncThroughController, type PreparedSync, type SyncRequest,
 } from '../core/sync';
-import { approveWrite, type PromptIO } from './confirm';
+import { approveReplace, approveWrite, type PromptIO } from './confirm';
 import { runFlagCommand } from './flagCommand';
 import { FlagError, stringFlag, type Flags } from './flags';
 import { withWorkspace } from './workspaceArgs';
@@ -27,6 +27,8 @@ in the cluster, asks that controller to reconcile instead and follows it.
   --force-conflicts   take over fields other field managers own
   --skip-refused      when the server refuses some objects, apply the others (the refused ones, and
                       the objects that need them, are left out and listed)
+  --replace           delete and create again the objects whose immutable fields change ("needs
+                      replace"); --yes does not imply it, and on a terminal it is asked separately
   --direct            apply directly even when a controller manages the app
   --timeout SECONDS   how long to follow a controller (default 300)
   --yes               write without asking (required for protected environments)
@@ -38,7 +40,7 @@ export function runSync(args: string[], io: PromptIO): Promise<number> {
     help: HELP,
     flags: {
       values: ['env', 'app', 'repo', 'kubeconfig', 'context', 'timeout'],
-      switches: ['dry-run', 'prune', 'force-conflicts', 'skip-refused', 'direct', 'yes'],
+      switches: ['dry-run', 'prune', 'force-conflicts', 'skip-refused', 'replace', 'direct', 'yes'],
     },
     validate(flags) {
       if (!flags.env || !flags.app) throw new FlagError('--env and --app are required');
@@ -58,7 +60,7 @@ function sync(flags: Flags, io: PromptIO): Promise<number> {
       signal,
     }));
     const options = {
-      dryRun: flags['dry-run'] === true, yes: flags.yes === true, skipRefused: flags['skip-refused'] === true,
+      dryRun: flags['dry-run'] === true, yes: flags.yes === true, skipRefused: flags['skip-refused'] === true, replace: flags.replace === true,
       timeoutSeconds: Number(flags.timeout ?? 300),
     };
     return prepared.mode === 'controller'
@@ -80,17 +82,22 @@ interface RunOptions {
   dryRun: boolean;
   yes: boolean;
   skipRefused: boolean;
+  replace: boolean;
   timeoutSeconds: number;
 }
 
 async function syncDirect(prepared: Extract<PreparedSync, { mode: 'direct' }>, options: RunOptions, io: PromptIO): Promise<number> {
-  const plan = { ...prepared.plan, skipRefused: options.skipRefused };
+  const plan = { ...prepared.plan, skipRefused: options.skipRefused, replace: options.replace };
   const { target } = prepared;
   io.stdout.write(`${describePlan(plan).join('\n')}\n${summarizePlan(plan)}\n`);
-  if (plan.blocked.length && !plan.skipRefused) {
+  const replacing = plan.replace ? plan.blocked.filter((b) => b.needsReplace) : [];
+  const blocked = plan.blocked.filter((b) => !replacing.includes(b));
+  if (blocked.length && !plan.skipRefused) {
     const others = countApplicable(plan);
-    io.stderr.write(`Cannot sync: ${plan.blocked.length} object(s) cannot be applied (see above). Nothing was changed.` +
-      `${others ? ` --skip-refused applies the other ${others}.` : ''}\n`);
+    const needReplace = blocked.filter((b) => b.needsReplace).length;
+    io.stderr.write(`Cannot sync: ${blocked.length} object(s) cannot be applied (see above). Nothing was changed.` +
+      `${others ? ` --skip-refused applies the other ${others}.` : ''}` +
+      `${needReplace ? ` --replace deletes and creates again the ${needReplace} that need replacing.` : ''}\n`);
     return 2;
   }
   if (options.dryRun) return hasWork(plan) ? 1 : 0;
@@ -100,6 +107,7 @@ async function syncDirect(prepared: Extract<PreparedSync, { mode: 'direct' }>, o
   }
   const environment = { name: plan.environment, protected: plan.protected };
   if (!(await approveWrite(io, { yes: options.yes, environment, action: `sync app ${plan.app} in environment ${plan.environment}` }))) return 2;
+  if (replacing.length && !(await approveReplace(io, replacing.map((b) => describeRef(b.ref))))) return 2;
   const result = await withInterrupt((signal) => applySyncPlan(target.client, plan, {
     confirmation: plan.environment, signal,
     onProgress: (message, done, total) => io.stderr.write(`[${done}/${total}] ${message}\n`),
@@ -107,7 +115,7 @@ async function syncDirect(prepared: Extract<PreparedSync, { mode: 'direct' }>, o
   for (const applied of result.applied) io.stdout.write(`${applied.action === 'prune' ? 'pruned' : `${applied.action}d`} ${describeRef(applied.ref)}\n`);
   for (const skipped of result.skipped) io.stdout.write(`left ${describeRef(skipped.ref)}: ${skipped.reason}\n`);
   io.stdout.write(`Synced app ${plan.app} in environment ${plan.environment}: ${result.applied.length} change(s).\n`);
-  return plan.blocked.length ? 1 : 0;
+  return blocked.length ? 1 : 0;
 }
 
 async function syncController(prepared: Extract<PreparedSync, { mode: 'controller' }>, options: RunOptions, io: PromptIO): Promise<number> {

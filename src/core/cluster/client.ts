@@ -133,13 +133,17 @@ export class ClusterClient {
   }
 
   /** Deletes an object; resolves false when it was already gone. */
-  async delete(ref: ObjectRef, options: { dryRun?: boolean; propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' } = {}): Promise<boolean> {
+  /** Deletes the object; with `uid`, only that very object (the server refuses when it was re-created since). */
+  async delete(ref: ObjectRef, options: { dryRun?: boolean; propagationPolicy?: 'Background' | 'Foreground' | 'Orphan'; uid?: string } = {}): Promise<boolean> {
     const target = await this.locate(ref, 'delete');
     try {
       await this.transport.json({
         method: 'DELETE',
         path: target.objectPath,
-        body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: options.propagationPolicy ?? 'Background', ...(options.dryRun ? { dryRun: ['All'] } : {}) },
+        body: {
+          kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: options.propagationPolicy ?? 'Background',
+          ...(options.dryRun ? { dryRun: ['All'] } : {}), ...(options.uid ? { preconditions: { uid: options.uid } } : {}),
+        },
         call: target.call,
       });
       return true;

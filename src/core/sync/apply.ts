@@ -5,7 +5,7 @@ import { DRIFTLINE_FIELD_MANAGER, describeRef, type KubeObject, type ObjectRef }
 import type { SyncClient } from './client';
 import { describeConflicts } from './conflicts';
 import { messageOf, SyncError } from './errors';
-import type { AppliedChange, PlannedChange, SyncPlan, SyncProgress, SyncResult } from './model';
+import type { AppliedChange, BlockedChange, PlannedChange, SyncPlan, SyncProgress, SyncResult } from './model';
 import { refKey } from './inventory';
 import { assertConfirmed } from './protect';
 import { validateInPlace } from './validate';
@@ -23,8 +23,10 @@ export interface ApplySyncOptions {
 export async function applySyncPlan(client: SyncClient, plan: SyncPlan, options: ApplySyncOptions = {}): Promise<SyncResult> {
   const where = `app ${plan.app} in environment ${plan.environment} (context "${plan.context}")`;
   assertConfirmed({ name: plan.environment, protected: plan.protected }, options.confirmation, `syncing ${where}`);
-  if (plan.blocked.length && !plan.skipRefused) {
-    const reasons = plan.blocked.map((b) => `${describeRef(b.ref)}: ${b.reason}`).join('\n  ');
+  const replacements = plan.replace ? plan.blocked.filter((b) => b.needsReplace && b.object) : [];
+  const blocked = plan.blocked.filter((b) => !replacements.includes(b));
+  if (blocked.length && !plan.skipRefused) {
+    const reasons = blocked.map((b) => `${describeRef(b.ref)}: ${b.reason}`).join('\n  ');
     throw new SyncError(`Cannot sync ${where}; nothing was changed. These objects cannot be applied:\n  ${reasons}`);
   }
   const conflicted = plan.changes.filter((c) => c.conflicts?.length);
@@ -35,12 +37,12 @@ export async function applySyncPlan(client: SyncClient, plan: SyncPlan, options:
         'Force the sync (driftline sync --force-conflicts) to take them over.',
     );
   }
-  const withheld = plan.skipRefused ? withheldObjects(plan) : new Map<string, { ref: ObjectRef; reason: string }>();
+  const withheld = plan.skipRefused ? withheldObjects({ ...plan, blocked }) : new Map<string, { ref: ObjectRef; reason: string }>();
   const writes = plan.changes.filter((c) => (c.action === 'create' || c.action === 'update') && !withheld.has(refKey(c.ref)));
   const prerequisites = writes.filter((c) => isPrerequisiteKind(c.ref));
   const rest = writes.filter((c) => !isPrerequisiteKind(c.ref));
   const prunes = plan.changes.filter((c) => c.action === 'prune');
-  const total = writes.length + (plan.prune ? prunes.length : 0);
+  const total = writes.length + replacements.length + (plan.prune ? prunes.length : 0);
   const result: SyncResult = { applied: [], skipped: [...withheld.values()] };
   const appliedSoFar = () => result.applied.map((a) => `${a.action} ${describeRef(a.ref)}`).join(', ');
   const step = async (change: PlannedChange, verb: string, work: () => Promise<AppliedChange | undefined>) => {
@@ -66,6 +68,9 @@ export async function applySyncPlan(client: SyncClient, plan: SyncPlan, options:
   for (const change of prerequisites) await apply(change);
   await validateDeferred(client, rest.filter((c) => c.validateAfterPrerequisites), plan, where, result, options);
   for (const change of rest) await apply(change);
+  for (const replacement of replacements) {
+    await step({ action: 'update', ref: replacement.ref }, 'Replacing', () => replace(client, replacement, plan, options));
+  }
   for (const change of prunes) {
     if (!plan.prune) {
       result.skipped.push({ ref: change.ref, reason: 'prune was not requested' });
@@ -86,6 +91,25 @@ export async function applySyncPlan(client: SyncClient, plan: SyncPlan, options:
   }
   options.onProgress?.('Done', result.applied.length, total);
   return result;
+}
+
+/**
+ * Delete and create again, for an immutable field change the user chose to replace: only the very object the
+ * plan saw is deleted (uid precondition), and the new one is applied once the old one is gone.
+ */
+async function replace(client: SyncClient, replacement: BlockedChange, plan: SyncPlan, options: ApplySyncOptions): Promise<AppliedChange> {
+  const live = await client.get(replacement.ref);
+  if (live) {
+    await client.delete(replacement.ref, { uid: live.metadata.uid as string | undefined });
+    const deadline = Date.now() + (options.crdEstablishTimeoutMs ?? 30_000);
+    while (await client.get(replacement.ref)) {
+      options.signal?.throwIfAborted();
+      if (Date.now() > deadline) throw new Error(`${describeRef(replacement.ref)} was deleted but is still there (a finalizer?); it was not created again`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  await client.serverSideApply(replacement.object as KubeObject, { dryRun: false, fieldManager: DRIFTLINE_FIELD_MANAGER, force: plan.forceConflicts });
+  return { action: 'replace', ref: replacement.ref };
 }
 
 function isPrerequisiteKind(ref: ObjectRef): boolean {

@@ -25,7 +25,10 @@ export function describePlan(plan: SyncPlan): string[] {
   const unchanged = plan.changes.length - visible.length;
   if (unchanged) lines.push(`  ${unchanged} unchanged`);
   if (!plan.changes.length && !plan.blocked.length) lines.push('  nothing to sync');
-  for (const blocked of plan.blocked) lines.push(`  ${blocked.needsReplace ? 'replace ' : 'blocked '}  ${describeRef(blocked.ref)}: ${blocked.reason}`);
+  for (const blocked of plan.blocked) {
+    const replacing = blocked.needsReplace && plan.replace;
+    lines.push(`  ${blocked.needsReplace ? 'replace ' : 'blocked '}  ${describeRef(blocked.ref)}: ${replacing ? `deleted and created again (${blocked.reason})` : blocked.reason}`);
+  }
   for (const warning of plan.warnings) lines.push(`  warning: ${warning}`);
   return lines;
 }
@@ -40,7 +43,8 @@ export function summarizePlan(plan: SyncPlan): string {
 
 /** Whether applying the plan would write anything. */
 export function hasWork(plan: SyncPlan): boolean {
-  return countApplicable(plan) > 0 || plan.changes.some((c) => c.action === 'prune' && plan.prune);
+  return countApplicable(plan) > 0 || plan.changes.some((c) => c.action === 'prune' && plan.prune) ||
+    (plan.replace && plan.blocked.some((b) => b.needsReplace));
 }
 
 /** Creates and updates that "apply the other objects" would still write: not refused, not needing a refused object. */

@@ -62,10 +62,16 @@ export interface SyncPlan {
   forceConflicts: boolean;
   /** Whether to apply the other objects when some are blocked (those, and what needs them, are left out). */
   skipRefused: boolean;
+  /**
+   * Whether objects that need replacing (an immutable field changes) are deleted and created again. Never set by
+   * default or by a general "yes": only by its own confirmation.
+   */
+  replace: boolean;
 }
 
 export interface AppliedChange {
-  action: Exclude<SyncAction, 'unchanged'>;
+  /** `replace`: deleted and created again, for an immutable field change the user chose to replace. */
+  action: Exclude<SyncAction, 'unchanged'> | 'replace';
   ref: ObjectRef;
 }
 

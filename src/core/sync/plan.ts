@@ -61,6 +61,7 @@ export async function planSync(input: PlanSyncInput): Promise<SyncPlan> {
     prune: input.prune ?? false,
     forceConflicts: input.forceConflicts ?? false,
     skipRefused: false,
+    replace: false,
   };
 }
 

@@ -2,8 +2,9 @@
 // protected environment), applies with progress and cancellation, reports the result and refreshes the view.
 // Where a Flux or Argo CD controller manages the app live, asks it to reconcile and follows it instead.
 import * as vscode from 'vscode';
+import { describeRef } from '../../core/identity';
 import {
-  applySyncPlan, prepareSync, syncThroughController, type PreparedSync, type SyncRequest,
+  applySyncPlan, prepareSync, syncThroughController, type PreparedSync, type SyncPlan, type SyncRequest,
 } from '../../core/sync';
 import { DriftlineCommand, DriftlineServices } from './command';
 import { AppTarget, confirmProtected, resolveAppTarget } from './appTarget';
@@ -34,6 +35,7 @@ async function runSync(services: DriftlineServices, argument: unknown, dryRun: b
 async function syncDirect(services: DriftlineServices, target: AppTarget, prepared: Extract<PreparedSync, { mode: 'direct' }>, dryRun: boolean): Promise<void> {
   const choice = await previewPlan(prepared.plan, { dryRun });
   if (!choice) return;
+  if (choice.replace && !(await confirmReplace(prepared.plan))) return;
   const confirmation = await confirmProtected(target, `sync ${target.app}`);
   if (!confirmation) return;
   const plan = { ...prepared.plan, ...choice };
@@ -71,6 +73,15 @@ async function syncController(services: DriftlineServices, target: AppTarget, pr
   ));
   const show = result.outcome === 'Succeeded' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
   void show(`Driftline: ${name} ${result.outcome === 'Succeeded' ? 'reconciled' : 'failed'}: ${result.message}`);
+}
+
+/** Deleting and creating again is asked on its own, modally, naming each object. */
+async function confirmReplace(plan: SyncPlan): Promise<boolean> {
+  const objects = plan.blocked.filter((b) => b.needsReplace).map((b) => describeRef(b.ref));
+  const answer = await vscode.window.showWarningMessage(
+    `Delete and create again ${objects.join(', ')}? Their immutable fields change, so an update cannot apply them; ` +
+      'while they are gone, what depends on them may stop working.', { modal: true }, 'Replace');
+  return answer === 'Replace';
 }
 
 /** Whatever happened (done, failed half-way, cancelled), the view shows the app as it now is. */

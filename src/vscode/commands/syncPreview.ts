@@ -9,6 +9,8 @@ export interface SyncChoice {
   forceConflicts: boolean;
   /** Apply the other objects when some are blocked. */
   skipRefused: boolean;
+  /** Delete and create again the objects that need replacing (confirmed again, separately, before anything is written). */
+  replace: boolean;
 }
 
 type PreviewItem = vscode.QuickPickItem & { choice?: SyncChoice };
@@ -42,13 +44,22 @@ export async function previewPlan(plan: SyncPlan, options: { dryRun: boolean }):
     const applyWhat = skipRefused ? `Apply the other ${writes}` : `Apply ${writes} change(s)`;
     const leaving = skipRefused ? `leave out the ${withheldObjects(plan).size} that cannot be applied` : undefined;
     if (!conflicts) {
-      if (writes) items.push({ label: `$(check) ${applyWhat}`, description: [leaving, prunes ? 'leave the prune candidates' : undefined].filter(Boolean).join('; ') || undefined, choice: { prune: false, forceConflicts: false, skipRefused } });
-      if (prunes) items.push({ label: `$(check) ${skipRefused ? `${applyWhat} and prune` : 'Apply and prune'} ${prunes} object(s)`, description: leaving, choice: { prune: true, forceConflicts: false, skipRefused } });
+      if (writes) items.push({ label: `$(check) ${applyWhat}`, description: [leaving, prunes ? 'leave the prune candidates' : undefined].filter(Boolean).join('; ') || undefined, choice: { prune: false, forceConflicts: false, skipRefused, replace: false } });
+      if (prunes) items.push({ label: `$(check) ${skipRefused ? `${applyWhat} and prune` : 'Apply and prune'} ${prunes} object(s)`, description: leaving, choice: { prune: true, forceConflicts: false, skipRefused, replace: false } });
     }
     if (conflicts) {
-      items.push({ label: `$(warning) ${skipRefused ? applyWhat : 'Apply'}, taking over fields other managers own`, description: ['force', leaving].filter(Boolean).join('; '), choice: { prune: false, forceConflicts: true, skipRefused } });
-      if (prunes) items.push({ label: `$(warning) ${skipRefused ? applyWhat : 'Apply'} with force and prune ${prunes} object(s)`, description: leaving, choice: { prune: true, forceConflicts: true, skipRefused } });
+      items.push({ label: `$(warning) ${skipRefused ? applyWhat : 'Apply'}, taking over fields other managers own`, description: ['force', leaving].filter(Boolean).join('; '), choice: { prune: false, forceConflicts: true, skipRefused, replace: false } });
+      if (prunes) items.push({ label: `$(warning) ${skipRefused ? applyWhat : 'Apply'} with force and prune ${prunes} object(s)`, description: leaving, choice: { prune: true, forceConflicts: true, skipRefused, replace: false } });
     }
+  }
+  const needReplace = plan.blocked.filter((b) => b.needsReplace);
+  if (!options.dryRun && needReplace.length) {
+    const otherBlocked = plan.blocked.length > needReplace.length;
+    items.push({
+      label: `$(warning) Replace ${needReplace.length} object(s): delete and create again…`,
+      description: `their immutable fields change; asked again before anything is written${otherBlocked ? '; leaves out what cannot be applied' : ''}`,
+      choice: { prune: false, forceConflicts: false, skipRefused: otherBlocked, replace: true },
+    });
   }
   items.push({ label: `${summarizePlan(plan)}${unchanged ? `, ${unchanged} unchanged` : ''}`, kind: vscode.QuickPickItemKind.Separator });
   items.push(...changes.map(changeItem));

@@ -111,7 +111,7 @@ describe('core/sync: validated before the first write', () => {
     assert.match(left.get(`ConfigMap/${namespace}/web-config`) ?? '', new RegExp(`needs Namespace/${namespace}, which cannot be applied`));
   });
 
-  it('says "needs replace" for an immutable field change, and changes nothing', async () => {
+  it('says "needs replace" for an immutable field change and changes nothing; replaces only when asked with --replace', async () => {
     const namespace = await freshNamespace('sync-immutable', admin);
     repo = makeSyncRepo({ namespace, objects: shopObjects(namespace) });
     await applySyncPlan(admin, await planFor(repo));
@@ -133,6 +133,19 @@ describe('core/sync: validated before the first write', () => {
     await assert.rejects(applySyncPlan(admin, plan), SyncError);
     const after = await admin.get(ref('Deployment', namespace, 'shop'));
     assert.equal(after?.metadata.resourceVersion, before?.metadata.resourceVersion, 'the Deployment is untouched');
+
+    // --yes alone never replaces; --replace is its own answer.
+    const args = ['--repo', repo.root, '--kubeconfig', testCluster().kubeconfig, '--env', 'dev', '--app', 'shop', '--yes'];
+    const refused = await runCli(runSync, args);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /--replace deletes and creates again the 1 that need replacing/);
+    assert.equal((await admin.get(ref('Deployment', namespace, 'shop')))?.metadata.uid, before?.metadata.uid);
+    const replaced = await runCli(runSync, [...args, '--replace']);
+    assert.equal(replaced.code, 0, replaced.stderr);
+    assert.match(replaced.stdout, new RegExp(`replaced Deployment/${namespace}/shop`));
+    const now = await admin.get(ref('Deployment', namespace, 'shop'));
+    assert.notEqual(now?.metadata.uid, before?.metadata.uid, 'a new object');
+    assert.deepEqual((now?.spec as { selector: unknown }).selector, { matchLabels: { app: 'shop', tier: 'web' } });
   });
 
   it('applies a new CRD first, then validates its custom resources before writing any of them', async () => {

@@ -5,7 +5,7 @@ const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', names
 
 function plan(overrides: Partial<SyncPlan> = {}): SyncPlan {
   return {
-    environment: 'dev', context: 'kind-dev', app: 'shop', protected: false, blocked: [], warnings: [], prune: false, forceConflicts: false, skipRefused: false,
+    environment: 'dev', context: 'kind-dev', app: 'shop', protected: false, blocked: [], warnings: [], prune: false, forceConflicts: false, skipRefused: false, replace: false,
     changes: [
       { action: 'create', ref: { apiVersion: 'v1', kind: 'Namespace', name: 'shop' } },
       { action: 'update', ref: { apiVersion: 'v1', kind: 'Secret', namespace: 'shop', name: 'db' }, object: secret, changedPaths: ['/data/password'] },
