@@ -23,6 +23,8 @@ export const iniStore: Store = {
         continue;
       }
       const header = /^\[(.*)\]$/.exec(line);
+      // `[db]x = y` is no key: encrypted, its line ends in `]` (ENC[...]) and is read back as a section.
+      if (!header && line.startsWith('[')) throw new StoreError(`${file}: line ${i + 1} starts with "[" but is not a [section] header`);
       if (header) {
         inMetadata = form === 'encrypted' && header[1] === 'sops';
         section = inMetadata ? { kind: 'map', items: [] } : openSection(root, header[1]);
@@ -101,6 +103,9 @@ function quote(entry: MapEntry, file: string): string {
   const text = v.type === 'null' ? '' : String(v.value);
   if (text.includes('\n')) return `"""${text}"""`;
   if (/^\s|\s$/.test(text)) return `"${text}"`;
+  // Read back, a value wrapped in "..." or `...` loses them and one starting with """ runs on over the next
+  // lines: such a value is wrapped, in backticks unless it ends with one.
+  if (/^["`]/.test(text)) return text.endsWith('`') ? `"${text}"` : `\`${text}\``;
   if (/[#;]/.test(text)) return `\`${text}\``;
   return text;
 }
