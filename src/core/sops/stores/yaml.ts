@@ -114,11 +114,22 @@ function buildDocument(doc: Document.Parsed, b: Builder): TreeMap {
   return root;
 }
 
+/** yaml reads anchors its own writer refuses (a control character or a space in the name): refused here, before any save. */
+function checkAnchor(node: unknown, b: Builder): void {
+  const anchor = (node as { anchor?: string } | null)?.anchor;
+  // eslint-disable-next-line no-control-regex -- the characters yaml's anchorIsValid refuses
+  if (anchor !== undefined && /[\x00-\x19\s,[\]{}]/.test(anchor)) {
+    throw new StoreError(`${b.file}: the YAML anchor ${JSON.stringify(anchor)} has a space or control character in its name`);
+  }
+}
+
 function buildMap(map: YAMLMap, b: Builder): TreeMap {
+  checkAnchor(map, b);
   const out: TreeMap = { kind: 'map', items: [...comments(map, 'commentBefore', b)] };
   for (const pair of map.items) {
     const key = pair.key;
     if (!isScalar(key)) throw new StoreError(`${b.file}: only scalar keys are supported by SOPS`);
+    checkAnchor(key, b);
     out.items.push(...comments(key, 'commentBefore', b), ...comments(key, 'comment', b));
     const value = pair.value;
     if (!isMap(value) && !isSeq(value)) {
@@ -131,6 +142,7 @@ function buildMap(map: YAMLMap, b: Builder): TreeMap {
 }
 
 function buildSeq(seq: YAMLSeq, b: Builder, where: string): TreeList {
+  checkAnchor(seq, b);
   const out: TreeList = { kind: 'list', items: [...comments(seq, 'commentBefore', b)] };
   for (const item of seq.items) {
     if (!isMap(item) && !isSeq(item)) {
@@ -148,6 +160,7 @@ function buildNode(node: unknown, b: Builder, where: string): TreeNode {
   if (isAlias(node)) throw new StoreError(`${b.file}: YAML aliases (*${node.source}) are not supported in SOPS files (under ${where})`);
   if (node === null || node === undefined) return { kind: 'value', value: { type: 'null' } };
   if (!isScalar(node)) throw new StoreError(`${b.file}: unsupported YAML node under ${where}`);
+  checkAnchor(node, b);
   const value = plainValueOf(node);
   const leaf: ValueLeaf = { kind: 'value', value, ref: { node, original: value } };
   return leaf;
