@@ -77,7 +77,10 @@ function parseRule(raw: unknown, index: number, configFile: string): CreationRul
   const pathRegex = text('path_regex') ?? text('filename_regex');
   if (pathRegex) compileGoRegex(pathRegex, `${where} path_regex`);
   const keyGroups = Array.isArray(r.key_groups)
-    ? r.key_groups.map((g) => groupKeys(g as Raw, where))
+    ? r.key_groups.map((g, i) => {
+      if (!g || typeof g !== 'object' || Array.isArray(g)) throw new SopsError(`${where}: key group ${i + 1} is not a mapping of keys`);
+      return groupKeys(g as Raw, where);
+    })
     : [groupKeys(r, where)];
   if (keyGroups.every((g) => g.length === 0)) throw new SopsError(`${where} lists no keys (age, pgp, kms, ...)`);
   const threshold = r.shamir_threshold === undefined ? undefined : Number(r.shamir_threshold);
