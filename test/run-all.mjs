@@ -20,6 +20,7 @@ const runSuite = (args, env) => new Promise((resolve) => {
 
 // Each suite: the command that runs it; it writes {passes, failures} to $DRIFTLINE_RESULTS_FILE.
 const suites = [
+  { name: 'lint', args: ['test/run-lint.mjs'] },        // ESLint, a file a test (eslint.config.mjs)
   { name: 'unit', args: ['test/run-suite.mjs', 'unit'] },
   { name: 'integration', args: ['test/run-suite.mjs', 'integration'] },
   { name: 'vscode', args: ['test/vscode/run.mjs'] },  // inside code-server's extension host

@@ -62,5 +62,6 @@ if (require.main === module) {
   installInterruptHandlers();
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
     (code) => { process.exitCode = code; },
+    (error: unknown) => { process.stderr.write(`driftline: ${messageOf(error)}\n`); process.exitCode = 2; },
   );
 }

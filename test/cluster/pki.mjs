@@ -11,7 +11,7 @@ async function openssl(cwd, ...args) {
   try {
     await run('openssl', args, { cwd });
   } catch (error) {
-    throw new Error(`openssl ${args[0]} failed in ${cwd}: ${error.stderr || error.message}`);
+    throw new Error(`openssl ${args[0]} failed in ${cwd}: ${error.stderr || error.message}`, { cause: error });
   }
 }
 

@@ -96,10 +96,10 @@ export async function activeDiffTexts(): Promise<{ label: string; live: string; 
 type WindowFunctions = Pick<typeof vscode.window, 'showQuickPick' | 'showInputBox' | 'showInformationMessage' | 'showWarningMessage' | 'showErrorMessage'>;
 
 /** Replaces some of vscode.window's dialogs for the length of `work` (answering as the test decides), then restores them. */
-export async function withDialogs<T>(answers: { [K in keyof WindowFunctions]?: (...args: any[]) => unknown }, work: () => Thenable<T> | Promise<T>): Promise<T> {
+export async function withDialogs<T>(answers: { [K in keyof WindowFunctions]?: (...args: never[]) => unknown }, work: () => Thenable<T> | Promise<T>): Promise<T> {
   const window = vscode.window as unknown as Record<string, unknown>;
   const originals = Object.fromEntries(Object.keys(answers).map((name) => [name, window[name]]));
-  Object.assign(window, Object.fromEntries(Object.entries(answers).map(([name, answer]) => [name, async (...args: unknown[]) => answer?.(...args)])));
+  Object.assign(window, Object.fromEntries(Object.entries(answers).map(([name, answer]) => [name, async (...args: never[]) => answer?.(...args)])));
   try {
     return await work();
   } finally {

@@ -2,6 +2,7 @@
 // that is not drift, so the predicted and the live object can be compared field by field. Steps mutate the
 // copy `normalize` hands them; callers never see their input changed.
 import { DRIFTLINE_APP_LABEL, DRIFTLINE_ENV_ANNOTATION, type KubeObject } from '../model';
+import { isPlainObject } from './changedPaths';
 
 export type NormalizeStep = (object: KubeObject) => void;
 
@@ -81,26 +82,26 @@ export const defaultPortProtocols: NormalizeStep = (object) => {
  * through the typed object, which has the same effect; so do we, before a dry-run.
  */
 export const stringifyQuantities: NormalizeStep = (object) => {
-  const spec = object.spec as Record<string, any> | undefined;
-  if (!spec || typeof spec !== 'object') return;
+  const spec = object.spec;
+  if (!isPlainObject(spec)) return;
   for (const podSpec of podSpecsOf(object)) {
     for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
-      for (const container of asArray(podSpec[list])) stringifyResources((container as Record<string, any>)?.resources);
+      for (const container of asArray(podSpec[list])) stringifyResources(fieldAt(container, 'resources'));
     }
     stringifyValues(podSpec.overhead);
   }
   if (object.kind === 'PersistentVolumeClaim') stringifyResources(spec.resources);
-  for (const template of asArray(spec.volumeClaimTemplates)) stringifyResources((template as Record<string, any>)?.spec?.resources);
+  for (const template of asArray(spec.volumeClaimTemplates)) stringifyResources(fieldAt(template, 'spec', 'resources'));
   if (object.kind === 'ResourceQuota') stringifyValues(spec.hard);
   if (object.kind === 'LimitRange') {
     for (const limit of asArray(spec.limits)) {
-      for (const field of ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']) stringifyValues((limit as Record<string, any>)?.[field]);
+      for (const field of ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']) stringifyValues(fieldAt(limit, field));
     }
   }
 };
 
-function stringifyResources(resources: Record<string, unknown> | undefined): void {
-  if (!resources || typeof resources !== 'object') return;
+function stringifyResources(resources: unknown): void {
+  if (!isPlainObject(resources)) return;
   stringifyValues(resources.limits);
   stringifyValues(resources.requests);
 }
@@ -122,11 +123,18 @@ function fillProtocols(ports: unknown): void {
 
 /** The pod specs inside a workload: Pod itself, `spec.template` kinds, and CronJob's job template. */
 function podSpecsOf(object: KubeObject): Record<string, unknown>[] {
-  const spec = object.spec as Record<string, any> | undefined;
-  if (!spec || typeof spec !== 'object') return [];
+  const spec = object.spec;
+  if (!isPlainObject(spec)) return [];
   if (object.kind === 'Pod') return [spec];
-  const found = [spec.template?.spec, spec.jobTemplate?.spec?.template?.spec];
-  return found.filter((candidate) => candidate && typeof candidate === 'object');
+  const found = [fieldAt(spec, 'template', 'spec'), fieldAt(spec, 'jobTemplate', 'spec', 'template', 'spec')];
+  return found.filter(isPlainObject);
+}
+
+/** The value at `keys` below `value`, or undefined where a step is not an object: a walk through untyped YAML. */
+function fieldAt(value: unknown, ...keys: string[]): unknown {
+  let current = value;
+  for (const key of keys) current = isPlainObject(current) ? current[key] : undefined;
+  return current;
 }
 
 function asArray(value: unknown): unknown[] {

@@ -18,7 +18,7 @@ export interface DriftlineServices {
 export interface DriftlineCommand {
   readonly id: string;
   // Arguments come from menus (a tree node), the command palette (none) or other extensions.
-  run(services: DriftlineServices, ...args: any[]): unknown;
+  run(services: DriftlineServices, ...args: unknown[]): unknown;
 }
 
 /** The node a command acts on: its argument, else the view's selection. */

@@ -131,8 +131,8 @@ describe('driftline status and diff (CLI bundle)', function () {
       const { code, stdout } = await driftline(['diff', '--repo', root, '--kubeconfig', info.kubeconfig]);
       assert.equal(code, 1);
       assert.match(stdout, new RegExp(`^--- live/ConfigMap/${namespace}/web-config\\n\\+\\+\\+ git/ConfigMap/${namespace}/web-config`, 'm'));
-      assert.match(stdout, /^-  color: red\n\+  color: blue$/m);
-      assert.match(stdout, /^-  token: "\*\*\* \(before\)"\n\+  token: "\*\*\* \(after\)"$/m);
+      assert.match(stdout, /^- {2}color: red\n\+ {2}color: blue$/m);
+      assert.match(stdout, /^- {2}token: "\*\*\* \(before\)"\n\+ {2}token: "\*\*\* \(after\)"$/m);
       for (const value of ['hunter2', 'swordfish']) {
         assert.ok(!stdout.includes(value) && !stdout.includes(Buffer.from(value).toString('base64')), `${value} leaked`);
       }

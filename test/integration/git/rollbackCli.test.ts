@@ -39,9 +39,9 @@ describe('driftline history and rollback', () => {
   it('history lists the commits of the app\'s kustomize tree, bases included, with sha, date, author and files', async () => {
     const run = await runCli(runHistory, ['--repo', repo.root, '--app', 'podinfo']);
     assert.equal(run.code, 0, run.stderr);
-    const shas = [...run.stdout.matchAll(/^([0-9a-f]{7,})  /gm)].map((m) => m[1]);
+    const shas = [...run.stdout.matchAll(/^([0-9a-f]{7,}) {2}/gm)].map((m) => m[1]);
     assert.deepEqual(shas, [app.image, app.stagingAndReadme, app.replicas, app.add].map((sha) => sha.slice(0, shas[0]?.length)));
-    assert.match(run.stdout, /Ada Author  podinfo staging: label, and a README line\n\s+apps\/staging\/podinfo\/kustomization.yaml \(\+1 other file\)/);
+    assert.match(run.stdout, /Ada Author {2}podinfo staging: label, and a README line\n\s+apps\/staging\/podinfo\/kustomization.yaml \(\+1 other file\)/);
     const json = JSON.parse((await runCli(runHistory, ['--repo', repo.root, '--app', 'podinfo', '--json', '--max', '1'])).stdout);
     assert.equal(json.commits.length, 1);
     assert.equal(json.commits[0].sha, app.image);

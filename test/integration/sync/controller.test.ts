@@ -20,6 +20,19 @@ const admin = testClient();
 const setup = { dryRun: false, fieldManager: 'test-setup', force: true };
 const follow = { intervalMs: 50, timeoutMs: 20_000 };
 
+/**
+ * Plays the controller once the request is written, beside the follow loop (onRequested is not awaited).
+ * `settled()` rethrows what the play failed on (an assertion on the request), so that it fails the test
+ * by its own message instead of escaping as an unhandled rejection.
+ */
+function playController(act: (requestedAt: string) => Promise<void>) {
+  let played: Promise<unknown> = Promise.resolve();
+  return {
+    onRequested: (requestedAt: string) => { played = act(requestedAt).then(() => undefined, (error: unknown) => error ?? new Error('rejected')); },
+    settled: async () => { const error = await played; if (error) throw error; },
+  };
+}
+
 function application(namespace: string): KubeObject {
   return {
     apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'guestbook', namespace },
@@ -62,15 +75,15 @@ describe('core/sync controller mode (real Flux and Argo CD CRDs, status written 
   it('Flux: writes reconcile.fluxcd.io/requestedAt and completes when status.lastHandledReconcileAt equals it', async () => {
     const live = await admin.serverSideApply(kustomization(namespace), setup);
     const progress: string[] = [];
-    const result = await syncThroughController(admin, live, {
-      ...follow,
-      onProgress: (message) => progress.push(message),
-      onRequested: async (requestedAt) => {
-        const annotated = await admin.get(refTo(live));
-        assert.equal(annotated?.metadata.annotations?.[FLUX_RECONCILE_ANNOTATION], requestedAt);
-        await writeFluxHandled(refTo(live), requestedAt, { status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied revision: main@sha1:abc' });
-      },
+    const controller = playController(async (requestedAt) => {
+      const annotated = await admin.get(refTo(live));
+      assert.equal(annotated?.metadata.annotations?.[FLUX_RECONCILE_ANNOTATION], requestedAt);
+      await writeFluxHandled(refTo(live), requestedAt, { status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied revision: main@sha1:abc' });
     });
+    const result = await syncThroughController(admin, live, {
+      ...follow, onProgress: (message) => progress.push(message), onRequested: controller.onRequested,
+    });
+    await controller.settled();
     assert.equal(result.outcome, 'Succeeded');
     assert.equal(result.message, 'Applied revision: main@sha1:abc');
     assert.equal((await admin.get(refTo(live)))?.metadata.annotations?.[FLUX_RECONCILE_ANNOTATION], result.requestedAt);
@@ -78,12 +91,10 @@ describe('core/sync controller mode (real Flux and Argo CD CRDs, status written 
 
   it('Flux: reports a failed reconcile with the controller\'s own message', async () => {
     const live = await admin.serverSideApply(kustomization(namespace), setup);
-    const result = await syncThroughController(admin, live, {
-      ...follow,
-      onRequested: async (requestedAt) => {
-        await writeFluxHandled(refTo(live), requestedAt, { status: 'False', reason: 'BuildFailed', message: 'kustomize build failed: missing base' });
-      },
-    });
+    const controller = playController((requestedAt) =>
+      writeFluxHandled(refTo(live), requestedAt, { status: 'False', reason: 'BuildFailed', message: 'kustomize build failed: missing base' }));
+    const result = await syncThroughController(admin, live, { ...follow, onRequested: controller.onRequested });
+    await controller.settled();
     assert.equal(result.outcome, 'Failed');
     assert.equal(result.message, 'kustomize build failed: missing base');
   });
@@ -120,21 +131,19 @@ describe('core/sync controller mode (real Flux and Argo CD CRDs, status written 
 
   it('Argo CD: writes .operation.sync and completes when status.operationState shows that operation finished', async () => {
     const live = await admin.serverSideApply(application(namespace), setup);
-    const result = await syncThroughController(admin, live, {
-      ...follow,
-      prune: true,
-      onRequested: async (requestedAt) => {
-        const requested = await admin.get(refTo(live));
-        const operation = requested?.operation as { sync?: { prune?: boolean }; info?: { name: string; value: string }[] };
-        assert.deepEqual(operation.sync, { prune: true });
-        assert.deepEqual(operation.info, [{ name: ARGO_REQUEST_INFO, value: requestedAt }]);
-        // What the application controller does when it finishes: records the state, clears the request.
-        await admin.mergePatch(refTo(live), {
-          operation: null,
-          status: { operationState: { operation, phase: 'Succeeded', message: 'successfully synced (all tasks run)', startedAt: requestedAt } },
-        });
-      },
+    const controller = playController(async (requestedAt) => {
+      const requested = await admin.get(refTo(live));
+      const operation = requested?.operation as { sync?: { prune?: boolean }; info?: { name: string; value: string }[] };
+      assert.deepEqual(operation.sync, { prune: true });
+      assert.deepEqual(operation.info, [{ name: ARGO_REQUEST_INFO, value: requestedAt }]);
+      // What the application controller does when it finishes: records the state, clears the request.
+      await admin.mergePatch(refTo(live), {
+        operation: null,
+        status: { operationState: { operation, phase: 'Succeeded', message: 'successfully synced (all tasks run)', startedAt: requestedAt } },
+      });
     });
+    const result = await syncThroughController(admin, live, { ...follow, prune: true, onRequested: controller.onRequested });
+    await controller.settled();
     assert.equal(result.outcome, 'Succeeded');
     assert.equal(result.message, 'successfully synced (all tasks run)');
   });

@@ -12,8 +12,8 @@ describe('diff text', () => {
   it('prints a unified diff naming the object, live as "-" and Git as "+"', () => {
     const text = unifiedDiff(ref, 'spec:\n  replicas: 1\n', 'spec:\n  replicas: 3\n');
     assert.match(text, /^--- live\/Deployment\/shop\/web\n\+\+\+ git\/Deployment\/shop\/web\n/m);
-    assert.match(text, /^-  replicas: 1$/m);
-    assert.match(text, /^\+  replicas: 3$/m);
+    assert.match(text, /^- {2}replicas: 1$/m);
+    assert.match(text, /^\+ {2}replicas: 3$/m);
   });
 
   it('is empty when nothing differs, and diffs against nothing for a missing object', () => {

@@ -4,6 +4,7 @@ import {
   defaultPortProtocols, normalize, removeEmptyMetadataMaps, removeLastAppliedAnnotation, removeManagedFields,
   removeServerAssignedMetadata, removeStatus, secretStringDataToData,
 } from '../../../src/core/drift/normalize';
+import { valueAt } from '../../support/valueAt';
 
 function configMap(metadata: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): KubeObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop', ...metadata }, ...extra };
@@ -69,7 +70,7 @@ describe('normalization steps', () => {
       spec: { ports: [{ port: 80 }, { port: 53, protocol: 'UDP' }] },
     };
     defaultPortProtocols(service);
-    assert.deepEqual((service.spec as any).ports, [{ port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }]);
+    assert.deepEqual(valueAt(service, '/spec/ports'), [{ port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }]);
 
     const deployment: KubeObject = {
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
@@ -79,9 +80,8 @@ describe('normalization steps', () => {
       } } },
     };
     defaultPortProtocols(deployment);
-    const pod = (deployment.spec as any).template.spec;
-    assert.equal(pod.containers[0].ports[0].protocol, 'TCP');
-    assert.equal(pod.initContainers[0].ports[0].protocol, 'TCP');
+    assert.equal(valueAt(deployment, '/spec/template/spec/containers/0/ports/0/protocol'), 'TCP');
+    assert.equal(valueAt(deployment, '/spec/template/spec/initContainers/0/ports/0/protocol'), 'TCP');
   });
 
   it('defaultPortProtocols reaches the pod template of a CronJob and a bare Pod', () => {
@@ -90,10 +90,10 @@ describe('normalization steps', () => {
       spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', ports: [{ containerPort: 1 }] }] } } } } },
     };
     defaultPortProtocols(cronJob);
-    assert.equal((cronJob.spec as any).jobTemplate.spec.template.spec.containers[0].ports[0].protocol, 'TCP');
+    assert.equal(valueAt(cronJob, '/spec/jobTemplate/spec/template/spec/containers/0/ports/0/protocol'), 'TCP');
     const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', ports: [{ containerPort: 1 }] }] } };
     defaultPortProtocols(pod);
-    assert.equal((pod.spec as any).containers[0].ports[0].protocol, 'TCP');
+    assert.equal(valueAt(pod, '/spec/containers/0/ports/0/protocol'), 'TCP');
   });
 
   it('normalize returns a normalized copy and leaves its input untouched', () => {
@@ -129,15 +129,14 @@ describe('quantities before a dry-run', () => {
       },
     };
     stringifyQuantities(deployment);
-    const spec = deployment.spec as any;
-    assert.deepEqual(spec.template.spec.containers[0].resources, { requests: { cpu: '1', memory: '64Mi' }, limits: { cpu: '0.5' } });
-    assert.equal(spec.volumeClaimTemplates[0].spec.resources.requests.storage, '10');
-    assert.equal(spec.replicas, 2, 'only quantities change');
+    assert.deepEqual(valueAt(deployment, '/spec/template/spec/containers/0/resources'), { requests: { cpu: '1', memory: '64Mi' }, limits: { cpu: '0.5' } });
+    assert.equal(valueAt(deployment, '/spec/volumeClaimTemplates/0/spec/resources/requests/storage'), '10');
+    assert.equal(valueAt(deployment, '/spec/replicas'), 2, 'only quantities change');
     const quota: KubeObject = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q' }, spec: { hard: { pods: 10 } } };
     stringifyQuantities(quota);
-    assert.deepEqual((quota.spec as any).hard, { pods: '10' });
+    assert.deepEqual(valueAt(quota, '/spec/hard'), { pods: '10' });
     const limits: KubeObject = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'l' }, spec: { limits: [{ type: 'Container', max: { cpu: 2 } }] } };
     stringifyQuantities(limits);
-    assert.deepEqual((limits.spec as any).limits[0].max, { cpu: '2' });
+    assert.deepEqual(valueAt(limits, '/spec/limits/0/max'), { cpu: '2' });
   });
 });

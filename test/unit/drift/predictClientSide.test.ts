@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/core/model';
 import { changedPaths } from '../../../src/core/drift/changedPaths';
 import { predictClientSide } from '../../../src/core/drift/predictClientSide';
+import { setAt, valueAt } from '../../support/valueAt';
 
 const live: KubeObject = {
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', labels: { app: 'web', 'added-live': 'x' } },
@@ -22,10 +23,10 @@ describe('client-side prediction', () => {
 
   it('reads a quantity Git writes another way ("0.5" stored as "500m") as no drift, and a real change as one', () => {
     const stored: KubeObject = structuredClone(live);
-    (stored.spec as any).template.spec.containers[0].resources.requests = { cpu: '500m', memory: '1536Mi' };
+    setAt(stored, '/spec/template/spec/containers/0/resources/requests', { cpu: '500m', memory: '1536Mi' });
     const same: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { spec: { containers: [{ name: 'web', resources: { requests: { cpu: '0.5', memory: '1.5Gi' } } }] } } } };
     assert.deepEqual(changedPaths(stored, predictClientSide(stored, same)), []);
-    (same.spec as any).template.spec.containers[0].resources.requests.cpu = '0.6';
+    setAt(same, '/spec/template/spec/containers/0/resources/requests/cpu', '0.6');
     assert.deepEqual(changedPaths(stored, predictClientSide(stored, same)), ['/spec/template/spec/containers/0/resources/requests/cpu']);
     const label: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', labels: { app: '0.5' } } };
     const labelled: KubeObject = { ...structuredClone(live), metadata: { name: 'web', labels: { app: '500m' } } };
@@ -42,8 +43,8 @@ describe('client-side prediction', () => {
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
       spec: { template: { spec: { containers: [{ name: 'web', image: 'web:1' }, { name: 'sidecar', image: 's:1' }] } } },
     };
-    const predicted = predictClientSide(live, desired) as any;
-    assert.deepEqual(predicted.spec.template.spec.containers.map((c: { name: string }) => c.name), ['web', 'sidecar']);
+    const containers = valueAt(predictClientSide(live, desired), '/spec/template/spec/containers') as { name: string }[];
+    assert.deepEqual(containers.map((c) => c.name), ['web', 'sidecar']);
   });
 
   it('leaves the live object untouched', () => {

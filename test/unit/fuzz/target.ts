@@ -49,7 +49,7 @@ export function defineTarget<T>(target: FuzzTarget<T>): AnyTarget {
 }
 
 /** JavaScript's own error classes: a module that lets one of these out has crashed, whatever its message. */
-const BUILTIN_ERRORS: Function[] = [TypeError, RangeError, ReferenceError, SyntaxError, EvalError, URIError];
+const BUILTIN_ERRORS: ErrorConstructor[] = [TypeError, RangeError, ReferenceError, SyntaxError, EvalError, URIError];
 
 export class PropertyBroken extends Error {
   constructor(message: string) {
@@ -66,7 +66,7 @@ type ErrorClass = abstract new (...args: never[]) => Error;
  */
 export function assertNamedError(error: unknown, names: string[], allowed: ErrorClass[]): void {
   if (!(error instanceof Error)) throw new PropertyBroken(`threw a non-Error: ${show(error)}`);
-  const crashed = BUILTIN_ERRORS.some((builtin) => error instanceof (builtin as ErrorClass)) ||
+  const crashed = BUILTIN_ERRORS.some((builtin) => error instanceof builtin) ||
     !allowed.some((allowedClass) => error instanceof allowedClass);
   if (crashed) {
     throw new PropertyBroken(`crashed with ${error.name} (expected ${allowed.map((c) => c.name).join(' or ')}): ${error.message}\n${error.stack}`);

@@ -30,7 +30,7 @@ function readIdentityFile(file: string): string[] {
     return identitiesIn(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new Error(`cannot read age identity file ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot read age identity file ${file}: ${(err as Error).message}`, { cause: err });
   }
 }
 

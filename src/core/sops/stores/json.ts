@@ -81,6 +81,7 @@ function parseJson(text: string, file: string): TreeMap {
   const skip = () => { while (pos < text.length && /\s/.test(text[pos])) pos++; };
   const expect = (ch: string) => { skip(); if (text[pos] !== ch) fail(`expected '${ch}'`); pos++; };
   const parseString = (): string => {
+    // eslint-disable-next-line no-control-regex -- JSON forbids raw control characters (U+0000-U+001F) in a string
     const match = /^"(?:[^"\\\u0000-\u001f]|\\.)*"/.exec(text.slice(pos));
     if (!match) return fail('expected a string');
     let value: string;
