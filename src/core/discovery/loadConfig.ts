@@ -206,9 +206,7 @@ export function parseConfig(text: string, file: string, root: string): { config:
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   const v = new ConfigValidator(file, document, lines);
-  const empty: DriftlineConfig = {
-    file, environments: [], apps: [], ignoreRules: [], tools: {}, repoURLs: [], discovery: { flux: true, argo: true, conventions: true },
-  };
+  const empty = emptyConfig(file);
   if (document.errors.length > 0) {
     const [error] = document.errors;
     return { config: empty, problems: [{ file, line: error.linePos?.[0].line, message: `invalid YAML: ${error.message.split('\n')[0]}` }] };
@@ -238,14 +236,35 @@ export function parseConfig(text: string, file: string, root: string): { config:
   return { config, problems: v.problems };
 }
 
-/** Reads `<root>/.driftline.yaml`; undefined when the repo has none. */
+function emptyConfig(file: string): DriftlineConfig {
+  return { file, environments: [], apps: [], ignoreRules: [], tools: {}, repoURLs: [], discovery: { flux: true, argo: true, conventions: true } };
+}
+
+/**
+ * Reads `<root>/.driftline.yaml`; undefined only when the repo has none. A file that is there but cannot be
+ * read (permissions, a directory, a symbolic link to nothing) is a problem naming it and the cause, like
+ * invalid YAML: the configuration is then empty, never silently taken for absent.
+ */
 export async function loadConfig(root: string): Promise<{ config: DriftlineConfig; problems: DiscoveryProblem[] } | undefined> {
   const file = path.join(root, CONFIG_FILE_NAME);
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
-  } catch {
-    return undefined;
+  } catch (error) {
+    const cause = await whyUnreadable(file, error as NodeJS.ErrnoException);
+    if (!cause) return undefined;
+    return { config: emptyConfig(file), problems: [{ file, message: `cannot read ${CONFIG_FILE_NAME}: ${cause}; its settings are not applied` }] };
   }
   return parseConfig(text, file, root);
+}
+
+/** The cause of a failed read in the user's words; undefined when there is simply no file. */
+async function whyUnreadable(file: string, error: NodeJS.ErrnoException): Promise<string | undefined> {
+  if (error.code === 'ENOENT') {
+    const link = await fs.readlink(file).catch(() => undefined);
+    return link === undefined ? undefined : `it is a symbolic link to ${link}, which does not exist`;
+  }
+  if (error.code === 'EISDIR') return 'it is a directory, not a file';
+  if (error.code === 'EACCES' || error.code === 'EPERM') return 'permission denied';
+  return error.message;
 }

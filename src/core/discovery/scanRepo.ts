@@ -1,10 +1,12 @@
 // One pass over the repo's YAML: the Flux and Argo CD objects discovery reads (files that do not mention
 // fluxcd.io or argoproj.io are not parsed: rendering reads app folders itself), and the Helm charts.
 import path from 'node:path';
+import { messageOf } from '../errors';
 import type { DiscoveryProblem, KubeObject } from '../model';
 import { readTextFile } from '../render/fileReads';
 import { isYamlFile, listDirectories, listFiles } from '../render/listFiles';
 import { ManifestParseError, parseManifests } from '../render/parseManifests';
+import { CONFIG_FILE_NAME } from './loadConfig';
 
 export interface ScannedObject {
   object: KubeObject;
@@ -39,11 +41,19 @@ async function scanChart(dir: string): Promise<HelmChartFolder> {
 
 export async function scanRepo(root: string): Promise<RepoScan> {
   const scan: RepoScan = { root, objects: [], charts: [], problems: [] };
+  const configFile = path.join(root, CONFIG_FILE_NAME);
   /** One folder's findings; folders and files are read in parallel and their findings kept in walk order. */
   type Found = { objects: ScannedObject[]; charts: HelmChartFolder[]; problems: RepoScan['problems'] };
   async function scanFile(file: string): Promise<Found> {
     const found: Found = { objects: [], charts: [], problems: [] };
-    const text = await readTextFile(file);
+    let text: string;
+    try {
+      text = await readTextFile(file);
+    } catch (error) {
+      // One file that cannot be read (permissions, a broken link) hides only its own objects, and says so.
+      found.problems.push({ file, message: `cannot read: ${messageOf(error)}` });
+      return found;
+    }
     if (!CONTROLLER_GROUPS.test(text)) return found;
     try {
       for (const { object, source } of parseManifests(text, file)) found.objects.push({ object, file, line: source.line });
@@ -60,7 +70,8 @@ export async function scanRepo(root: string): Promise<RepoScan> {
       return [{ objects: [], charts: [await scanChart(dir)], problems: [] }];
     }
     const [inFiles, inSubdirectories] = await Promise.all([
-      Promise.all(files.filter(isYamlFile).map(scanFile)),
+      // `.driftline.yaml` holds no controller object; loadConfig reads it (and reports when it cannot).
+      Promise.all(files.filter((file) => isYamlFile(file) && file !== configFile).map(scanFile)),
       Promise.all(subdirectories.map(visit)),
     ]);
     return [...inFiles, ...inSubdirectories.flat()];

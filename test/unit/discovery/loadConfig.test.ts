@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
 import { parseConfig } from '../../../src/core/discovery/loadConfig';
@@ -138,4 +139,74 @@ describe('.driftline.yaml', () => {
     assert.match(model.problems[0].message, /app "ghost" \(dev\): path .*nowhere does not exist/);
     assert.match(model.environments[0].apps[0].unknownReason ?? '', /does not exist/);
   });
+
+  describe('a .driftline.yaml that is there but cannot be read', () => {
+    const repoWith = async (make: (file: string) => Promise<void>) => {
+      const root = await writeRepo({ 'environments/dev/web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n' });
+      await make(path.join(root, '.driftline.yaml'));
+      return root;
+    };
+    const configProblems = (model: { problems: { file: string; message: string }[] }, root: string) =>
+      model.problems.filter((problem) => problem.file === path.join(root, '.driftline.yaml')).map((problem) => problem.message);
+
+    it('reports a directory named .driftline.yaml, naming the file, and still discovers the apps', async () => {
+      const root = await repoWith((file) => fs.mkdir(file));
+      const model = await discoverRepo(root);
+      assert.deepEqual(configProblems(model, root), ['cannot read .driftline.yaml: it is a directory, not a file; its settings are not applied']);
+      assert.deepEqual(model.environments.flatMap((environment) => environment.apps.map((app) => app.name)), ['web']);
+    });
+
+    it('reports a symbolic link to nothing, naming its target', async () => {
+      const root = await repoWith((file) => fs.symlink('/nonexistent/driftline.yaml', file));
+      assert.deepEqual(configProblems(await discoverRepo(root), root),
+        ['cannot read .driftline.yaml: it is a symbolic link to /nonexistent/driftline.yaml, which does not exist; its settings are not applied']);
+    });
+
+    it('reports a file it may not read (permission denied)', async () => {
+      const root = await repoWith(async (file) => {
+        await fs.writeFile(file, 'environments:\n  - name: prod\n    protected: true\n');
+        await fs.chmod(file, 0o000);
+      });
+      await fs.chmod(root, 0o755);
+      const model = await discoverAsUser(root);
+      assert.deepEqual(configProblems(model, root), ['cannot read .driftline.yaml: permission denied; its settings are not applied']);
+    });
+
+    it('reports another YAML file it may not read, naming it, and still discovers the other apps', async () => {
+      const root = await repoWith(async () => undefined);
+      const secret = path.join(root, 'environments/dev/web/private.yaml');
+      await fs.writeFile(secret, 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n');
+      await fs.chmod(secret, 0o000);
+      await fs.chmod(root, 0o755);
+      const model = await discoverAsUser(root);
+      assert.deepEqual(model.problems, [{ file: secret, message: `cannot read: EACCES: permission denied, open '${secret}'` }]);
+      assert.deepEqual(model.apps, ['web']);
+    });
+
+    it('reports invalid YAML with the file and line (the configuration is then empty)', async () => {
+      const root = await repoWith((file) => fs.writeFile(file, 'environments:\n  - name: [prod\n'));
+      const model = await discoverRepo(root);
+      const [problem] = model.problems;
+      assert.equal(problem?.file, path.join(root, '.driftline.yaml'));
+      assert.equal(problem?.line, 3);
+      assert.match(problem?.message ?? '', /^invalid YAML: /);
+    });
+
+    it('takes a repo without .driftline.yaml as one without configuration, with no problem', async () => {
+      const root = await repoWith(async () => undefined);
+      assert.deepEqual((await discoverRepo(root)).problems, []);
+    });
+  });
 });
+
+/**
+ * Problems and app names of discovering `root` as a user that file permissions apply to: root reads any file,
+ * so then the discovery runs as nobody, in a process of its own.
+ */
+async function discoverAsUser(root: string): Promise<{ problems: { file: string; message: string; line?: number }[]; apps: string[] }> {
+  const script = `require(${JSON.stringify(path.resolve(__dirname, '../../../src/core/discovery/discoverRepo.js'))}).discoverRepo(process.argv[1])` +
+    '.then((model) => process.stdout.write(JSON.stringify({ problems: model.problems, apps: model.environments.flatMap((e) => e.apps.map((a) => a.name)) })))';
+  if (process.getuid?.() === 0) return JSON.parse(execFileSync(process.execPath, ['-e', script, root], { uid: 65534, gid: 65534, encoding: 'utf8' }));
+  const model = await discoverRepo(root);
+  return { problems: model.problems, apps: model.environments.flatMap((environment) => environment.apps.map((app) => app.name)) };
+}
