@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { environment, findNode, kubectl, readyDriftline, repoFile, waitFor, workspaceRoot } from './support';
+import { environment, findNode, kubectl, namespaceOf, readyDriftline, repoFile, waitFor, workspaceRoot } from './support';
 
 type Item = vscode.QuickPickItem;
 type Window = {
@@ -14,7 +14,7 @@ type Window = {
 };
 
 /** Answers each QuickPick with the item `choose` returns (from its items), recording titles and labels. */
-function answerQuickPicks(...choose: ((items: readonly Item[]) => Item | undefined)[]) {
+function answerQuickPicks(...choose: ((items: readonly Item[]) => Item | undefined | Promise<Item | undefined>)[]) {
   const window = vscode.window as unknown as Window;
   const original = { pick: window.showQuickPick, info: window.showInformationMessage };
   const shown: { title?: string; labels: string[] }[] = [];
@@ -86,5 +86,47 @@ describe('Sync and Rollback commands', () => {
     assert.strictEqual(fs.readFileSync(settings, 'utf8'), before);
     assert.match(git('log', '-1', '--format=%s'), /^Revert "shop: bill in USD"/);
     assert.match(answers.messages.join('\n'), /committed [0-9a-f]{7} "Revert "shop: bill in USD""/);
+  });
+
+  it('Sync with an object the server refuses names it, writes nothing, and "Apply the other N" applies the rest', async () => {
+    const api = await readyDriftline();
+    const folder = repoFile('environments/dev/shop');
+    const added = { refused: `${folder}/nightly-report.yaml`, accepted: `${folder}/report-settings.yaml` };
+    // batch/v1 CronJob is served from Kubernetes 1.21 on; the test server is 1.20.
+    const namespace = namespaceOf('shop');
+    fs.writeFileSync(added.refused, `apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly-report\n  namespace: ${namespace}\nspec:\n  schedule: "0 3 * * *"\n` +
+      '  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n            - { name: report, image: busybox }\n');
+    fs.writeFileSync(added.accepted, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: report-settings\n  namespace: ${namespace}\ndata:\n  HOUR: "3"\n`);
+    try {
+      await api.session.refresh({ environment, app: 'shop' });
+      // A person reads the preview before choosing.
+      const first = answerQuickPicks(() => undefined);
+      try {
+        await vscode.commands.executeCommand('driftline.sync', findNode(api, environment, 'shop'));
+      } finally {
+        first.restore();
+      }
+      const labels = first.shown[0]?.labels.join('\n') ?? '';
+      assert.match(labels, new RegExp(`blocked CronJob/${namespace}/nightly-report`));
+      assert.match(labels, /Apply the other 1/);
+      assert.throws(() => kubectl('shop', 'get', 'configmap', 'report-settings'), /NotFound|not found/, 'nothing written before the choice');
+      const person = answerQuickPicks(async (items: readonly Item[]) => {
+        await new Promise((resolve) => setTimeout(resolve, 2_000)); // reading the preview
+        return items.find((item) => /Apply the other 1/.test(item.label));
+      });
+      try {
+        await vscode.commands.executeCommand('driftline.sync', findNode(api, environment, 'shop'));
+      } finally {
+        person.restore();
+      }
+      assert.match(kubectl('shop', 'get', 'configmap', 'report-settings', '-o', 'jsonpath={.data.HOUR}'), /^3$/);
+      await waitFor(() => {
+        const row = api.session.app(environment, 'shop')?.resources.find((resource) => resource.kind === 'CronJob');
+        return !!row && row.status !== 'Synced' && /CronJob/.test(row.reason ?? '');
+      }, 'the refused CronJob to keep its reason in the view');
+    } finally {
+      fs.rmSync(added.refused, { force: true });
+      fs.rmSync(added.accepted, { force: true });
+    }
   });
 });
