@@ -2,7 +2,10 @@
 // comparison listed and names the environment whose live objects changed; this waits until the changes
 // settle and refreshes those environments. Every refresh re-targets the engine's watches (kinds and
 // namespaces follow Git), and a refresh only reads (LISTs, dry-runs), so it causes no change of its own.
+// While watches are lost (the cluster restarting, the network gone, a token expired) and reconnecting, the
+// status bar and the log say so, naming the environments; the engine reconnects them by itself.
 import * as vscode from 'vscode';
+import type { WatchHealth } from '../core/drift/liveWatch';
 import { DriftBackend, DriftSession } from './driftSession';
 import { DriftlineSettings } from './settings';
 
@@ -19,8 +22,20 @@ export class LiveRefresh implements vscode.Disposable {
   private readonly changed = new Set<string>();
   private firstChangeAt: number | undefined;
   private settle: NodeJS.Timeout | undefined;
+  /** Per environment whose live updates are lost: what the status bar says about it. */
+  private readonly lost = new Map<string, WatchHealth>();
+  private readonly lostItem = vscode.window.createStatusBarItem('driftline.liveWatch', vscode.StatusBarAlignment.Left, 49);
 
-  constructor(private readonly session: DriftSession, private readonly log: vscode.LogOutputChannel) {}
+  constructor(private readonly session: DriftSession, private readonly log: vscode.LogOutputChannel) {
+    this.lostItem.name = 'Driftline live updates';
+    this.lostItem.command = 'driftline.drift.focus';
+    this.lostItem.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+  }
+
+  /** Environments whose live updates are lost right now (the status bar shows them); exposed for tests. */
+  get lostEnvironments(): string[] {
+    return [...this.lost.keys()];
+  }
 
   /** Follows the clusters of a new engine (undefined: none). */
   follow(backend: DriftBackend | undefined, settings: WatchSettings): void {
@@ -38,7 +53,35 @@ export class LiveRefresh implements vscode.Disposable {
         if (unwatched) this.log.warn(`${unwatched} kind(s)/namespace(s) are not watched (driftline.maxClusterWatches is ${limit}): ` +
           'changes there show with driftline.refreshIntervalSeconds or Refresh');
       },
+      onHealth: (health) => this.healthChanged(health),
     });
+  }
+
+  private healthChanged(health: WatchHealth): void {
+    const { environment, context, lost, reason } = health;
+    if (lost.length) {
+      if (!this.lost.has(environment)) {
+        this.log.warn(`Live updates of environment ${environment} lost (context ${context}: ${reason}): reconnecting; ` +
+          `not followed meanwhile: ${lost.join(', ')}`);
+      }
+      this.lost.set(environment, health);
+    } else if (this.lost.delete(environment)) {
+      this.log.info(`Live updates of environment ${environment} are back (context ${context})`);
+    }
+    this.showLost();
+  }
+
+  private showLost(): void {
+    if (this.lost.size === 0) {
+      this.lostItem.hide();
+      return;
+    }
+    const environments = [...this.lost.keys()];
+    this.lostItem.text = `$(debug-disconnect) Live updates lost: ${environments.join(', ')} (reconnecting)`;
+    this.lostItem.tooltip = [...this.lost.values()]
+      .map((health) => `${health.environment} (context ${health.context}): ${health.reason ?? 'connection lost'}; not followed: ${health.lost.join(', ')}`)
+      .join('\n');
+    this.lostItem.show();
   }
 
   private environmentChanged(environment: string): void {
@@ -61,6 +104,8 @@ export class LiveRefresh implements vscode.Disposable {
   private stop(): void {
     this.watching?.dispose();
     this.watching = undefined;
+    this.lost.clear();
+    this.showLost();
     if (this.settle) clearTimeout(this.settle);
     this.settle = undefined;
     this.changed.clear();
@@ -69,5 +114,6 @@ export class LiveRefresh implements vscode.Disposable {
 
   dispose(): void {
     this.stop();
+    this.lostItem.dispose();
   }
 }

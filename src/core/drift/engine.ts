@@ -33,7 +33,7 @@ export interface StatusFilter {
   context?: string;
 }
 
-export type WatchLiveOptions = Pick<LiveWatchOptions, 'maxWatches' | 'onUnwatched'>;
+export type WatchLiveOptions = Pick<LiveWatchOptions, 'maxWatches' | 'onUnwatched' | 'onHealth' | 'backoffMs' | 'maxBackoffMs'>;
 
 export class DriftEngine {
   /** What the engine compares, shared with sync, rollback and suspend: the repo model, contexts, clients, caches. */
@@ -154,9 +154,15 @@ export class DriftEngine {
   /**
    * Calls `onChange(environment)` (not debounced) when a live object of that environment changes, by
    * watching the kinds and namespaces the latest status() listed; each later status() re-targets the watches.
+   * A watch that loses its connection reconnects by itself (reading kubeconfig again after a 401) and
+   * `options.onHealth` says meanwhile which watches of an environment are lost.
    */
   watchLive(onChange: (environment: string) => void, options: WatchLiveOptions = {}): { dispose(): void } {
-    const watch = new LiveWatch({ ...options, clientFor: (context) => this.workspace.clientFor(context), onChange, log: this.options.log });
+    const watch = new LiveWatch({
+      ...options, onChange, log: this.options.log,
+      clientFor: (context) => this.workspace.clientFor(context),
+      forgetCredentials: (context) => this.workspace.forgetCredentials(context),
+    });
     this.liveWatches.add(watch);
     watch.retarget([...this.watchTargets.values()]);
     return {

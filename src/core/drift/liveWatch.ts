@@ -39,6 +39,13 @@ export interface LiveWatchOptions {
   maxWatches?: number;
   /** Told how many lists go unwatched because of `maxWatches`, whenever that number changes. */
   onUnwatched?: (unwatched: number, limit: number) => void;
+  /** Told whenever the set of an environment's lost watches changes: when one is lost, and when it is back. */
+  onHealth?: (health: WatchHealth) => void;
+  /**
+   * The server refused the context's credentials (an expired or rotated token): read kubeconfig again, so the
+   * next `clientFor` authenticates with what it says now.
+   */
+  forgetCredentials?: (context: string) => void;
   /** First reconnect delay after a failure (default 1 s), doubled per failure up to `maxBackoffMs` (30 s). */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -46,6 +53,16 @@ export interface LiveWatchOptions {
 }
 
 export const DEFAULT_MAX_WATCHES = 100;
+
+/** How an environment's live watches are doing, for a view to show while changes may go unseen. */
+export interface WatchHealth {
+  environment: string;
+  context: string;
+  /** The lists whose watch lost its connection and is reconnecting (`ConfigMap in namespace shop`); empty once all are back. */
+  lost: string[];
+  /** Why the latest of them was lost (the error's message). */
+  reason?: string;
+}
 
 /** The watch target of one compared environment. */
 export function watchTargetOf(result: EnvironmentResult, apps: AppDefinition[], listed: ListedVersion[]): EnvironmentWatchTarget {
@@ -77,6 +94,8 @@ export class LiveWatch {
   private readonly watches = new Map<string, ListWatch>();
   /** Lists the server will not let us watch (Forbidden, kind not served): not retried, logged once. */
   private readonly refused = new Set<string>();
+  /** Watches whose connection is lost, with why. */
+  private readonly lostWatches = new Map<ListWatch, string>();
   private unwatched = 0;
   private disposed = false;
 
@@ -106,6 +125,7 @@ export class LiveWatch {
       if (!chosen.has(id)) {
         watch.stop();
         this.watches.delete(id);
+        this.restored(watch, false);
       }
     }
     for (const id of chosen) {
@@ -125,6 +145,43 @@ export class LiveWatch {
     this.disposed = true;
     for (const watch of this.watches.values()) watch.stop();
     this.watches.clear();
+    this.lostWatches.clear();
+  }
+
+  /** For ListWatch: its connection failed and it is reconnecting. */
+  lost(watch: ListWatch, reason: string): void {
+    const first = !this.lostWatches.has(watch);
+    this.lostWatches.set(watch, reason);
+    if (!first) return;
+    this.log(`watch of ${watch.description} lost: ${reason}; reconnecting`);
+    this.reportHealth(watch, reason);
+  }
+
+  /** For ListWatch: connected again after being lost (or stopped while lost: then `connected` is false). */
+  restored(watch: ListWatch, connected = true): void {
+    if (!this.lostWatches.delete(watch)) return;
+    if (connected) this.log(`watch of ${watch.description} reconnected`);
+    this.reportHealth(watch, undefined);
+  }
+
+  private reportHealth(watch: ListWatch, reason: string | undefined): void {
+    if (this.disposed) return;
+    for (const environment of new Set(watch.subscribers.map((subscriber) => subscriber.environment))) {
+      const lost = [...this.lostWatches.keys()].filter((other) => other.subscribers.some((subscriber) => subscriber.environment === environment));
+      const health: WatchHealth = {
+        environment, context: watch.context, lost: lost.map((other) => other.description),
+        ...(lost.length ? { reason: reason ?? this.lostWatches.get(lost[lost.length - 1]!) } : {}),
+      };
+      try {
+        this.options.onHealth?.(health);
+      } catch (error) {
+        this.log(`watch health handler failed for environment ${environment}: ${messageOf(error)}`);
+      }
+    }
+  }
+
+  forgetCredentials(context: string): void {
+    this.options.forgetCredentials?.(context);
   }
 
   /** For ListWatch: tell the caller, never letting its exception into the stream's event handler. */
@@ -163,20 +220,23 @@ class ListWatch {
   private handle: WatchHandle | undefined;
   private resourceVersion: string;
   running = true;
+  /** What it watches, as messages say it: `ConfigMap in namespace shop (context dev)`. */
+  readonly description: string;
 
   constructor(
     private readonly id: string,
-    private readonly context: string,
+    readonly context: string,
     private readonly list: ListedVersion,
     public subscribers: Subscriber[],
     private readonly owner: LiveWatch,
   ) {
     this.resourceVersion = list.resourceVersion;
+    this.description = `${list.kind}${list.namespace ? ` in namespace ${list.namespace}` : ''} (context ${context})`;
   }
 
   async run(): Promise<void> {
     const { apiVersion, kind, namespace } = this.list;
-    const what = `${kind}${namespace ? ` in namespace ${namespace}` : ''} (context ${this.context})`;
+    const what = this.description;
     let failures = 0;
     while (!this.stopped.signal.aborted) {
       try {
@@ -185,6 +245,7 @@ class ListWatch {
           { ...(namespace ? { namespace } : {}), resourceVersion: this.resourceVersion }, (event) => this.received(event));
         this.handle = handle;
         if (this.stopped.signal.aborted) handle.stop();
+        else this.owner.restored(this);
         await handle.done;
         // The server ends watches after a while: resume at once, unless it keeps ending them right away.
         failures = Date.now() - opened > this.owner.backoff(failures + 1) ? 0 : failures + 1;
@@ -192,6 +253,7 @@ class ListWatch {
         if (this.stopped.signal.aborted) break;
         if (hasReason(error, ...REFUSALS)) {
           this.running = false;
+          this.owner.restored(this, false);
           this.owner.refuse(this.id, messageOf(error));
           return;
         }
@@ -199,12 +261,16 @@ class ListWatch {
           // The server no longer has the history from our resourceVersion: changes may have been missed. The
           // refresh this asks for LISTs again, and re-targeting starts a new watch from that LIST.
           this.running = false;
+          this.owner.restored(this, false);
           this.owner.log(`${what}: resourceVersion expired; a refresh will list it again`);
           for (const subscriber of this.subscribers) this.owner.changed(subscriber.environment);
           return;
         }
+        // A token that expired or was replaced: the next attempt reads kubeconfig again (the user or a
+        // credential plugin may have written a new one there).
+        if (hasReason(error, 'Unauthorized')) this.owner.forgetCredentials(this.context);
         failures += 1;
-        if (failures === 1) this.owner.log(`${what}: ${messageOf(error)}; reconnecting`);
+        this.owner.lost(this, messageOf(error));
       }
       if (failures) await sleep(this.owner.backoff(failures), this.stopped.signal);
     }
