@@ -4,6 +4,7 @@
 // object identity (group included, version left out, so a row keeps its id when its apiVersion changes).
 import * as vscode from 'vscode';
 import { describeRef, refId, type ObjectIdentity } from '../core/identity';
+import { sumCounts } from '../core/drift/summarize';
 import type { AppResult, EnvironmentResult, ObjectRef, ResourceResult, StatusCounts, SyncStatus } from '../core/model';
 
 export type DriftNode = EnvironmentNode | AppNode | ResourceNode;
@@ -70,13 +71,6 @@ export function describeCounts(counts: StatusCounts): string {
   return parts.length ? parts.join(', ') : 'in sync';
 }
 
-export function sumCounts(apps: AppResult[]): StatusCounts {
-  const total: StatusCounts = { synced: 0, outOfSync: 0, missing: 0, extra: 0, unknown: 0 };
-  for (const app of apps) {
-    for (const key of Object.keys(total) as (keyof StatusCounts)[]) total[key] += app.counts[key];
-  }
-  return total;
-}
 
 function environmentStatus(result: EnvironmentResult): SyncStatus {
   if (result.reason) return 'Unknown';

@@ -1,7 +1,8 @@
 // The status bar item: which environment/context is compared and how much drifts. Clicking opens the view.
 import * as vscode from 'vscode';
 import { DriftSession } from './driftSession';
-import { describeCounts, sumCounts } from './driftTreeNodes';
+import { sumCounts } from '../core/drift/summarize';
+import { describeCounts } from './driftTreeNodes';
 
 export class DriftStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('driftline.status', vscode.StatusBarAlignment.Left, 50);

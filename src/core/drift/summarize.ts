@@ -17,6 +17,15 @@ export function appStatus(counts: StatusCounts, reason: string | undefined): Syn
   return 'Synced';
 }
 
+/** An environment's (or a whole report's) counts: its apps' counts added up. */
+export function sumCounts(apps: AppResult[]): StatusCounts {
+  const total: StatusCounts = { synced: 0, outOfSync: 0, missing: 0, extra: 0, unknown: 0 };
+  for (const app of apps) {
+    for (const key of Object.keys(total) as (keyof StatusCounts)[]) total[key] += app.counts[key];
+  }
+  return total;
+}
+
 export function hasDrift(app: AppResult): boolean {
   return app.counts.outOfSync + app.counts.missing + app.counts.extra > 0;
 }

@@ -6,7 +6,8 @@ import { refKey } from './inventory';
 import type { PlannedChange, SyncPlan } from './model';
 import { withheldObjects } from './withheld';
 
-export function describeChange(change: PlannedChange, plan: Pick<SyncPlan, 'prune' | 'forceConflicts'>): string {
+/** What a change touches and why, in words: changed fields, conflicts, notes (the CLI line and the VS Code item alike). */
+export function changeDetails(change: PlannedChange, plan: Pick<SyncPlan, 'prune' | 'forceConflicts'>): string[] {
   const details: string[] = [];
   if (change.changedPaths?.length) details.push(change.changedPaths.join(', '));
   if (change.conflicts?.length) {
@@ -14,6 +15,11 @@ export function describeChange(change: PlannedChange, plan: Pick<SyncPlan, 'prun
   }
   if (change.note) details.push(change.note);
   if (change.action === 'prune' && !plan.prune) details.push('not deleted without prune');
+  return details;
+}
+
+export function describeChange(change: PlannedChange, plan: Pick<SyncPlan, 'prune' | 'forceConflicts'>): string {
+  const details = changeDetails(change, plan);
   return `${change.action.padEnd(9)} ${describeRef(change.ref)}${details.length ? `  (${details.join('; ')})` : ''}`;
 }
 

@@ -3,7 +3,7 @@ export { applySyncPlan } from './apply';
 export type { ApplySyncOptions } from './apply';
 export type { SyncClient } from './client';
 export { describeConflicts, parseApplyConflicts } from './conflicts';
-export { countApplicable, describeChange, describePlan, hasWork, summarizePlan } from './describePlan';
+export { changeDetails, countApplicable, describeChange, describePlan, hasWork, summarizePlan } from './describePlan';
 export { SyncError } from './errors';
 export { withheldObjects } from './withheld';
 export { controllerInventory } from './inventory';

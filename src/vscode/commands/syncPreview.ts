@@ -2,7 +2,7 @@
 // and prune reasons), topped by the choices the plan allows. Picking a choice is the confirmation.
 import * as vscode from 'vscode';
 import { describeRef } from '../../core/model';
-import { countApplicable, describeConflicts, hasWork, summarizePlan, withheldObjects, type PlannedChange, type SyncPlan } from '../../core/sync';
+import { changeDetails, countApplicable, hasWork, summarizePlan, withheldObjects, type PlannedChange, type SyncPlan } from '../../core/sync';
 
 export interface SyncChoice {
   prune: boolean;
@@ -19,13 +19,8 @@ const ICONS: Record<PlannedChange['action'], string> = {
   create: '$(diff-added)', update: '$(diff-modified)', prune: '$(trash)', unchanged: '$(pass)',
 };
 
-function changeItem(change: PlannedChange): PreviewItem {
-  const details = [
-    change.changedPaths?.length ? `changes ${change.changedPaths.join(', ')}` : undefined,
-    change.conflicts?.length ? `conflict: ${describeConflicts(change.conflicts)}` : undefined,
-    change.note,
-  ].filter(Boolean);
-  return { label: `${ICONS[change.action]} ${change.action} ${describeRef(change.ref)}`, detail: details.join(' · ') || undefined };
+function changeItem(change: PlannedChange, plan: SyncPlan): PreviewItem {
+  return { label: `${ICONS[change.action]} ${change.action} ${describeRef(change.ref)}`, detail: changeDetails(change, plan).join(' · ') || undefined };
 }
 
 /** Shows the plan; resolves the chosen way to apply it, or undefined (dry run, or the user backed out). */
@@ -62,7 +57,7 @@ export async function previewPlan(plan: SyncPlan, options: { dryRun: boolean }):
     });
   }
   items.push({ label: `${summarizePlan(plan)}${unchanged ? `, ${unchanged} unchanged` : ''}`, kind: vscode.QuickPickItemKind.Separator });
-  items.push(...changes.map(changeItem));
+  items.push(...changes.map((change) => changeItem(change, plan)));
   items.push(...plan.blocked.map((b) => ({ label: `$(error) ${b.needsReplace ? 'needs replace' : 'blocked'} ${describeRef(b.ref)}`, detail: b.reason })));
   items.push(...plan.warnings.map((w) => ({ label: '$(info) warning', detail: w })));
   if (!changes.length && !plan.blocked.length) items.push({ label: '$(pass) Nothing to sync: every object matches Git' });
