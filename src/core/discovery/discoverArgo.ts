@@ -11,6 +11,8 @@ import { exists } from '../render/listFiles';
 import { renderHelm } from '../render/renderHelm';
 import { findExecutable } from '../render/runTool';
 import { environmentOfPath } from './environmentOfPath';
+import { expandApplicationSet, type ArgoCluster } from './expandApplicationSet';
+import { loadConfig } from './loadConfig';
 import type { RepoIdentity } from './repoIdentity';
 import { objectsOf, type HelmChartFolder, type RepoScan } from './scanRepo';
 
@@ -41,8 +43,10 @@ const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 const KUSTOMIZE_OVERLAY_FIELDS = ['namePrefix', 'nameSuffix', 'images', 'commonLabels', 'commonAnnotations', 'namespace', 'patches', 'components'];
 
 /** The destination cluster's name (as Argo CD shows it), else the repo folder's environment. */
-function environmentOf(root: string, file: string, destination: ApplicationSpec['destination']): string {
+function environmentOf(root: string, file: string, destination: ApplicationSpec['destination'], clusters: ArgoCluster[] = []): string {
   if (destination?.name) return destination.name;
+  const byServer = clusters.find((cluster) => destination?.server && cluster.server === destination.server);
+  if (byServer) return byServer.name;
   const byFolder = environmentOfPath(root, file);
   if (byFolder) return byFolder;
   if (!destination?.server || destination.server.replace(/\/$/, '') === IN_CLUSTER_SERVER) return 'in-cluster';
@@ -86,11 +90,11 @@ async function sourceApp(base: AppDefinition, source: ApplicationSource, root: s
   return { ...app, renderer: 'yaml', recurse: source.directory?.recurse === true };
 }
 
-async function applicationApp(object: KubeObject, declaredAt: SourceLocation, root: string, identity: RepoIdentity): Promise<AppDefinition> {
+async function applicationApp(object: KubeObject, declaredAt: SourceLocation, root: string, identity: RepoIdentity, clusters?: ArgoCluster[]): Promise<AppDefinition> {
   const spec = (object.spec ?? {}) as ApplicationSpec;
   const source = spec.source ?? spec.sources?.find((candidate) => candidate.path || candidate.chart) ?? {};
   const base: AppDefinition = {
-    name: object.metadata.name, environment: environmentOf(root, declaredAt.file, spec.destination), renderer: 'yaml',
+    name: object.metadata.name, environment: environmentOf(root, declaredAt.file, spec.destination, clusters), renderer: 'yaml',
     path: path.dirname(declaredAt.file), origin: 'argo-application', declaredAt,
     controller: { apiVersion: object.apiVersion, kind: 'Application', name: object.metadata.name, namespace: object.metadata.namespace ?? 'argocd' },
     ...(spec.destination?.namespace ? { namespace: spec.destination.namespace } : {}),
@@ -125,7 +129,44 @@ async function appOfAppsChart(chart: HelmChartFolder, root: string, identity: Re
   return [...itself(chartApp), ...await Promise.all(children.map(({ object, source }) => applicationApp(object, source, root, identity)))];
 }
 
-export async function discoverArgo(scan: RepoScan, identity: RepoIdentity, options: ToolOptions = {}): Promise<ArgoDiscovery> {
+export interface ArgoOptions extends ToolOptions {
+  /**
+   * What the ApplicationSet clusters generator lists: the `.driftline.yaml` environments (Argo CD's cluster
+   * Secrets live in the cluster, not in Git). Absent: read from `.driftline.yaml`, else Argo CD's `in-cluster`.
+   */
+  clusters?: ArgoCluster[];
+}
+
+/**
+ * The Applications an ApplicationSet makes, each an app as if it were written in the ApplicationSet's file;
+ * each generator that cannot be expanded is an Unknown app named after the ApplicationSet, saying why.
+ */
+async function applicationSetApps(object: KubeObject, declaredAt: SourceLocation, root: string, identity: RepoIdentity, clusters: ArgoCluster[]): Promise<AppDefinition[]> {
+  const expansion = await expandApplicationSet(object, { root, identity, clusters });
+  const apps = await Promise.all(expansion.applications.map((application) => applicationApp(application, declaredAt, root, identity, clusters)));
+  if (expansion.unexpanded.length > 0) {
+    apps.push({
+      name: object.metadata.name, environment: environmentOfPath(root, declaredAt.file) ?? 'in-cluster', renderer: 'yaml',
+      path: path.dirname(declaredAt.file), origin: 'argo-application', declaredAt,
+      unknownReason: `ApplicationSet ${object.metadata.name}: ${expansion.unexpanded.join('; ')}`,
+    });
+  }
+  return apps;
+}
+
+export const IN_CLUSTER: ArgoCluster = { name: 'in-cluster', server: IN_CLUSTER_SERVER };
+
+/**
+ * The `.driftline.yaml` environments as the clusters generator's clusters, else Argo CD's own in-cluster.
+ * Discovery does not read kubeconfig: a cluster's `server` is its environment's name, and an Application whose
+ * `destination.server` is that name belongs to that environment.
+ */
+async function configuredClusters(root: string): Promise<ArgoCluster[]> {
+  const environments = (await loadConfig(root).catch(() => undefined))?.config?.environments ?? [];
+  return environments.length > 0 ? environments.map((environment) => ({ name: environment.name, server: environment.name })) : [IN_CLUSTER];
+}
+
+export async function discoverArgo(scan: RepoScan, identity: RepoIdentity, options: ArgoOptions = {}): Promise<ArgoDiscovery> {
   const apps: AppDefinition[] = [];
   const problems: DiscoveryProblem[] = [];
   for (const { object, file, line } of objectsOf(scan, 'argoproj.io', 'Application')) {
@@ -135,8 +176,9 @@ export async function discoverArgo(scan: RepoScan, identity: RepoIdentity, optio
   for (const chart of scan.charts.filter((candidate) => candidate.makesArgoApplications)) {
     apps.push(...await appOfAppsChart(chart, scan.root, identity, { ...options, coveredByApplication: chartsOfApplications.has(path.resolve(chart.dir)) }));
   }
-  for (const { file, line } of objectsOf(scan, 'argoproj.io', 'ApplicationSet')) {
-    problems.push({ file, line, message: 'ApplicationSet is not expanded: declare its apps in .driftline.yaml' });
+  const clusters = options.clusters ?? await configuredClusters(scan.root);
+  for (const { object, file, line } of objectsOf(scan, 'argoproj.io', 'ApplicationSet')) {
+    apps.push(...await applicationSetApps(object, { file, line }, scan.root, identity, clusters));
   }
   return { apps, problems };
 }
