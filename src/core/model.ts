@@ -90,6 +90,20 @@ export interface AppDefinition {
   kustomizeOverlay?: Record<string, unknown>;
   /** Flux `postBuild` variable substitution (`${var}`, `${var:=default}`) applied to the rendered objects. */
   substitute?: PostBuildSubstitution;
+  /** Flux Kustomization / HelmRelease: where it sits in the tree the controllers build. */
+  flux?: FluxAppInfo;
+}
+
+export interface FluxAppInfo {
+  /** The Kustomization whose build applies it (`<namespace>/<name>`); absent for a cluster root's direct children of no Kustomization. */
+  parent?: string;
+  /** `spec.dependsOn` as `<namespace>/<name>`. */
+  dependsOn: string[];
+  suspend: boolean;
+  targetNamespace?: string;
+  serviceAccountName?: string;
+  /** `spec.kubeConfig.secretRef` as `<namespace>/<name>`: it is applied to another cluster. */
+  kubeConfigSecret?: string;
 }
 
 export interface PostBuildSubstitution {

@@ -1,12 +1,22 @@
-// Flux: each Kustomization (kustomize.toolkit.fluxcd.io) is an app of the environment whose cluster folder
-// holds it; each HelmRelease it deploys is an app of its own (rendered with helm from its chart).
+// Flux, as kustomize-controller applies it. An environment is a cluster: each root Kustomization (the one that
+// syncs the folder declaring it from this repo, `clusters/<c>/flux-system` with `path: ./clusters/<c>`; a
+// cluster folder without one is taken as `flux bootstrap` would make it). Each Kustomization is built as the
+// controller builds it (fluxBuild.ts: its generator for folders without kustomization.yaml, its patches,
+// images, prefixes, targetNamespace, components, commonMetadata, postBuild substitution), and the
+// Kustomizations and HelmReleases of the build OUTPUT are the apps, with the identity the build gives them,
+// built in turn, level by level (one kustomize run per cluster and level). A file the build does not emit is
+// no app; a file applied by two Kustomizations (one per cluster) is two apps.
 import path from 'node:path';
-import type { AppDefinition, ControllerRef, KubeObject, PostBuildSubstitution } from '../model';
+import type { AppDefinition, ControllerRef, DesiredObject, DiscoveryProblem, FluxAppInfo, KubeObject, PostBuildSubstitution } from '../model';
 import type { ToolOptions } from '../render/options';
-import { renderApp } from '../render/renderApp';
-import { findKustomizationFile, walkKustomizeTree } from '../render/kustomizeTree';
-import { exists, isWithin, listFiles } from '../render/listFiles';
-import { environmentOfPath } from './environmentOfPath';
+import { generatedResources, SourceIgnore } from '../render/fluxGenerator';
+import { FileReads, readTextFile } from '../render/fileReads';
+import { walkKustomizeTree } from '../render/kustomizeTree';
+import { exists, isWithin, listFiles, isYamlFile } from '../render/listFiles';
+import { parseManifests } from '../render/parseManifests';
+import { substituteVariables, unresolvedVariables } from '../render/substituteVariables';
+import { environmentOfPath, ENVIRONMENT_FOLDERS } from './environmentOfPath';
+import { buildFlux, type BuiltObject, type FluxBuildResult, type FluxBuildSpec } from './fluxBuild';
 import { gitRepositoryIsThisRepo, resolveKustomizationSource, sourceURL } from './fluxSources';
 import type { RepoIdentity } from './repoIdentity';
 import { objectsOf, type RepoScan, type ScannedObject } from './scanRepo';
@@ -15,7 +25,21 @@ export interface FluxDiscovery {
   apps: AppDefinition[];
   /** Environments seen, including those whose only Kustomization is Flux's own (flux-system). */
   environments: string[];
+  /** Kube contexts of environments that only kubeConfig mappings name (`kubeConfigs` in .driftline.yaml). */
+  contexts: Record<string, string>;
+  problems: DiscoveryProblem[];
 }
+
+export interface FluxOptions extends ToolOptions {
+  /** `kubeConfigs` of .driftline.yaml: `<namespace>/<secret>` -> kube context. */
+  kubeConfigs?: Record<string, string>;
+  /** Environments of .driftline.yaml: a kubeConfig's context that one of them uses puts the app there. */
+  configuredEnvironments?: { name: string; context?: string }[];
+}
+
+const KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
+const HELM_GROUP = 'helm.toolkit.fluxcd.io';
+const isKind = (object: KubeObject, group: string, kind: string) => object.kind === kind && object.apiVersion.startsWith(`${group}/`);
 
 /** The environment of a Kustomization outside cluster folders that nothing deploys: its folder's name. */
 function folderEnvironment(root: string, file: string): string {
@@ -23,15 +47,17 @@ function folderEnvironment(root: string, file: string): string {
   return dir.length > 0 ? dir[dir.length - 1] : 'default';
 }
 
-function controllerOf(object: KubeObject, kind: ControllerRef['kind']): ControllerRef {
-  return { apiVersion: object.apiVersion, kind, name: object.metadata.name, namespace: object.metadata.namespace ?? 'flux-system' };
+const kustomizationNamespace = (object: KubeObject) => object.metadata.namespace ?? 'flux-system';
+
+function controllerOf(object: KubeObject, kind: ControllerRef['kind'], namespace: string): ControllerRef {
+  return { apiVersion: object.apiVersion, kind, name: object.metadata.name, namespace };
 }
 
 /** Flux Kustomization fields that change the build, as kustomization fields (what kustomize-controller does); components relative to `folder`. */
 function overlayOf(spec: Record<string, unknown>, folder: string): Record<string, unknown> | undefined {
   const overlay: Record<string, unknown> = {};
   if (Array.isArray(spec.components)) overlay.components = spec.components.map((component: string) => path.resolve(folder, component));
-  if (typeof spec.targetNamespace === 'string') overlay.namespace = spec.targetNamespace;
+  if (typeof spec.targetNamespace === 'string' && spec.targetNamespace !== '') overlay.namespace = spec.targetNamespace;
   for (const key of ['patches', 'images', 'namePrefix', 'nameSuffix'] as const) {
     if (spec[key] !== undefined) overlay[key] = spec[key];
   }
@@ -41,38 +67,18 @@ function overlayOf(spec: Record<string, unknown>, folder: string): Record<string
   return Object.keys(overlay).length > 0 ? overlay : undefined;
 }
 
-function substitutionOf(spec: Record<string, unknown>): PostBuildSubstitution | undefined {
-  const postBuild = spec.postBuild as { substitute?: Record<string, unknown>; substituteFrom?: unknown[] } | undefined;
-  if (!postBuild) return undefined;
-  const variables = Object.fromEntries(Object.entries(postBuild.substitute ?? {}).map(([name, value]) => [name, String(value)]));
-  return { variables, fromCluster: (postBuild.substituteFrom ?? []).length > 0 };
-}
-
-async function kustomizationApp(scan: RepoScan, identity: RepoIdentity, found: ScannedObject, environment: string): Promise<AppDefinition | 'flux-system'> {
-  const { object, file, line } = found;
+function fluxInfo(object: KubeObject, namespace: string, parent: string | undefined, kubeConfigSecret: string | undefined): FluxAppInfo {
   const spec = (object.spec ?? {}) as Record<string, unknown>;
-  const base = {
-    name: object.metadata.name, environment, origin: 'flux-kustomization' as const, declaredAt: { file, line },
-    controller: controllerOf(object, 'Kustomization'),
-    ...(typeof spec.targetNamespace === 'string' ? { namespace: spec.targetNamespace } : {}),
+  const dependsOn = Array.isArray(spec.dependsOn)
+    ? spec.dependsOn.flatMap((entry: { name?: string; namespace?: string }) =>
+      (entry && typeof entry.name === 'string' ? [`${entry.namespace ?? namespace}/${entry.name}`] : []))
+    : [];
+  return {
+    ...(parent ? { parent } : {}), dependsOn, suspend: spec.suspend === true,
+    ...(typeof spec.targetNamespace === 'string' ? { targetNamespace: spec.targetNamespace } : {}),
+    ...(typeof spec.serviceAccountName === 'string' ? { serviceAccountName: spec.serviceAccountName } : {}),
+    ...(kubeConfigSecret ? { kubeConfigSecret } : {}),
   };
-  const source = resolveKustomizationSource(scan, identity, found);
-  if ('unknownReason' in source) return { ...base, renderer: 'kustomize', path: path.dirname(file), unknownReason: source.unknownReason };
-  // The Kustomization that reconciles the folder declaring it is Flux's own sync (`flux-system`, made by
-  // `flux bootstrap`): its objects are Flux's components and the other Kustomizations, which we already show
-  // as apps. Listing it would double every app and bury them under Flux's CRDs, so it only marks the environment.
-  if (isWithin(file, source.folder)) return 'flux-system';
-  if (!await exists(source.folder)) {
-    return { ...base, renderer: 'kustomize', path: source.folder, unknownReason: `spec.path ${String(spec.path)} (${source.folder}) does not exist in the repository` };
-  }
-  const overlay = overlayOf(spec, source.folder);
-  const substitute = substitutionOf(spec);
-  const withSubstitution = substitute ? { substitute } : {};
-  if (await findKustomizationFile(source.folder)) {
-    return { ...base, renderer: 'kustomize', path: source.folder, ...(overlay ? { kustomizeOverlay: overlay } : {}), ...withSubstitution };
-  }
-  // Without kustomization.yaml Flux takes every manifest below the folder.
-  return { ...base, renderer: 'yaml', path: source.folder, recurse: true, ...withSubstitution };
 }
 
 interface ChartSpec {
@@ -82,10 +88,10 @@ interface ChartSpec {
   valuesFiles?: string[];
 }
 
-function helmReleaseApp(scan: RepoScan, identity: RepoIdentity, found: ScannedObject, environment: string, parent?: AppDefinition): AppDefinition {
+function helmReleaseApp(scan: RepoScan, identity: RepoIdentity, found: ScannedObject, environment: string): AppDefinition {
   const { object, file, line } = found;
   const spec = (object.spec ?? {}) as Record<string, unknown>;
-  const namespace = (parent?.kustomizeOverlay?.namespace as string | undefined) ?? object.metadata.namespace ?? 'default';
+  const namespace = object.metadata.namespace ?? 'default';
   const targetNamespace = typeof spec.targetNamespace === 'string' ? spec.targetNamespace : undefined;
   const releaseName = typeof spec.releaseName === 'string' ? spec.releaseName
     : targetNamespace ? `${targetNamespace}-${object.metadata.name}` : object.metadata.name;
@@ -93,7 +99,7 @@ function helmReleaseApp(scan: RepoScan, identity: RepoIdentity, found: ScannedOb
   const values = spec.values as Record<string, unknown> | undefined;
   const app: AppDefinition = {
     name: object.metadata.name, environment, renderer: 'helm', path: path.dirname(file), namespace: targetNamespace ?? namespace,
-    origin: 'flux-helmrelease', declaredAt: { file, line }, controller: { ...controllerOf(object, 'HelmRelease'), namespace },
+    origin: 'flux-helmrelease', declaredAt: { file, line }, controller: controllerOf(object, 'HelmRelease', namespace),
     helm: { releaseName, valuesFiles: [], ...(values ? { values } : {}), ...(chartSpec.chart ? { chart: chartSpec.chart } : {}), ...(chartSpec.version ? { version: chartSpec.version } : {}) },
   };
   const chartRef = spec.chartRef as { kind?: string; name?: string; namespace?: string } | undefined;
@@ -114,83 +120,350 @@ function helmReleaseApp(scan: RepoScan, identity: RepoIdentity, found: ScannedOb
   return { ...app, helm: { ...app.helm!, ...(url ? { repoURL: url } : {}) }, unknownReason: `${what} from ${from} needs network` };
 }
 
-/** The files an app reads: which HelmReleases it deploys. */
-async function filesOf(app: AppDefinition): Promise<Set<string>> {
-  if (app.unknownReason) return new Set();
-  // Resource files only: a patch file (a partial HelmRelease) is not a release of its own.
-  if (app.renderer === 'kustomize') return new Set((await walkKustomizeTree(app.path)).resourceFiles);
-  return new Set(await listFiles(app.path, true));
+/** Where an object of a build comes from: its origin file, and the line of the document that defines it there. */
+function locate(scan: RepoScan, object: KubeObject, origin: string | undefined, fallback: { file: string; line?: number }): { file: string; line?: number } {
+  if (!origin) return fallback;
+  const inFile = scan.objects.filter((found) => found.file === origin && found.object.kind === object.kind);
+  const match = inFile.find((found) => found.object.metadata.name === object.metadata.name) ??
+    inFile.find((found) => object.metadata.name.includes(found.object.metadata.name)) ?? inFile[0];
+  return { file: origin, ...(match?.line !== undefined ? { line: match.line } : {}) };
 }
 
-function uniqueName(app: AppDefinition, taken: Set<string>): string | undefined {
-  for (const candidate of [app.name, `${app.controller?.namespace}/${app.name}`]) {
-    if (!taken.has(`${app.environment}/${candidate}`)) return candidate;
-  }
-  return undefined;
+/** The cluster a Kustomization or HelmRelease applies to: its parent's, or the one its kubeConfig secret names. */
+interface Cluster {
+  environment: string;
+  /** Set when the cluster is known only through a kubeConfig mapping. */
+  context?: string;
+  /** Set when the cluster is one no context is mapped to. */
+  unknownReason?: string;
+  kubeConfigSecret?: string;
 }
 
-export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, options: ToolOptions = {}): Promise<FluxDiscovery> {
+interface TreeNode {
+  object: KubeObject;
+  namespace: string;
+  file: string;
+  line?: number;
+  cluster: Cluster;
+  /** A cluster root: it marks the environment and is no app of its own. */
+  root: boolean;
+  parent?: string;
+  app?: AppDefinition;
+  spec?: FluxBuildSpec;
+  result?: FluxBuildResult;
+}
+
+type SubstituteRef = { kind?: string; name?: string; optional?: boolean };
+
+export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, options: FluxOptions = {}): Promise<FluxDiscovery> {
   const apps: AppDefinition[] = [];
   const environments = new Set<string>();
+  const contexts: Record<string, string> = {};
+  const problems: DiscoveryProblem[] = [];
   const taken = new Set<string>();
+  const seen = new Set<string>();
+  const ignore = new SourceIgnore(scan.root, gitRepositoryIgnore(scan));
+  const reads = new FileReads();
+  /** Every object each environment's builds emitted so far (substituteFrom ConfigMaps/Secrets are looked up there first). */
+  const outputs = new Map<string, BuiltObject[]>();
+  /** Files an emitted object comes from, and files read by the builds (patches): no orphan Kustomization. */
+  const covered = new Set<string>();
+  const builtFolders: string[] = [];
+  let gitObjects: Promise<Map<string, KubeObject>> | undefined;
+
   const add = (app: AppDefinition) => {
-    const name = uniqueName(app, taken);
-    if (!name) return;
-    taken.add(`${app.environment}/${name}`);
-    apps.push({ ...app, name });
+    for (const candidate of [app.name, `${app.controller?.namespace}/${app.name}`]) {
+      if (taken.has(`${app.environment}/${candidate}`)) continue;
+      taken.add(`${app.environment}/${candidate}`);
+      apps.push({ ...app, name: candidate });
+      return;
+    }
   };
-  const deployers: { app: AppDefinition; files: Set<string> }[] = [];
-  const addKustomization = async (found: ScannedObject, environment: string) => {
+
+  const clusterOf = (object: KubeObject, namespace: string, inherited: Cluster): Cluster => {
+    const secret = ((object.spec as { kubeConfig?: { secretRef?: { name?: string } } } | undefined)?.kubeConfig?.secretRef?.name);
+    if (typeof secret !== 'string' || secret === '') return inherited;
+    const key = `${namespace}/${secret}`;
+    const context = options.kubeConfigs?.[key];
+    if (!context) {
+      return {
+        environment: inherited.environment, kubeConfigSecret: key,
+        unknownReason: `applied to another cluster through kubeConfig secret ${key}: map it to a context in .driftline.yaml kubeConfigs`,
+      };
+    }
+    const environment = options.configuredEnvironments?.find((candidate) => candidate.context === context)?.name ?? context;
+    return { environment, context, kubeConfigSecret: key };
+  };
+
+  /** A Kustomization node: its app (unless a root) and what to build. */
+  const prepare = async (node: TreeNode): Promise<void> => {
+    const { object, file, line } = node;
+    const spec = (object.spec ?? {}) as Record<string, unknown>;
+    const base: AppDefinition = {
+      name: object.metadata.name, environment: node.cluster.environment, origin: 'flux-kustomization', declaredAt: { file, ...(line !== undefined ? { line } : {}) },
+      controller: controllerOf(object, 'Kustomization', node.namespace), renderer: 'kustomize', path: path.dirname(file),
+      ...(typeof spec.targetNamespace === 'string' ? { namespace: spec.targetNamespace } : {}),
+      flux: fluxInfo(object, node.namespace, node.parent, node.cluster.kubeConfigSecret),
+    };
+    const source = resolveKustomizationSource(scan, identity, { object, file, line });
+    if ('unknownReason' in source) {
+      if (!node.root) node.app = { ...base, unknownReason: source.unknownReason };
+      return;
+    }
+    if (!await exists(source.folder)) {
+      if (!node.root) node.app = { ...base, path: source.folder, unknownReason: `spec.path ${String(spec.path ?? './')} (${source.folder}) does not exist in the repository` };
+      return;
+    }
+    const overlay = overlayOf(spec, source.folder);
+    const generated = await generatedResources(source.folder, ignore);
+    node.spec = { folder: source.folder, ...(generated ? { generated } : {}), ...(overlay ? { overlay } : {}) };
+    builtFolders.push(source.folder);
+    if (!generated) for (const input of (await walkKustomizeTree(source.folder, reads)).inputFiles) covered.add(input);
+    if (node.root) return;
+    const kustomizeOverlay = { ...overlay, ...(generated ? { resources: generated } : {}) };
+    node.app = {
+      ...base, path: source.folder,
+      ...(Object.keys(kustomizeOverlay).length > 0 ? { kustomizeOverlay } : {}),
+      ...(node.cluster.unknownReason ? { unknownReason: node.cluster.unknownReason } : {}),
+    };
+  };
+
+  const findSource = async (environment: string, kind: string, name: string, namespace: string): Promise<KubeObject | undefined> => {
+    const built = (outputs.get(environment) ?? []).find(({ object }) => object.kind === kind && object.apiVersion === 'v1' &&
+      object.metadata.name === name && (object.metadata.namespace ?? namespace) === namespace);
+    if (built) return built.object;
+    gitObjects ??= readGitObjects(scan.root);
+    const inGit = await gitObjects;
+    return inGit.get(`${kind}/${namespace}/${name}`) ?? inGit.get(`${kind}//${name}`);
+  };
+
+  /** postBuild of a built node: its variables, or why they are not all known. */
+  const substitutionOf = async (node: TreeNode): Promise<{ substitution?: PostBuildSubstitution; problem?: string }> => {
+    const postBuild = (node.object.spec as { postBuild?: { substitute?: Record<string, unknown>; substituteFrom?: SubstituteRef[] } } | undefined)?.postBuild;
+    if (!postBuild) return {};
+    const variables: Record<string, string> = {};
+    const missing: string[] = [];
+    for (const ref of Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : []) {
+      const kind = ref?.kind === 'Secret' ? 'Secret' : 'ConfigMap';
+      const name = String(ref?.name ?? '');
+      const found = await findSource(node.cluster.environment, kind, name, node.namespace);
+      const data = found ? dataOf(found) : undefined;
+      if (data) Object.assign(variables, data);
+      else if (ref?.optional !== true) {
+        missing.push(`${kind} ${node.namespace}/${name}${found ? ' is SOPS-encrypted' : ' is not in the build output or in Git'}`);
+      }
+    }
+    for (const [name, value] of Object.entries(postBuild.substitute ?? {})) variables[name] = String(value);
+    const substitution = { variables, fromCluster: false };
+    if (missing.length > 0) {
+      return { substitution: { variables, fromCluster: true }, problem: `postBuild.substituteFrom: ${missing.join('; ')} (Flux reads it from the cluster)` };
+    }
+    return { substitution };
+  };
+
+  const helmRelease = (object: KubeObject, origin: { file: string; line?: number }, cluster: Cluster, parent: string | undefined) => {
+    const namespace = object.metadata.namespace ?? 'default';
+    const key = `${cluster.environment}|HelmRelease|${namespace}|${object.metadata.name}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const app = helmReleaseApp(scan, identity, { object, ...origin }, cluster.environment);
+    add({
+      ...app, flux: fluxInfo(object, namespace, parent, cluster.kubeConfigSecret),
+      ...(cluster.unknownReason && !app.unknownReason ? { unknownReason: cluster.unknownReason } : {}),
+    });
+    if (cluster.context) contexts[cluster.environment] ??= cluster.context;
+  };
+
+  /**
+   * A generated folder that does not build (one malformed file fails the whole build, for Flux too) is built
+   * file by file, so the rest of the cluster is still listed; the malformed file is reported (by the scan
+   * when it holds Flux objects, else here).
+   */
+  const salvage = async (node: TreeNode): Promise<void> => {
+    const generated = node.spec?.generated;
+    if (!node.result || !('error' in node.result) || !generated || generated.length < 2) return;
+    const results = await buildFlux(generated.map((entry) => ({ ...node.spec!, generated: [entry] })), options);
+    const objects: BuiltObject[] = [];
+    results.forEach((result, index) => {
+      if ('objects' in result) objects.push(...result.objects);
+      else if (!scan.problems.some((problem) => problem.file === generated[index])) {
+        problems.push({ file: generated[index], message: `${node.root ? `cluster ${node.cluster.environment}` : `Kustomization ${node.namespace}/${node.object.metadata.name}`} does not build as kustomize-controller builds it: ${result.error}` });
+      }
+    });
+    node.result = { objects };
+  };
+
+  /** Builds the tree from `level`, level by level. */
+  const grow = async (level: TreeNode[]): Promise<void> => {
+    while (level.length > 0) {
+      options.signal?.throwIfAborted();
+      await Promise.all(level.map(prepare));
+      const byEnvironment = new Map<string, TreeNode[]>();
+      for (const node of level.filter((candidate) => candidate.spec && (candidate.root || !candidate.cluster.unknownReason))) {
+        byEnvironment.set(node.cluster.environment, [...byEnvironment.get(node.cluster.environment) ?? [], node]);
+      }
+      // Unmapped kubeConfig: still built (their children are listed, Unknown too), apart from known clusters.
+      for (const node of level.filter((candidate) => candidate.spec && candidate.cluster.unknownReason && !candidate.root)) {
+        const key = `\0${node.cluster.kubeConfigSecret}`;
+        byEnvironment.set(key, [...byEnvironment.get(key) ?? [], node]);
+      }
+      await Promise.all([...byEnvironment.values()].map(async (nodes) => {
+        const results = await buildFlux(nodes.map((node) => node.spec!), options);
+        nodes.forEach((node, index) => { node.result = results[index]; });
+        await Promise.all(nodes.map((node) => salvage(node)));
+      }));
+      for (const node of level) {
+        if (node.result && 'objects' in node.result) {
+          outputs.set(node.cluster.environment, [...outputs.get(node.cluster.environment) ?? [], ...node.result.objects]);
+          for (const { origin } of node.result.objects) if (origin) covered.add(origin);
+        }
+      }
+      const next: TreeNode[] = [];
+      for (const node of level) {
+        const self = `${node.namespace}/${node.object.metadata.name}`;
+        if (node.result && 'error' in node.result) {
+          const what = node.root ? `cluster ${node.cluster.environment}: the root Kustomization ${self}` : `Kustomization ${self}`;
+          problems.push({ file: node.file, ...(node.line !== undefined ? { line: node.line } : {}), message: `${what} does not build as kustomize-controller builds it: ${node.result.error}` });
+        }
+        let objects: DesiredObject[] = node.result && 'objects' in node.result
+          ? node.result.objects.filter(({ object }) => isKind(object, KUSTOMIZE_GROUP, 'Kustomization') || isKind(object, HELM_GROUP, 'HelmRelease'))
+            .map(({ object, origin }) => ({ object, source: locate(scan, object, origin, { file: node.file, line: node.line }) }))
+          : [];
+        const { substitution, problem } = await substitutionOf(node);
+        if (substitution && node.result && 'objects' in node.result) {
+          const unresolved = unresolvedVariables(JSON.stringify(node.result.objects
+            .filter(({ object }) => object.metadata.annotations?.['kustomize.toolkit.fluxcd.io/substitute'] !== 'disabled')
+            .map(({ object }) => object)), substitution.variables);
+          const reason = problem ?? (unresolved.length > 0
+            ? `postBuild: \${${unresolved[0]}}${unresolved.length > 1 ? ` (and ${unresolved.slice(1).map((name) => `\${${name}}`).join(', ')})` : ''} has no value in postBuild.substitute or substituteFrom and no default`
+            : undefined);
+          if (node.app) {
+            node.app = { ...node.app, substitute: substitution, ...(reason && !node.app.unknownReason ? { unknownReason: reason } : {}) };
+          }
+          try {
+            objects = substituteVariables(objects, { ...substitution, fromCluster: true });
+          } catch (error) {
+            problems.push({ file: node.file, message: (error as Error).message });
+          }
+        }
+        if (node.app) {
+          add(node.app);
+          if (node.cluster.context) contexts[node.cluster.environment] ??= node.cluster.context;
+        }
+        for (const { object, source } of objects) {
+          if (isKind(object, HELM_GROUP, 'HelmRelease')) {
+            const namespace = object.metadata.namespace ?? 'default';
+            helmRelease(object, source, clusterOf(object, namespace, node.cluster), node.root ? undefined : self);
+            continue;
+          }
+          const namespace = kustomizationNamespace(object);
+          if (`${namespace}/${object.metadata.name}` === self) continue; // a root applies itself
+          const cluster = clusterOf(object, namespace, node.cluster);
+          const key = `${cluster.environment}|Kustomization|${namespace}|${object.metadata.name}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          next.push({ object, namespace, file: source.file, line: source.line, cluster, root: false, ...(node.root ? {} : { parent: self }) });
+        }
+      }
+      level = next;
+    }
+  };
+
+  const kustomizations = objectsOf(scan, KUSTOMIZE_GROUP, 'Kustomization');
+  // Roots: Kustomizations that sync the folder declaring them (flux-system).
+  const roots: TreeNode[] = [];
+  for (const found of kustomizations) {
+    const source = resolveKustomizationSource(scan, identity, found);
+    if (!('folder' in source) || !isWithin(found.file, source.folder)) continue;
+    const environment = environmentOfPath(scan.root, found.file) ?? folderEnvironment(scan.root, found.file);
+    if (roots.some((root) => root.cluster.environment === environment && root.spec?.folder === source.folder)) continue;
+    roots.push({ ...found, namespace: kustomizationNamespace(found.object), cluster: { environment }, root: true, spec: { folder: source.folder } });
+  }
+  // A cluster folder (`clusters/<c>`) holding Flux objects that no root syncs: Flux's own sync (made by
+  // `flux bootstrap`, often not committed) builds it.
+  const clusterFolders = new Map<string, string>();
+  for (const found of [...kustomizations, ...objectsOf(scan, HELM_GROUP, 'HelmRelease')]) {
+    const environment = environmentOfPath(scan.root, found.file);
+    if (!environment) continue;
+    const parts = path.relative(scan.root, found.file).split(path.sep);
+    const index = parts.findIndex((part, position) => ENVIRONMENT_FOLDERS.includes(part) && parts[position + 1] === environment);
+    const folder = path.join(scan.root, ...parts.slice(0, index + 2));
+    if (roots.some((root) => isWithin(folder, root.spec!.folder) || isWithin(root.spec!.folder, folder))) continue;
+    clusterFolders.set(folder, environment);
+  }
+  for (const [folder, environment] of clusterFolders) {
+    const relative = `./${path.relative(scan.root, folder).split(path.sep).join('/')}`;
+    roots.push({
+      object: {
+        apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: 'Kustomization', metadata: { name: 'flux-system', namespace: 'flux-system' },
+        spec: { sourceRef: { kind: 'GitRepository', name: 'flux-system' }, path: relative },
+      },
+      namespace: 'flux-system', file: path.join(folder, 'kustomization.yaml'), cluster: { environment }, root: true,
+    });
+  }
+  for (const root of roots) {
+    environments.add(root.cluster.environment);
+    delete root.spec;
+  }
+  await grow(roots);
+  // A Kustomization no build emits and no build reads (applied by hand, or the only thing in a repo without
+  // cluster folders) is built on its own, in the environment named after its folder.
+  const orphans = kustomizations.filter(({ file }) => !covered.has(file) && !builtFolders.some((folder) => isWithin(file, folder)));
+  const orphanNodes: TreeNode[] = [];
+  for (const found of orphans) {
+    const namespace = kustomizationNamespace(found.object);
+    const environment = folderEnvironment(scan.root, found.file);
+    const key = `${environment}|Kustomization|${namespace}|${found.object.metadata.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     environments.add(environment);
-    const app = await kustomizationApp(scan, identity, found, environment);
-    if (app === 'flux-system') return;
-    add(app);
-    deployers.push({ app, files: await filesOf(app) });
-  };
-  // Kustomizations in a cluster folder belong to that environment; one that another Kustomization deploys
-  // (tenants, nested layers: `apps/base/team/sync.yaml`) belongs to every environment that deploys it, which
-  // takes rounds when they nest. What no environment deploys is named after its folder.
-  let pending = objectsOf(scan, 'kustomize.toolkit.fluxcd.io', 'Kustomization');
-  for (const found of pending.filter(({ file }) => environmentOfPath(scan.root, file))) {
-    await addKustomization(found, environmentOfPath(scan.root, found.file)!);
+    orphanNodes.push({ ...found, namespace, cluster: clusterOf(found.object, namespace, { environment }), root: false });
   }
-  pending = pending.filter(({ file }) => !environmentOfPath(scan.root, file));
-  for (let progress = true; progress && pending.length > 0;) {
-    progress = false;
-    for (const found of [...pending]) {
-      const parentEnvironments = new Set(deployers.filter(({ files }) => files.has(found.file)).map(({ app }) => app.environment));
-      if (parentEnvironments.size === 0) continue;
-      pending = pending.filter((candidate) => candidate !== found);
-      progress = true;
-      for (const environment of parentEnvironments) await addKustomization(found, environment);
-    }
-  }
-  for (const found of pending) await addKustomization(found, folderEnvironment(scan.root, found.file));
-  for (const release of objectsOf(scan, 'helm.toolkit.fluxcd.io', 'HelmRelease')) {
-    const parents = deployers.filter(({ files }) => files.has(release.file)).map(({ app }) => app);
-    const byFolder = environmentOfPath(scan.root, release.file);
-    if (parents.length === 0 && byFolder) add(helmReleaseApp(scan, identity, release, byFolder));
-    // Two Kustomizations of one environment that both deploy the release still make one app.
-    const parentPerEnvironment = new Map(parents.map((parent) => [parent.environment, parent]));
-    for (const parent of parentPerEnvironment.values()) {
-      const app = helmReleaseApp(scan, identity, release, parent.environment, parent);
-      add(app.helm?.chartPath ? await asBuiltByParent(scan, identity, release, app, parent, options) : app);
-    }
-  }
-  return { apps, environments: [...environments] };
+  await grow(orphanNodes);
+  for (const app of apps) environments.add(app.environment);
+  return { apps, environments: [...environments], contexts, problems };
 }
 
-/**
- * A release with a chart in this repo renders here, so its values must be the ones the cluster gets: overlays
- * often patch a base HelmRelease per environment (values, chart version). Take the release as its
- * Kustomization builds it; remote charts are Unknown anyway and skip this build.
- */
-async function asBuiltByParent(
-  scan: RepoScan, identity: RepoIdentity, release: ScannedObject, app: AppDefinition, parent: AppDefinition, options: ToolOptions,
-): Promise<AppDefinition> {
-  const built = await renderApp(parent, { tools: options.tools, timeoutMs: options.timeoutMs, signal: options.signal });
-  const match = built.objects.find(({ object }) => object.kind === 'HelmRelease' && object.metadata.name === release.object.metadata.name &&
-    object.apiVersion === release.object.apiVersion);
-  if (built.error || !match) return app;
-  return helmReleaseApp(scan, identity, { ...release, object: match.object }, parent.environment, parent);
+/** `spec.ignore` of this repo's GitRepository (flux-system), which source-controller adds to .sourceignore. */
+function gitRepositoryIgnore(scan: RepoScan): string {
+  const repository = objectsOf(scan, 'source.toolkit.fluxcd.io', 'GitRepository').find(({ object }) => object.metadata.name === 'flux-system');
+  const value = (repository?.object.spec as { ignore?: unknown } | undefined)?.ignore;
+  return typeof value === 'string' ? value : '';
+}
+
+/** A ConfigMap's or Secret's values; undefined for a SOPS-encrypted Secret (its values are not readable here). */
+function dataOf(object: KubeObject): Record<string, string> | undefined {
+  const record = object as unknown as { data?: Record<string, unknown>; stringData?: Record<string, unknown>; sops?: unknown };
+  if (record.sops !== undefined) return undefined;
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(record.data ?? {})) {
+    values[key] = object.kind === 'Secret' ? Buffer.from(String(value), 'base64').toString('utf8') : String(value);
+  }
+  for (const [key, value] of Object.entries(record.stringData ?? {})) values[key] = String(value);
+  return values;
+}
+
+/** ConfigMaps and Secrets in the repo's YAML files, by `<kind>/<namespace>/<name>` (namespace empty when the file has none). */
+async function readGitObjects(root: string): Promise<Map<string, KubeObject>> {
+  const found = new Map<string, KubeObject>();
+  for (const file of (await listFiles(root, true)).filter(isYamlFile)) {
+    let text: string;
+    try {
+      text = await readTextFile(file);
+    } catch {
+      continue;
+    }
+    if (!/kind:\s*["']?(ConfigMap|Secret)\b/.test(text)) continue;
+    try {
+      for (const { object } of parseManifests(text, file)) {
+        if ((object.kind === 'ConfigMap' || object.kind === 'Secret') && object.apiVersion === 'v1') {
+          const key = `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+          if (!found.has(key)) found.set(key, object);
+        }
+      }
+    } catch {
+      // malformed files are reported by rendering
+    }
+  }
+  return found;
 }

@@ -76,14 +76,17 @@ async function discoveredApps(root: string, config: DriftlineConfig | undefined,
   const identity = await RepoIdentity.of(root, [...(config?.repoURLs ?? []), ...(options.repoURLs ?? [])]);
   const toolOptions = { tools, timeoutMs: options.timeoutMs, signal: options.signal };
   options.signal?.throwIfAborted();
-  const flux = switches.flux ? await discoverFlux(scan, identity, toolOptions) : { apps: [], environments: [] };
+  const flux = switches.flux
+    ? await discoverFlux(scan, identity, { ...toolOptions, kubeConfigs: config?.kubeConfigs, configuredEnvironments: config?.environments })
+    : { apps: [], environments: [], contexts: {}, problems: [] };
   const argo = switches.argo ? await discoverArgo(scan, identity, toolOptions) : { apps: [], problems: [] };
   const conventions = switches.conventions ? await discoverConventions(scan) : [];
   options.signal?.throwIfAborted();
   return {
     apps: [...flux.apps, ...argo.apps, ...conventions],
     environments: flux.environments,
-    problems: [...scan.problems, ...argo.problems],
+    problems: [...scan.problems, ...flux.problems, ...argo.problems],
+    contexts: flux.contexts,
     controllerFiles: [...new Set([
       ...scan.objects.map(({ file }) => file), ...scan.charts.filter((chart) => chart.makesArgoApplications).map((chart) => chart.dir),
     ])],
@@ -135,9 +138,11 @@ export async function discoverRepo(root: string, options: DiscoveryOptions = {})
   ];
   const environments: EnvironmentDefinition[] = [...new Set(names)].map((name) => {
     const declared = configured.find((environment) => environment.name === name);
+    // A cluster reached through a Flux kubeConfig secret has the context `kubeConfigs` maps it to.
+    const context = declared?.context ?? discovered.contexts[name];
     return {
       name,
-      ...(declared?.context ? { context: declared.context } : {}),
+      ...(context ? { context } : {}),
       protected: declared?.protected ?? false,
       apps: [...byKey.values()].filter((app) => app.environment === name).sort((a, b) => a.name.localeCompare(b.name)),
     };

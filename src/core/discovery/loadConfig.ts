@@ -40,6 +40,8 @@ export interface DriftlineConfig {
   tools: ToolPaths;
   repoURLs: string[];
   discovery: DiscoverySwitches;
+  /** Flux `spec.kubeConfig` secrets (`<namespace>/<secret>`) -> the kube context of the cluster they reach. */
+  kubeConfigs?: Record<string, string>;
 }
 
 type Path = (string | number)[];
@@ -187,6 +189,20 @@ function readTools(v: ConfigValidator, value: unknown, root: string): ToolPaths 
   return tools;
 }
 
+function readKubeConfigs(v: ConfigValidator, value: unknown): Record<string, string> {
+  const mapped: Record<string, string> = {};
+  if (value === undefined || value === null || !v.mapping(value, ['kubeConfigs'], Object.keys(value as object))) return mapped;
+  for (const [secret, context] of Object.entries(value)) {
+    if (!/^[^/\s]+\/[^/\s]+$/.test(secret)) {
+      v.report(['kubeConfigs', secret], 'expected a key <namespace>/<secret name>');
+      continue;
+    }
+    const name = v.string(context, ['kubeConfigs', secret], true);
+    if (name) mapped[secret] = name;
+  }
+  return mapped;
+}
+
 function readDiscovery(v: ConfigValidator, value: unknown): DiscoverySwitches {
   const switches: DiscoverySwitches = { flux: true, argo: true, conventions: true };
   if (value === undefined || !v.mapping(value, ['discovery'], Object.keys(switches))) return switches;
@@ -214,11 +230,11 @@ export function parseConfig(text: string, file: string, root: string): { config:
   const data = document.toJS() as unknown;
   if (data === null || data === undefined) return { config: empty, problems: [] };
   if (!isMap(document.contents) || isSeq(document.contents)) {
-    v.report([], 'expected a mapping with environments, apps, ignore, tools, repoURLs, discovery');
+    v.report([], 'expected a mapping with environments, apps, ignore, tools, repoURLs, discovery, kubeConfigs');
     return { config: empty, problems: v.problems };
   }
   const top = data as Json;
-  v.mapping(top, [], ['environments', 'apps', 'ignore', 'tools', 'repoURLs', 'discovery']);
+  v.mapping(top, [], ['environments', 'apps', 'ignore', 'tools', 'repoURLs', 'discovery', 'kubeConfigs']);
   const config: DriftlineConfig = {
     file,
     environments: entries(v, top.environments, 'environments', (entry, at) => readEnvironment(v, entry, at)),
@@ -227,6 +243,7 @@ export function parseConfig(text: string, file: string, root: string): { config:
     tools: readTools(v, top.tools, root),
     repoURLs: v.strings(top.repoURLs, ['repoURLs']) ?? [],
     discovery: readDiscovery(v, top.discovery),
+    kubeConfigs: readKubeConfigs(v, top.kubeConfigs),
   };
   const seen = new Set<string>();
   config.environments.forEach((environment, index) => {

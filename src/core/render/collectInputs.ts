@@ -23,14 +23,15 @@ export async function collectInputs(app: AppDefinition, reads = new FileReads())
   if (app.unknownReason) return { files: [], dirs: [], trees: [] };
   switch (app.renderer) {
     case 'kustomize': {
-      const tree = await walkKustomizeTree(app.path, reads);
+      const generated = Array.isArray(app.kustomizeOverlay?.resources) ? app.kustomizeOverlay.resources as string[] : undefined;
+      const tree = generated ? await generatedTree(app.path, generated, reads) : await walkKustomizeTree(app.path, reads);
       // Components a controller adds (Flux/Argo `components`) are read by the build too.
       const components = Array.isArray(app.kustomizeOverlay?.components) ? app.kustomizeOverlay.components as string[] : [];
       const componentTrees = await Promise.all(components.map((component) => walkKustomizeTree(component, reads)));
       return {
         files: [...tree.inputFiles, ...componentTrees.flatMap((component) => component.inputFiles)],
         dirs: [...tree.inputDirs, ...componentTrees.flatMap((component) => component.inputDirs)],
-        trees: [], kustomizeTree: tree,
+        trees: generated ? [app.path] : [], kustomizeTree: tree,
       };
     }
     case 'helm': {
@@ -43,6 +44,35 @@ export async function collectInputs(app: AppDefinition, reads = new FileReads())
       return { files, dirs: app.recurse ? [] : [app.path], trees: app.recurse ? [app.path] : [] };
     }
   }
+}
+
+/**
+ * The tree of a folder without kustomization.yaml that kustomize-controller builds from the resources its
+ * generator lists (discovery gives them): those files, and the trees of the folders among them. A file
+ * created anywhere below the folder can change the list.
+ */
+async function generatedTree(folder: string, resources: string[], reads: FileReads): Promise<KustomizeTree> {
+  const tree: KustomizeTree = {
+    kustomizationFiles: [], resourceFiles: [], inputFiles: [], inputDirs: [folder], remoteResources: [], inflatesHelmCharts: false,
+  };
+  const inputs = new Set<string>();
+  for (const resource of resources) {
+    if ((await reads.stat(resource))?.isDirectory()) {
+      const nested = await walkKustomizeTree(resource, reads);
+      tree.kustomizationFiles.push(...nested.kustomizationFiles);
+      tree.resourceFiles.push(...nested.resourceFiles);
+      tree.inputDirs.push(...nested.inputDirs);
+      tree.remoteResources.push(...nested.remoteResources);
+      tree.inflatesHelmCharts ||= nested.inflatesHelmCharts;
+      tree.problem ??= nested.problem;
+      for (const file of nested.inputFiles) inputs.add(file);
+    } else {
+      tree.resourceFiles.push(resource);
+      inputs.add(resource);
+    }
+  }
+  tree.inputFiles = [...inputs].sort();
+  return tree;
 }
 
 export function isAffectedBy(inputs: AppInputs, changedPath: string): boolean {

@@ -42,8 +42,10 @@ async function writeOverlay(app: AppDefinition): Promise<string> {
     kind: 'Kustomization',
     resources: [path.relative(dir, app.path)],
     ...overlay,
-    // Discovery gives component folders as absolute paths; kustomize wants them relative to this file.
+    // Discovery gives component folders (and the resources kustomize-controller generates for a folder without
+    // kustomization.yaml) as absolute paths; kustomize wants them relative to this file.
     ...(Array.isArray(overlay.components) ? { components: (overlay.components as string[]).map((component) => path.relative(dir, component)) } : {}),
+    ...(Array.isArray(overlay.resources) ? { resources: (overlay.resources as string[]).map((resource) => path.relative(dir, resource)) } : {}),
   };
   await fs.writeFile(path.join(dir, 'kustomization.yaml'), stringify(kustomization));
   return dir;
@@ -53,7 +55,7 @@ async function writeOverlay(app: AppDefinition): Promise<string> {
  * kubectl prints kustomize's error through klog (`E1126 15:13:03.19 9381 run.go:72] "command failed" err="..."`)
  * after deprecation warnings; the user needs kustomize's own words.
  */
-function kustomizeMessage(stderr: string): string {
+export function kustomizeMessage(stderr: string): string {
   const klog = /"command failed" err="((?:[^"\\]|\\.)*)"/.exec(stderr);
   if (klog) return klog[1].replace(/\\(.)/g, '$1');
   return stderr.split('\n').filter((line) => !line.startsWith('# Warning:')).join('\n').trim();
@@ -72,10 +74,12 @@ export async function renderKustomize(
   const overlayDir = app.kustomizeOverlay && Object.keys(app.kustomizeOverlay).length > 0 ? await writeOverlay(app) : undefined;
   try {
     const [command, args] = await kustomizeCommand(tools, overlayDir ?? app.path);
+    // kustomize-controller builds without load restrictions (files outside the folder may be read).
+    if (app.origin === 'flux-kustomization') args.push('--load-restrictor', 'LoadRestrictionsNone');
     if (tree.inflatesHelmCharts) args.push(...await helmChartFlags(tools));
     const run = await runTool(command, args, { cwd: app.path, timeoutMs, signal, label: kustomizeLabel(command, args) });
     if (run.code !== 0) throw new Error(kustomizeMessage(run.stderr) || `${path.basename(command)} exited with ${run.code}`);
-    return mapSources(parseToolOutput(run.stdout, tree.kustomizationFiles[0]), tree, reads);
+    return mapSources(parseToolOutput(run.stdout, tree.kustomizationFiles[0] ?? app.path), tree, reads);
   } finally {
     if (overlayDir) await fs.rm(overlayDir, { recursive: true, force: true });
   }

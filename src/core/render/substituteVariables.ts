@@ -20,6 +20,15 @@ export function substituteText(text: string, substitution: PostBuildSubstitution
   });
 }
 
+/** Variables written as plain `${name}` (no default) that `variables` does not set, in order of appearance. */
+export function unresolvedVariables(text: string, variables: Record<string, string>): string[] {
+  const names = new Set<string>();
+  for (const [, escaped, name, operator] of text.matchAll(VARIABLE)) {
+    if (!escaped && operator === undefined && variables[name] === undefined) names.add(name);
+  }
+  return [...names];
+}
+
 export function substituteVariables(objects: DesiredObject[], substitution: PostBuildSubstitution | undefined): DesiredObject[] {
   if (!substitution) return objects;
   return objects.map((desired) => {
