@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { describeRef, refId, type ObjectIdentity } from '../core/identity';
 import { sumCounts } from '../core/drift/summarize';
+import { appContextValue, environmentContextValue, resourceContextValue } from './contextValues';
 import type { AppResult, EnvironmentResult, ObjectRef, ResourceResult, StatusCounts, SyncStatus } from '../core/model';
 
 export type DriftNode = EnvironmentNode | AppNode | ResourceNode;
@@ -92,7 +93,7 @@ function environmentItem(node: EnvironmentNode, refreshed: string): vscode.TreeI
   item.id = node.id;
   item.iconPath = statusIcon(environmentStatus(result));
   item.description = result.reason ? `${result.context}: ${result.reason}` : `${result.context} · ${describeCounts(sumCounts(result.apps))}`;
-  item.contextValue = `environment${result.protected ? ':protected' : ''}`;
+  item.contextValue = environmentContextValue(result);
   const tooltip = new vscode.MarkdownString(`**Environment ${result.name}**${result.protected ? ' (protected)' : ''}\n\n`);
   tooltip.appendMarkdown(`Kube context: \`${result.context}\``);
   if (result.reason) tooltip.appendMarkdown(`\n\nUnknown: `).appendText(result.reason);
@@ -107,9 +108,7 @@ function appItem(node: AppNode, refreshed: string): vscode.TreeItem {
   item.id = node.id;
   item.iconPath = statusIcon(result.status);
   item.description = result.reason && result.status === 'Unknown' ? `Unknown: ${result.reason}` : describeCounts(result.counts);
-  // `app:<Status>`, then `:flux` when a Flux Kustomization/HelmRelease reconciles it (Suspend/Resume).
-  const flux = result.controller && result.controller.kind !== 'Application';
-  item.contextValue = `app:${result.status}${flux ? ':flux' : ''}`;
+  item.contextValue = appContextValue(result);
   const tooltip = new vscode.MarkdownString(`**${result.name}** in ${node.environment}: ${result.status}\n\n`);
   tooltip.appendMarkdown(`Renderer: ${result.renderer} · Path: `).appendText(result.path);
   tooltip.appendMarkdown(`\n\n${describeCounts(result.counts)} (${result.counts.synced} in sync)`);
@@ -125,11 +124,7 @@ function resourceItem(node: ResourceNode, refreshed: string): vscode.TreeItem {
   item.iconPath = statusIcon(result.status);
   const health = result.health === result.status ? undefined : result.health;
   item.description = [result.status, health, result.namespace].filter(Boolean).join(' · ');
-  // Tokens the package.json menus match on: status, then what the row offers.
-  const tokens = [`resource:${result.status}`];
-  if (result.source) tokens.push('source');
-  if (node.isSecret && result.live) tokens.push('secret');
-  item.contextValue = tokens.join(':');
+  item.contextValue = resourceContextValue({ status: result.status, hasSource: !!result.source, isLiveSecret: node.isSecret && !!result.live });
   const tooltip = new vscode.MarkdownString(`**`).appendText(describeRef(result)).appendMarkdown(`** (${result.apiVersion}): ${result.status}`);
   if (result.health) tooltip.appendMarkdown(` · ${result.health}`);
   if (result.healthMessage) tooltip.appendMarkdown('\n\n').appendText(result.healthMessage);

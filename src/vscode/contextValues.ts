@@ -1,0 +1,23 @@
+// The contextValue of each kind of row in the Drift view: the tokens package.json's `view/item/context` menus
+// match with `viewItem =~ /.../`. Kept apart from the tree items (and free of vscode) so that a unit test can
+// check every menu rule against every value a row can carry.
+import type { SyncStatus } from '../core/model';
+
+/** `environment`, `environment:protected`. */
+export function environmentContextValue(environment: { protected?: boolean }): string {
+  return `environment${environment.protected ? ':protected' : ''}`;
+}
+
+/** `app:<Status>`, then `:flux` when a Flux Kustomization/HelmRelease reconciles it (Suspend/Resume). */
+export function appContextValue(app: { status: SyncStatus; controller?: { kind: string } }): string {
+  const flux = app.controller && app.controller.kind !== 'Application';
+  return `app:${app.status}${flux ? ':flux' : ''}`;
+}
+
+/** `resource:<Status>`, then what the row offers: `:source` (Go to Source), `:secret` (Reveal, on a live v1 Secret). */
+export function resourceContextValue(resource: { status: SyncStatus; hasSource: boolean; isLiveSecret: boolean }): string {
+  const tokens = [`resource:${resource.status}`];
+  if (resource.hasSource) tokens.push('source');
+  if (resource.isLiveSecret) tokens.push('secret');
+  return tokens.join(':');
+}
