@@ -150,10 +150,11 @@ export class LiveWatch {
 
   /** For ListWatch: its connection failed and it is reconnecting. */
   lost(watch: ListWatch, reason: string): void {
-    const first = !this.lostWatches.has(watch);
+    const previous = this.lostWatches.get(watch);
     this.lostWatches.set(watch, reason);
-    if (!first) return;
-    this.log(`watch of ${watch.description} lost: ${reason}; reconnecting`);
+    // Said once per outage, and again only when the reason changes (the server is back, but refuses the token).
+    if (previous === reason) return;
+    this.log(`watch of ${watch.description} ${previous === undefined ? 'lost' : 'still lost'}: ${reason}; reconnecting`);
     this.reportHealth(watch, reason);
   }
 
