@@ -228,6 +228,22 @@ export interface AppResult {
   reason?: string;
   /** The GitOps controller object that manages the app (from discovery), when it has one. */
   controller?: ControllerRef;
+  /**
+   * Hook objects Git defines for the app (Argo CD `argocd.argoproj.io/hook`, `helm.sh/hook` for Argo CD and Helm
+   * apps): run around a sync, not desired state, so not compared (absent when there are none).
+   */
+  hooks?: HookResource[];
+}
+
+/** A hook object of an app: kept out of the comparison, listed apart. */
+export interface HookResource {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** The annotation's value: `PreSync`, `PostSync`, `pre-install,pre-upgrade`, ... */
+  hook: string;
+  source: SourceLocation;
 }
 
 export interface EnvironmentResult {

@@ -9,6 +9,7 @@ import type { LiveSnapshot } from '../cluster/liveSnapshot';
 import { refId, refOf } from '../identity';
 import { changedPaths } from './changedPaths';
 import { healthOf } from './health';
+import { hookOf } from './hooks';
 import { applyIgnoreRules } from './ignoreRules';
 import type { Slots } from '../concurrency';
 import { maskSecretPair } from './maskSecrets';
@@ -121,6 +122,8 @@ function findExtras(app: AppDefinition, options: CompareAppOptions): ComparedRes
   for (const live of extraCandidates(app, options.snapshot)) {
     const ref = refOf(live);
     if (options.wantedInEnvironment.has(refId(ref)) || !isOwnedByApp(live, app)) continue;
+    // A hook the controller left behind (its delete policy keeps it) is not a prune candidate.
+    if (hookOf(live, app) !== undefined) continue;
     extras.push({ ref, status: 'Extra', reason: `owned by app ${app.name} but no longer in Git`, live });
   }
   return extras;

@@ -8,6 +8,7 @@ import { kindId, refId, refOf } from '../identity';
 import type { AppResult, IgnoreRule, ObjectRef, RenderedApp } from '../model';
 import { LiveSnapshot, noSuchKindReason, type ListedVersion, type ListingClient, type ListKey } from '../cluster/liveSnapshot';
 import { compareApp, liveInputsOf, toResult, type ResolvedObject } from './compareApp';
+import { withoutHooks } from './hooks';
 import type { ComparisonCache } from './comparisonCache';
 import { mapWithLimit, Slots } from '../concurrency';
 import type { DryRunClient, Predictor } from './predict';
@@ -46,6 +47,10 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
   /** The LISTs that succeeded, with their resourceVersions: what a watch follows until the next comparison. */
   listed: ListedVersion[];
 }> {
+  // Hook objects (hooks.ts) are not compared: each app's render without them, its hooks listed on its result.
+  const split = rendered.map(withoutHooks);
+  const hooksOf = new Map(split.map((entry) => [entry.rendered, entry.hooks]));
+  rendered = split.map((entry) => entry.rendered);
   const comparable = rendered.filter((app) => !appReason(app));
   const [kinds, alsoList] = await Promise.all([serverKinds(comparable, options), options.alsoList ?? []]);
   const resolved = new Map(comparable.map((app) => [app, app.objects.map((desired) => resolveObject(desired, app, kinds, options))]));
@@ -85,6 +90,7 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
       name: app.app.name, environment: app.app.environment, status: appStatus(counts, reason),
       renderer: app.app.renderer, path: app.app.path, counts, resources: results, ...(reason ? { reason } : {}),
       ...(app.app.controller ? { controller: app.app.controller } : {}),
+      ...(hooksOf.get(app)?.length ? { hooks: hooksOf.get(app) } : {}),
     };
     if (inputs !== undefined) options.previous?.set(app, inputs, result);
     return result;
