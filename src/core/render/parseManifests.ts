@@ -2,6 +2,7 @@
 // (which reads Flux/Argo objects from the repo) and rendering (which reads tool output and plain folders).
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { DesiredObject, KubeObject } from '../model';
+import { yamlNestingProblem } from '../yamlDepth';
 
 /** One YAML document of a file: its parsed value, the line where its content starts and its leading comment. */
 export interface YamlDocument {
@@ -19,6 +20,8 @@ export class ManifestParseError extends Error {
 }
 
 export function parseYamlDocuments(text: string, file: string): YamlDocument[] {
+  const tooDeep = yamlNestingProblem(text);
+  if (tooDeep) throw new ManifestParseError(file, undefined, tooDeep);
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
   const result: YamlDocument[] = [];

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { yamlNestingProblem } from '../yamlDepth';
 import { SopsError } from './errors';
 import { compileGoRegex } from './goRegex';
 import { CryptRules, MasterKey } from './metadata';
@@ -45,7 +46,10 @@ export function findCreationRule(filePath: string): CreationRule | undefined {
 export function loadCreationRules(configFile: string): CreationRule[] {
   let doc: unknown;
   try {
-    doc = parse(fs.readFileSync(configFile, 'utf8'));
+    const text = fs.readFileSync(configFile, 'utf8');
+    const tooDeep = yamlNestingProblem(text);
+    if (tooDeep) throw new Error(tooDeep);
+    doc = parse(text);
   } catch (err) {
     throw new SopsError(`${configFile}: cannot read the SOPS configuration: ${(err as Error).message}`);
   }

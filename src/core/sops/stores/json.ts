@@ -1,5 +1,6 @@
 // The JSON store: key order kept exactly (integer-like keys included, which JSON.parse would reorder);
 // every number is a float as in sops (Go's encoding/json decodes numbers to float64); tab indentation.
+import { MAX_YAML_DEPTH } from '../../yamlDepth';
 import { MapEntry, PlainValue, TreeList, TreeMap, TreeNode } from '../tree';
 import { LoadedDocument, RawMetadata, Store, StoreError } from './store';
 
@@ -105,9 +106,12 @@ function parseJson(text: string, file: string): TreeMap {
     }
     expect(close);
   };
+  let depth = 0;
   const parseValue = (): TreeNode => {
     skip();
     const ch = text[pos];
+    // A depth limit rather than a stack overflow: one inside a regular expression leaves V8 unable to compile it.
+    if ((ch === '{' || ch === '[') && ++depth > MAX_YAML_DEPTH) fail(`nested deeper than ${MAX_YAML_DEPTH} levels`);
     if (ch === '{') {
       pos++;
       const map: TreeMap = { kind: 'map', items: [] };
@@ -117,12 +121,14 @@ function parseJson(text: string, file: string): TreeMap {
         expect(':');
         map.items.push({ kind: 'entry', key, value: parseValue() });
       });
+      depth--;
       return map;
     }
     if (ch === '[') {
       pos++;
       const list: TreeList = { kind: 'list', items: [] };
       parseItems(']', () => list.items.push(parseValue()));
+      depth--;
       return list;
     }
     if (ch === '"') return { kind: 'value', value: { type: 'str', value: parseString() } };

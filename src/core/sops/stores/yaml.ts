@@ -4,6 +4,7 @@
 // Comment placement follows sops's YAML store: comments of a key or scalar value belong to the enclosing
 // collection; comments of a collection value belong to that collection. Every document carries `sops`.
 import { Document, isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { yamlNestingProblem } from '../../yamlDepth';
 import { isEncryptedValue } from '../format/aes';
 import { CommentItem, PlainValue, TreeList, TreeMap, TreeNode, ValueLeaf } from '../tree';
 import { LoadedDocument, RawMetadata, Store, StoreError } from './store';
@@ -23,6 +24,8 @@ interface Builder {
 
 export const yamlStore: Store = {
   load(text, file, form): LoadedDocument {
+    const tooDeep = yamlNestingProblem(text);
+    if (tooDeep) throw new StoreError(`${file}: invalid YAML: ${tooDeep}`);
     const parsed = parseAllDocuments(text);
     // An empty or comment-only stream has no document: sops still writes one (holding the metadata).
     const docs = parsed.length > 0 ? parsed : [emptyDocument((parsed as { comment?: string }).comment)];
