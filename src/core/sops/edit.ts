@@ -1,7 +1,7 @@
 // The edit path of `sops edit`: the edited plaintext is encrypted with the file's own data key, and every
 // value that did not change re-encrypts with its old IV, hence to its old ciphertext, so a Git diff shows
 // only what changed. lastmodified and the MAC are renewed; the keys are kept.
-import { SopsError } from './errors';
+import { SopsError, sopsErrorNaming } from './errors';
 import { fileLabel, openDocument } from './open';
 import { SopsOptions } from './options';
 import { sealDocument } from './seal';
@@ -20,7 +20,7 @@ export async function reencryptEdited(originalCiphertext: string, editedPlaintex
   try {
     edited = stores[format].load(editedPlaintext, file, 'plain');
   } catch (err) {
-    throw new SopsError(`${(err as Error).message} (the edit was not saved)`);
+    throw sopsErrorNaming(file, err, ' (the edit was not saved)');
   }
   const reserved = reservedKeyOf(edited, format);
   if (reserved !== undefined) {

@@ -1,7 +1,7 @@
 // Encryption of a plaintext document with a fresh data key, for the keys and crypt rules of a creation rule
 // (or keys given directly). Rules with KMS / Vault / Azure / GCP keys go through the sops CLI.
 import { randomBytes } from 'node:crypto';
-import { SopsError } from './errors';
+import { SopsError, sopsErrorNaming } from './errors';
 import { cliOnlyKeyTypes, wrapDataKey } from './keys/dataKey';
 import { encryptWithSopsCli } from './keys/sopsCli';
 import { CryptRules, MasterKey, SOPS_FORMAT_VERSION, sopsTimestamp, withDefaultCryptRule } from './metadata';
@@ -47,7 +47,7 @@ export async function encryptText(plaintext: string, format: SopsFormat, options
   try {
     doc = stores[format].load(plaintext, file, 'plain');
   } catch (err) {
-    throw new SopsError((err as Error).message);
+    throw sopsErrorNaming(file, err);
   }
   const reserved = reservedKeyOf(doc, format);
   if (reserved !== undefined) throw new SopsError(`${file}: the document has a top-level "${reserved}" key, which SOPS reserves for its metadata`);

@@ -15,3 +15,9 @@ export type SopsErrorCode =
   | 'wrong-key'
   | 'needs-sops-cli'
   | 'no-creation-rule';
+
+/** A lower layer's error as a SopsError whose message names `file` (prefixed when it does not already). */
+export function sopsErrorNaming(file: string, error: unknown, suffix = ''): SopsError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new SopsError(`${message.includes(file) ? message : `${file}: ${message}`}${suffix}`);
+}

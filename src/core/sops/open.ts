@@ -1,6 +1,6 @@
 // Opens an encrypted document: parses it, unwraps its data key, decrypts every value in memory and checks
 // the MAC. Shared by decryption, editing and key updates.
-import { SopsError } from './errors';
+import { SopsError, sopsErrorNaming } from './errors';
 import { IvStash, ValueCipherError } from './format/aes';
 import { unwrapDataKey } from './keys/dataKey';
 import { openMac } from './mac';
@@ -32,7 +32,7 @@ export function loadEncrypted(text: string, format: SopsFormat, file: string): {
     if (err instanceof StoreError && /metadata not found/.test(err.message)) {
       throw new SopsError(`${file}: not a SOPS-encrypted file (no sops metadata)`, 'not-encrypted');
     }
-    throw new SopsError((err as Error).message);
+    throw sopsErrorNaming(file, err);
   }
   try {
     return { doc, metadata: parseMetadata(doc.metadata, file) };
