@@ -73,6 +73,10 @@ export const targets: AnyTarget[] = [
     examples: [
       // A ReferenceError without the file: yaml resolves aliases in toJS, after the parse reported no error.
       '<<: *anchor',
+      // Nesting deep enough to overflow the stack inside yaml: after an overflow inside a regular expression's
+      // compilation, the next parse aborted the process (V8 "RegExpCompiler Allocation failed").
+      '['.repeat(1000),
+      `${'- '.repeat(3000)}x`,
       // yaml makes an alias inside its own anchor a cyclic object.
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: &d [*d]\n',
     ],
