@@ -35,13 +35,19 @@ describe('DriftEngine: hook resources', function () {
     }
     // As Argo CD leaves it: the ConfigMap applied, the hook Jobs run and deleted.
     await applyApps(root, 'test', testClient(), (object) => object.kind === 'Job');
+    // A hook Argo CD kept (delete policy BeforeHookCreation), carrying the app's tracking label: not a prune candidate.
+    await testClient().serverSideApply({
+      apiVersion: 'v1', kind: 'ConfigMap',
+      metadata: { name: 'presync-leftover', namespace, labels: { 'app.kubernetes.io/instance': 'web' }, annotations: { 'argocd.argoproj.io/hook': 'PreSync' } },
+      data: { ran: 'yes' },
+    }, { dryRun: false, fieldManager: 'argocd-controller', force: true });
   });
 
   after(() => {
     if (root) removeRepo(root);
   });
 
-  it('an Argo CD app whose PostSync (and helm.sh/hook) Jobs are not live is Synced, its hooks listed apart', async () => {
+  it('an Argo CD app whose PostSync (and helm.sh/hook) Jobs are not live is Synced, its hooks listed apart; a leftover live hook is not Extra', async () => {
     const report = await statusOnce(root, info.kubeconfig);
     assert.deepEqual(flagged(report), []);
     const web = appOf(report, 'test', 'web');
