@@ -25,7 +25,8 @@ export async function runApps(args: string[], io: CliIO): Promise<number> {
     declaredAt: app.declaredAt,
     ...(app.controller ? { controller: app.controller } : {}),
     ...(app.unknownReason ? { unknownReason: app.unknownReason } : {}),
+    ...(app.revisionNote ? { revisionNote: app.revisionNote } : {}),
   }));
   return writeListing(io, options, model, 'apps', apps, ['ENVIRONMENT', 'APP', 'RENDERER', 'PATH', 'ORIGIN', 'NOTE'],
-    (app) => [app.environment, app.name, app.renderer, app.path, app.origin, app.unknownReason ?? '']);
+    (app) => [app.environment, app.name, app.renderer, app.path, app.origin, app.unknownReason ?? app.revisionNote ?? '']);
 }

@@ -81,6 +81,11 @@ export interface AppDefinition {
   controller?: ControllerRef;
   /** Set when discovery already knows the app cannot be rendered (e.g. a remote source, helm missing). */
   unknownReason?: string;
+  /**
+   * Set when the controller deploys another revision of this repository than the one compared (Argo CD
+   * `targetRevision` v1.2.0 while the working tree is compared): the app still renders, and says so.
+   */
+  revisionNote?: string;
   /** YAML renderer: include files in subfolders too (Flux folders without kustomization.yaml, Argo `directory.recurse`). */
   recurse?: boolean;
   /**
@@ -233,6 +238,8 @@ export interface AppResult {
    * apps): run around a sync, not desired state, so not compared (absent when there are none).
    */
   hooks?: HookResource[];
+  /** From discovery: the controller deploys another revision than the working tree compared (AppDefinition.revisionNote). */
+  revisionNote?: string;
 }
 
 /** A hook object of an app: kept out of the comparison, listed apart. */

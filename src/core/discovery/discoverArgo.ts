@@ -10,6 +10,7 @@ import { findKustomizationFile } from '../render/kustomizeTree';
 import { exists } from '../render/listFiles';
 import { renderHelm } from '../render/renderHelm';
 import { findExecutable } from '../render/runTool';
+import { revisionNote } from './argoRevision';
 import { environmentOfPath } from './environmentOfPath';
 import { expandApplicationSet, type ArgoCluster } from './expandApplicationSet';
 import { loadConfig } from './loadConfig';
@@ -73,7 +74,8 @@ async function sourceApp(base: AppDefinition, source: ApplicationSource, root: s
   }
   const folder = path.resolve(root, source.path ?? '.');
   if (!await exists(folder)) return { ...base, path: folder, unknownReason: `spec.source.path ${source.path} (${folder}) does not exist in the repository` };
-  const app = { ...base, path: folder };
+  const note = await revisionNote(root, source.targetRevision);
+  const app: AppDefinition = { ...base, path: folder, ...(note ? { revisionNote: note } : {}) };
   if (source.plugin) return { ...app, unknownReason: `config management plugin ${source.plugin.name ?? ''} is not supported` };
   if (source.helm || await exists(path.join(folder, 'Chart.yaml'))) {
     const values = helmValues(source.helm);

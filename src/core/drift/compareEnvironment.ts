@@ -91,6 +91,7 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
       renderer: app.app.renderer, path: app.app.path, counts, resources: results, ...(reason ? { reason } : {}),
       ...(app.app.controller ? { controller: app.app.controller } : {}),
       ...(hooksOf.get(app)?.length ? { hooks: hooksOf.get(app) } : {}),
+      ...(app.app.revisionNote ? { revisionNote: app.app.revisionNote } : {}),
     };
     if (inputs !== undefined) options.previous?.set(app, inputs, result);
     return result;

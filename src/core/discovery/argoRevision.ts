@@ -1,0 +1,42 @@
+// Argo CD deploys an Application from `targetRevision` (a branch, tag or commit); Driftline renders this
+// repository's working tree. When the revision is not HEAD, the checked-out branch or the commit checked out,
+// the app says so (AppDefinition.revisionNote) instead of pretending the working tree is what Argo CD deploys.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+async function git(root: string, args: string[]): Promise<string | undefined> {
+  try {
+    return (await run('git', ['-C', root, ...args])).stdout.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+const cache = new Map<string, Promise<string | undefined>>();
+
+async function computeNote(root: string, revision: string): Promise<string | undefined> {
+  const branch = await git(root, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+  if (branch !== undefined && (revision === branch || revision === `refs/heads/${branch}`)) return undefined;
+  const head = await git(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+  const target = await git(root, ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]) ??
+    await git(root, ['rev-parse', '--verify', '--quiet', `origin/${revision}^{commit}`]);
+  if (head !== undefined && target === head) return undefined;
+  const where = target === undefined ? ' (not in the local clone)' : ` (${target.slice(0, 7)})`;
+  return `Argo CD deploys ${revision}${where}; compared at the working tree`;
+}
+
+/** Why what Driftline compares may not be what Argo CD deploys, or undefined when the revision is the checkout. */
+export function revisionNote(root: string, revision: string | undefined): Promise<string | undefined> {
+  if (!revision || revision === 'HEAD') return Promise.resolve(undefined);
+  const key = `${root}\u0000${revision}`;
+  let note = cache.get(key);
+  if (!note) {
+    note = computeNote(root, revision);
+    cache.set(key, note);
+    // The checkout moves: remember an answer only for this discovery pass (a few seconds).
+    setTimeout(() => cache.delete(key), 5_000).unref();
+  }
+  return note;
+}
