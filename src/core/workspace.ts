@@ -30,7 +30,11 @@ export interface WorkspaceOptions {
    * nothing (default false: those objects need no request; provenUnchanged.ts).
    */
   alwaysDryRun?: boolean;
-  /** Rendering: tool paths (over the repo's `.driftline.yaml` tools), SOPS decryption, timeout, render concurrency. */
+  /**
+   * Rendering: tool paths (over the repo's `.driftline.yaml` tools), SOPS decryption, timeout, render concurrency,
+   * and `allowTools: false` for an untrusted workspace (discovery and renders then run no tool; plain YAML apps
+   * still compare, the others are Unknown naming the tool they need).
+   */
   renderOptions?: Omit<RenderAppsOptions, 'cache'>;
   /** Progress and timing lines (never secret values). */
   log?: (line: string) => void;
@@ -85,7 +89,7 @@ export class Workspace {
   /** Render options for the apps of `model`: the caller's tools over the repo's, SOPS decrypted with sops' own keys by default. */
   renderOptionsFor(model: RepoModel): RenderAppsOptions {
     const options = this.options.renderOptions ?? {};
-    return { decryptSecret: decryptWithDefaultKeys, ...options, tools: { ...model.tools, ...options.tools }, cache: this.renderCache };
+    return { decryptSecret: decryptWithDefaultKeys, log: this.options.log, ...options, tools: { ...model.tools, ...options.tools }, cache: this.renderCache };
   }
 
   /** Finds an app by name (and environment, required when the name is in several); the error lists the known ones. */
@@ -157,8 +161,8 @@ export class Workspace {
 
   private async discoverNow(signal: AbortSignal): Promise<RepoModel> {
     await assertDirectory(this.options.repoRoot);
-    const { tools, timeoutMs } = this.options.renderOptions ?? {};
-    return discoverRepo(this.options.repoRoot, { tools, timeoutMs, signal });
+    const { tools, timeoutMs, allowTools } = this.options.renderOptions ?? {};
+    return discoverRepo(this.options.repoRoot, { tools, timeoutMs, allowTools, signal });
   }
 
   /** A failed (or stopped) discovery is not kept: the next call starts another. */
@@ -183,4 +187,4 @@ async function assertDirectory(root: string): Promise<void> {
 }
 
 /** SOPS-encrypted manifests decrypted in memory with the keys sops itself would find (SOPS_AGE_KEY_FILE, gpg, ...). */
-const decryptWithDefaultKeys: DecryptSecret = async (text, file) => (await decryptManifestIfSops(text, file)) ?? text;
+const decryptWithDefaultKeys: DecryptSecret = async (text, file, { allowBinaries }) => (await decryptManifestIfSops(text, file, { allowBinaries })) ?? text;

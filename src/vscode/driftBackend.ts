@@ -26,7 +26,8 @@ export function createBackend(folder: vscode.WorkspaceFolder, settings: Driftlin
 export function renderOptionsFor(settings: DriftlineSettings): RenderOptions {
   return {
     tools: { kustomize: settings.kustomizePath, helm: settings.helmPath },
-    decryptSecret: (text, file) => decryptManifestIfSops(text, file, { ageKeyFile: settings.sopsAgeKeyFile, allowBinaries: vscode.workspace.isTrusted }),
+    allowTools: vscode.workspace.isTrusted,
+    decryptSecret: (text, file, { allowBinaries }) => decryptManifestIfSops(text, file, { ageKeyFile: settings.sopsAgeKeyFile, allowBinaries }),
   };
 }
 

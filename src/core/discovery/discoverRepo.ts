@@ -19,6 +19,8 @@ export interface DiscoveryOptions {
   tools?: ToolPaths;
   /** Longest one tool run of discovery may take (default 120 s). */
   timeoutMs?: number;
+  /** False in an untrusted workspace: discovery runs no kustomize or helm (what needs them says so). */
+  allowTools?: boolean;
   /** Stops discovery: its tool processes are killed and it rejects with the abort reason at once. */
   signal?: AbortSignal;
 }
@@ -74,7 +76,7 @@ async function discoveredApps(root: string, config: DriftlineConfig | undefined,
   const switches = config?.discovery ?? { flux: true, argo: true, conventions: true };
   const scan = await scanRepo(root);
   const identity = await RepoIdentity.of(root, [...(config?.repoURLs ?? []), ...(options.repoURLs ?? [])]);
-  const toolOptions = { tools, timeoutMs: options.timeoutMs, signal: options.signal };
+  const toolOptions = { tools, timeoutMs: options.timeoutMs, allowTools: options.allowTools, signal: options.signal };
   options.signal?.throwIfAborted();
   const flux = switches.flux
     ? await discoverFlux(scan, identity, { ...toolOptions, kubeConfigs: config?.kubeConfigs, configuredEnvironments: config?.environments })

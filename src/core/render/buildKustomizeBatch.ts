@@ -5,17 +5,19 @@
 // AnnotationsTransformer limited to metadata.annotations, so pod templates and selectors stay untouched),
 // and the tag is removed from the output again. Each app is still built by its own kustomization with its own
 // load restrictions, as when it is built alone.
-// Any failure (one app's error fails the whole build; two apps with the same object collide) returns
-// undefined: the caller then builds those apps one by one, so every error names its own app. An abort is not
-// a failure: it rejects, and no app is built again.
+// Any failure (one app's error fails the whole build; two apps with the same object collide) returns why: the
+// caller then builds those apps one by one, so every error names its own app, and says once why it did. An
+// abort is not a failure: it rejects, and no app is built again.
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stoppedBy } from '../abort';
+import { messageOf } from '../errors';
+import { describeRef, refOf } from '../identity';
 import type { DesiredObject } from '../model';
 import type { ToolOptions } from './options';
 import { parseToolOutput } from './parseToolOutput';
-import { kustomizeCommand, kustomizeLabel } from './renderKustomize';
+import { kustomizeCommand, kustomizeLabel, kustomizeMessage } from './renderKustomize';
 import { runTool } from './runTool';
 
 const BATCH_ANNOTATION = 'driftline.dev/render-batch-entry';
@@ -53,32 +55,30 @@ function untag(desired: DesiredObject): number | undefined {
   return Number(tag);
 }
 
-/**
- * Builds every folder of `buildRoots` in one kustomize run. Returns the objects of each, in the same order,
- * or undefined when the batch failed (then build them one by one).
- */
-export async function buildKustomizeBatch(
-  buildRoots: string[], options: ToolOptions = {},
-): Promise<DesiredObject[][] | undefined> {
-  const { tools, timeoutMs, signal } = options;
+/** The objects of each folder, in the order given; or why the batch failed (then build them one by one). */
+export type BatchOutcome = { objects: DesiredObject[][] } | { failure: string };
+
+/** Builds every folder of `buildRoots` in one kustomize run. */
+export async function buildKustomizeBatch(buildRoots: string[], options: ToolOptions = {}): Promise<BatchOutcome> {
+  const { tools, timeoutMs, allowTools, signal } = options;
   const batchDir = await fs.mkdtemp(path.join(os.tmpdir(), 'driftline-kustomize-batch-'));
   try {
     const wrappers = await Promise.all(buildRoots.map((root, index) => writeWrapper(batchDir, index, root)));
     const batchFile = path.join(batchDir, 'kustomization.yaml');
     await fs.writeFile(batchFile, asYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: wrappers }));
     const [command, args] = await kustomizeCommand(tools, batchDir);
-    const run = await runTool(command, args, { cwd: batchDir, timeoutMs, signal, label: kustomizeLabel(command, args) });
-    if (run.code !== 0) return undefined;
+    const run = await runTool(command, args, { cwd: batchDir, timeoutMs, allowTools, signal, label: kustomizeLabel(command, args) });
+    if (run.code !== 0) return { failure: kustomizeMessage(run.stderr) || `${path.basename(command)} exited with ${run.code}` };
     const byEntry: DesiredObject[][] = buildRoots.map(() => []);
     for (const desired of parseToolOutput(run.stdout, batchFile)) {
       const index = untag(desired);
-      if (index === undefined || !byEntry[index]) return undefined;
+      if (index === undefined || !byEntry[index]) return { failure: `${describeRef(refOf(desired.object))} in the output carries no batch tag` };
       byEntry[index].push(desired);
     }
-    return byEntry;
+    return { objects: byEntry };
   } catch (error) {
     if (stoppedBy(error, signal)) throw error;
-    return undefined;
+    return { failure: messageOf(error) };
   } finally {
     await fs.rm(batchDir, { recursive: true, force: true });
   }

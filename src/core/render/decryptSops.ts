@@ -4,7 +4,7 @@
 import { stringify } from 'yaml';
 import type { DesiredObject } from '../model';
 import { isKubeObject, parseYamlDocuments } from './parseManifests';
-import type { DecryptSecret } from './options';
+import type { DecryptManifest } from './options';
 
 /** A SOPS file carries its metadata in a top-level `sops` map (with a MAC, `lastmodified`, key groups...). */
 export function isSopsEncrypted(value: unknown): boolean {
@@ -22,7 +22,7 @@ function describeError(error: unknown): string {
 }
 
 /** Decrypts the encrypted objects among `objects` one by one; those it cannot decrypt get an unknownReason. */
-export async function decryptObjects(objects: DesiredObject[], decrypt: DecryptSecret | undefined): Promise<DesiredObject[]> {
+export async function decryptObjects(objects: DesiredObject[], decrypt: DecryptManifest | undefined): Promise<DesiredObject[]> {
   return Promise.all(objects.map(async (desired) => {
     if (!isSopsEncrypted(desired.object)) return desired;
     const where = `${desired.source.file}${desired.source.line ? `:${desired.source.line}` : ''}`;
@@ -40,7 +40,7 @@ export async function decryptObjects(objects: DesiredObject[], decrypt: DecryptS
 }
 
 /** A file's text decrypted when it is SOPS-encrypted and a hook is set; else unchanged (objects stay marked). */
-export async function decryptFileText(text: string, file: string, decrypt: DecryptSecret | undefined): Promise<string> {
+export async function decryptFileText(text: string, file: string, decrypt: DecryptManifest | undefined): Promise<string> {
   if (!decrypt || !looksSopsEncrypted(text)) return text;
   try {
     return (await decrypt(text, file)) ?? text;

@@ -4,9 +4,14 @@ import type { FileReads } from './fileReads';
 /**
  * Decrypts one SOPS-encrypted manifest: gets its text and the file it came from, returns the plaintext
  * manifest (in memory only), or undefined when the text is not SOPS-encrypted; throws when it cannot decrypt.
- * `(text, file) => decryptManifestIfSops(text, file, sopsOptions)` from src/core/sops fits as it is.
+ * `(text, file, { allowBinaries }) => decryptManifestIfSops(text, file, { ...sopsOptions, allowBinaries })` from
+ * src/core/sops fits as it is. `allowBinaries` is false when tools may not run (RenderOptions.allowTools): then
+ * gpg and sops must not run (age decrypts in process).
  */
-export type DecryptSecret = (text: string, file: string) => Promise<string | undefined>;
+export type DecryptSecret = (text: string, file: string, how: { allowBinaries: boolean }) => Promise<string | undefined>;
+
+/** A DecryptSecret told already whether binaries may run (renderApp binds it). */
+export type DecryptManifest = (text: string, file: string) => Promise<string | undefined>;
 
 export interface RenderOptions {
   /** kustomize/kubectl/helm paths; absent ones are looked up on PATH. */
@@ -15,11 +20,16 @@ export interface RenderOptions {
   decryptSecret?: DecryptSecret;
   /** Longest one tool run may take (default 120 s). */
   timeoutMs?: number;
+  /**
+   * False in an untrusted workspace: no tool process runs (kustomize, kubectl, helm; gpg and sops through
+   * decryptSecret). Plain YAML apps still render; the others fail saying which tool they need. Default true.
+   */
+  allowTools?: boolean;
   /** Repo files read so far in this status (one per status; each file is read once). */
   reads?: FileReads;
   /** Stops the render: tool processes are killed and the render rejects with the abort reason at once. */
   signal?: AbortSignal;
 }
 
-/** What a tool run needs: paths, timeout and the signal that stops it (discovery's renders take these too). */
-export type ToolOptions = Pick<RenderOptions, 'tools' | 'timeoutMs' | 'signal'>;
+/** What a tool run needs: paths, timeout, whether tools may run, and the signal that stops it (discovery's renders take these too). */
+export type ToolOptions = Pick<RenderOptions, 'tools' | 'timeoutMs' | 'allowTools' | 'signal'>;

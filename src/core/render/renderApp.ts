@@ -5,10 +5,11 @@ import type { AppDefinition, DesiredObject, RenderedApp } from '../model';
 import { applyNamespace } from './applyNamespace';
 import { collectInputs, hashInputs, type AppInputs } from './collectInputs';
 import { decryptObjects } from './decryptSops';
-import type { RenderOptions } from './options';
+import type { DecryptManifest, RenderOptions } from './options';
 import { renderHelm } from './renderHelm';
 import { renderKustomize } from './renderKustomize';
 import { renderYamlFiles } from './renderYaml';
+import { assertToolAllowed } from './runTool';
 import { substituteVariables } from './substituteVariables';
 
 /** `staging/podinfo (/repo/apps/staging)`: how render errors name an app. */
@@ -16,9 +17,10 @@ function describeApp(app: AppDefinition): string {
   return `${app.environment}/${app.name} (${app.path})`;
 }
 
-async function renderObjects(app: AppDefinition, inputs: AppInputs, options: RenderOptions): Promise<DesiredObject[]> {
+async function renderObjects(app: AppDefinition, inputs: AppInputs, options: RenderOptions, decrypt: DecryptManifest | undefined): Promise<DesiredObject[]> {
   switch (app.renderer) {
     case 'kustomize':
+      assertToolAllowed('kustomize', options);
       // Flux targetNamespace is in the overlay (kustomize sets it); an Argo destination only fills gaps.
       return applyNamespace(
         await renderKustomize(app, inputs.kustomizeTree!, options, inputs.kustomizeOutput), app.namespace, false);
@@ -26,20 +28,27 @@ async function renderObjects(app: AppDefinition, inputs: AppInputs, options: Ren
       return applyNamespace(await renderHelm(app, options), app.namespace, false);
     case 'yaml':
       return applyNamespace(
-        await renderYamlFiles(inputs.files, options.decryptSecret), app.namespace, app.origin === 'flux-kustomization');
+        await renderYamlFiles(inputs.files, decrypt), app.namespace, app.origin === 'flux-kustomization');
   }
 }
 
 /** Renders one app whose inputs were already collected and hashed. */
 export async function renderCollected(app: AppDefinition, inputs: AppInputs, inputHash: string, options: RenderOptions): Promise<RenderedApp> {
   if (app.unknownReason) return { app, objects: [], inputHash, error: app.unknownReason };
+  const decrypt = withToolPolicy(options);
   try {
-    const objects = await decryptObjects(substituteVariables(await renderObjects(app, inputs, options), app.substitute), options.decryptSecret);
+    const objects = await decryptObjects(substituteVariables(await renderObjects(app, inputs, options, decrypt), app.substitute), decrypt);
     return { app, objects, inputHash };
   } catch (error) {
     if (stoppedBy(error, options.signal)) throw error;
     return { app, objects: [], inputHash, error: `${describeApp(app)}: ${error instanceof Error ? error.message : String(error)}` };
   }
+}
+
+/** The decryption hook told whether gpg/sops may run: only when tools may. */
+function withToolPolicy(options: RenderOptions): DecryptManifest | undefined {
+  const { decryptSecret, allowTools } = options;
+  return decryptSecret && ((text, file) => decryptSecret(text, file, { allowBinaries: allowTools !== false }));
 }
 
 export async function renderApp(app: AppDefinition, options: RenderOptions = {}): Promise<RenderedApp> {

@@ -79,6 +79,8 @@ export interface RenderAppsOptions extends RenderOptions {
   cache?: RenderCache;
   /** Apps (appKey) whose files are known unchanged since their cached render: reused without re-reading them. */
   trusted?: ReadonlySet<string>;
+  /** Progress lines: why a batched kustomize build fell back to one build per app (never secret values). */
+  log?: (line: string) => void;
 }
 
 export const DEFAULT_RENDER_CONCURRENCY = 4;
@@ -106,14 +108,20 @@ function batchable(app: AppDefinition, inputs: AppInputs): boolean {
  * Builds the batchable apps in at most `concurrency` kustomize runs and leaves each app's output on its
  * inputs; a batch that fails leaves its apps to be built one by one (so each error names its own app).
  */
-async function prebuildKustomize(pending: { app: AppDefinition; inputs: AppInputs }[], concurrency: number, options: RenderOptions): Promise<void> {
+async function prebuildKustomize(pending: { app: AppDefinition; inputs: AppInputs }[], concurrency: number, options: RenderAppsOptions): Promise<void> {
   const candidates = pending.filter(({ app, inputs }) => batchable(app, inputs));
-  if (candidates.length < MIN_BATCH) return;
+  // Where tools may not run, each app says so itself.
+  if (candidates.length < MIN_BATCH || options.allowTools === false) return;
   const batches = Math.max(1, Math.min(concurrency, Math.ceil(candidates.length / APPS_PER_BATCH)));
   const chunks = Array.from({ length: batches }, (_, index) => candidates.filter((_candidate, i) => i % batches === index));
   await Promise.all(chunks.map(async (chunk) => {
-    const outputs = await buildKustomizeBatch(chunk.map(({ app }) => app.path), options);
-    outputs?.forEach((objects, index) => { chunk[index].inputs.kustomizeOutput = objects; });
+    const outcome = await buildKustomizeBatch(chunk.map(({ app }) => app.path), options);
+    if ('failure' in outcome) {
+      const apps = chunk.map(({ app }) => appKey(app)).join(', ');
+      options.log?.(`batched kustomize build of ${chunk.length} apps failed, building them one by one (${apps}): ${outcome.failure}`);
+      return;
+    }
+    outcome.objects.forEach((objects, index) => { chunk[index].inputs.kustomizeOutput = objects; });
   }));
 }
 

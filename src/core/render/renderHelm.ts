@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AppDefinition, DesiredObject } from '../model';
 import type { ToolOptions } from './options';
 import { isBuildConfig, isKubeObject, parseYamlDocuments } from './parseManifests';
-import { findExecutable, runTool } from './runTool';
+import { assertToolAllowed, findExecutable, runTool } from './runTool';
 
 /** `# Source: <chart>/templates/x.yaml` -> the file inside the chart folder. */
 function templateFile(comment: string | undefined, chartPath: string): string {
@@ -14,7 +14,8 @@ function templateFile(comment: string | undefined, chartPath: string): string {
 }
 
 export async function renderHelm(app: AppDefinition, options: ToolOptions = {}): Promise<DesiredObject[]> {
-  const { tools, timeoutMs, signal } = options;
+  const { tools, timeoutMs, allowTools, signal } = options;
+  assertToolAllowed('helm', options);
   const helm = await findExecutable('helm', tools?.helm);
   if (!helm) throw new Error(tools?.helm ? `helm not found at ${tools.helm}` : 'helm not found');
   const source = app.helm;
@@ -26,7 +27,7 @@ export async function renderHelm(app: AppDefinition, options: ToolOptions = {}):
   const hasInlineValues = !!source.values && Object.keys(source.values).length > 0;
   if (hasInlineValues) args.push('--values', '-');
   const run = await runTool(helm, args, {
-    cwd: source.chartPath, timeoutMs, signal, label: 'helm template', input: hasInlineValues ? JSON.stringify(source.values) : undefined,
+    cwd: source.chartPath, timeoutMs, allowTools, signal, label: 'helm template', input: hasInlineValues ? JSON.stringify(source.values) : undefined,
   });
   if (run.code !== 0) throw new Error(run.stderr.trim() || `helm exited with ${run.code}`);
   const objects: DesiredObject[] = [];

@@ -62,11 +62,11 @@ export function kustomizeMessage(stderr: string): string {
 }
 
 export async function renderKustomize(
-  app: AppDefinition, tree: KustomizeTree, options: Pick<RenderOptions, 'tools' | 'timeoutMs' | 'reads' | 'signal'>,
+  app: AppDefinition, tree: KustomizeTree, options: Pick<RenderOptions, 'tools' | 'timeoutMs' | 'allowTools' | 'reads' | 'signal'>,
   /** The app's objects when a batch (buildKustomizeBatch) already built it. */
   prebuilt?: DesiredObject[],
 ): Promise<DesiredObject[]> {
-  const { tools, timeoutMs, reads, signal } = options;
+  const { tools, timeoutMs, allowTools, reads, signal } = options;
   if (tree.remoteResources.length > 0) {
     throw new Error(`remote resource ${tree.remoteResources[0]} needs network`);
   }
@@ -77,7 +77,7 @@ export async function renderKustomize(
     // kustomize-controller builds without load restrictions (files outside the folder may be read).
     if (app.origin === 'flux-kustomization') args.push('--load-restrictor', 'LoadRestrictionsNone');
     if (tree.inflatesHelmCharts) args.push(...await helmChartFlags(tools));
-    const run = await runTool(command, args, { cwd: app.path, timeoutMs, signal, label: kustomizeLabel(command, args) });
+    const run = await runTool(command, args, { cwd: app.path, timeoutMs, allowTools, signal, label: kustomizeLabel(command, args) });
     if (run.code !== 0) throw new Error(kustomizeMessage(run.stderr) || `${path.basename(command)} exited with ${run.code}`);
     return mapSources(parseToolOutput(run.stdout, tree.kustomizationFiles[0] ?? app.path), tree, reads);
   } finally {

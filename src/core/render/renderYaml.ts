@@ -7,7 +7,7 @@ import { isYamlFile } from './listFiles';
 import { parseManifests } from './parseManifests';
 import { decryptFileText } from './decryptSops';
 import { readTextFile } from './fileReads';
-import type { DecryptSecret } from './options';
+import type { DecryptManifest } from './options';
 
 const NOT_MANIFEST_NAMES = /^(chart\.ya?ml|chart\.lock|values(?:[.-][^/]*)?\.ya?ml|\.sops\.ya?ml)$/i;
 
@@ -18,7 +18,7 @@ export function isManifestFile(file: string): boolean {
 }
 
 /** The objects of the given files, in file order; malformed YAML throws naming file and line. */
-export async function renderYamlFiles(files: string[], decrypt: DecryptSecret | undefined): Promise<DesiredObject[]> {
+export async function renderYamlFiles(files: string[], decrypt: DecryptManifest | undefined): Promise<DesiredObject[]> {
   const objects: DesiredObject[] = [];
   for (const file of files.filter(isManifestFile)) {
     const text = await decryptFileText(await readTextFile(file), file, decrypt);

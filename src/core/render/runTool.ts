@@ -24,6 +24,8 @@ export interface ToolRunOptions {
   signal?: AbortSignal;
   /** How errors name the run (default the executable's name): `kubectl kustomize`, `helm template`. */
   label?: string;
+  /** False: nothing is started, the run rejects with ToolNotAllowedError (an untrusted workspace; RenderOptions.allowTools). */
+  allowTools?: boolean;
 }
 
 /** A tool run that took longer than its timeout; the process was killed. */
@@ -32,6 +34,19 @@ export class ToolTimeoutError extends Error {
   constructor(readonly label: string, readonly timeoutMs: number) {
     super(`${label} did not finish within ${timeoutMs / 1000} s and was stopped`);
   }
+}
+
+/** A tool that may not run here (an untrusted workspace): nothing was started. */
+export class ToolNotAllowedError extends Error {
+  override readonly name = 'ToolNotAllowedError';
+  constructor(readonly tool: string) {
+    super(`needs ${tool}, which does not run in an untrusted workspace`);
+  }
+}
+
+/** Throws ToolNotAllowedError naming `tool` when the options forbid running tools. */
+export function assertToolAllowed(tool: string, options: { allowTools?: boolean }): void {
+  if (options.allowTools === false) throw new ToolNotAllowedError(tool);
 }
 
 const DEFAULT_TOOL_TIMEOUT_MS = 120_000;
@@ -66,7 +81,8 @@ const toolSlots = new Slots(Math.max(2, os.availableParallelism()));
  */
 const toolEnvironment = (): NodeJS.ProcessEnv => ({ ...process.env, GOGC: process.env.GOGC ?? '400' });
 
-export function runTool(command: string, args: string[], options: ToolRunOptions = {}): Promise<ToolRun> {
+export async function runTool(command: string, args: string[], options: ToolRunOptions = {}): Promise<ToolRun> {
+  assertToolAllowed(options.label ?? path.basename(command), options);
   return toolSlots.run(() => runNow(command, args, options), options.signal);
 }
 

@@ -8,6 +8,7 @@ import { parseManifests } from '../../../src/core/render/parseManifests';
 import { renderApps } from '../../../src/core/render/renderApps';
 import { kustomizeCommand } from '../../../src/core/render/renderKustomize';
 import { runTool } from '../../../src/core/render/runTool';
+import { Workspace } from '../../../src/core/workspace';
 
 async function write(root: string, files: Record<string, string>): Promise<void> {
   for (const [file, text] of Object.entries(files)) {
@@ -54,11 +55,11 @@ describe('buildKustomizeBatch', () => {
     });
     const dirs = ['staging', 'production', 'bare'].map((env) => path.join(root, 'envs', env));
     const batch = await buildKustomizeBatch(dirs);
-    assert.ok(batch, 'the batch builds');
+    assert.ok('objects' in batch, `the batch builds: ${JSON.stringify(batch)}`);
     for (const [index, dir] of dirs.entries()) {
-      assert.deepEqual(batch[index].map(({ object }) => object), await buildAlone(dir), `objects of ${dir}`);
+      assert.deepEqual(batch.objects[index].map(({ object }) => object), await buildAlone(dir), `objects of ${dir}`);
     }
-    const bare = batch[2][0].object;
+    const bare = batch.objects[2][0].object;
     assert.equal(bare.metadata.annotations, undefined, 'no annotations map is left where the app had none');
   });
 
@@ -70,8 +71,12 @@ describe('buildKustomizeBatch', () => {
       'envs/twin/kustomization.yaml': overlay('staging'),
     });
     const dir = (env: string) => path.join(root, 'envs', env);
-    assert.equal(await buildKustomizeBatch([dir('staging'), dir('broken')]), undefined);
-    assert.equal(await buildKustomizeBatch([dir('staging'), dir('twin')]), undefined);
+    const broken = await buildKustomizeBatch([dir('staging'), dir('broken')]);
+    assert.ok('failure' in broken);
+    assert.match(broken.failure, /missing-base/, 'says what kustomize said');
+    const twins = await buildKustomizeBatch([dir('staging'), dir('twin')]);
+    assert.ok('failure' in twins);
+    assert.match(twins.failure, /staging-web/, 'names the object both apps make');
   });
 });
 
@@ -81,7 +86,9 @@ describe('renderApps with batched kustomize builds', () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'driftline-batch-test-'));
     const files: Record<string, string> = { ...base };
     for (const env of ['a', 'b', 'c', 'd', 'e']) files[`envs/${env}/kustomization.yaml`] = overlay(env);
-    files['envs/f/kustomization.yaml'] = 'resources: [../../no-such-base]\n';
+    // Broken in a way only kustomize finds (walking the tree finds nothing wrong): it fails the batch.
+    files['envs/f/kustomization.yaml'] = 'resources: [cm.yaml]\n';
+    files['envs/f/cm.yaml'] = 'apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n';
     await write(root, files);
   });
   after(async () => fs.rm(root, { recursive: true, force: true }));
@@ -91,7 +98,8 @@ describe('renderApps with batched kustomize builds', () => {
       name: 'web', environment: env, renderer: 'kustomize', path: path.join(root, 'envs', env), origin: 'convention',
       declaredAt: { file: path.join(root, 'envs', env, 'kustomization.yaml') },
     }));
-    const rendered = await renderApps(apps, { concurrency: 2 });
+    const logged: string[] = [];
+    const rendered = await renderApps(apps, { concurrency: 2, log: (line) => logged.push(line) });
     for (const result of rendered.slice(0, 5)) {
       assert.equal(result.error, undefined);
       assert.deepEqual(result.objects.map(({ object }) => object), await buildAlone(result.app.path));
@@ -99,5 +107,20 @@ describe('renderApps with batched kustomize builds', () => {
       assert.equal(service.source.file, path.join(root, 'base/service.yaml'), 'Go to source still finds the defining file');
     }
     assert.match(rendered[5].error ?? '', /f\/web .*envs\/f/);
+    const fallbacks = logged.filter((line) => line.includes('batched kustomize build'));
+    assert.equal(fallbacks.length, 1, `the fallback is logged once: ${logged.join('\n')}`);
+    assert.match(fallbacks[0], /^batched kustomize build of 6 apps failed, building them one by one \(a\/web, b\/web, c\/web, d\/web, e\/web, f\/web\): .*missing metadata\.name/);
+  });
+
+  it('logs through the workspace\'s log option', async () => {
+    const logged: string[] = [];
+    const workspace = new Workspace({ repoRoot: root, log: (line) => logged.push(line) });
+    const apps: AppDefinition[] = ['a', 'b', 'c', 'f'].map((env) => ({
+      name: 'web', environment: env, renderer: 'kustomize', path: path.join(root, 'envs', env), origin: 'convention',
+      declaredAt: { file: path.join(root, 'envs', env, 'kustomization.yaml') },
+    }));
+    await renderApps(apps, workspace.renderOptionsFor({ root, environments: [], ignoreRules: [], problems: [] }));
+    assert.deepEqual(logged.filter((line) => line.includes('batched kustomize build')).map((line) => line.split(':')[0]),
+      ['batched kustomize build of 4 apps failed, building them one by one (a/web, b/web, c/web, f/web)']);
   });
 });

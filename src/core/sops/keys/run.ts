@@ -12,7 +12,7 @@ export class MissingBinaryError extends Error {}
 export class BinariesNotAllowedError extends Error {}
 
 export function runWithStdin(binary: string, args: string[], input: Buffer | string, env: NodeJS.ProcessEnv, cwd?: string, allowed = true): Promise<RunResult> {
-  if (!allowed) return Promise.reject(new BinariesNotAllowedError(`${binary} is not run in an untrusted workspace`));
+  if (!allowed) return Promise.reject(new BinariesNotAllowedError(`needs ${binary}, which does not run in an untrusted workspace`));
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
