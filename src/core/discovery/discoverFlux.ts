@@ -269,7 +269,8 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
     const app = helmReleaseApp(scan, identity, { object, ...origin }, cluster.environment);
     add({
       ...app, flux: fluxInfo(object, namespace, parent, cluster.kubeConfigSecret),
-      ...(cluster.unknownReason && !app.unknownReason ? { unknownReason: cluster.unknownReason } : {}),
+      // Which cluster it is applied to comes first: without one nothing else can be compared.
+      ...(cluster.unknownReason ? { unknownReason: cluster.unknownReason } : {}),
     });
     if (cluster.context) contexts[cluster.environment] ??= cluster.context;
   };
@@ -298,20 +299,11 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
     while (level.length > 0) {
       options.signal?.throwIfAborted();
       await Promise.all(level.map(prepare));
-      const byEnvironment = new Map<string, TreeNode[]>();
-      for (const node of level.filter((candidate) => candidate.spec && (candidate.root || !candidate.cluster.unknownReason))) {
-        byEnvironment.set(node.cluster.environment, [...byEnvironment.get(node.cluster.environment) ?? [], node]);
-      }
-      // Unmapped kubeConfig: still built (their children are listed, Unknown too), apart from known clusters.
-      for (const node of level.filter((candidate) => candidate.spec && candidate.cluster.unknownReason && !candidate.root)) {
-        const key = `\0${node.cluster.kubeConfigSecret}`;
-        byEnvironment.set(key, [...byEnvironment.get(key) ?? [], node]);
-      }
-      await Promise.all([...byEnvironment.values()].map(async (nodes) => {
-        const results = await buildFlux(nodes.map((node) => node.spec!), options);
-        nodes.forEach((node, index) => { node.result = results[index]; });
-        await Promise.all(nodes.map((node) => salvage(node)));
-      }));
+      // Every cluster's Kustomizations of this level in one batch (one or two kustomize runs).
+      const building = level.filter((node) => node.spec);
+      const results = await buildFlux(building.map((node) => node.spec!), options);
+      building.forEach((node, index) => { node.result = results[index]; });
+      await Promise.all(building.map((node) => salvage(node)));
       for (const node of level) {
         if (node.result && 'objects' in node.result) {
           outputs.set(node.cluster.environment, [...outputs.get(node.cluster.environment) ?? [], ...node.result.objects]);
@@ -379,6 +371,11 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
     if (roots.some((root) => root.cluster.environment === environment && root.spec?.folder === source.folder)) continue;
     roots.push({ ...found, namespace: kustomizationNamespace(found.object), cluster: { environment }, root: true, spec: { folder: source.folder } });
   }
+  // A Kustomization of the whole repo (`path: ./`, or none) contains the file declaring it too; it is the root
+  // only of a repo with no other (a single cluster synced at the top). Elsewhere it is a child of a cluster
+  // whose build emits it (a partial Kustomization that a patch gives its path, say).
+  const wholeRepo = roots.filter((root) => root.spec?.folder === scan.root);
+  roots.splice(0, roots.length, ...roots.filter((root) => root.spec?.folder !== scan.root));
   // A cluster folder (`clusters/<c>`) holding Flux objects that no root syncs: Flux's own sync (made by
   // `flux bootstrap`, often not committed) builds it.
   const clusterFolders = new Map<string, string>();
@@ -401,6 +398,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
       namespace: 'flux-system', file: path.join(folder, 'kustomization.yaml'), cluster: { environment }, root: true,
     });
   }
+  if (roots.length === 0) roots.push(...wholeRepo);
   for (const root of roots) {
     environments.add(root.cluster.environment);
     delete root.spec;

@@ -2,8 +2,8 @@
 // kustomization the controller generates for a folder without one), with the Kustomization's own fields
 // (targetNamespace, patches, images, prefixes, components, commonMetadata) as a kustomization on top, and
 // kustomize-controller's load restrictions (none: files outside the folder may be read). Many builds run in
-// one kustomize process: each build is one entry of a temporary kustomization, tagged so its objects can be
-// told apart (as buildKustomizeBatch does); `buildMetadata: [originAnnotations]` says which repo file each
+// one kustomize process: each build is one entry of a temporary kustomization whose names it prefixes, so its
+// objects can be told apart and never collide with another entry's; `buildMetadata: [originAnnotations]` says which repo file each
 // object comes from (the base file a patch modifies, not the patch). A batch that fails is built entry by
 // entry, so each error names its own Kustomization.
 import { promises as fs } from 'node:fs';
@@ -14,7 +14,7 @@ import type { KubeObject } from '../model';
 import type { ToolOptions } from '../render/options';
 import { parseToolOutput } from '../render/parseToolOutput';
 import { kustomizeCommand, kustomizeLabel, kustomizeMessage } from '../render/renderKustomize';
-import { runTool } from '../render/runTool';
+import { assertToolAllowed, runTool } from '../render/runTool';
 
 export interface FluxBuildSpec {
   /** `spec.path` in the repo. */
@@ -33,9 +33,10 @@ export interface BuiltObject {
 
 export type FluxBuildResult = { objects: BuiltObject[] } | { error: string };
 
-const TAG = 'driftline.dev/flux-build-entry';
 const ORIGIN = 'config.kubernetes.io/origin';
 const asYaml = (value: unknown): string => JSON.stringify(value);
+/** Entries per kustomize run: two runs at most keep both cores busy without starting a process per entry. */
+const ENTRIES_PER_RUN = 60;
 
 /** The kustomization kustomize-controller builds for `spec`, written into `dir`. */
 export function fluxKustomization(spec: FluxBuildSpec, dir: string): Record<string, unknown> {
@@ -50,65 +51,98 @@ export function fluxKustomization(spec: FluxBuildSpec, dir: string): Record<stri
   };
 }
 
+const prefixOf = (index: number) => `dl${index}-`;
+
+/**
+ * Entry `index`: the controller's kustomization (k-<index>) and a wrapper (w-<index>) that prefixes every name
+ * with the entry's number, so entries that apply the same objects (one folder under several Kustomizations)
+ * do not collide in the batch. kustomize does not prefix Namespaces, CRDs and APIServices; discovery needs
+ * none of them, so the wrapper drops them.
+ */
 async function writeEntry(batchDir: string, index: number, spec: FluxBuildSpec): Promise<string> {
   const dir = path.join(batchDir, `k-${index}`);
-  await fs.mkdir(dir);
-  await fs.writeFile(path.join(dir, 'tag.yaml'), asYaml({
-    apiVersion: 'builtin', kind: 'AnnotationsTransformer', metadata: { name: 'driftline-flux-tag' },
-    annotations: { [TAG]: String(index) }, fieldSpecs: [{ path: 'metadata/annotations', create: true }],
+  const wrapper = path.join(batchDir, `w-${index}`);
+  await Promise.all([fs.mkdir(dir), fs.mkdir(wrapper)]);
+  await fs.writeFile(path.join(dir, 'kustomization.yaml'), asYaml(fluxKustomization(spec, dir)));
+  await fs.writeFile(path.join(wrapper, 'kustomization.yaml'), asYaml({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [`../k-${index}`],
+    namePrefix: prefixOf(index), buildMetadata: ['originAnnotations'],
+    patches: [{
+      target: { kind: '^(Namespace|CustomResourceDefinition|APIService)$' },
+      patch: asYaml({ $patch: 'delete', apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'any' } }),
+    }],
   }));
-  await fs.writeFile(path.join(dir, 'kustomization.yaml'), asYaml({
-    ...fluxKustomization(spec, dir), transformers: ['tag.yaml'], buildMetadata: ['originAnnotations'],
-  }));
-  return dir;
+  return wrapper;
 }
 
 async function runBuild(dir: string, options: ToolOptions): Promise<{ stdout: string } | { error: string }> {
   const [command, args] = await kustomizeCommand(options.tools, dir);
   args.push('--load-restrictor', 'LoadRestrictionsNone');
-  const run = await runTool(command, args, { cwd: dir, timeoutMs: options.timeoutMs, signal: options.signal, label: kustomizeLabel(command, args) });
+  const run = await runTool(command, args, { cwd: dir, timeoutMs: options.timeoutMs, allowTools: options.allowTools, signal: options.signal, label: kustomizeLabel(command, args) });
   if (run.code !== 0) return { error: kustomizeMessage(run.stderr) || `${path.basename(command)} exited with ${run.code}` };
   return { stdout: run.stdout };
 }
 
-/** Splits one build's output by entry tag; origins are relative to `builtDir`. */
-function sortOutput(stdout: string, builtDir: string, entries: number): BuiltObject[][] | undefined {
-  const byEntry: BuiltObject[][] = Array.from({ length: entries }, () => []);
+/** Splits one run's output by entry prefix; origins are relative to `builtDir`. */
+function sortOutput(stdout: string, builtDir: string, indexes: number[]): Map<number, BuiltObject[]> | undefined {
+  const byEntry = new Map(indexes.map((index) => [index, [] as BuiltObject[]]));
   for (const { object } of parseToolOutput(stdout, path.join(builtDir, 'kustomization.yaml'))) {
+    const match = /^dl(\d+)-/.exec(object.metadata.name);
+    const objects = match ? byEntry.get(Number(match[1])) : undefined;
+    if (!match || !objects) return undefined;
+    object.metadata.name = object.metadata.name.slice(match[0].length);
     const annotations = object.metadata.annotations ?? {};
-    const index = Number(annotations[TAG]);
     const origin = /^path:\s*(.+)$/m.exec(annotations[ORIGIN] ?? '')?.[1]?.trim();
-    delete annotations[TAG];
     delete annotations[ORIGIN];
     if (Object.keys(annotations).length === 0) delete object.metadata.annotations;
-    if (!byEntry[index]) return undefined;
-    byEntry[index].push({ object, ...(origin ? { origin: path.resolve(builtDir, origin.replace(/^["']|["']$/g, '')) } : {}) });
+    objects.push({ object, ...(origin ? { origin: path.resolve(builtDir, origin.replace(/^["']|["']$/g, '')) } : {}) });
   }
   return byEntry;
+}
+
+async function buildChunk(batchDir: string, name: string, wrappers: string[], indexes: number[], options: ToolOptions): Promise<Map<number, FluxBuildResult>> {
+  const results = new Map<number, FluxBuildResult>();
+  if (indexes.length > 1) {
+    const dir = path.join(batchDir, name);
+    await fs.mkdir(dir);
+    await fs.writeFile(path.join(dir, 'kustomization.yaml'), asYaml({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization',
+      resources: indexes.map((index) => path.relative(dir, wrappers[index])), buildMetadata: ['originAnnotations'],
+    }));
+    const run = await runBuild(dir, options);
+    const sorted = 'stdout' in run ? sortOutput(run.stdout, dir, indexes) : undefined;
+    if (sorted) {
+      for (const [index, objects] of sorted) results.set(index, { objects });
+      return results;
+    }
+  }
+  // One by one: each failure with its own message.
+  await Promise.all(indexes.map(async (index) => {
+    const run = await runBuild(wrappers[index], options);
+    const sorted = 'stdout' in run ? sortOutput(run.stdout, wrappers[index], [index]) : undefined;
+    results.set(index, 'error' in run ? run : sorted ? { objects: sorted.get(index)! } : { error: 'kustomize printed objects of another build' });
+  }));
+  return results;
 }
 
 /** Builds every spec; one result per spec, in order. Rejects only when `options.signal` aborts. */
 export async function buildFlux(specs: FluxBuildSpec[], options: ToolOptions = {}): Promise<FluxBuildResult[]> {
   if (specs.length === 0) return [];
+  try {
+    assertToolAllowed('kustomize', options);
+  } catch (error) {
+    return specs.map(() => ({ error: (error as Error).message }));
+  }
   const batchDir = await fs.mkdtemp(path.join(os.tmpdir(), 'driftline-flux-build-'));
   try {
-    const dirs = await Promise.all(specs.map((spec, index) => writeEntry(batchDir, index, spec)));
-    if (specs.length > 1) {
-      await fs.writeFile(path.join(batchDir, 'kustomization.yaml'), asYaml({
-        apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization',
-        resources: dirs.map((dir) => path.basename(dir)), buildMetadata: ['originAnnotations'],
-      }));
-      const run = await runBuild(batchDir, options);
-      const sorted = 'stdout' in run ? sortOutput(run.stdout, batchDir, specs.length) : undefined;
-      if (sorted) return sorted.map((objects) => ({ objects }));
+    const wrappers = await Promise.all(specs.map((spec, index) => writeEntry(batchDir, index, spec)));
+    const runs = Math.max(1, Math.min(2, Math.ceil(specs.length / ENTRIES_PER_RUN)));
+    const chunks = Array.from({ length: runs }, (_, run) => specs.map((_spec, index) => index).filter((index) => index % runs === run));
+    const results = new Map<number, FluxBuildResult>();
+    for (const chunk of await Promise.all(chunks.map((indexes, run) => buildChunk(batchDir, `batch-${run}`, wrappers, indexes, options)))) {
+      for (const [index, result] of chunk) results.set(index, result);
     }
-    // One by one: each failure with its own message.
-    return await Promise.all(dirs.map(async (dir): Promise<FluxBuildResult> => {
-      const run = await runBuild(dir, options);
-      if ('error' in run) return run;
-      const sorted = sortOutput(run.stdout, dir, specs.length);
-      return sorted ? { objects: sorted.flat() } : { error: 'kustomize printed objects of another build' };
-    }));
+    return specs.map((_spec, index) => results.get(index)!);
   } catch (error) {
     if (stoppedBy(error, options.signal)) throw error;
     const message = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,217 @@
+// Flux discovery follows kustomize-controller's build (real `kubectl kustomize`, real files): what the build
+// of each cluster root emits is what is listed, with the identity the build gives it.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
+import type { AppDefinition, RepoModel } from '../../../src/core/model';
+import { renderApps } from '../../../src/core/render/renderApps';
+import { removeTempRepos, writeRepo } from '../../support/gitopsExamples';
+
+interface KsOptions {
+  namespace?: string;
+  path?: string;
+  spec?: Record<string, unknown>;
+}
+
+/** A Flux Kustomization of this repo (GitRepository flux-system). */
+function ks(name: string, options: KsOptions = {}): string {
+  return stringify({
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization',
+    metadata: { name, ...(options.namespace === '' ? {} : { namespace: options.namespace ?? 'flux-system' }) },
+    spec: {
+      interval: '10m', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+      ...(options.path ? { path: options.path } : {}), ...options.spec,
+    },
+  });
+}
+
+/** clusters/<c>/flux-system as `flux bootstrap` writes it (gotk-sync.yaml, kustomization.yaml). */
+function bootstrap(cluster: string): Record<string, string> {
+  return {
+    [`clusters/${cluster}/flux-system/gotk-sync.yaml`]: [
+      'apiVersion: source.toolkit.fluxcd.io/v1', 'kind: GitRepository', 'metadata:', '  name: flux-system', '  namespace: flux-system',
+      'spec:', '  url: ssh://git@github.com/example/fleet', '---', ks('flux-system', { path: `./clusters/${cluster}` }),
+    ].join('\n'),
+    [`clusters/${cluster}/flux-system/kustomization.yaml`]: 'resources: [gotk-sync.yaml]\n',
+  };
+}
+
+const configMap = (name: string, data: Record<string, string> = {}, namespace?: string) =>
+  stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...(namespace ? { namespace } : {}) }, data });
+
+const helmRelease = (name: string, namespace?: string) => stringify({
+  apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name, ...(namespace ? { namespace } : {}) },
+  spec: { chart: { spec: { chart: name, sourceRef: { kind: 'HelmRepository', name: 'charts', namespace: 'flux-system' } } } },
+});
+
+function appsOf(model: RepoModel, environment: string): AppDefinition[] {
+  return model.environments.find((candidate) => candidate.name === environment)?.apps ?? [];
+}
+
+function app(model: RepoModel, environment: string, name: string): AppDefinition {
+  const found = appsOf(model, environment).find((candidate) => candidate.name === name);
+  assert.ok(found, `no app ${name} in ${environment}: ${appsOf(model, environment).map((candidate) => candidate.name).join(', ')}`);
+  return found;
+}
+
+describe('Flux discovery as kustomize-controller builds it', () => {
+  after(removeTempRepos);
+
+  it('a kustomize patch that is a partial Kustomization is no app; it rewrites the real one, which has no spec.path of its own', async () => {
+    const root = await writeRepo({
+      ...bootstrap('prod'),
+      'clusters/prod/kustomization.yaml': 'resources: [flux-system, ../../base/apps.yaml]\npatches:\n  - path: apps-patch.yaml\n',
+      'clusters/prod/apps-patch.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  path: ./apps/prod\n',
+      'base/apps.yaml': ks('apps'),
+      'apps/prod/kustomization.yaml': 'resources: [cm.yaml]\n',
+      'apps/prod/cm.yaml': configMap('settings'),
+    });
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.environments.map((environment) => [environment.name, environment.apps.map((candidate) => candidate.name)]), [['prod', ['apps']]]);
+    const apps = app(model, 'prod', 'apps');
+    assert.equal(apps.unknownReason, undefined);
+    assert.equal(apps.path, path.join(root, 'apps/prod'));
+    assert.equal(apps.declaredAt.file, path.join(root, 'base/apps.yaml'));
+    assert.deepEqual(model.problems, []);
+  });
+
+  it('takes namespaces from the parent\'s kustomization.yaml, with parent, dependsOn and suspend; a commented-out resource is no app', async () => {
+    const root = await writeRepo({
+      ...bootstrap('dev'),
+      'clusters/dev/kustomization.yaml': 'resources:\n  - flux-system\n  - tenants.yaml\n  # - infra.yaml\n',
+      'clusters/dev/tenants.yaml': ks('tenants', { path: './tenants' }),
+      'clusters/dev/infra.yaml': ks('infra', { path: './infra' }),
+      'infra/cm.yaml': configMap('infra'),
+      'tenants/kustomization.yaml': 'namespace: team-a\nresources: [team.yaml, release.yaml]\n',
+      'tenants/team.yaml': ks('team', { path: './team', spec: { dependsOn: [{ name: 'base' }, { name: 'crds', namespace: 'flux-system' }], suspend: true } }),
+      'tenants/release.yaml': helmRelease('podinfo'),
+      'team/cm.yaml': configMap('team'),
+    });
+    const model = await discoverRepo(root);
+    assert.deepEqual(appsOf(model, 'dev').map((candidate) => candidate.name), ['podinfo', 'team', 'tenants']);
+    const team = app(model, 'dev', 'team');
+    assert.deepEqual(team.controller, { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'team', namespace: 'team-a' });
+    assert.deepEqual(team.flux, { parent: 'flux-system/tenants', dependsOn: ['team-a/base', 'flux-system/crds'], suspend: true });
+    assert.equal(team.declaredAt.file, path.join(root, 'tenants/team.yaml'));
+    assert.equal(team.declaredAt.line, 1);
+    const podinfo = app(model, 'dev', 'podinfo');
+    assert.equal(podinfo.controller?.namespace, 'team-a');
+    assert.equal(podinfo.flux?.parent, 'flux-system/tenants');
+    assert.equal(app(model, 'dev', 'tenants').flux?.parent, undefined);
+  });
+
+  it('builds a folder without kustomization.yaml with kustomize-controller\'s generator: YAML files, nested kustomize folders, no other files, .sourceignore', async () => {
+    const root = await writeRepo({
+      'clusters/dev/apps.yaml': ks('apps', { path: './apps/dev', spec: { targetNamespace: 'web' } }),
+      'apps/dev/a.yaml': configMap('a'),
+      'apps/dev/notes.txt': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: not-yaml\n',
+      'apps/dev/README.md': '# apps\n',
+      'apps/dev/sub/b.yml': configMap('b'),
+      'apps/dev/nested/kustomization.yaml': 'resources: [c.yaml]\n',
+      'apps/dev/nested/c.yaml': configMap('c'),
+      'apps/dev/nested/unlisted.yaml': configMap('unlisted'),
+      'apps/dev/ignored/d.yaml': configMap('d'),
+      'apps/dev/scratch.yaml': configMap('scratch'),
+      'apps/dev/.sourceignore': 'ignored/\n',
+      '.sourceignore': '# not applied\napps/dev/scratch.yaml\n',
+      'apps/dev/sub/release.yaml': helmRelease('podinfo'),
+    });
+    const model = await discoverRepo(root);
+    assert.deepEqual(appsOf(model, 'dev').map((candidate) => candidate.name), ['apps', 'podinfo']);
+    assert.equal(app(model, 'dev', 'podinfo').controller?.namespace, 'web');
+    const [rendered] = await renderApps([app(model, 'dev', 'apps')]);
+    assert.equal(rendered.error, undefined);
+    assert.deepEqual(rendered.objects.filter(({ object }) => object.kind === 'ConfigMap').map(({ object }) => `${object.metadata.namespace}/${object.metadata.name}`).sort(),
+      ['web/a', 'web/b', 'web/c']);
+    assert.equal(rendered.objects.find(({ object }) => object.metadata.name === 'b')?.source.file, path.join(root, 'apps/dev/sub/b.yml'));
+  });
+
+  it('substitutes postBuild variables from substituteFrom ConfigMaps in the build output (child paths too); a missing one is Unknown, an optional one is not', async () => {
+    const root = await writeRepo({
+      'clusters/dev/vars.yaml': configMap('cluster-vars', { CLUSTER: 'dev', REPLICAS: '2' }, 'flux-system'),
+      'clusters/dev/apps.yaml': ks('apps', { path: './apps', spec: { postBuild: { substitute: { REGION: 'eu' }, substituteFrom: [{ kind: 'ConfigMap', name: 'cluster-vars' }] } } }),
+      'clusters/dev/missing.yaml': ks('missing', { path: './plain', spec: { postBuild: { substituteFrom: [{ kind: 'ConfigMap', name: 'cluster-vars' }, { kind: 'Secret', name: 'tunnel' }] } } }),
+      'clusters/dev/optional.yaml': ks('optional', { path: './plain', spec: { postBuild: { substituteFrom: [{ kind: 'Secret', name: 'tunnel', optional: true }] } } }),
+      'clusters/dev/unset.yaml': ks('unset', { path: './unset', spec: { postBuild: { substituteFrom: [{ kind: 'Secret', name: 'tunnel', optional: true }] } } }),
+      'apps/kustomization.yaml': 'resources: [cm.yaml, child.yaml]\n',
+      'apps/cm.yaml': configMap('settings', { cluster: '${CLUSTER}', region: '${REGION}' }),
+      'apps/child.yaml': ks('child', { path: './deploy/${CLUSTER}' }),
+      'deploy/dev/cm.yaml': configMap('deployed'),
+      'plain/cm.yaml': configMap('plain'),
+      'unset/cm.yaml': configMap('unset', { tunnel: '${TUNNEL_ID}', fine: '${OTHER:=x}' }),
+    });
+    const model = await discoverRepo(root);
+    const apps = app(model, 'dev', 'apps');
+    assert.equal(apps.unknownReason, undefined);
+    assert.deepEqual(apps.substitute?.variables, { CLUSTER: 'dev', REPLICAS: '2', REGION: 'eu' });
+    const [rendered] = await renderApps([apps]);
+    assert.deepEqual((rendered.objects.find(({ object }) => object.metadata.name === 'settings')?.object as { data?: unknown }).data, { cluster: 'dev', region: 'eu' });
+    assert.equal(app(model, 'dev', 'child').path, path.join(root, 'deploy/dev'));
+    assert.equal(app(model, 'dev', 'child').flux?.parent, 'flux-system/apps');
+    assert.match(app(model, 'dev', 'missing').unknownReason ?? '', /substituteFrom: Secret flux-system\/tunnel is not in the build output or in Git/);
+    assert.equal(app(model, 'dev', 'optional').unknownReason, undefined);
+    assert.match(app(model, 'dev', 'unset').unknownReason ?? '', /\$\{TUNNEL_ID\} has no value/);
+    assert.doesNotMatch(app(model, 'dev', 'unset').unknownReason ?? '', /OTHER/);
+  });
+
+  it('spec.kubeConfig: a mapped secret puts the app (and what it applies) in the environment of that context; an unmapped one is Unknown; one folder under two Kustomizations is two apps', async () => {
+    const spoke = (name: string) => ks(name, { path: './spokes', spec: { kubeConfig: { secretRef: { name: `${name}-kubeconfig` } } } });
+    const root = await writeRepo({
+      '.driftline.yaml': 'kubeConfigs:\n  flux-system/spoke-a-kubeconfig: ctx-a\n',
+      'clusters/hub/spokes.yaml': `${spoke('spoke-a')}---\n${spoke('spoke-b')}`,
+      'spokes/release.yaml': helmRelease('podinfo', 'apps'),
+    });
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.environments.map((environment) => [environment.name, environment.context, environment.apps.map((candidate) => candidate.name)]),
+      [['ctx-a', 'ctx-a', ['podinfo', 'spoke-a']], ['hub', undefined, ['podinfo', 'spoke-b']]]);
+    assert.equal(app(model, 'ctx-a', 'spoke-a').unknownReason, undefined);
+    assert.equal(app(model, 'ctx-a', 'spoke-a').flux?.kubeConfigSecret, 'flux-system/spoke-a-kubeconfig');
+    const unmapped = 'applied to another cluster through kubeConfig secret flux-system/spoke-b-kubeconfig: map it to a context in .driftline.yaml kubeConfigs';
+    assert.equal(app(model, 'hub', 'spoke-b').unknownReason, unmapped);
+    assert.equal(app(model, 'hub', 'podinfo').unknownReason, unmapped);
+    assert.match(app(model, 'ctx-a', 'podinfo').unknownReason ?? '', /needs network/);
+  });
+
+  it('one file applied under two cluster roots is an app of each', async () => {
+    const root = await writeRepo({
+      ...bootstrap('dev'), ...bootstrap('prod'),
+      'clusters/dev/kustomization.yaml': 'resources: [flux-system, ../../shared/podinfo.yaml, ../../shared/apps.yaml]\n',
+      'clusters/prod/kustomization.yaml': 'resources: [flux-system, ../../shared/podinfo.yaml, ../../shared/apps.yaml]\n',
+      'shared/podinfo.yaml': helmRelease('podinfo', 'apps'),
+      'shared/apps.yaml': ks('apps', { path: './apps' }),
+      'apps/cm.yaml': configMap('a'),
+    });
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.environments.map((environment) => [environment.name, environment.apps.map((candidate) => candidate.name)]),
+      [['dev', ['apps', 'podinfo']], ['prod', ['apps', 'podinfo']]]);
+    for (const environment of ['dev', 'prod']) assert.equal(app(model, environment, 'podinfo').declaredAt.file, path.join(root, 'shared/podinfo.yaml'));
+  });
+
+  it('discovers a generated 3-level tree of 150 Kustomizations quickly', async function () {
+    this.timeout(60_000);
+    const files: Record<string, string> = { ...bootstrap('dev') };
+    const teams = 5;
+    const appsPerTeam = 29;
+    files['clusters/dev/kustomization.yaml'] = `resources: [flux-system, ${Array.from({ length: teams }, (_, t) => `team-${t}.yaml`).join(', ')}]\n`;
+    for (let t = 0; t < teams; t++) {
+      files[`clusters/dev/team-${t}.yaml`] = ks(`team-${t}`, { path: `./teams/team-${t}`, spec: { targetNamespace: `team-${t}` } });
+      files[`teams/team-${t}/kustomization.yaml`] = `resources: [${Array.from({ length: appsPerTeam }, (_, a) => `app-${a}.yaml`).join(', ')}]\n` +
+        'patches:\n  - target: { kind: Kustomization }\n    patch: |\n      - op: add\n        path: /spec/postBuild\n        value: { substituteFrom: [{ kind: ConfigMap, name: vars, optional: true }] }\n';
+      for (let a = 0; a < appsPerTeam; a++) {
+        files[`teams/team-${t}/app-${a}.yaml`] = ks(`app-${t}-${a}`, { path: `./apps/app-${a}` });
+      }
+    }
+    for (let a = 0; a < appsPerTeam; a++) files[`apps/app-${a}/cm.yaml`] = configMap(`app-${a}`);
+    const root = await writeRepo(files);
+    const started = Date.now();
+    const model = await discoverRepo(root);
+    const elapsed = Date.now() - started;
+    console.log(`      (discovery of ${teams + teams * appsPerTeam} Kustomizations in 3 levels: ${elapsed} ms)`);
+    assert.equal(appsOf(model, 'dev').length, teams + teams * appsPerTeam);
+    assert.equal(app(model, 'dev', 'app-3-7').controller?.namespace, 'team-3'); // the parent's targetNamespace
+    assert.equal(app(model, 'dev', 'app-3-7').flux?.parent, 'flux-system/team-3');
+    assert.ok(app(model, 'dev', 'app-3-7').substitute);
+    assert.ok(elapsed < 15_000, `took ${elapsed} ms`);
+  });
+});
