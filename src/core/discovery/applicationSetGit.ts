@@ -88,7 +88,11 @@ export function globMatcher(pattern: string, crossSlash: boolean): (candidate: s
   for (let i = 0; i < pattern.length; i += 1) {
     const c = pattern[i];
     if (c === '*') {
-      if (pattern[i + 1] === '*') {
+      if (pattern[i + 1] === '*' && !crossSlash) {
+        // Go's path.Match has no `**`: two stars are two `*`, still within one segment.
+        i += 1;
+        source += '[^/]*';
+      } else if (pattern[i + 1] === '*') {
         i += 1;
         if (pattern[i + 1] === '/') { i += 1; source += '(?:.*/)?'; } else source += '.*';
       } else {

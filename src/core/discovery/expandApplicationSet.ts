@@ -1,7 +1,7 @@
 // Argo CD ApplicationSet -> the Applications its generators make, as the ApplicationSet controller would:
 // generators list, clusters, git (directories and files, this repository only), matrix and merge; the template
 // rendered with fasttemplate (`{{path.basename}}`) or, with `goTemplate: true`, Go templates with sprig
-// (goTemplate.ts), `goTemplateOptions`, a generator's own `template`, and `templatePatch`. A generator that
+// (goTemplate.ts), `goTemplateOptions`, a generator's own `template` and post-`selector`, and `templatePatch`. A generator that
 // cannot be expanded here (a remote repository, SCM provider, pull request, cluster decision resource, plugin)
 // is returned as a reason naming it, never dropped.
 import { parse as parseYaml } from 'yaml';
@@ -254,7 +254,34 @@ async function generate(generator: Generator, context: ExpandContext, mode: Mode
     default:
       throw new Unexpandable(`generator ${kind} is not an ApplicationSet generator Driftline knows`);
   }
-  return withValues(generator, params, mode);
+  return selected(generator, withValues(generator, params, mode));
+}
+
+/**
+ * A generator's post-selector (`selector:` beside the generator kind): only the parameter sets whose
+ * parameters (flattened `a.b` with goTemplate) match its `matchLabels` and `matchExpressions`.
+ */
+function selected(generator: Generator, params: Params[]): Params[] {
+  const selector = generator.selector;
+  if (!isObject(selector)) return params;
+  const labels = isObject(selector.matchLabels) ? Object.entries(selector.matchLabels).map(([key, value]) => [key, goString(value)]) : [];
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions.filter(isObject) : [];
+  return params.filter((set) => {
+    const flat = Object.fromEntries(Object.entries(set).flatMap(([key, value]) =>
+      (isObject(value) || Array.isArray(value) ? Object.entries(flatten(value, key)) : [[key, goString(value)]])));
+    if (!labels.every(([key, value]) => flat[key] === value)) return false;
+    return expressions.every((expression) => {
+      const key = String(expression.key);
+      const values = Array.isArray(expression.values) ? expression.values.map(goString) : [];
+      switch (expression.operator) {
+        case 'In': return key in flat && values.includes(flat[key]);
+        case 'NotIn': return !(key in flat) || !values.includes(flat[key]);
+        case 'Exists': return key in flat;
+        case 'DoesNotExist': return !(key in flat);
+        default: throw new Unexpandable(`selector operator ${String(expression.operator)} is not In, NotIn, Exists or DoesNotExist`);
+      }
+    });
+  });
 }
 
 function renderApplication(appset: KubeObject, template: Record<string, unknown>, params: Params, mode: Mode): KubeObject {

@@ -35,7 +35,7 @@ async function appsOf(root: string): Promise<Record<string, AppDefinition>> {
 describe('Argo CD ApplicationSets', () => {
   after(removeTempRepos);
 
-  it('list generator (fasttemplate): one app per element, named by the template, declared at the ApplicationSet, rendered like an Application', async () => {
+  it('list generator (fasttemplate): one app per element (a post-selector drops some), named by the template, declared at the ApplicationSet, rendered like an Application', async () => {
     const root = await gitRepo({
       'argocd/other.yaml': CM('x'),
       'argocd/set.yaml': `${CM('first')}---\n${appset(`  generators:
@@ -45,6 +45,11 @@ describe('Argo CD ApplicationSets', () => {
             values: {ns: web-staging}
           - cluster: prod
             values: {ns: web-prod}
+          - cluster: dev
+            values: {ns: web-dev}
+      selector:
+        matchExpressions:
+          - {key: cluster, operator: NotIn, values: [dev]}
   template:
     metadata:
       name: '{{cluster}}-web'
@@ -70,6 +75,7 @@ describe('Argo CD ApplicationSets', () => {
     assert.equal(prod.renderer, 'kustomize');
     assert.equal(prod.path, path.join(root, 'web/prod'));
     assert.deepEqual(prod.declaredAt, { file: path.join(root, 'argocd/set.yaml'), line: 6 });
+    assert.equal(apps['dev-web'], undefined);
     assert.deepEqual(prod.controller, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', name: 'prod-web', namespace: 'argocd' });
     assert.equal(apps['staging-web'].renderer, 'yaml');
     const rendered = await renderApps([prod, apps['staging-web']]);
@@ -84,7 +90,7 @@ describe('Argo CD ApplicationSets', () => {
         repoURL: git@github.com:acme/gitops
         revision: HEAD
         directories:
-          - path: apps/*/*
+          - path: apps/*/**
           - path: apps/*/excluded
             exclude: true
   template:
