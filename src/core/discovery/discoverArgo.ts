@@ -9,7 +9,7 @@ import type { ToolOptions } from '../render/options';
 import { findKustomizationFile } from '../render/kustomizeTree';
 import { exists } from '../render/listFiles';
 import { renderHelm } from '../render/renderHelm';
-import { findExecutable } from '../render/runTool';
+import { findExecutable, ToolNotAllowedError } from '../render/runTool';
 import { revisionNote } from './argoRevision';
 import { environmentOfPath } from './environmentOfPath';
 import { expandApplicationSet, type ArgoCluster } from './expandApplicationSet';
@@ -117,6 +117,9 @@ async function appOfAppsChart(chart: HelmChartFolder, root: string, identity: Re
     helm: { chartPath: chart.dir, releaseName: name, valuesFiles: [] },
   };
   const itself = (app: AppDefinition) => (options.coveredByApplication ? [] : [app]);
+  if (options.allowTools === false) {
+    return itself({ ...chartApp, unknownReason: `${new ToolNotAllowedError('helm').message}: the app-of-apps chart ${chart.dir} lists its Applications with helm` });
+  }
   if (!await findExecutable('helm', tools?.helm)) {
     return itself({ ...chartApp, unknownReason: `helm not found: the app-of-apps chart ${chart.dir} needs helm to list its Applications` });
   }
