@@ -26,6 +26,7 @@ export async function runApps(args: string[], io: CliIO): Promise<number> {
     ...(app.controller ? { controller: app.controller } : {}),
     ...(app.unknownReason ? { unknownReason: app.unknownReason } : {}),
     ...(app.revisionNote ? { revisionNote: app.revisionNote } : {}),
+    ...(app.flux ? { flux: app.flux } : {}),
   }));
   return writeListing(io, options, model, 'apps', apps, ['ENVIRONMENT', 'APP', 'RENDERER', 'PATH', 'ORIGIN', 'NOTE'],
     (app) => [app.environment, app.name, app.renderer, app.path, app.origin, app.unknownReason ?? app.revisionNote ?? '']);
