@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import { SharedWork } from './abort';
 import { ClusterClient } from './cluster/client';
 import { loadKubeConfig, type LoadedKubeConfig } from './cluster/kubeconfig';
+import type { TransportOptions } from './cluster/transport';
 import { whyRediscoverAny } from './discovery/changeAffectsDiscovery';
 import { discoverRepo } from './discovery/discoverRepo';
 import { resolveContext } from './discovery/resolveContext';
@@ -38,6 +39,8 @@ export interface WorkspaceOptions {
   renderOptions?: Omit<RenderAppsOptions, 'cache'>;
   /** Progress and timing lines (never secret values). */
   log?: (line: string) => void;
+  /** Time limits of every cluster request (default 30 s per request, 5 s to connect). */
+  clusterTimeouts?: TransportOptions;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -124,7 +127,7 @@ export class Workspace {
   clientFor(context: string): ClusterClient {
     let client = this.clients.get(context);
     if (!client) {
-      client = ClusterClient.forContext(this.loadedKubeconfig(), context);
+      client = ClusterClient.forContext(this.loadedKubeconfig(), context, this.options.clusterTimeouts);
       this.clients.set(context, client);
     }
     return client;

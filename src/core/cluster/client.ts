@@ -1,11 +1,12 @@
 // The cluster access layer every other part uses (drift engine, sync, VS Code views, CLI, bench): one client
 // per kube context, speaking the Kubernetes REST API with plain JSON objects. Every failure is a ClusterError
 // naming the object, the context and the user.
+import { untilAborted } from '../abort';
 import { refOf, type KubeObject, type ObjectRef } from '../model';
 import { Discovery, groupVersionPath, type ApiResource } from './discovery';
 import { ClusterError, isNotFound, noSuchKindError, type CallerIdentity, type FailedCall } from './errors';
 import type { LoadedKubeConfig } from './kubeconfig';
-import { Transport, type TransportOptions } from './transport';
+import { Transport, type RequestSpec, type TransportOptions } from './transport';
 import { openWatch, type WatchEvent, type WatchHandle } from './watch';
 
 export interface ServerSideApplyOptions {
@@ -50,8 +51,21 @@ export class ClusterClient {
     private readonly transport: Transport,
     /** Namespace for namespaced objects that name none: the context's namespace, else `default`. */
     readonly defaultNamespace: string,
+    discovery?: Discovery,
+    /** Every request of this client aborts when it aborts (see withSignal). */
+    private readonly signal?: AbortSignal,
   ) {
-    this.discovery = new Discovery(transport);
+    this.discovery = discovery ?? new Discovery(transport);
+  }
+
+  /**
+   * This client, with every request it sends tied to `signal`: when it aborts, requests in flight are aborted
+   * (their connections closed) and reject with its reason, so Stop and Ctrl-C end a command at once even on a
+   * server that does not answer. Connections, credentials and discovery are shared with this client.
+   */
+  withSignal(signal: AbortSignal | undefined): ClusterClient {
+    if (!signal || signal === this.signal) return this;
+    return new ClusterClient(this.transport, this.defaultNamespace, this.discovery, signal);
   }
 
   /** A client for `contextName` of an already loaded kubeconfig (throws KubeconfigError if it is incomplete). */
@@ -76,7 +90,7 @@ export class ClusterClient {
   /** Server-side apply (`PATCH application/apply-patch+yaml`): returns the object as the server stores it. */
   async serverSideApply(object: KubeObject, options: ServerSideApplyOptions): Promise<KubeObject> {
     const target = await this.locate(refOf(object), 'patch');
-    return this.transport.json<KubeObject>({
+    return this.send<KubeObject>({
       method: 'PATCH',
       path: target.objectPath,
       contentType: 'application/apply-patch+yaml',
@@ -89,7 +103,7 @@ export class ClusterClient {
   /** Creates an object (fails with Conflict when it exists). */
   async create(object: KubeObject, options: { dryRun?: boolean; fieldManager?: string } = {}): Promise<KubeObject> {
     const target = await this.locate(refOf(object), 'create');
-    return this.transport.json<KubeObject>({
+    return this.send<KubeObject>({
       method: 'POST',
       path: target.collectionPath,
       query: { fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined },
@@ -102,7 +116,7 @@ export class ClusterClient {
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     const target = await this.locate(ref, 'get');
     try {
-      return await this.transport.json<KubeObject>({ method: 'GET', path: target.objectPath, call: target.call });
+      return await this.send<KubeObject>({ method: 'GET', path: target.objectPath, call: target.call });
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -118,7 +132,7 @@ export class ClusterClient {
     let continueToken: string | undefined;
     let resourceVersion = '';
     do {
-      const page = await this.transport.json<{ items: KubeObject[]; metadata: { continue?: string; resourceVersion?: string } }>({
+      const page = await this.send<{ items: KubeObject[]; metadata: { continue?: string; resourceVersion?: string } }>({
         method: 'GET', path, call,
         query: {
           labelSelector: options.labelSelector, fieldSelector: options.fieldSelector,
@@ -137,7 +151,7 @@ export class ClusterClient {
   async delete(ref: ObjectRef, options: { dryRun?: boolean; propagationPolicy?: 'Background' | 'Foreground' | 'Orphan'; uid?: string } = {}): Promise<boolean> {
     const target = await this.locate(ref, 'delete');
     try {
-      await this.transport.json({
+      await this.send({
         method: 'DELETE',
         path: target.objectPath,
         body: {
@@ -156,7 +170,7 @@ export class ClusterClient {
   /** JSON merge patch (RFC 7386) of an object or of its status subresource. */
   async mergePatch(ref: ObjectRef, patch: unknown, options: { subresource?: 'status'; fieldManager?: string; dryRun?: boolean } = {}): Promise<KubeObject> {
     const target = await this.locate(ref, options.subresource ? `patch ${options.subresource} of` : 'patch');
-    return this.transport.json<KubeObject>({
+    return this.send<KubeObject>({
       method: 'PATCH',
       path: options.subresource ? `${target.objectPath}/${options.subresource}` : target.objectPath,
       contentType: 'application/merge-patch+json',
@@ -168,26 +182,32 @@ export class ClusterClient {
 
   /** How the server serves `kind` in `apiVersion`; undefined when it has no such kind. Cached per client. */
   resourceFor(apiVersion: string, kind: string): Promise<ApiResource | undefined> {
-    return this.discovery.resourceFor(apiVersion, kind);
+    // Discovery answers are shared by every caller: one that aborts stops waiting, the request goes on for the others.
+    return untilAborted(this.discovery.resourceFor(apiVersion, kind), this.signal);
   }
 
   async serverVersion(): Promise<ServerVersion> {
-    const version = await this.transport.json<ServerVersion>({ method: 'GET', path: '/version', call: { verb: 'get version of' } });
+    const version = await this.send<ServerVersion>({ method: 'GET', path: '/version', call: { verb: 'get version of' } });
     return { gitVersion: version.gitVersion, major: version.major, minor: version.minor };
   }
 
   /**
    * Watches a kind from `resourceVersion` (usually a list's); resolves once the server accepted the watch,
-   * so a Forbidden or NoSuchKind rejects here rather than later.
+   * so a Forbidden or NoSuchKind rejects here rather than later. `signal` (else this client's) stops it, also
+   * while it is being opened.
    */
-  async watch(apiVersion: string, kind: string, options: ListOptions & { resourceVersion?: string },
+  async watch(apiVersion: string, kind: string, options: ListOptions & { resourceVersion?: string; signal?: AbortSignal },
     onEvent: (event: WatchEvent) => void): Promise<WatchHandle> {
     const call: FailedCall = { verb: 'watch', collection: { apiVersion, kind, namespace: options.namespace } };
     const resource = await this.requireResource(apiVersion, kind, call);
     const path = collectionPath(apiVersion, resource, resource.namespaced ? options.namespace : undefined);
     return openWatch(this.transport, path, {
       labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, resourceVersion: options.resourceVersion,
-    }, call, onEvent);
+    }, call, onEvent, options.signal ?? this.signal);
+  }
+
+  private send<T>(spec: RequestSpec): Promise<T> {
+    return this.transport.json<T>(this.signal ? { ...spec, signal: this.signal } : spec);
   }
 
   /** Drops idle connections so a short-lived process (the CLI, a test) can exit at once. */
@@ -196,7 +216,7 @@ export class ClusterClient {
   }
 
   private async requireResource(apiVersion: string, kind: string, call: FailedCall): Promise<ApiResource> {
-    const resource = await this.discovery.resourceFor(apiVersion, kind, call);
+    const resource = await untilAborted(this.discovery.resourceFor(apiVersion, kind, call), this.signal);
     if (!resource) throw noSuchKindError(apiVersion, kind, this.transport.identity, call);
     return resource;
   }

@@ -5,11 +5,15 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import http from 'node:http';
 import https from 'node:https';
+import { abortReason } from '../abort';
 import type { CallerIdentity, ClusterError, FailedCall } from './errors';
 import { configError, errorFromResponse, unreachableError } from './errors';
 
 export interface TransportOptions {
-  /** Whole-request limit (default 30 s), so a hung server fails a refresh instead of stalling it. */
+  /**
+   * Whole-request limit (default 30 s), from sending the request to the last byte of the answer, so a hung
+   * server (or one that stops halfway through a big LIST) fails a refresh instead of stalling it.
+   */
   timeoutMs?: number;
   /** Limit for establishing the connection (default 5 s): an unreachable cluster fails in seconds. */
   connectTimeoutMs?: number;
@@ -22,6 +26,8 @@ export interface RequestSpec {
   body?: unknown;
   contentType?: string;
   call: FailedCall;
+  /** Aborts the request at once (its connection is closed); it then rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export class Transport {
@@ -34,13 +40,18 @@ export class Transport {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   }
 
-  /** Sends one request; resolves the parsed JSON answer, rejects with a ClusterError. */
+  /** Sends one request; resolves the parsed JSON answer, rejects with a ClusterError (or the abort reason). */
   async json<T>(spec: RequestSpec): Promise<T> {
-    const response = await this.open(spec, this.timeoutMs);
+    spec.signal?.throwIfAborted();
+    const deadline = Date.now() + this.timeoutMs;
+    const response = await this.open(spec, this.timeoutMs, spec.signal);
     let text: string;
     try {
-      text = await readAll(response);
+      text = await readAll(response, {
+        timeoutMs: Math.max(1, deadline - Date.now()), timeoutMessage: `the answer did not finish within ${this.timeoutMs / 1000} s`, signal: spec.signal,
+      });
     } catch (error) {
+      if (spec.signal?.aborted) throw abortReason(spec.signal);
       throw unreachableError(error as Error, this.identity, spec.call);
     }
     const body = parseJson(text);
@@ -62,11 +73,15 @@ export class Transport {
 
   private async open(spec: RequestSpec, timeoutMs: number | undefined, signal?: AbortSignal, streaming = false): Promise<http.IncomingMessage> {
     const options = await this.requestOptions(spec, streaming);
+    signal?.throwIfAborted();
     const payload = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const url = new URL(this.identity.server.replace(/\/+$/, '') + spec.path);
     for (const [name, value] of Object.entries(spec.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
     return new Promise((resolve, reject) => {
-      const fail = (error: Error & { code?: string }) => reject(isClusterError(error) ? error : unreachableError(error, this.identity, spec.call));
+      const fail = (error: Error & { code?: string }) => {
+        if (signal?.aborted) reject(abortReason(signal));
+        else reject(isClusterError(error) ? error : unreachableError(error, this.identity, spec.call));
+      };
       const request = (url.protocol === 'http:' ? http : https).request(url, {
         ...options,
         method: spec.method,
@@ -146,13 +161,30 @@ function isClusterError(error: unknown): error is ClusterError {
   return error instanceof Error && error.name === 'ClusterError';
 }
 
-function readAll(response: http.IncomingMessage): Promise<string> {
+/**
+ * The answer's body as text. With `timeoutMs`, a body that has not ended by then (a server or network that
+ * stalls after the headers) destroys the response; with `signal`, an abort does.
+ */
+function readAll(response: http.IncomingMessage, limits: { timeoutMs?: number; timeoutMessage?: string; signal?: AbortSignal } = {}): Promise<string> {
+  const { timeoutMs, signal } = limits;
   return new Promise((resolve, reject) => {
     let text = '';
+    const timer = timeoutMs === undefined ? undefined
+      : setTimeout(() => response.destroy(timeoutError(limits.timeoutMessage ?? `the answer did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
+    const onAbort = () => response.destroy(signal ? abortReason(signal) : undefined);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = () => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
     response.setEncoding('utf8');
     response.on('data', (chunk: string) => { text += chunk; });
-    response.on('end', () => resolve(text));
-    response.on('error', reject);
+    response.on('end', () => { settle(); resolve(text); });
+    response.on('error', (error) => { settle(); reject(error); });
+    response.on('close', () => {
+      settle();
+      if (!response.complete) reject(new Error('the connection closed before the answer was complete'));
+    });
   });
 }
 

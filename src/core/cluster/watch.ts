@@ -23,8 +23,12 @@ export async function openWatch(
   query: Record<string, string | undefined>,
   call: FailedCall,
   onEvent: (event: WatchEvent) => void,
+  /** Stops the watch, also while it is still being opened (a server that never answers is not waited for). */
+  stop?: AbortSignal,
 ): Promise<WatchHandle> {
   const controller = new AbortController();
+  if (stop?.aborted) controller.abort(stop.reason);
+  else stop?.addEventListener('abort', () => controller.abort(stop.reason), { once: true });
   const response = await transport.stream({
     method: 'GET', path, call, query: { ...query, watch: 'true', allowWatchBookmarks: 'true' },
   }, controller.signal);

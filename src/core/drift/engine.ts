@@ -193,7 +193,8 @@ export class DriftEngine {
     let context = contextOverride ?? this.options.contextOverrides?.[environment.name] ?? environment.context ?? '';
     try {
       context = this.workspace.contextFor(environment, context);
-      const client = this.workspace.clientFor(context);
+      // Stop reaches the requests too: LISTs, dry-runs and discovery in flight are aborted, not waited for.
+      const client = this.workspace.clientFor(context).withSignal(signal);
       const predictor = new Predictor(client, this.workspace.predictions, context, { alwaysDryRun: this.options.alwaysDryRun });
       const before = this.watchTargets.get(environment.name);
       const listedBefore = before?.context === context ? before.lists : [];

@@ -26,7 +26,7 @@ export interface EnvironmentWatchTarget {
 
 /** The part of ClusterClient a watch needs. */
 export interface WatchingClient {
-  watch(apiVersion: string, kind: string, options: { namespace?: string; resourceVersion?: string },
+  watch(apiVersion: string, kind: string, options: { namespace?: string; resourceVersion?: string; signal?: AbortSignal },
     onEvent: (event: WatchEvent) => void): Promise<WatchHandle>;
 }
 
@@ -243,7 +243,7 @@ class ListWatch {
       try {
         const opened = Date.now();
         const handle = await this.owner.clientFor(this.context).watch(apiVersion, kind,
-          { ...(namespace ? { namespace } : {}), resourceVersion: this.resourceVersion }, (event) => this.received(event));
+          { ...(namespace ? { namespace } : {}), resourceVersion: this.resourceVersion, signal: this.stopped.signal }, (event) => this.received(event));
         this.handle = handle;
         if (this.stopped.signal.aborted) handle.stop();
         else this.owner.restored(this);

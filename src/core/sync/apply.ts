@@ -20,7 +20,9 @@ export interface ApplySyncOptions {
   crdEstablishTimeoutMs?: number;
 }
 
-export async function applySyncPlan(client: SyncClient, plan: SyncPlan, options: ApplySyncOptions = {}): Promise<SyncResult> {
+export async function applySyncPlan(workspaceClient: SyncClient, plan: SyncPlan, options: ApplySyncOptions = {}): Promise<SyncResult> {
+  // Cancel aborts the apply in flight too, not only the next one.
+  const client = workspaceClient.withSignal(options.signal);
   const where = `app ${plan.app} in environment ${plan.environment} (context "${plan.context}")`;
   assertConfirmed({ name: plan.environment, protected: plan.protected }, options.confirmation, `syncing ${where}`);
   const replacements = plan.replace ? plan.blocked.filter((b) => b.needsReplace && b.object) : [];
@@ -52,6 +54,8 @@ export async function applySyncPlan(client: SyncClient, plan: SyncPlan, options:
       const done = await work();
       if (done) result.applied.push(done);
     } catch (error) {
+      // Stopped by the user: an abort, as when it stops between two objects (the request in flight was aborted).
+      if (options.signal?.aborted) throw error;
       const before = result.applied.length ? ` after ${appliedSoFar()}` : ' before any change';
       const notYet = [...writes, ...(plan.prune ? prunes : [])].filter((c) => c !== change && !result.applied.some((a) => refKey(a.ref) === refKey(c.ref)));
       const left = notYet.length ? `; not applied: ${[change, ...notYet].map((c) => describeRef(c.ref)).join(', ')}` : '';

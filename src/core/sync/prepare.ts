@@ -44,7 +44,8 @@ export async function resolveSyncTarget(workspace: Workspace, request: Pick<Sync
 
 export async function prepareSync(workspace: Workspace, request: SyncRequest): Promise<PreparedSync> {
   const target = await resolveSyncTarget(workspace, request);
-  const { app, environment, client, context } = target;
+  const { app, environment, context } = target;
+  const client = target.client.withSignal(request.signal);
   const controller = await findLiveController(client, app.controller);
   if (controller && (request.mode ?? 'auto') === 'auto') return { mode: 'controller', target, controller };
   const model = await workspace.discover(request.signal);
