@@ -1,7 +1,7 @@
 // Which kinds a server serves, and how: one discovery request per API group/version, cached per client.
 // A kind missing from a cached answer triggers one fresh request, because a CRD may have been installed since.
 import { groupOf } from '../identity';
-import { isNotFound, type FailedCall } from './errors';
+import { isNotFound, malformedAnswerError, type FailedCall } from './errors';
 import type { Transport } from './transport';
 
 export interface ApiResource {
@@ -45,17 +45,25 @@ export class Discovery {
   }
 
   private async fetch(apiVersion: string, call: FailedCall): Promise<ApiResource[] | undefined> {
+    let list: ApiResourceList;
     try {
-      const list = await this.transport.json<ApiResourceList>({ method: 'GET', path: groupVersionPath(apiVersion), call });
-      return list.resources
-        .filter((resource) => !resource.name.includes('/')) // subresources such as deployments/status
-        .map((resource) => ({
-          plural: resource.name, namespaced: resource.namespaced, kind: resource.kind, verbs: resource.verbs ?? [],
-        }));
+      list = await this.transport.json<ApiResourceList>({ method: 'GET', path: groupVersionPath(apiVersion), call });
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
+    if (!list || typeof list !== 'object' || !Array.isArray(list.resources)) {
+      throw malformedAnswerError(`for ${apiVersion} is not an APIResourceList`, this.transport.identity, call);
+    }
+    // Entries a server could not have meant are skipped: kinds are looked up by name, and a URL is built of plural.
+    return list.resources
+      .filter((resource) => resource && typeof resource === 'object' && typeof resource.name === 'string' && resource.name !== '' &&
+        typeof resource.kind === 'string' && typeof resource.namespaced === 'boolean')
+      .filter((resource) => !resource.name.includes('/')) // subresources such as deployments/status
+      .map((resource) => ({
+        plural: resource.name, namespaced: resource.namespaced, kind: resource.kind,
+        verbs: Array.isArray(resource.verbs) ? resource.verbs.filter((verb): verb is string => typeof verb === 'string') : [],
+      }));
   }
 }
 

@@ -70,8 +70,10 @@ interface StatusBody {
 /** Turns an HTTP error answer into a ClusterError. */
 export function errorFromResponse(status: number, body: unknown, identity: CallerIdentity, call: FailedCall): ClusterError {
   const statusBody = (typeof body === 'object' && body !== null ? body : {}) as StatusBody;
-  const serverMessage = statusBody.message ?? (typeof body === 'string' && body ? body.trim() : `HTTP ${status}`);
-  const reason = reasonFor(status, statusBody.reason, serverMessage);
+  // Only a string is the server's message: a proxy's or a broken server's body may hold anything there.
+  const message = typeof statusBody.message === 'string' && statusBody.message.trim() ? statusBody.message : undefined;
+  const serverMessage = message ?? (typeof body === 'string' && body.trim() ? body.trim() : `HTTP ${status}`);
+  const reason = reasonFor(status, typeof statusBody.reason === 'string' ? statusBody.reason : undefined, serverMessage);
   const who = `user "${identity.user}" (context "${identity.context}")`;
   const target = describeTarget(call);
   const messages: Record<ClusterErrorReason, string> = {
@@ -98,6 +100,12 @@ function reasonFor(status: number, statusReason: string | undefined, message: st
   // protocol) with a 500 whose message says so: that is the object's fault, not the server's.
   if (status === 500 && /failed to create typed (patch|live) object|field not declared in schema/.test(message)) return 'Invalid';
   return 'Other';
+}
+
+/** The server answered 2xx with something that is not what the API returns there (not JSON, not a list...). */
+export function malformedAnswerError(detail: string, identity: CallerIdentity, call: FailedCall): ClusterError {
+  return new ClusterError(`${call.verb} ${describeTarget(call)} (context "${identity.context}"): the server's answer ${detail}`,
+    'Other', identity, call, undefined, `the server's answer ${detail}`);
 }
 
 /** The cluster could not be reached at all (refused, timed out, DNS, TLS). */
