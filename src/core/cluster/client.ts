@@ -4,7 +4,7 @@
 import { untilAborted } from '../abort';
 import { refOf, type KubeObject, type ObjectRef } from '../model';
 import { Discovery, groupVersionPath, type ApiResource } from './discovery';
-import { ClusterError, isNotFound, noSuchKindError, type CallerIdentity, type FailedCall } from './errors';
+import { ClusterError, isNotFound, malformedAnswerError, noSuchKindError, type CallerIdentity, type FailedCall } from './errors';
 import type { LoadedKubeConfig } from './kubeconfig';
 import { Transport, type RequestSpec, type TransportOptions } from './transport';
 import { openWatch, type WatchEvent, type WatchHandle } from './watch';
@@ -131,6 +131,7 @@ export class ClusterClient {
     const items: KubeObject[] = [];
     let continueToken: string | undefined;
     let resourceVersion = '';
+    const tokens = new Set<string>();
     do {
       const page = await this.send<{ items: KubeObject[]; metadata: { continue?: string; resourceVersion?: string } }>({
         method: 'GET', path, call,
@@ -139,9 +140,10 @@ export class ClusterClient {
           limit: String(LIST_PAGE_SIZE), continue: continueToken,
         },
       });
-      items.push(...page.items.map((item) => ({ ...item, apiVersion, kind })));
-      resourceVersion = page.metadata.resourceVersion ?? resourceVersion;
-      continueToken = page.metadata.continue || undefined;
+      const read = readListPage(page, tokens, this.transport.identity, call);
+      items.push(...read.items.map((item) => ({ ...item, apiVersion, kind })));
+      resourceVersion = read.resourceVersion ?? resourceVersion;
+      continueToken = read.continueToken;
     } while (continueToken);
     return { items, resourceVersion };
   }
@@ -238,4 +240,31 @@ export class ClusterClient {
 function collectionPath(apiVersion: string, resource: ApiResource, namespace: string | undefined): string {
   const scope = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
   return `${groupVersionPath(apiVersion)}${scope}/${resource.plural}`;
+}
+
+/**
+ * One LIST page as the API returns it: items that are objects with a name, a continue token never given twice
+ * (a server or proxy repeating one would keep the list going forever). Anything else is a ClusterError naming
+ * the collection, never a TypeError out of a caller.
+ */
+function readListPage(page: unknown, tokens: Set<string>, identity: CallerIdentity, call: FailedCall): { items: KubeObject[]; resourceVersion?: string; continueToken?: string } {
+  const answer = page as { items?: unknown; metadata?: { continue?: unknown; resourceVersion?: unknown } } | null | undefined;
+  if (!answer || typeof answer !== 'object' || !Array.isArray(answer.items)) throw malformedAnswerError('is not a list (no items)', identity, call);
+  for (const item of answer.items as unknown[]) {
+    const metadata = (item as { metadata?: { name?: unknown } } | null)?.metadata;
+    if (!item || typeof item !== 'object' || Array.isArray(item) || !metadata || typeof metadata !== 'object' || typeof metadata.name !== 'string') {
+      throw malformedAnswerError(`lists an item without metadata.name: ${JSON.stringify(item)?.slice(0, 100)}`, identity, call);
+    }
+  }
+  const metadata = answer.metadata && typeof answer.metadata === 'object' ? answer.metadata : {};
+  const continueToken = typeof metadata.continue === 'string' && metadata.continue ? metadata.continue : undefined;
+  if (continueToken !== undefined) {
+    if (tokens.has(continueToken)) throw malformedAnswerError('gives the same continue token again: the list would never end', identity, call);
+    tokens.add(continueToken);
+  }
+  return {
+    items: answer.items as KubeObject[],
+    resourceVersion: typeof metadata.resourceVersion === 'string' ? metadata.resourceVersion : undefined,
+    continueToken,
+  };
 }
