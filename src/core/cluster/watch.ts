@@ -42,21 +42,20 @@ export async function openWatch(
         const line = buffered.slice(0, newline).trim();
         buffered = buffered.slice(newline + 1);
         if (!line) continue;
-        let event: { type: string; object: KubeObject & { code?: number } };
-        try {
-          event = JSON.parse(line);
-        } catch {
-          // Thrown inside a stream handler, a parse error would escape every caller: end the watch instead.
+        // Thrown inside a stream handler, an error would escape every caller: a bad line ends the watch instead.
+        const event = parseEvent(line);
+        if (typeof event === 'string') {
           controller.abort();
-          reject(new Error(`watch ${path} (context "${transport.identity.context}"): the server sent a line that is not JSON`));
+          reject(new Error(`watch ${path} (context "${transport.identity.context}"): the server sent ${event}`));
           return;
         }
         if (event.type === 'ERROR') {
           controller.abort();
-          reject(errorFromResponse(event.object.code ?? 500, event.object, transport.identity, call));
+          const code = (event.object as { code?: unknown } | null)?.code;
+          reject(errorFromResponse(typeof code === 'number' && Number.isInteger(code) ? code : 500, event.object, transport.identity, call));
           return;
         }
-        onEvent(event as WatchEvent);
+        onEvent(event);
       }
     });
     response.on('end', resolve);
@@ -67,4 +66,25 @@ export async function openWatch(
     response.on('close', resolve);
   });
   return { stop: () => controller.abort(), done };
+}
+
+const EVENT_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK']);
+
+/** One line of the stream as an event a watcher can read (an object with metadata; a name unless a bookmark), or what is wrong with it. */
+function parseEvent(line: string): WatchEvent | { type: 'ERROR'; object: unknown } | string {
+  let event: { type?: unknown; object?: unknown };
+  try {
+    event = JSON.parse(line);
+  } catch {
+    return 'a line that is not JSON';
+  }
+  if (!event || typeof event !== 'object') return 'a line that is not a watch event';
+  if (event.type === 'ERROR') return { type: 'ERROR', object: event.object };
+  if (typeof event.type !== 'string' || !EVENT_TYPES.has(event.type)) return `an event of unknown type ${JSON.stringify(event.type)?.slice(0, 40)}`;
+  const object = event.object as KubeObject | null | undefined;
+  if (!object || typeof object !== 'object' || Array.isArray(object) || !object.metadata || typeof object.metadata !== 'object') {
+    return `a ${event.type} event without an object and its metadata`;
+  }
+  if (event.type !== 'BOOKMARK' && typeof object.metadata.name !== 'string') return `a ${event.type} event whose object has no name`;
+  return { type: event.type as WatchEvent['type'], object };
 }
