@@ -143,9 +143,40 @@ function readOne(file: string): KubeConfig {
   if (!isMapping(text) || !Array.isArray(config.clusters) || !Array.isArray(config.users) || !Array.isArray(config.contexts)) {
     throw new KubeconfigError(`malformed kubeconfig ${file}: not a kubeconfig (expected a mapping with clusters, users and contexts)`, file);
   }
+  const wrongType = wrongTypeIn(config);
+  if (wrongType) throw new KubeconfigError(`malformed kubeconfig ${file}: ${wrongType}`, file);
   // Relative certificate paths are relative to the file that names them.
   config.makePathsAbsolute(path.dirname(file));
   return config;
+}
+
+/**
+ * client-node copies the entries' fields as YAML typed them: a context named [a, b] or a certificate path that
+ * is a number passed through, to fail later as a TypeError (path.isAbsolute(5)) or to show as a name. The fields
+ * Driftline reads must be strings (names required; the rest when present).
+ */
+function wrongTypeIn(config: KubeConfig): string | undefined {
+  // client-node's field -> where it is in the file.
+  const check = (list: string, entries: object[], fields: Record<string, string>, required: string[]): string | undefined => {
+    for (const [i, entry] of entries.entries()) {
+      for (const [field, key] of Object.entries(fields)) {
+        const value = (entry as Record<string, unknown>)[field];
+        const wrong = required.includes(field) ? typeof value !== 'string' : value !== undefined && value !== null && typeof value !== 'string';
+        if (wrong) return `${list}[${i}].${key} is not a string`;
+      }
+    }
+    return undefined;
+  };
+  if (config.currentContext !== undefined && config.currentContext !== null && typeof config.currentContext !== 'string') return 'current-context is not a string';
+  return check('clusters', config.clusters, {
+    name: 'name', server: 'cluster.server', caFile: 'cluster.certificate-authority', caData: 'cluster.certificate-authority-data',
+    tlsServerName: 'cluster.tls-server-name', proxyUrl: 'cluster.proxy-url',
+  }, ['name', 'server']) ?? check('users', config.users, {
+    name: 'name', certFile: 'user.client-certificate', keyFile: 'user.client-key', certData: 'user.client-certificate-data',
+    keyData: 'user.client-key-data', token: 'user.token', username: 'user.username', password: 'user.password',
+  }, ['name']) ?? check('contexts', config.contexts, {
+    name: 'name', cluster: 'context.cluster', user: 'context.user', namespace: 'context.namespace',
+  }, ['name', 'cluster']);
 }
 
 /** client-node reads a list or a plain string as an empty kubeconfig; kubectl refuses both, and so do we. */
