@@ -332,6 +332,14 @@ export function mutatedBytes(seeds: readonly string[], options: MutationOptions)
   );
 }
 
+/**
+ * The same as a file's content for the targets that read files: the bytes as a Latin-1 string (one character
+ * per byte), so that a failing input is printed readably; write it with Buffer.from(content, 'latin1').
+ */
+export function mutatedFile(seeds: readonly string[], options: MutationOptions): fc.Arbitrary<string> {
+  return mutatedBytes(seeds, options).map((bytes) => bytes.toString('latin1'));
+}
+
 /** The same, as the text a reader decoding UTF-8 gets (invalid bytes become U+FFFD), plus arbitrary JS strings (lone surrogates). */
 export function mutatedText(seeds: readonly string[], options: MutationOptions): fc.Arbitrary<string> {
   return fc.oneof(

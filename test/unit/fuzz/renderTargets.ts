@@ -9,7 +9,7 @@ import { isKubeObject, ManifestParseError, parseManifests, type YamlDocument } f
 import { readYamlDocuments } from '../../../src/core/render/parsedYamlFiles';
 import { parseToolOutput } from '../../../src/core/render/parseToolOutput';
 import type { DesiredObject } from '../../../src/core/model';
-import { mutatedBytes, mutatedText } from './mutate';
+import { mutatedFile, mutatedText } from './mutate';
 import { fixtureManifests, helmOutput, kustomizeOutput, secretManifest } from './seeds';
 import { AnyTarget, assertNamedError, defineTarget, expect, PropertyBroken, show } from './target';
 
@@ -100,13 +100,13 @@ export const targets: AnyTarget[] = [
       repoFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-fuzz-repo-')), 'kustomization.yaml');
     },
     teardown: () => fs.rmSync(path.dirname(repoFile), { recursive: true, force: true }),
-    arbitrary: () => mutatedBytes(seeds, { syntax: 'yaml' }),
+    arbitrary: () => mutatedFile(seeds, { syntax: 'yaml' }),
     examples: [
       // js-yaml's parse went on into a recursive walk of the cyclic value (stack overflow, a RangeError).
-      Buffer.from('resources: &r\n  - *r\n'),
+      'resources: &r\n  - *r\n',
     ],
-    async check(bytes) {
-      fs.writeFileSync(repoFile, bytes);
+    async check(content: string) {
+      fs.writeFileSync(repoFile, Buffer.from(content, 'latin1'));
       let documents: readonly YamlDocument[];
       try {
         documents = await readYamlDocuments(repoFile, new FileReads());

@@ -20,7 +20,7 @@ import { StoreError } from '../../../src/core/sops/stores/store';
 import { decryptBranches } from '../../../src/core/sops/treeCipher';
 import { hasShared } from '../../support/shared';
 import { AGE_KEYS_FILE, isolatedEnv, newAgeIdentity, vectorPath } from '../../support/sops';
-import { mutatedBytes, mutatedText, type Syntax } from './mutate';
+import { mutatedFile, mutatedText, type Syntax } from './mutate';
 import { fixtureManifests, fixtureObjects, REPO_ROOT, secretManifest } from './seeds';
 import { AnyTarget, assertNamedError, defineTarget, expect, PropertyBroken } from './target';
 
@@ -329,7 +329,7 @@ const RULE_SEEDS = (recipient: string, other: string) => [
   `creation_rules:\n  - filename_regex: \\.env$\n    kms: arn:aws:kms:eu-west-1:1:key/abc\n    gcp_kms: projects/p/locations/l/keyRings/r/cryptoKeys/k\n    azure_keyvault: https://v.vault.azure.net/keys/k/1\n    hc_vault_transit_uri: https://vault:8200/v1/transit/keys/k\n    mac_only_encrypted: true\n`,
 ];
 
-const rulesTarget = defineTarget<Buffer>({
+const rulesTarget = defineTarget<string>({
   name: 'sops .sops.yaml rules (rules.ts)',
   runs: 2000,
   async setup() {
@@ -340,14 +340,14 @@ const rulesTarget = defineTarget<Buffer>({
   teardown: () => { if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true }); },
   examples: [
     // A key group that is not a mapping: groupKeys read `null.age` (TypeError).
-    Buffer.from('creation_rules:\n  - shamir_threshold: 2\n    key_groups:\n      -\n'),
+    'creation_rules:\n  - shamir_threshold: 2\n    key_groups:\n      -\n',
   ],
-  arbitrary: () => mutatedBytes(RULE_SEEDS(recipients[0], recipients[1]), {
+  arbitrary: () => mutatedFile(RULE_SEEDS(recipients[0], recipients[1]), {
     syntax: 'yaml', keys: ['creation_rules', 'path_regex', 'age', 'pgp', 'key_groups', 'shamir_threshold', 'encrypted_regex', 'kms'],
   }),
-  check(bytes) {
+  check(content) {
     const configFile = path.join(rulesDir, '.sops.yaml');
-    fs.writeFileSync(configFile, bytes);
+    fs.writeFileSync(configFile, Buffer.from(content, 'latin1'));
     try {
       const rules = loadCreationRules(configFile);
       expect(Array.isArray(rules), 'the rules are not a list');
