@@ -5,11 +5,10 @@ import { AutoRefresh } from './autoRefresh';
 import { registerCommands } from './commands';
 import { DriftlineServices } from './commands/command';
 import { createDesiredDocumentProvider } from './desiredDocumentProvider';
-import { createBackend, problemDetector } from './driftBackend';
 import { DriftFileDecorationProvider } from './driftFileDecorationProvider';
 import { DriftSession } from './driftSession';
 import { DriftTreeProvider } from './driftTreeProvider';
-import { listKubeContexts } from './kubeContexts';
+import { engine } from './lazyEngine';
 import { LiveRefresh } from './liveRefresh';
 import { createLiveDocumentProvider } from './liveDocumentProvider';
 import { affectsEngine, affectsLiveRefresh, readSettings } from './settings';
@@ -36,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): DriftlineApi {
   const decorations = new DriftFileDecorationProvider(session);
   const services: DriftlineApi = {
     extensionContext: context, session, tree, treeView, log, statusBar, decorations,
-    kubeContexts: () => listKubeContexts(readSettings(folder).kubeconfig),
+    kubeContexts: () => engine().listKubeContexts(readSettings(folder).kubeconfig),
   };
   context.subscriptions.push(
     log, session, tree, treeView, statusBar, autoRefresh, liveRefresh, live, desired,
@@ -49,12 +48,15 @@ export function activate(context: vscode.ExtensionContext): DriftlineApi {
   registerSops(context);
 
   // (Re)builds the engine from the settings. In an untrusted workspace there is no engine at all: rendering
-  // runs kustomize/helm/sops, so nothing runs until the user grants trust.
-  const start = () => {
+  // runs kustomize/helm/sops, so nothing runs until the user grants trust. The engine's code is loaded here,
+  // after activate() has returned (the first await), not while VS Code waits for the activation.
+  const start = async () => {
     if (!vscode.workspace.isTrusted) return session.reset(undefined, 'untrusted');
     if (!folder) return session.reset(undefined, 'noRepo');
     const settings = readSettings(folder);
     autoRefresh.setInterval(settings.refreshIntervalSeconds);
+    await Promise.resolve(); // from here on past activate(): the engine loads as part of the first comparison
+    const { createBackend, problemDetector } = engine();
     const backend = createBackend(folder, settings, log);
     liveRefresh.follow(backend, settings);
     return session.reset(backend, undefined, problemDetector(backend, settings));

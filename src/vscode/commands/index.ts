@@ -3,18 +3,21 @@
 // A command's error is shown to the user and logged, never swallowed.
 import * as vscode from 'vscode';
 import { messageOf } from '../../core/errors';
+import { engine } from '../lazyEngine';
 import { DriftlineCommand, DriftlineServices } from './command';
 import { createConfigCommand } from './createConfig';
 import { diffCommand } from './diff';
 import { goToSourceCommand } from './goToSource';
 import { refreshCommand } from './refresh';
 import { revealSecretCommand } from './revealSecret';
-import { rollbackCommand } from './rollback';
 import { setContextCommand } from './setContext';
 import { showLogCommand } from './showLog';
 import { stopRefreshCommand } from './stopRefresh';
-import { resumeCommand, suspendCommand } from './suspend';
-import { syncCommand, syncDryRunCommand } from './sync';
+
+/** A command whose code is in the engine (sync, rollback, suspend: they act on the cluster or git), loaded when it first runs. */
+function fromEngine(id: string, load: (loaded: ReturnType<typeof engine>) => DriftlineCommand): DriftlineCommand {
+  return { id, run: (services, ...args) => load(engine()).run(services, ...args) };
+}
 
 const commands: DriftlineCommand[] = [
   refreshCommand,
@@ -25,11 +28,11 @@ const commands: DriftlineCommand[] = [
   setContextCommand,
   createConfigCommand,
   showLogCommand,
-  syncCommand,
-  syncDryRunCommand,
-  rollbackCommand,
-  suspendCommand,
-  resumeCommand,
+  fromEngine('driftline.sync', (loaded) => loaded.syncCommand),
+  fromEngine('driftline.syncDryRun', (loaded) => loaded.syncDryRunCommand),
+  fromEngine('driftline.rollback', (loaded) => loaded.rollbackCommand),
+  fromEngine('driftline.suspend', (loaded) => loaded.suspendCommand),
+  fromEngine('driftline.resume', (loaded) => loaded.resumeCommand),
 ];
 
 export function registerCommands(services: DriftlineServices, extra: DriftlineCommand[] = []): vscode.Disposable[] {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { envOf, SopsOptions } from '../options';
 
 type AgeModule = typeof import('age-encryption');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on the first age key, not with every module that imports this one
 const age = (): AgeModule => require('age-encryption') as AgeModule;
 
 export interface AgeIdentities {

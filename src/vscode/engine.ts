@@ -1,0 +1,8 @@
+// The part of the extension that is loaded on first use (lazyEngine.ts; bundled apart as dist/engine.js): the
+// drift engine and all it stands on (@kubernetes/client-node, discovery, render, git), and the commands that
+// write (sync, rollback, suspend/resume). Activation loads none of it; the first comparison or command does.
+export { createBackend, problemDetector } from './driftBackend';
+export { listKubeContexts } from './kubeContexts';
+export { rollbackCommand } from './commands/rollback';
+export { resumeCommand, suspendCommand } from './commands/suspend';
+export { syncCommand, syncDryRunCommand } from './commands/sync';
