@@ -215,3 +215,15 @@ describe('Flux discovery as kustomize-controller builds it', () => {
     assert.ok(elapsed < 15_000, `took ${elapsed} ms`);
   });
 });
+
+describe('.driftline.yaml kubeConfigs', () => {
+  it('maps <namespace>/<secret> to a context, and reports a key that is not <namespace>/<secret> or an empty context', async () => {
+    const { parseConfig } = await import('../../../src/core/discovery/loadConfig');
+    const { config, problems } = parseConfig('kubeConfigs:\n  flux-system/spoke-a: ctx-a\n  spoke-b: ctx-b\n  flux-system/spoke-c: ""\n', '/repo/.driftline.yaml', '/repo');
+    assert.deepEqual(config.kubeConfigs, { 'flux-system/spoke-a': 'ctx-a' });
+    assert.deepEqual(problems.map((problem) => [problem.line, problem.message]), [
+      [3, 'kubeConfigs.spoke-b: expected a key <namespace>/<secret name>'],
+      [4, 'kubeConfigs.flux-system/spoke-c: expected a non-empty string'],
+    ]);
+  });
+});
