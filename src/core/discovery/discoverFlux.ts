@@ -17,6 +17,7 @@ import { parseManifests } from '../render/parseManifests';
 import { substituteVariables, unresolvedVariables } from '../render/substituteVariables';
 import { environmentOfPath, ENVIRONMENT_FOLDERS } from './environmentOfPath';
 import { buildFlux, type BuiltObject, type FluxBuildResult, type FluxBuildSpec } from './fluxBuild';
+import { discoverFluxWithoutTools } from './fluxWithoutTools';
 import { gitRepositoryIsThisRepo, resolveKustomizationSource, sourceURL } from './fluxSources';
 import type { RepoIdentity } from './repoIdentity';
 import { objectsOf, type RepoScan, type ScannedObject } from './scanRepo';
@@ -156,6 +157,7 @@ interface TreeNode {
 type SubstituteRef = { kind?: string; name?: string; optional?: boolean };
 
 export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, options: FluxOptions = {}): Promise<FluxDiscovery> {
+  if (options.allowTools === false) return discoverFluxWithoutTools(scan, identity);
   const apps: AppDefinition[] = [];
   const environments = new Set<string>();
   const contexts: Record<string, string> = {};

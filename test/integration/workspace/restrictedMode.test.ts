@@ -1,7 +1,7 @@
 // Restricted mode (an untrusted VS Code workspace): with `allowTools: false` no tool process starts, in
 // discovery or in renders. A plain YAML app still compares with the cluster (its age-encrypted Secret too:
-// age decrypts in process); a kustomize app, a Helm chart, an Argo CD app-of-apps chart and a SOPS Secret
-// whose only key is PGP are Unknown, each saying which tool it needs and why it does not run. The tools here
+// age decrypts in process); a kustomize app, a Helm chart, an Argo CD app-of-apps chart, a Flux Kustomization
+// and a SOPS Secret whose only key is PGP are Unknown, each saying which tool it needs and why it does not run. The tools here
 // are real executables that count their runs, on PATH and at the configured paths.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -71,7 +71,7 @@ describe('restricted mode: allowTools false', function () {
         { name: 'chart', environment: 'dev', path: 'chart', namespace, renderer: 'helm' },
       ],
       repoURLs: [REPO_URL],
-      discovery: { flux: false, argo: true, conventions: false },
+      discovery: { flux: true, argo: true, conventions: false },
     }));
     write('plain/config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\ndata:\n  a: b\n');
     write('plain/age-secret.yaml', await encrypt('age-secret'));
@@ -87,6 +87,12 @@ describe('restricted mode: allowTools false', function () {
     write('argocd/root.yaml', application('root', 'apps'));
     write('apps/Chart.yaml', 'apiVersion: v2\nname: apps\nversion: 0.1.0\n');
     write('apps/templates/guestbook.yaml', application('guestbook', 'plain'));
+    // Flux: a Kustomization in the cluster folder (an app of dev), and one that only a build places.
+    const kustomization = (name: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\n` +
+      `spec:\n  interval: 10m\n  path: ./flux-app\n  prune: true\n  targetNamespace: ${namespace}\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+    write('clusters/dev/web.yaml', kustomization('web'));
+    write('teams/sync.yaml', kustomization('team'));
+    write('flux-app/config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flux-app\n');
 
     const client = testClient();
     const apply = (object: Record<string, unknown>) => client.serverSideApply(object as never, { dryRun: false, fieldManager: 'driftline', force: true });
@@ -133,12 +139,16 @@ describe('restricted mode: allowTools false', function () {
     assert.match(row('Secret', 'pgp-secret')?.reason ?? '', /pgp-secret\.yaml.*needs gpg, which does not run in an untrusted workspace/);
 
     const untrusted = /needs (\w+), which does not run in an untrusted workspace/;
-    for (const [name, tool, folder] of [['kustomized', 'kustomize', 'kustomized'], ['chart', 'helm', 'chart'], ['root', 'helm', 'apps']]) {
+    for (const [name, tool, folder] of [['kustomized', 'kustomize', 'kustomized'], ['chart', 'helm', 'chart'], ['root', 'helm', 'apps'], ['web', 'kustomize', 'flux-app']]) {
       const app = appOf(report, name);
       assert.equal(app.status, 'Unknown', name);
       assert.equal(untrusted.exec(app.reason ?? '')?.[1], tool, `${name}: ${app.reason}`);
-      assert.ok(app.reason?.includes(path.join(root, folder)), `${name}'s reason names its folder: ${app.reason}`);
+      assert.ok(app.reason?.includes(name === 'web' ? 'Kustomization flux-system/web' : path.join(root, folder)), `${name}'s reason names it: ${app.reason}`);
     }
+    assert.equal(appOf(report, 'web').path, path.join(root, 'flux-app'));
+    // A Flux Kustomization outside the cluster folders: only a build tells which cluster applies it.
+    assert.deepEqual(report.problems?.filter((problem) => problem.file === path.join(root, 'teams/sync.yaml')).map((problem) => problem.message),
+      ['Kustomization flux-system/team is not listed: only a kustomize build tells which cluster applies it, and kustomize does not run in an untrusted workspace']);
   });
 
   it('runs the tools when they are allowed (the same repo, the same counting tools)', async () => {
