@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { DiscoveryProblem, IgnoreRule, RendererKind, ToolPaths } from '../model';
+import { yamlNestingProblem } from '../yamlDepth';
 
 export const CONFIG_FILE_NAME = '.driftline.yaml';
 
@@ -219,6 +220,8 @@ function entries<T>(v: ConfigValidator, value: unknown, key: string, read: (entr
 
 /** Parses `.driftline.yaml` text; `file` is used in messages, `root` to resolve tool paths. */
 export function parseConfig(text: string, file: string, root: string): { config: DriftlineConfig; problems: DiscoveryProblem[] } {
+  const tooDeep = yamlNestingProblem(text);
+  if (tooDeep) return { config: emptyConfig(file), problems: [{ file, message: `invalid YAML: ${tooDeep}` }] };
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   const v = new ConfigValidator(file, document, lines);
@@ -227,7 +230,13 @@ export function parseConfig(text: string, file: string, root: string): { config:
     const [error] = document.errors;
     return { config: empty, problems: [{ file, line: error.linePos?.[0].line, message: `invalid YAML: ${error.message.split('\n')[0]}` }] };
   }
-  const data = document.toJS() as unknown;
+  let data: unknown;
+  try {
+    data = document.toJS();
+  } catch (error) {
+    // Aliases are resolved here: one without its anchor, or too many (an alias bomb), is the file's fault.
+    return { config: empty, problems: [{ file, message: `invalid YAML: ${(error as Error).message}` }] };
+  }
   if (data === null || data === undefined) return { config: empty, problems: [] };
   if (!isMap(document.contents) || isSeq(document.contents)) {
     v.report([], 'expected a mapping with environments, apps, ignore, tools, repoURLs, discovery, kubeConfigs');
