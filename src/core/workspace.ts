@@ -165,7 +165,11 @@ export class Workspace {
   private async discoverNow(signal: AbortSignal): Promise<RepoModel> {
     await assertDirectory(this.options.repoRoot);
     const { tools, timeoutMs, allowTools } = this.options.renderOptions ?? {};
-    return discoverRepo(this.options.repoRoot, { tools, timeoutMs, allowTools, signal });
+    const model = await discoverRepo(this.options.repoRoot, { tools, timeoutMs, allowTools, signal });
+    // An app gone from the repo leaves the render cache: its objects are not kept, and its files no longer
+    // count as render inputs when deciding what a file change affects.
+    this.renderCache.retainOnly(model.environments.flatMap((environment) => environment.apps));
+    return model;
   }
 
   /** A failed (or stopped) discovery is not kept: the next call starts another. */

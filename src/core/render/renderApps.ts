@@ -40,12 +40,6 @@ export class RenderCache {
     return reusable ? { ...entry.rendered, app } : undefined;
   }
 
-  /** Keys of the cached apps a change to these paths cannot affect. */
-  appsUnaffectedBy(paths: string[]): Set<string> {
-    const affected = new Set(this.appsAffectedBy(paths).map(appKey));
-    return new Set([...this.entries.keys()].filter((key) => !affected.has(key)));
-  }
-
   /** Every file the cached renders read. */
   inputFiles(): Set<string> {
     return new Set([...this.entries.values()].flatMap((entry) => entry.inputs.files));
@@ -62,14 +56,10 @@ export class RenderCache {
       .map((entry) => entry.app);
   }
 
-  /** Forgets apps that are no longer in the model. */
+  /** Forgets apps that are no longer in the model (after each discovery), with their renders and input files. */
   retainOnly(apps: AppDefinition[]): void {
     const keep = new Set(apps.map(appKey));
     for (const key of this.entries.keys()) if (!keep.has(key)) this.entries.delete(key);
-  }
-
-  clear(): void {
-    this.entries.clear();
   }
 }
 
