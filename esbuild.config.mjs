@@ -4,8 +4,9 @@
 //   dist/engine.js     loaded on first use (src/vscode/lazyEngine.ts): the engine, @kubernetes/client-node,
 //                      git, and the sync/rollback/suspend commands
 //   dist/cli.js        the `driftline` command line
-// The extension's two files are minified, with source maps beside them (shipped in the VSIX, so a stack trace
-// from a user maps back); names are kept, since error classes and messages use them. `--watch` rebuilds.
+// The extension's two files are minified, with source maps beside them (shipped in the VSIX, so that a stack
+// trace from a user maps back to src/); names are kept, since error classes and messages use them.
+// `--watch` rebuilds.
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -18,7 +19,8 @@ const common = {
   logLevel: 'warning',
   external: ['vscode'],
 };
-const extension = { ...common, minify: true, keepNames: true };
+// sourcesContent off: a stack trace maps to file:line without the sources themselves (a third of the VSIX).
+const extension = { ...common, minify: true, keepNames: true, sourcesContent: false };
 
 /** Keeps `require('./engine')` of lazyEngine.ts a require of the separate bundle dist/engine.js. */
 const engineApart = {
