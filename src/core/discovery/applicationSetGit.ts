@@ -45,8 +45,21 @@ function filesAndDirectories(list: string[], read: (file: string) => Promise<str
   return { files: () => files, directories: () => [...directories].sort(), read };
 }
 
-/** What the generator would list at `revision` (HEAD, the current branch, or any revision of the local clone). */
-export async function gitFilesOf(root: string, revision: string): Promise<RepoFiles> {
+/**
+ * What the generator would list at `revision` (HEAD, the current branch, or any revision of the local clone).
+ * `listings` holds the listings of one expansion: a matrix runs its second generator once per parameter set
+ * of the first, and they all read one listing.
+ */
+export function gitFilesOf(root: string, revision: string, listings?: Map<string, Promise<RepoFiles>>): Promise<RepoFiles> {
+  let listing = listings?.get(revision);
+  if (!listing) {
+    listing = listFiles(root, revision);
+    listings?.set(revision, listing);
+  }
+  return listing;
+}
+
+async function listFiles(root: string, revision: string): Promise<RepoFiles> {
   const fromDisk = (file: string) => fs.readFile(path.join(root, file), 'utf8');
   let branch: string;
   try {

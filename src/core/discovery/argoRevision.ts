@@ -33,10 +33,9 @@ export function revisionNote(root: string, revision: string | undefined): Promis
   const key = `${root}\u0000${revision}`;
   let note = cache.get(key);
   if (!note) {
-    note = computeNote(root, revision);
+    // Shared only while in flight: the checkout moves, and the next discovery must see where it is.
+    note = computeNote(root, revision).finally(() => cache.delete(key));
     cache.set(key, note);
-    // The checkout moves: remember an answer only for this discovery pass (a few seconds).
-    setTimeout(() => cache.delete(key), 5_000).unref();
   }
   return note;
 }

@@ -20,6 +20,8 @@ export interface ExpandContext {
   root: string;
   identity: RepoIdentity;
   clusters: ArgoCluster[];
+  /** The git generator's listings of this expansion, by revision. */
+  listings?: Map<string, Promise<RepoFiles>>;
 }
 
 export interface ApplicationSetExpansion {
@@ -165,7 +167,7 @@ async function gitParams(spec: Record<string, unknown>, context: ExpandContext, 
   const revision = typeof spec.revision === 'string' ? spec.revision : 'HEAD';
   let files: RepoFiles;
   try {
-    files = await gitFilesOf(context.root, revision);
+    files = await gitFilesOf(context.root, revision, context.listings);
   } catch (error) {
     throw new Unexpandable(`git generator: revision ${revision}: ${(error as Error).message}`);
   }
@@ -304,6 +306,7 @@ function renderApplication(appset: KubeObject, template: Record<string, unknown>
 }
 
 export async function expandApplicationSet(appset: KubeObject, context: ExpandContext): Promise<ApplicationSetExpansion> {
+  context = { ...context, listings: context.listings ?? new Map() };
   const spec = (appset.spec ?? {}) as Record<string, unknown>;
   const options = Array.isArray(spec.goTemplateOptions) ? spec.goTemplateOptions.map(String) : [];
   const mode: Mode = { goTemplate: spec.goTemplate === true, options: { missingKeyError: options.includes('missingkey=error') } };
