@@ -1,4 +1,5 @@
 // Opening a repository for Driftline's git operations, and the checks every write starts with.
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit, SimpleGit } from 'simple-git';
 import { messageOf } from '../errors';
@@ -76,17 +77,45 @@ export async function resolveCommit(repo: Repo, rev: string): Promise<string> {
   }
 }
 
+/** Operations git stops in the middle of, by the file that marks them, and how the user ends each. */
+const IN_PROGRESS: { marker: string; what: string; end: string }[] = [
+  { marker: 'rebase-merge', what: 'a rebase', end: 'git rebase --continue, or git rebase --abort' },
+  { marker: 'rebase-apply/applying', what: 'a git am', end: 'git am --continue, or git am --abort' },
+  { marker: 'rebase-apply', what: 'a rebase', end: 'git rebase --continue, or git rebase --abort' },
+  { marker: 'MERGE_HEAD', what: 'a merge', end: 'finish it with git commit, or git merge --abort' },
+  { marker: 'CHERRY_PICK_HEAD', what: 'a cherry-pick', end: 'git cherry-pick --continue, or git cherry-pick --abort' },
+  { marker: 'REVERT_HEAD', what: 'a revert', end: 'git revert --continue, or git revert --abort' },
+  { marker: 'BISECT_LOG', what: 'a bisect', end: 'git bisect reset' },
+];
+
+/** The merge, rebase, cherry-pick... the repository is in the middle of, if any. */
+async function operationInProgress(repo: Repo): Promise<{ what: string; end: string } | undefined> {
+  const markers = IN_PROGRESS.map((operation) => operation.marker);
+  const paths = (await repo.git.raw(['rev-parse', ...markers.flatMap((marker) => ['--git-path', marker])])).split('\n').filter(Boolean);
+  return IN_PROGRESS.find((_operation, index) => paths[index] !== undefined && existsSync(path.resolve(repo.root, paths[index]!)));
+}
+
 /**
- * Writes start from a clean tree so that nothing the user has not committed can be mixed into (or lost by)
- * a revert. Untracked files are allowed: they are never touched.
+ * Writes start from a repository that is in the middle of nothing (no merge, rebase, cherry-pick, revert, am or
+ * bisect: a commit of ours would land inside it) and from a clean tree, so that nothing the user has not committed
+ * can be mixed into (or lost by) a revert. Untracked files are allowed: they are never touched. Reads only: git
+ * status runs without optional locks, so it does not even refresh the index.
  */
 export async function assertCleanWorkingTree(repo: Repo, action: string): Promise<void> {
-  const status = (await repo.git.raw(['status', '--porcelain', '--untracked-files=no'])).trimEnd();
-  if (!status) return;
+  const operation = await operationInProgress(repo);
+  const status = (await repo.git.raw(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=no'])).trimEnd();
   // Porcelain lines are `XY path`: keep the paths.
-  const files = status.split('\n').map((line) => line.slice(3));
+  const files = status ? status.split('\n').map((line) => line.slice(3)) : [];
   const shown = files.slice(0, 5).join(', ');
   const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
+  if (operation) {
+    throw new GitError(
+      `Cannot ${action}: ${operation.what} is in progress in ${repo.root} (${operation.end})` +
+        `${files.length ? `; files it left changed: ${shown}${more}` : ''}. Nothing was changed.`,
+      repo.root,
+    );
+  }
+  if (!files.length) return;
   throw new GitError(
     `Cannot ${action}: the working tree of ${repo.root} has uncommitted changes in ${shown}${more}. ` +
       'Commit or stash them first.',
