@@ -32,6 +32,8 @@ describeWithShared('gitops-examples/flux2-kustomize-helm-example', 'driftline ap
       environment: 'production', name: 'apps', renderer: 'kustomize', path: 'apps/production', origin: 'flux-kustomization',
       declaredAt: { file: `${repo}/clusters/production/apps.yaml`, line: 2 },
       controller: { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'apps', namespace: 'flux-system' },
+      // Added with the Flux tree: where the Kustomization sits (no parent: the cluster root applies it).
+      flux: { dependsOn: ['flux-system/infra-configs'], suspend: false },
     });
   });
 
