@@ -192,9 +192,10 @@ function parseTemplate(text: string): Node[] {
         frame.elseIfDepth = 0;
       }
     } else if (keyword === 'end') {
-      let frame = stack.pop();
+      const frame = stack.pop();
       if (!frame) throw new TemplateError('unexpected {{end}}');
-      for (let depth = frame.elseIfDepth; depth > 0; depth -= 1) frame = stack.pop()!;
+      // The frames its `{{else if}}`s opened end here too.
+      for (let depth = frame.elseIfDepth; depth > 0; depth -= 1) stack.pop();
     } else if (keyword) {
       throw new TemplateError(`{{${keyword}}} is not supported`);
     } else {
@@ -351,10 +352,9 @@ class Scope {
     throw new TemplateError(`undefined variable: ${name}`);
   }
   set(name: string, value: unknown): void {
-    for (let scope: Scope | undefined = this; scope; scope = scope.parent) {
-      if (scope.variables.has(name)) { scope.variables.set(name, value); return; }
-    }
-    throw new TemplateError(`undefined variable: ${name}`);
+    if (this.variables.has(name)) this.variables.set(name, value);
+    else if (this.parent) this.parent.set(name, value);
+    else throw new TemplateError(`undefined variable: ${name}`);
   }
 }
 

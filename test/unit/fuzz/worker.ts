@@ -30,17 +30,21 @@ async function run(request: RunRequest): Promise<void> {
     parentPort!.postMessage({ type: 'case', n, preview: (target.preview ?? previewOf)(input) } satisfies WorkerMessage);
     escaped = [];
     const start = performance.now();
+    let failed: { error: unknown } | undefined;
     try {
       await target.check(input);
-    } finally {
-      // Errors thrown later by a stream handler or a forgotten promise surface by the next macrotask.
-      await new Promise((resolve) => setImmediate(resolve));
-      parentPort!.postMessage({ type: 'caseDone' } satisfies WorkerMessage);
-      // Cleaned up whatever the check did, so that the next input (and the shrinking) starts clean.
-      const polluted = prototypeKeys().filter((key) => !cleanPrototype.includes(key));
-      for (const key of polluted) delete (Object.prototype as Record<string, unknown>)[key];
-      if (polluted.length > 0) throw new PropertyBroken(`the input polluted Object.prototype with ${polluted.join(', ')}`);
+    } catch (error) {
+      failed = { error };
     }
+    // Errors thrown later by a stream handler or a forgotten promise surface by the next macrotask.
+    await new Promise((resolve) => setImmediate(resolve));
+    parentPort!.postMessage({ type: 'caseDone' } satisfies WorkerMessage);
+    // Cleaned up whatever the check did, so that the next input (and the shrinking) starts clean. A polluted
+    // prototype is reported before the check's own failure, which it may well have caused.
+    const polluted = prototypeKeys().filter((key) => !cleanPrototype.includes(key));
+    for (const key of polluted) delete (Object.prototype as Record<string, unknown>)[key];
+    if (polluted.length > 0) throw new PropertyBroken(`the input polluted Object.prototype with ${polluted.join(', ')}`);
+    if (failed) throw failed.error;
     const took = performance.now() - start;
     slowestMs = Math.max(slowestMs, took);
     if (escaped.length > 0) {
