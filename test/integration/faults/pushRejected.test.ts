@@ -6,21 +6,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runRollback } from '../../../src/cli/rollback';
-import { buildAppHistory, type AppHistoryFixture } from '../git/appFixture';
-import { makeGitFixture, type GitFixture } from '../git/gitFixture';
+import type { AppHistoryFixture } from '../git/appFixture';
+import type { GitFixture } from '../git/gitFixture';
 import { runCli } from '../sync/runCli';
 import { faultSuite } from './faultCluster';
-
-const CONFIG = [
-  'environments:',
-  '  - name: staging',
-  'apps:',
-  '  - name: podinfo',
-  '    environments: [staging]',
-  '    path: apps/staging/podinfo',
-  '    renderer: kustomize',
-  '',
-].join('\n');
+import { makeRollbackRepo } from './rollbackRepo';
 
 describe('faults: git push of a rollback rejected', function () {
   this.timeout(60_000);
@@ -31,10 +21,7 @@ describe('faults: git push of a rollback rejected', function () {
   const remoteRefs = () => repo.git('ls-remote', repo.remote);
 
   beforeEach(() => {
-    repo = makeGitFixture();
-    repo.commit('driftline config', { '.driftline.yaml': CONFIG });
-    app = buildAppHistory(repo);
-    repo.git('push', '--quiet', '-u', 'origin', 'main');
+    ({ repo, app } = makeRollbackRepo());
   });
   afterEach(() => repo.cleanup());
 

@@ -7,21 +7,12 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runRollback } from '../../../src/cli/rollback';
-import { buildAppHistory, deployment, type AppHistoryFixture } from '../git/appFixture';
-import { makeGitFixture, type GitFixture } from '../git/gitFixture';
+import { deployment, type AppHistoryFixture } from '../git/appFixture';
+import type { GitFixture } from '../git/gitFixture';
 import { runCli } from '../sync/runCli';
 import { faultSuite } from './faultCluster';
+import { makeRollbackRepo } from './rollbackRepo';
 
-const CONFIG = [
-  'environments:',
-  '  - name: staging',
-  'apps:',
-  '  - name: podinfo',
-  '    environments: [staging]',
-  '    path: apps/staging/podinfo',
-  '    renderer: kustomize',
-  '',
-].join('\n');
 
 /** Path, mode and content hash of every file and symlink under `root`, .git included. */
 function hashTree(root: string): Map<string, string> {
@@ -57,9 +48,7 @@ describe('faults: rollback in a repository in the middle of a merge or rebase, o
   let app: AppHistoryFixture;
 
   beforeEach(() => {
-    repo = makeGitFixture();
-    repo.commit('driftline config', { '.driftline.yaml': CONFIG });
-    app = buildAppHistory(repo);
+    ({ repo, app } = makeRollbackRepo());
   });
   afterEach(() => repo.cleanup());
 
