@@ -107,6 +107,7 @@ function buildDocument(doc: Document.Parsed, b: Builder): TreeMap {
   const root: TreeMap = { kind: 'map', items: [] };
   root.items.push(...comments(doc as CommentHolder, 'commentBefore', b));
   const contents = doc.contents;
+  checkAnchor(contents, b);
   if (isMap(contents)) root.items.push(...buildMap(contents, b).items);
   else if (isSeq(contents)) throw new StoreError(`${b.file}: YAML documents that are sequences are not supported by SOPS`);
   else if (contents && !(isScalar(contents) && contents.value === null)) {
