@@ -5,7 +5,7 @@ import { DriftEngine } from '../core/drift/engine';
 import type { RenderOptions } from '../core/render/options';
 import { decryptManifestIfSops } from '../core/sops';
 import { DriftBackend, ProblemDetector } from './driftSession';
-import { listKubeContexts } from './kubeContexts';
+import { readKubeContexts } from './kubeContexts';
 import { DriftlineSettings } from './settings';
 
 export function createBackend(folder: vscode.WorkspaceFolder, settings: DriftlineSettings, log: vscode.LogOutputChannel): DriftBackend {
@@ -31,11 +31,16 @@ export function renderOptionsFor(settings: DriftlineSettings): RenderOptions {
   };
 }
 
-/** Why there is nothing to compare, checked before the first comparison; undefined when there is. */
+/**
+ * Why there is nothing to compare, checked before the first comparison; undefined when there is. A kubeconfig
+ * that is there but malformed or unreadable is no cluster too, and the reason names the file and the cause.
+ */
 export function problemDetector(backend: DriftBackend, settings: DriftlineSettings): ProblemDetector {
   return async (signal) => {
-    if (!listKubeContexts(settings.kubeconfig).length) return 'noCluster';
+    const contexts = readKubeContexts(settings.kubeconfig);
+    if (contexts.problem) return { state: 'noCluster', reason: contexts.problem };
+    if (!contexts.names.length) return { state: 'noCluster' };
     const model = await backend.discover(signal);
-    return model.environments.length ? undefined : 'noRepo';
+    return model.environments.length ? undefined : { state: 'noRepo' };
   };
 }

@@ -32,10 +32,17 @@ export interface RefreshScope {
   app?: string;
 }
 
-export type ProblemDetector = (signal?: AbortSignal) => Promise<SessionState | undefined>;
+/** Why there is nothing to compare: the state the welcome view explains, and what exactly is wrong when known. */
+export interface SessionProblem {
+  state: SessionState;
+  /** Names the file and the cause (a malformed kubeconfig), shown above the view and logged. */
+  reason?: string;
+}
+
+export type ProblemDetector = (signal?: AbortSignal) => Promise<SessionProblem | undefined>;
 
 /** Why the view shows what it shows; mirrored in the `driftline.state` context key for the welcome views. */
-export type SessionState = 'starting' | 'untrusted' | 'noRepo' | 'noCluster' | 'ready' | 'failed';
+export type SessionState = 'starting' | 'noRepo' | 'noCluster' | 'ready' | 'failed';
 
 export class DriftSession implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<StatusReport | undefined>();
@@ -44,6 +51,7 @@ export class DriftSession implements vscode.Disposable {
   private currentReport: StatusReport | undefined;
   private currentState: SessionState = 'starting';
   private failure: string | undefined;
+  private problem: string | undefined;
   private lastRefreshAt: Date | undefined;
   private running: Promise<void> | undefined;
   private queued: QueuedRefresh | undefined;
@@ -60,8 +68,10 @@ export class DriftSession implements vscode.Disposable {
   get state(): SessionState { return this.currentState; }
   /** The message of the last failed refresh, shown in the view's welcome content. */
   get failureMessage(): string | undefined { return this.failure; }
+  /** What exactly keeps the view from comparing (a malformed kubeconfig, named), while the state says so. */
+  get problemMessage(): string | undefined { return this.problem; }
   get lastRefresh(): Date | undefined { return this.lastRefreshAt; }
-  /** The workspace the view compares, for commands; undefined while there is none (untrusted, no folder). */
+  /** The workspace the view compares, for commands; undefined while there is none (no folder). */
   get workspace(): Workspace | undefined { return this.backend?.workspace; }
   /** True while a comparison runs (the view shows Stop). */
   get refreshing(): boolean { return this.running !== undefined; }
@@ -73,6 +83,7 @@ export class DriftSession implements vscode.Disposable {
     this.backend = backend;
     this.detectProblem = detectProblem ?? (async () => undefined);
     this.currentReport = undefined;
+    this.problem = undefined;
     this.revealed.clear();
     this.setState(state ?? 'starting');
     if (backend) await this.refresh();
@@ -123,7 +134,8 @@ export class DriftSession implements vscode.Disposable {
     try {
       await vscode.window.withProgress({ location: { viewId: 'driftline.drift' }, title: `Comparing ${what}` }, async () => {
         const problem = this.currentReport ? undefined : await this.detectProblem(abort.signal);
-        if (problem) return this.setState(problem);
+        if (problem) return this.showProblem(problem);
+        this.problem = undefined;
         const report = await backend.status(scope, abort.signal);
         if (abort.signal.aborted || backend !== this.backend) return undefined;
         this.currentReport = scope && this.currentReport ? mergeReport(this.currentReport, report) : report;
@@ -181,6 +193,16 @@ export class DriftSession implements vscode.Disposable {
     const revealed = await this.backend.revealResource(key.environment, key.app, ref);
     this.revealed.set(revealKey(key), revealed);
     return revealed;
+  }
+
+  /** The welcome view for `problem.state`; its reason, when there is one, logged once and shown above the view. */
+  private showProblem(problem: SessionProblem): void {
+    const reasonChanged = problem.reason !== this.problem;
+    this.problem = problem.reason;
+    if (reasonChanged && problem.reason) this.log.error(`Cannot compare: ${problem.reason}`);
+    const stateChanged = problem.state !== this.currentState;
+    this.setState(problem.state);
+    if (reasonChanged && !stateChanged) this.changed.fire(undefined);
   }
 
   private setState(state: SessionState, fire = true): void {

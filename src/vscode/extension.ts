@@ -47,11 +47,12 @@ export function activate(context: vscode.ExtensionContext): DriftlineApi {
   );
   registerSops(context);
 
-  // (Re)builds the engine from the settings. In an untrusted workspace there is no engine at all: rendering
-  // runs kustomize/helm/sops, so nothing runs until the user grants trust. The engine's code is loaded here,
-  // after activate() has returned (the first await), not while VS Code waits for the activation.
+  // (Re)builds the engine from the settings. In an untrusted workspace (restricted mode) the engine runs no
+  // tool (kustomize, helm, gpg, sops: plain YAML apps compare, the others say what they need) and commands
+  // write nothing; granting trust rebuilds it with tools allowed. The engine's code is loaded here, after
+  // activate() has returned (the first await), not while VS Code waits for the activation.
   const start = async () => {
-    if (!vscode.workspace.isTrusted) return session.reset(undefined, 'untrusted');
+    void vscode.commands.executeCommand('setContext', 'driftline.restricted', !vscode.workspace.isTrusted);
     if (!folder) return session.reset(undefined, 'noRepo');
     const settings = readSettings(folder);
     autoRefresh.setInterval(settings.refreshIntervalSeconds);
@@ -73,12 +74,21 @@ export function activate(context: vscode.ExtensionContext): DriftlineApi {
   return services;
 }
 
-/** The line above the tree: a failed refresh, or what discovery could not read. */
+/**
+ * The line above the tree: a failed refresh, what keeps the view from comparing (a malformed kubeconfig), what
+ * discovery could not read, and restricted mode. (VS Code shows the welcome content only while there is none.)
+ */
 function viewMessage(session: DriftSession): string | undefined {
-  if (session.failureMessage) return `Last refresh failed: ${session.failureMessage}`;
+  if (session.problemMessage) return `Cannot compare: ${session.problemMessage}. Fix the file, or choose another kubeconfig (setting driftline.kubeconfig).`;
+  const lines: string[] = [];
+  if (session.failureMessage) lines.push(`Last refresh failed: ${session.failureMessage}`);
   const problems = session.report?.problems ?? [];
-  if (problems.length) return `${problems.length} file(s) could not be read (see Driftline: Show Log)`;
-  return undefined;
+  if (problems.length) lines.push(`${problems.length} file(s) could not be read (see Driftline: Show Log)`);
+  if (session.state === 'ready' && !vscode.workspace.isTrusted) lines.push(RESTRICTED_MODE);
+  return lines.length ? lines.join(' · ') : undefined;
 }
+
+const RESTRICTED_MODE = 'Restricted mode: plain YAML apps are compared, read-only; kustomize, Helm and gpg do not run and nothing is ' +
+  'written to a cluster until you trust this workspace.';
 
 export function deactivate(): void {}

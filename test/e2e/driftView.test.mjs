@@ -83,16 +83,33 @@ describe('Welcome view in the browser', () => {
 });
 
 describe('Restricted mode in the browser', () => {
-  it('runs nothing in an untrusted workspace and says why in the Drift view', async () => {
+  it('compares the plain YAML app read-only in an untrusted workspace, says why the others are Unknown, and refuses to sync', async function () {
+    this.timeout(240_000); // a code-server of its own, and a comparison
     // This code-server's user has workspace trust on, so the demo repo opens untrusted (restricted mode).
     const settings = { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' };
     await withOwnCodeServer({ folder: e2e.workspace, env: { KUBECONFIG: e2e.clusterInfo.kubeconfig }, settings }, async ({ page }) => {
       await openDriftView(page);
-      const welcome = page.locator('#workbench\\.parts\\.sidebar .welcome-view-content');
-      await welcome.getByText('Driftline is in restricted mode', { exact: false }).waitFor({ timeout: 90_000 });
-      assert.ok(await welcome.getByRole('button', { name: 'Manage Workspace Trust' }).isVisible());
-      assert.deepEqual(await treeRows(page), [], 'no environment was compared');
+      await waitForRow(page, 'shop', /drifted/);
+      const rows = await treeRows(page);
+      assert.deepEqual(rows.map((row) => row.label).slice(0, 4), ['dev', 'guestbook', 'shop', 'web']);
+      const description = (label) => rows.find((row) => row.label === label).description;
+      // shop is plain YAML: compared as in a trusted workspace.
+      assert.equal(description('shop'), '2 drifted, 1 missing, 1 extra');
+      // guestbook is a kustomization; web a Flux Kustomization, which kustomize-controller builds with kustomize.
+      assert.match(description('guestbook'), /^Unknown: .*guestbook.*: needs kustomize, which does not run in an untrusted workspace$/);
+      assert.match(description('web'), /^Unknown: needs kustomize, which does not run in an untrusted workspace/);
+      const message = page.locator('#workbench\\.parts\\.sidebar .message', { hasText: 'Restricted mode' });
+      await message.waitFor();
+      assert.match(await message.textContent(), /plain YAML apps are compared, read-only; kustomize, Helm and gpg do not run and nothing is written to a cluster until you trust this workspace/);
       await screenshot(page, 'restricted-mode');
+
+      // Sync (not its dry run, which the palette lists first for this text) on the shop row.
+      await treeRow(page, 'shop').click();
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').fill('>Driftline: Sync…');
+      await page.locator('.quick-input-list .monaco-list-row[aria-label^="Driftline: Sync…"]').click();
+      await page.locator('.notifications-toasts', { hasText: 'Driftline: sync is disabled in an untrusted workspace: trust this folder first' }).waitFor();
+      await screenshot(page, 'restricted-mode-sync-refused');
     });
   });
 });
@@ -111,6 +128,23 @@ describe('No cluster in the browser', () => {
       assert.ok(await welcome.getByRole('button', { name: 'Choose a kube context' }).isVisible());
       assert.ok(await welcome.getByRole('button', { name: 'Create .driftline.yaml' }).isVisible());
       await screenshot(page, 'welcome-no-cluster');
+    });
+  });
+
+  it('says which kubeconfig file is malformed and why', async () => {
+    fs.mkdirSync(e2e.scratchDir, { recursive: true });
+    const folder = fs.mkdtempSync(path.join(e2e.scratchDir, 'broken-kubeconfig-'));
+    fs.cpSync(path.join(e2e.workspace, 'environments'), path.join(folder, 'environments'), { recursive: true });
+    const kubeconfig = path.join(folder, 'kubeconfig');
+    fs.writeFileSync(kubeconfig, 'apiVersion: v1\nclusters: [\n');
+    await withOwnCodeServer({ folder, env: { KUBECONFIG: kubeconfig } }, async ({ page }) => {
+      await openDriftView(page);
+      const message = page.locator('#workbench\\.parts\\.sidebar .message', { hasText: 'malformed kubeconfig' });
+      await message.waitFor({ timeout: 90_000 });
+      assert.equal(await message.textContent(), `Cannot compare: malformed kubeconfig ${kubeconfig}: unexpected end of the stream ` +
+        'within a flow collection (3:1). Fix the file, or choose another kubeconfig (setting driftline.kubeconfig).');
+      assert.deepEqual(await treeRows(page), [], 'nothing was compared');
+      await screenshot(page, 'malformed-kubeconfig');
     });
   });
 });

@@ -9,7 +9,11 @@ import path from 'node:path';
 import YAML from 'yaml';
 
 export class KubeconfigError extends Error {
-  constructor(message: string, readonly file?: string) {
+  /**
+   * `missing`: no file of the list exists (kubectl's "no configuration"); `unreadable`/`malformed`: a file is
+   * there but cannot be used (the message names it and says why); `incomplete`: a context lacks what it names.
+   */
+  constructor(message: string, readonly file?: string, readonly kind: 'missing' | 'unreadable' | 'malformed' | 'incomplete' = 'incomplete') {
     super(message);
     this.name = 'KubeconfigError';
   }
@@ -103,7 +107,7 @@ export function loadKubeConfig(kubeconfigPaths: string = defaultKubeconfigPaths(
   const missingFiles = listed.filter((file) => !fs.existsSync(file));
   if (files.length === 0) {
     throw new KubeconfigError(`no kubeconfig file found: ${listed.join(', ') || '(empty list)'} does not exist`,
-      listed[0]);
+      listed[0], 'missing');
   }
   const clusters = new Map<string, Cluster>();
   const users = new Map<string, User>();
@@ -127,7 +131,7 @@ function readOne(file: string): KubeConfig {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new KubeconfigError(`cannot read kubeconfig ${file}: ${(error as Error).message}`, file);
+    throw new KubeconfigError(`cannot read kubeconfig ${file}: ${(error as Error).message}`, file, 'unreadable');
   }
   const config = new KubeConfig();
   // An empty file is an empty kubeconfig to kubectl, not an error.
@@ -138,13 +142,13 @@ function readOne(file: string): KubeConfig {
   try {
     config.loadFromString(text);
   } catch (error) {
-    throw new KubeconfigError(`malformed kubeconfig ${file}: ${firstLine((error as Error).message)}`, file);
+    throw new KubeconfigError(`malformed kubeconfig ${file}: ${firstLine((error as Error).message)}`, file, 'malformed');
   }
   if (!isMapping(text) || !Array.isArray(config.clusters) || !Array.isArray(config.users) || !Array.isArray(config.contexts)) {
-    throw new KubeconfigError(`malformed kubeconfig ${file}: not a kubeconfig (expected a mapping with clusters, users and contexts)`, file);
+    throw new KubeconfigError(`malformed kubeconfig ${file}: not a kubeconfig (expected a mapping with clusters, users and contexts)`, file, 'malformed');
   }
   const wrongType = wrongTypeIn(config);
-  if (wrongType) throw new KubeconfigError(`malformed kubeconfig ${file}: ${wrongType}`, file);
+  if (wrongType) throw new KubeconfigError(`malformed kubeconfig ${file}: ${wrongType}`, file, 'malformed');
   // Relative certificate paths are relative to the file that names them.
   config.makePathsAbsolute(path.dirname(file));
   return config;
