@@ -1,10 +1,15 @@
-// How deeply a YAML text nests, found before the `yaml` package composes it. Its composer and toJS recurse
-// once per level: past some hundreds of levels they run out of stack, and when that happens inside a regular
-// expression's compilation, V8 is left broken: the next YAML parse in the process aborts it ("FATAL ERROR:
-// RegExpCompiler Allocation failed"), taking the CLI or the extension host down. A 1 KB file of `[` did it.
-// So every parse of a text Driftline did not write first asks yamlNestingProblem. js-yaml has its own limit
-// (maxDepth 100).
-import { Lexer, Parser } from 'yaml';
+// Limits on what the `yaml` package is given, and how its errors are read, for texts Driftline did not write.
+//
+// Nesting: its composer and toJS recurse once per level; past some hundreds of levels they run out of stack,
+// and when that happens inside a regular expression's compilation, V8 is left broken: the next YAML parse in
+// the process aborts it ("FATAL ERROR: RegExpCompiler Allocation failed"), taking the CLI or the extension
+// host down. A 1 KB file of `[` did it. So every such parse first asks yamlNestingProblem. js-yaml has its own
+// limit (maxDepth 100).
+//
+// Errors: with prettyErrors (the default) yaml adds the text of its line to every error, so a 50 KB line
+// holding 25,000 errors (a run of `"`) took minutes. Parse with prettyErrors: false and word the first error
+// with yamlErrorText.
+import { Lexer, Parser, type LineCounter, type YAMLError } from 'yaml';
 
 /** Deeper than this is refused. Real manifests nest a few dozen levels (CRD schemas the most). */
 export const MAX_YAML_DEPTH = 256;
@@ -48,4 +53,10 @@ export function yamlNestingProblem(text: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/** An error of a parse without prettyErrors, worded as yaml's own first line of it: "... at line L, column C". */
+export function yamlErrorText(error: YAMLError, lines: LineCounter): { line: number; text: string } {
+  const { line, col } = lines.linePos(error.pos[0]);
+  return { line, text: `${error.message.split('\n')[0]} at line ${line}, column ${col}` };
 }

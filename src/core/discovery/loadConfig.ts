@@ -4,7 +4,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { DiscoveryProblem, IgnoreRule, RendererKind, ToolPaths } from '../model';
-import { yamlNestingProblem } from '../yamlDepth';
+import { mayShareValues, plainDataProblem } from '../render/parseManifests';
+import { yamlErrorText, yamlNestingProblem } from '../yamlLimits';
 
 export const CONFIG_FILE_NAME = '.driftline.yaml';
 
@@ -223,12 +224,13 @@ export function parseConfig(text: string, file: string, root: string): { config:
   const tooDeep = yamlNestingProblem(text);
   if (tooDeep) return { config: emptyConfig(file), problems: [{ file, message: `invalid YAML: ${tooDeep}` }] };
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: true });
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const v = new ConfigValidator(file, document, lines);
   const empty = emptyConfig(file);
   if (document.errors.length > 0) {
     const [error] = document.errors;
-    return { config: empty, problems: [{ file, line: error.linePos?.[0].line, message: `invalid YAML: ${error.message.split('\n')[0]}` }] };
+    const { line, text: detail } = yamlErrorText(error, lines);
+    return { config: empty, problems: [{ file, line, message: `invalid YAML: ${detail}` }] };
   }
   let data: unknown;
   try {
@@ -237,6 +239,9 @@ export function parseConfig(text: string, file: string, root: string): { config:
     // Aliases are resolved here: one without its anchor, or too many (an alias bomb), is the file's fault.
     return { config: empty, problems: [{ file, message: `invalid YAML: ${(error as Error).message}` }] };
   }
+  // An alias inside its own anchor makes a cycle (helm values given to helm, say, could not be written out).
+  const shared = mayShareValues(text) ? plainDataProblem(data) : undefined;
+  if (shared) return { config: empty, problems: [{ file, message: `invalid YAML: ${shared}` }] };
   if (data === null || data === undefined) return { config: empty, problems: [] };
   if (!isMap(document.contents) || isSeq(document.contents)) {
     v.report([], 'expected a mapping with environments, apps, ignore, tools, repoURLs, discovery, kubeConfigs');

@@ -2,8 +2,8 @@
 // whose path_regex (Go RE2, translated) matches the file's path relative to that folder wins.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
-import { yamlNestingProblem } from '../yamlDepth';
+import { LineCounter, parseDocument } from 'yaml';
+import { yamlErrorText, yamlNestingProblem } from '../yamlLimits';
 import { SopsError } from './errors';
 import { compileGoRegex } from './goRegex';
 import { CryptRules, MasterKey } from './metadata';
@@ -49,7 +49,10 @@ export function loadCreationRules(configFile: string): CreationRule[] {
     const text = fs.readFileSync(configFile, 'utf8');
     const tooDeep = yamlNestingProblem(text);
     if (tooDeep) throw new Error(tooDeep);
-    doc = parse(text);
+    const lines = new LineCounter();
+    const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+    if (document.errors.length > 0) throw new Error(yamlErrorText(document.errors[0], lines).text);
+    doc = document.toJS();
   } catch (err) {
     throw new SopsError(`${configFile}: cannot read the SOPS configuration: ${(err as Error).message}`);
   }

@@ -1,6 +1,6 @@
 // The JSON store: key order kept exactly (integer-like keys included, which JSON.parse would reorder);
 // every number is a float as in sops (Go's encoding/json decodes numbers to float64); tab indentation.
-import { MAX_YAML_DEPTH } from '../../yamlDepth';
+import { MAX_YAML_DEPTH } from '../../yamlLimits';
 import { MapEntry, PlainValue, TreeList, TreeMap, TreeNode } from '../tree';
 import { LoadedDocument, RawMetadata, Store, StoreError } from './store';
 

@@ -3,8 +3,8 @@
 // comment line of the AST, and emitting writes the (re-)encrypted values back into that AST.
 // Comment placement follows sops's YAML store: comments of a key or scalar value belong to the enclosing
 // collection; comments of a collection value belong to that collection. Every document carries `sops`.
-import { Document, isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { yamlNestingProblem } from '../../yamlDepth';
+import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { yamlErrorText, yamlNestingProblem } from '../../yamlLimits';
 import { isEncryptedValue } from '../format/aes';
 import { CommentItem, PlainValue, TreeList, TreeMap, TreeNode, ValueLeaf } from '../tree';
 import { LoadedDocument, RawMetadata, Store, StoreError } from './store';
@@ -26,12 +26,16 @@ export const yamlStore: Store = {
   load(text, file, form): LoadedDocument {
     const tooDeep = yamlNestingProblem(text);
     if (tooDeep) throw new StoreError(`${file}: invalid YAML: ${tooDeep}`);
-    const parsed = parseAllDocuments(text);
+    const lines = new LineCounter();
+    const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
     // An empty or comment-only stream has no document: sops still writes one (holding the metadata).
     const docs = parsed.length > 0 ? parsed : [emptyDocument((parsed as { comment?: string }).comment)];
     for (const doc of docs) {
       const error = doc.errors[0];
-      if (error) throw new StoreError(`${file}: invalid YAML at line ${error.linePos?.[0].line ?? '?'}: ${error.message.split('\n')[0]}`);
+      if (error) {
+        const { line, text: detail } = yamlErrorText(error, lines);
+        throw new StoreError(`${file}: invalid YAML at line ${line}: ${detail}`);
+      }
     }
     const metadata = form === 'encrypted' ? takeMetadata(docs, file) : undefined;
     const builder: Builder = { file, slots: [] };
