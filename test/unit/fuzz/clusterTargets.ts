@@ -4,7 +4,6 @@
 // kubeconfig) naming the context and what was asked for.
 import fc from 'fast-check';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { ClusterClient } from '../../../src/core/cluster/client';
@@ -16,7 +15,7 @@ import type { Transport } from '../../../src/core/cluster/transport';
 import { openWatch, type WatchEvent } from '../../../src/core/cluster/watch';
 import { mutatedFile, mutatedText } from './mutate';
 import { fixtureObjects } from './seeds';
-import { AnyTarget, assertNamedError, defineTarget, expect, PropertyBroken, show } from './target';
+import { AnyTarget, assertNamedError, defineTarget, expect, PropertyBroken, scratchDir, show } from './target';
 
 const identity: CallerIdentity = { context: 'fuzz-ctx', user: 'fuzz-user', server: 'https://10.0.0.1:6443' };
 const CONTEXT_NAME = `"${identity.context}"`;
@@ -286,7 +285,7 @@ let kubeDir = '';
 const kubeconfigTarget = defineTarget<string[]>({
   name: 'kubeconfig files (kubeconfig.ts)',
   runs: 2000,
-  setup() { kubeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-fuzz-kubeconfig-')); },
+  setup() { kubeDir = scratchDir('driftline-fuzz-kubeconfig-'); },
   teardown: () => fs.rmSync(kubeDir, { recursive: true, force: true }),
   examples: [
     // client-node passes fields through as YAML typed them: a context named [a, b]; a CA path that is a number
@@ -296,7 +295,7 @@ const kubeconfigTarget = defineTarget<string[]>({
   ],
   arbitrary: () => fc.array(mutatedFile(KUBECONFIG_SEEDS, {
     syntax: 'yaml', keys: ['clusters', 'users', 'contexts', 'cluster', 'user', 'context', 'name', 'server', 'current-context', 'namespace', 'exec', 'token', 'certificate-authority'],
-  }), { minLength: 1, maxLength: 2 }),
+  }), { minLength: 1, maxLength: 2, size: 'xsmall' }),
   preview: (files) => files.map((file) => show(file)).join(' | '),
   check(contents) {
     const files = contents.map((content, i) => {

@@ -12,7 +12,7 @@ let seeds: string[] = [];
 
 const configTarget = defineTarget<string>({
   name: '.driftline.yaml (loadConfig.ts)',
-  runs: 3000,
+  runs: 2000,
   // The documented example (docs/driftline-yaml.md) and the other YAML blocks of that page.
   setup() { seeds = yamlBlocksOf('driftline-yaml.md'); },
   examples: [
@@ -21,6 +21,8 @@ const configTarget = defineTarget<string>({
     // Deep nesting: after a stack overflow inside yaml, the next parse in the process aborted it.
     `environments: ${'['.repeat(1000)}`,
     `apps:\n${'- '.repeat(1000)}x\n`,
+    // An alias inside its own anchor: helm values that are a cycle (JSON.stringify threw).
+    'apps:\n  - name: api\n    environment: production\n    helm: &h\n      values: *h\n',
   ],
   arbitrary: () => mutatedText(seeds, {
     syntax: 'yaml',

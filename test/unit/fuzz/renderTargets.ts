@@ -2,7 +2,6 @@
 // repo files (parseManifests). Either objects come out, plain data naming the file they came from, or a
 // ManifestParseError naming the file.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { FileReads } from '../../../src/core/render/fileReads';
 import { isKubeObject, ManifestParseError, parseManifests, type YamlDocument } from '../../../src/core/render/parseManifests';
@@ -11,7 +10,7 @@ import { parseToolOutput } from '../../../src/core/render/parseToolOutput';
 import type { DesiredObject } from '../../../src/core/model';
 import { mutatedFile, mutatedText } from './mutate';
 import { fixtureManifests, helmOutput, kustomizeOutput, secretManifest } from './seeds';
-import { AnyTarget, assertNamedError, defineTarget, expect, PropertyBroken, show } from './target';
+import { AnyTarget, assertNamedError, defineTarget, expect, PropertyBroken, scratchDir, show } from './target';
 
 const TOOL_FILE = '/repo/apps/guestbook/kustomization.yaml';
 const MANIFEST_FILE = 'apps/guestbook/guestbook-ui-deployment.yaml';
@@ -67,7 +66,7 @@ export const targets: AnyTarget[] = [
   }),
   defineTarget({
     name: 'helm output and manifests (parseManifests)',
-    runs: 3000,
+    runs: 2000,
     setup,
     arbitrary: () => mutatedText(seeds, { syntax: 'yaml' }),
     examples: [
@@ -97,7 +96,7 @@ export const targets: AnyTarget[] = [
     runs: 2000,
     setup() {
       setup();
-      repoFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-fuzz-repo-')), 'kustomization.yaml');
+      repoFile = path.join(scratchDir('driftline-fuzz-repo-'), 'kustomization.yaml');
     },
     teardown: () => fs.rmSync(path.dirname(repoFile), { recursive: true, force: true }),
     arbitrary: () => mutatedFile(seeds, { syntax: 'yaml' }),

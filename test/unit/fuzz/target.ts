@@ -1,6 +1,9 @@
 // What a fuzz target is (run by worker.ts, scheduled by harness.ts), and the property every target checks
 // about failures: an input may be refused, but only with the module's own error, naming the file or object.
 import type fc from 'fast-check';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 export interface FuzzTarget<T> {
   /** Shown in the test title and the figures line; also what --grep matches. */
@@ -94,4 +97,13 @@ export function previewOf(input: unknown): string {
   if (typeof input === 'string') return `${show(input)} (${input.length} chars)`;
   if (Buffer.isBuffer(input)) return `${show(input.toString('latin1'))} (${input.length} bytes)`;
   return show(input);
+}
+
+/**
+ * A folder for the files the targets write once per input: in memory (/dev/shm) where there is one, since a
+ * write to a disk-backed /tmp costs milliseconds on a busy machine, thousands of times over.
+ */
+export function scratchDir(prefix: string): string {
+  const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+  return fs.mkdtempSync(path.join(base, prefix));
 }
