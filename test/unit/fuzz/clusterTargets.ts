@@ -54,7 +54,7 @@ const CALLS: FailedCall[] = [
 
 const statusTarget = defineTarget<{ status: number; body: string; call: number }>({
   name: 'API Status answers (errorFromResponse)',
-  runs: 3000,
+  runs: 2000,
   arbitrary: () => fc.record({
     status: fc.oneof(fc.constantFrom(400, 401, 403, 404, 405, 409, 410, 415, 422, 429, 500, 503, 504), fc.integer({ min: 0, max: 999 })),
     body: mutatedText(STATUS_SEEDS, { syntax: 'json', keys: ['message', 'reason', 'code', 'details', 'causes', 'status'] }),
@@ -98,7 +98,7 @@ const APPS_RESOURCES = { kind: 'APIResourceList', apiVersion: 'v1', groupVersion
 
 const discoveryTarget = defineTarget<{ body: string; apiVersion: string; kind: string }>({
   name: 'API discovery answers (discovery.ts)',
-  runs: 3000,
+  runs: 2000,
   arbitrary: () => fc.record({
     body: mutatedText([CORE_RESOURCES, APPS_RESOURCES].map((list) => JSON.stringify(list, null, 2)), { syntax: 'json', keys: ['resources', 'name', 'namespaced', 'kind', 'verbs'] }),
     apiVersion: fc.constantFrom('v1', 'apps/v1'),
@@ -142,7 +142,7 @@ const LIST_SEEDS = (() => {
 
 const listTarget = defineTarget<{ pages: string[] }>({
   name: 'API LIST answers (client.list, liveSnapshot.ts)',
-  runs: 3000,
+  runs: 2000,
   arbitrary: () => fc.record({ pages: fc.array(mutatedText(LIST_SEEDS, { syntax: 'json', keys: ['items', 'metadata', 'continue', 'resourceVersion', 'name'] }), { minLength: 1, maxLength: 3 }) }),
   examples: [
     // A 2xx answer that is not JSON, and an item that is null: TypeErrors out of list() and LiveSnapshot.find.
@@ -211,7 +211,7 @@ interface WatchInput {
 
 const watchTarget = defineTarget<WatchInput>({
   name: 'API watch streams (watch.ts)',
-  runs: 3000,
+  runs: 2000,
   arbitrary() {
     // Structural edits on the events as a JSON list, then one event per line; byte edits on the lines themselves.
     const asLines = (text: string) => {

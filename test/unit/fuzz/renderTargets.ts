@@ -46,7 +46,7 @@ function checkPlainData(value: unknown): void {
 export const targets: AnyTarget[] = [
   defineTarget({
     name: 'kustomize output (parseToolOutput)',
-    runs: 3000,
+    runs: 2000,
     setup,
     arbitrary: () => mutatedText(seeds, { syntax: 'yaml' }),
     examples: [

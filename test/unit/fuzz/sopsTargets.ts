@@ -284,7 +284,7 @@ type MetadataInput = { kind: 'object'; raw: unknown } | { kind: 'flat'; pairs: A
 
 const metadataTarget = defineTarget<MetadataInput>({
   name: 'sops metadata (metadata.ts)',
-  runs: 3000,
+  runs: 2000,
   setup: async () => { await seedsFor('yaml'); await seedsFor('ini'); },
   examples: [
     { kind: 'flat', pairs: [['age__map___proto____map_polluted', 'yes']] },
