@@ -24,6 +24,16 @@ function setup(): void {
     `apiVersion: v1\nkind: List\nitems:\n${kustomizeOutput().split('---\n').map((doc) => `- ${doc.trimEnd().replace(/\n/g, '\n  ')}`).join('\n')}\n`];
 }
 
+/** The objects `parse` read, or undefined when it refused the text with a ManifestParseError naming `file`. */
+function parsedOrRefused(parse: (text: string, file: string) => DesiredObject[], text: string, file: string): DesiredObject[] | undefined {
+  try {
+    return parse(text, file);
+  } catch (error) {
+    assertNamedError(error, [file], [ManifestParseError]);
+    return undefined;
+  }
+}
+
 /** What the engine does with the objects next (hash them, cache them): they must be plain, finite data. */
 function checkObjects(objects: DesiredObject[], file: string): void {
   expect(Array.isArray(objects), 'the result is not a list');
@@ -54,14 +64,8 @@ export const targets: AnyTarget[] = [
       'apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: x\n  self: *m\n',
     ],
     check(text) {
-      let objects: DesiredObject[];
-      try {
-        objects = parseToolOutput(text, TOOL_FILE);
-      } catch (error) {
-        assertNamedError(error, [TOOL_FILE], [ManifestParseError]);
-        return;
-      }
-      checkObjects(objects, TOOL_FILE);
+      const objects = parsedOrRefused(parseToolOutput, text, TOOL_FILE);
+      if (objects) checkObjects(objects, TOOL_FILE);
     },
   }),
   defineTarget({
@@ -80,13 +84,8 @@ export const targets: AnyTarget[] = [
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: &d [*d]\n',
     ],
     check(text) {
-      let objects: DesiredObject[];
-      try {
-        objects = parseManifests(text, MANIFEST_FILE);
-      } catch (error) {
-        assertNamedError(error, [MANIFEST_FILE], [ManifestParseError]);
-        return;
-      }
+      const objects = parsedOrRefused(parseManifests, text, MANIFEST_FILE);
+      if (!objects) return;
       checkObjects(objects, MANIFEST_FILE);
       for (const { source } of objects) expect(Number.isInteger(source.line) && source.line! >= 1, `line ${source.line} is not a line number`);
     },
