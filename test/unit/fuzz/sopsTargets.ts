@@ -151,12 +151,12 @@ const STORE_REGRESSIONS: Record<SopsFormat, StoreInput[]> = {
     { mode: 'plain', text: '['.repeat(1000) },
     // An invalid regex in the metadata came out of decryption as a GoRegexError, not a SopsError.
     { mode: 'value', seed: 0, text: 'a: x\nsops:\n  age: [{recipient: age1x, enc: x}]\n  lastmodified: "2024-01-01T00:00:00Z"\n  encrypted_regex: ^(\n' },
-    // A `sops:` key of the plaintext was silently replaced by the metadata.
-    { mode: 'encrypt', text: 'sops: mine\npassword: x\n' },
   ],
   // A string escape the pattern let through (`\u00`) made JSON.parse throw a SyntaxError without the file.
   json: [
     { mode: 'plain', text: '{\n"\\u00"\n\t"kind": "Deployment"\n}\n' },
+    // A "sops" key of the plaintext was written next to the metadata's: the file was read back as corrupt metadata.
+    { mode: 'encrypt', text: '{\n\t"sops": "mine",\n\t"password": "x"\n}\n' },
     // The store's recursive parser overflowed the stack (a RangeError) on deep nesting.
     { mode: 'plain', text: `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}` },
   ],
