@@ -175,7 +175,6 @@ async function writeFluxApp(dir, namespace, recipient) {
       name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80, protocol: 'TCP' }],
       envFrom: [{ configMapRef: { name: demo.drifted.webConfigMap } }, { secretRef: { name: demo.sopsSecret.name } }] }] } } } };
   const token = 'demo-token-in-git';
-  registerPlaintext(token); // only ever in memory and in the cluster: the run's plaintext scan looks for it
   const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: demo.sopsSecret.name, labels }, type: 'Opaque',
     stringData: { [demo.sopsSecret.key]: token } };
   fs.writeFileSync(path.join(folder, 'config.yaml'), YAML.stringify(config));
@@ -195,11 +194,6 @@ async function writeFluxApp(dir, namespace, recipient) {
 /** Driftline's own SOPS implementation, as `npm run build` compiles it. */
 function projectSops() {
   return compiled('out/src/core/sops/index.js');
-}
-
-/** Registers a value for `npm test`'s plaintext scan (test/support/plaintext.ts). */
-function registerPlaintext(value) {
-  compiled('out/test/support/plaintext.js').registerPlaintext(value);
 }
 
 function compiled(relative) {

@@ -347,7 +347,10 @@ describe('SOPS in VS Code', () => {
       assert.match(fs.readFileSync(file, 'utf8'), /^# Driftline: not saved/);
       await waitFor(() => document.getText().includes(value), 'the text back in the editor');
       assert.ok(document.isDirty, 'unsaved, so nothing is lost');
-      await vscode.commands.executeCommand('workbench.action.files.revert', document.uri);
+      // Leave no dirty plaintext buffer behind for later suites: revert it in its editor.
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await waitFor(() => !document.isDirty, 'the plaintext buffer reverted');
     } finally {
       window.showErrorMessage = original;
     }

@@ -11,7 +11,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { messageOf } from '../../core/errors';
-import { CreationRule, encryptText, findCreationRule, formatForPath, isSopsEncrypted } from '../../core/sops';
+import { CreationRule, encryptText, findCreationRule, formatForPath, isSopsEncrypted, writeFileAtomic } from '../../core/sops';
 import { openDecrypted } from './openDecrypted';
 import { readSopsSettings, sopsOptions } from './sopsSettings';
 import { EncryptChoices } from './encryptChoices';
@@ -123,7 +123,10 @@ class EncryptOnSave {
       await this.restoreUnsaved(document, failure);
       return;
     }
-    if (!this.encrypted.delete(key)) return;
+    if (!this.encrypted.delete(key)) {
+      await this.encryptIfParticipantSkipped(document);
+      return;
+    }
     await openDecrypted(document.uri);
     if (this.encryptedByDefault.has(key) && !this.asking.has(key)) {
       // The question was dismissed (or never shown, e.g. Save As): offer the undo once here.
@@ -131,6 +134,25 @@ class EncryptOnSave {
       const choice = await vscode.window.showInformationMessage(
         `${name} was encrypted as it was saved, because it matches a SOPS creation rule.`, KEEP_PLAINTEXT);
       if (choice === KEEP_PLAINTEXT) await this.keepPlaintext(document.uri);
+    }
+  }
+
+  /**
+   * Defence in depth: VS Code stops calling a save participant that timed out or failed three times (a busy
+   * extension host), and then writes the document as it is. A plaintext save under a creation rule that the
+   * participant did not see is encrypted on disk at once, and the user is told.
+   */
+  private async encryptIfParticipantSkipped(document: vscode.TextDocument): Promise<void> {
+    const rule = ruleToEncrypt(document);
+    if (!rule || !this.shouldEncrypt(document)) return;
+    const name = path.basename(document.uri.fsPath);
+    try {
+      const ciphertext = await encryptText(document.getText(), formatForPath(document.uri.fsPath), { ...sopsOptions(document.uri), rule, filePath: document.uri.fsPath });
+      writeFileAtomic(document.uri.fsPath, ciphertext);
+      void vscode.window.showWarningMessage(`Driftline: ${name} was saved by VS Code without asking Driftline first; it is encrypted on disk now.`);
+      await openDecrypted(document.uri);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Driftline: ${name} was saved in plaintext by VS Code without asking Driftline, and encrypting it failed: ${messageOf(error)}`);
     }
   }
 
