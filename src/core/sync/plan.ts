@@ -1,6 +1,8 @@
 // The sync plan: for every object Git has, what server-side apply would do to it (create, update with the
 // changed fields and any field-manager conflicts, or nothing), and which live objects the app owns that Git no
 // longer has (prune). Computed with dry-runs only: planning never changes the cluster.
+import { stoppedBy } from '../abort';
+import { isNoSuchKind } from '../cluster/errors';
 import { changedPaths } from '../drift/changedPaths';
 import { mapWithLimit } from '../concurrency';
 import { kindId } from '../identity';
@@ -68,16 +70,23 @@ export async function planSync(input: PlanSyncInput): Promise<SyncPlan> {
 /**
  * Namespaced objects without a namespace go to the app's namespace, else the context's default, as the server
  * would put them: the plan must name objects exactly as they live, or a live object could look like an
- * Extra one. Cluster-scoped objects lose a stray namespace.
+ * Extra one. Cluster-scoped objects lose a stray namespace. A kind the server does not serve is left as it is
+ * (planning it says so); when the server cannot say whether the kind is namespaced (Forbidden, Unreachable),
+ * the object is blocked with the cluster's message: guessing could plan it in the wrong namespace.
  */
 async function withResolvedNamespaces(input: PlanSyncInput): Promise<DesiredObject[]> {
-  const kinds = new Map<string, Promise<{ namespaced: boolean } | undefined>>();
+  const kinds = new Map<string, Promise<{ namespaced: boolean } | undefined | { failure: string }>>();
+  const resolve = (apiVersion: string, kind: string) => input.client.resourceFor(apiVersion, kind).catch((error: unknown) => {
+    if (stoppedBy(error, input.signal)) throw error;
+    return isNoSuchKind(error) ? undefined : { failure: messageOf(error) };
+  });
   return Promise.all(input.desired.map(async (desired) => {
     const { apiVersion, kind, metadata } = desired.object;
     const key = `${apiVersion}/${kind}`;
-    if (!kinds.has(key)) kinds.set(key, input.client.resourceFor(apiVersion, kind).catch(() => undefined));
+    if (!kinds.has(key)) kinds.set(key, resolve(apiVersion, kind));
     const resource = await kinds.get(key);
     if (!resource) return desired;
+    if ('failure' in resource) return desired.unknownReason ? desired : { ...desired, unknownReason: resource.failure };
     if (resource.namespaced && !metadata.namespace) {
       const object = structuredClone(desired.object);
       object.metadata.namespace = input.app.namespace ?? input.client.defaultNamespace;
