@@ -14,7 +14,7 @@ import { exitOnSignals, installCodeServer, launchBrowser, repoRoot, startCodeSer
 import { createDemoRepo } from './demoRepo.mjs';
 import { scanBeforeRemoving } from '../support/plaintextScan.mjs';
 
-const timeoutMs = Number(process.env.DRIFTLINE_VSCODE_TIMEOUT_SECONDS ?? 300) * 1000;
+const timeoutMs = Number(process.env.DRIFTLINE_VSCODE_TIMEOUT_SECONDS ?? 600) * 1000;
 const grepAt = process.argv.indexOf('--grep');
 const grep = grepAt > 0 ? process.argv[grepAt + 1] : undefined;
 const resultsFile = process.env.DRIFTLINE_RESULTS_FILE ?? path.join(repoRoot, 'test-results', 'vscode.json');
