@@ -1,7 +1,9 @@
 // Refreshes by itself: when files in the repo are saved, created or deleted (debounced, so a
-// `git checkout` that touches 200 files causes one refresh), and every `driftline.refreshIntervalSeconds`.
+// `git checkout` that touches 200 files causes one refresh of the folder they are in), and every
+// `driftline.refreshIntervalSeconds`.
 import * as vscode from 'vscode';
-import { DriftSession } from './driftSession';
+import type { DriftSessions } from './driftRoots';
+import type { DriftSession } from './driftSession';
 
 const DEBOUNCE_MS = 700;
 
@@ -11,7 +13,7 @@ export class AutoRefresh implements vscode.Disposable {
   private debounce: NodeJS.Timeout | undefined;
   private interval: NodeJS.Timeout | undefined;
 
-  constructor(private readonly session: DriftSession) {
+  constructor(private readonly sessions: DriftSessions & { sessionOfPath(fsPath: string): DriftSession | undefined }) {
     const changed = (uri: vscode.Uri) => this.fileChanged(uri);
     this.watcher.onDidChange(changed);
     this.watcher.onDidCreate(changed);
@@ -21,7 +23,7 @@ export class AutoRefresh implements vscode.Disposable {
   /** (Re)starts the periodic refresh; 0 turns it off. */
   setInterval(seconds: number): void {
     if (this.interval) clearInterval(this.interval);
-    this.interval = seconds > 0 ? setInterval(() => void this.session.refresh(), seconds * 1000) : undefined;
+    this.interval = seconds > 0 ? setInterval(() => { for (const session of this.sessions.sessions) void session.refresh(); }, seconds * 1000) : undefined;
   }
 
   private fileChanged(uri: vscode.Uri): void {
@@ -31,10 +33,16 @@ export class AutoRefresh implements vscode.Disposable {
     this.changedPaths.add(uri.fsPath);
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
-      const paths = [...this.changedPaths];
+      const byFolder = new Map<DriftSession, string[]>();
+      for (const file of this.changedPaths) {
+        const session = this.sessions.sessionOfPath(file);
+        if (session) byFolder.set(session, [...byFolder.get(session) ?? [], file]);
+      }
       this.changedPaths.clear();
-      this.session.filesChanged(paths);
-      void this.session.refresh();
+      for (const [session, paths] of byFolder) {
+        session.filesChanged(paths);
+        void session.refresh();
+      }
     }, DEBOUNCE_MS);
   }
 

@@ -3,6 +3,11 @@
 // check every menu rule against every value a row can carry.
 import type { SyncStatus } from '../core/model';
 
+/** `folder`: a workspace folder's row (a multi-root workspace with several GitOps repos). */
+export function folderContextValue(): string {
+  return 'folder';
+}
+
 /** `environment`, `environment:protected`. */
 export function environmentContextValue(environment: { protected?: boolean }): string {
   return `environment${environment.protected ? ':protected' : ''}`;

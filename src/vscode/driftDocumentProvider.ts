@@ -1,4 +1,5 @@
-// Read-only YAML documents for one side of a live-vs-Git diff, resolved from the session's report by URI.
+// Read-only YAML documents for one side of a live-vs-Git diff, resolved by URI from the report of the session
+// (workspace folder) the URI names.
 // The live and desired providers differ only in which side they show; both refresh their open documents
 // after every refresh of the report, and revealed (unmasked) documents exist only in memory. The YAML text is
 // written here, for the documents open, from the result's objects (core `resourceYaml`).
@@ -6,7 +7,7 @@ import * as vscode from 'vscode';
 import { resourceYaml } from '../core/drift/diffText';
 import { describeRef, shownKinds } from '../core/identity';
 import type { AppResult, ResourceResult } from '../core/model';
-import { DriftSession } from './driftSession';
+import type { DriftSessions } from './driftRoots';
 import { parseDriftDocumentUri } from './driftUris';
 
 export type DiffSide = 'live' | 'desired';
@@ -16,8 +17,8 @@ export class DriftDocumentProvider implements vscode.TextDocumentContentProvider
   readonly onDidChange = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly session: DriftSession, readonly scheme: string, private readonly side: DiffSide) {
-    this.subscription = session.onDidChange(() => {
+  constructor(private readonly sessions: DriftSessions, readonly scheme: string, private readonly side: DiffSide) {
+    this.subscription = sessions.onDidChange(() => {
       for (const document of vscode.workspace.textDocuments) {
         if (document.uri.scheme === scheme) this.changeEmitter.fire(document.uri);
       }
@@ -26,12 +27,13 @@ export class DriftDocumentProvider implements vscode.TextDocumentContentProvider
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const key = parseDriftDocumentUri(uri);
+    const session = this.sessions.session(key.root);
     if (key.resource) {
-      const resource = this.session.resource(key);
+      const resource = session?.resource(key);
       if (!resource) return `# ${describeRef(key.resource)} is no longer in ${key.environment}/${key.app}\n`;
       return this.yamlOf(resource);
     }
-    const app = this.session.app(key.environment, key.app);
+    const app = session?.app(key.environment, key.app);
     if (!app) return `# App ${key.app} is no longer in environment ${key.environment}\n`;
     return this.appYaml(app);
   }

@@ -1,7 +1,7 @@
 // Explorer decorations: a file that defines objects which drift gets a badge and a colour, so drift is
 // visible where the YAML is written.
 import * as vscode from 'vscode';
-import { DriftSession } from './driftSession';
+import type { DriftSessions } from './driftRoots';
 
 export class DriftFileDecorationProvider implements vscode.FileDecorationProvider, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri[]>();
@@ -9,8 +9,8 @@ export class DriftFileDecorationProvider implements vscode.FileDecorationProvide
   private driftingFiles = new Map<string, number>();
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly session: DriftSession) {
-    this.subscription = session.onDidChange(() => this.update());
+  constructor(private readonly sessions: DriftSessions) {
+    this.subscription = sessions.onDidChange(() => this.update());
   }
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
@@ -23,8 +23,8 @@ export class DriftFileDecorationProvider implements vscode.FileDecorationProvide
 
   private update(): void {
     const next = new Map<string, number>();
-    const report = this.session.state === 'ready' ? this.session.report : undefined;
-    for (const environment of report?.environments ?? []) {
+    const reports = this.sessions.sessions.flatMap((session) => (session.state === 'ready' && session.report ? [session.report] : []));
+    for (const environment of reports.flatMap((report) => report.environments)) {
       for (const app of environment.apps) {
         for (const resource of app.resources) {
           if (resource.source && (resource.status === 'OutOfSync' || resource.status === 'Missing')) {

@@ -44,10 +44,14 @@ export type ProblemDetector = (signal?: AbortSignal) => Promise<SessionProblem |
 /** Why the view shows what it shows; mirrored in the `driftline.state` context key for the welcome views. */
 export type SessionState = 'starting' | 'noRepo' | 'noCluster' | 'ready' | 'failed';
 
+/** One workspace folder's drift: every folder of a multi-root workspace has a session of its own (driftRoots.ts). */
 export class DriftSession implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<StatusReport | undefined>();
   /** Fires with the new report after every refresh (and with undefined when the state leaves `ready`). */
   readonly onDidChange = this.changed.event;
+  private readonly activity = new vscode.EventEmitter<void>();
+  /** Fires when `state` or `refreshing` changes (the view's context keys follow them). */
+  readonly onDidChangeActivity = this.activity.event;
   private currentReport: StatusReport | undefined;
   private currentState: SessionState = 'starting';
   private failure: string | undefined;
@@ -62,7 +66,14 @@ export class DriftSession implements vscode.Disposable {
   /** Checked before the first comparison: why there is nothing to compare (no cluster, no repo). */
   private detectProblem: ProblemDetector = async () => undefined;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    /** The workspace folder compared (undefined: none is open). */
+    readonly folder?: vscode.WorkspaceFolder,
+  ) {}
+
+  /** Names this session's folder in node ids and document URIs. */
+  get root(): string { return rootOf(this.folder); }
 
   get report(): StatusReport | undefined { return this.currentReport; }
   get state(): SessionState { return this.currentState; }
@@ -75,6 +86,8 @@ export class DriftSession implements vscode.Disposable {
   get workspace(): Workspace | undefined { return this.backend?.workspace; }
   /** True while a comparison runs (the view shows Stop). */
   get refreshing(): boolean { return this.running !== undefined; }
+  /** True from the start of a comparison to its end, as onDidChangeActivity reports them (the `driftline.refreshing` key). */
+  get comparing(): boolean { return this.abort !== undefined; }
 
   /** Replaces the engine (new settings, trust granted) and refreshes everything. */
   async reset(backend: DriftBackend | undefined, state?: SessionState, detectProblem?: ProblemDetector): Promise<void> {
@@ -129,7 +142,7 @@ export class DriftSession implements vscode.Disposable {
     const what = scope?.app ? `${scope.environment}/${scope.app}` : scope?.environment ?? 'all environments';
     const abort = new AbortController();
     this.abort = abort;
-    void vscode.commands.executeCommand('setContext', 'driftline.refreshing', true);
+    this.activity.fire();
     const started = Date.now();
     try {
       await vscode.window.withProgress({ location: { viewId: 'driftline.drift' }, title: `Comparing ${what}` }, async () => {
@@ -164,7 +177,7 @@ export class DriftSession implements vscode.Disposable {
       this.changed.fire(this.currentReport);
     } finally {
       if (this.abort === abort) this.abort = undefined;
-      void vscode.commands.executeCommand('setContext', 'driftline.refreshing', false);
+      this.activity.fire();
     }
   }
 
@@ -208,7 +221,7 @@ export class DriftSession implements vscode.Disposable {
   private setState(state: SessionState, fire = true): void {
     const changed = state !== this.currentState;
     this.currentState = state;
-    void vscode.commands.executeCommand('setContext', 'driftline.state', state);
+    this.activity.fire();
     if (changed && fire) this.changed.fire(undefined);
   }
 
@@ -216,8 +229,14 @@ export class DriftSession implements vscode.Disposable {
     this.cancel();
     this.backend?.close();
     this.changed.dispose();
+    this.activity.dispose();
     this.revealed.clear();
   }
+}
+
+/** The key of a workspace folder in node ids and document URIs: its URI (`''` without one). */
+export function rootOf(folder: vscode.WorkspaceFolder | undefined): string {
+  return folder?.uri.toString() ?? '';
 }
 
 interface QueuedRefresh {

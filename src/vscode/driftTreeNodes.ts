@@ -1,51 +1,76 @@
 // One class per kind of row in the Drift view. A node keeps its identity across refreshes (the tree
 // provider updates `result` in place) so that VS Code can redraw just the rows whose data changed. Ids are
-// built here only: an environment by name, an app by environment and name, a resource by environment, app and
-// object identity (group included, version left out, so a row keeps its id when its apiVersion changes).
+// built here only: a folder by its root (rootOf, driftSession.ts), an environment by root and name, an app by
+// environment and name, a resource by environment, app and object identity (group included, version left
+// out, so a row keeps its id when its apiVersion changes). Every node knows its root: commands act on the
+// workspace folder of the row they were invoked on.
 import * as vscode from 'vscode';
 import { describeRef, refId, type ObjectIdentity } from '../core/identity';
 import { sumCounts } from '../core/drift/summarize';
-import { appContextValue, environmentContextValue, resourceContextValue } from './contextValues';
+import { appContextValue, environmentContextValue, folderContextValue, resourceContextValue } from './contextValues';
 import type { AppResult, EnvironmentResult, ObjectRef, ResourceResult, StatusCounts, SyncStatus } from '../core/model';
+import type { SessionState } from './driftSession';
 
-export type DriftNode = EnvironmentNode | AppNode | ResourceNode;
+export type DriftNode = FolderNode | EnvironmentNode | AppNode | ResourceNode;
 
-export function environmentNodeId(environment: string): string {
-  return `env:${environment}`;
+export function folderNodeId(root: string): string {
+  return `folder:${root}`;
 }
 
-export function appNodeId(environment: string, app: string): string {
-  return `app:${environment}/${app}`;
+export function environmentNodeId(root: string, environment: string): string {
+  return `env:${root}|${environment}`;
 }
 
-export function resourceNodeId(environment: string, app: string, ref: ObjectRef | ObjectIdentity): string {
-  return `res:${environment}/${app}/${refId(ref)}`;
+export function appNodeId(root: string, environment: string, app: string): string {
+  return `app:${root}|${environment}/${app}`;
+}
+
+export function resourceNodeId(root: string, environment: string, app: string, ref: ObjectRef | ObjectIdentity): string {
+  return `res:${root}|${environment}/${app}/${refId(ref)}`;
+}
+
+/** What a folder's row shows in a multi-root workspace: its session's state and latest report. */
+export interface FolderSummary {
+  name: string;
+  path: string;
+  state: SessionState;
+  environments: EnvironmentResult[];
+  /** Why it does not compare (a malformed kubeconfig), or its last failure. */
+  message?: string;
+}
+
+export class FolderNode {
+  readonly kind = 'folder';
+  constructor(readonly root: string, public result: FolderSummary) {}
+  get id(): string { return folderNodeId(this.root); }
+  get name(): string { return this.result.name; }
 }
 
 export class EnvironmentNode {
   readonly kind = 'environment';
-  constructor(public result: EnvironmentResult) {}
-  get id(): string { return environmentNodeId(this.result.name); }
+  constructor(readonly root: string, public result: EnvironmentResult) {}
+  get id(): string { return environmentNodeId(this.root, this.result.name); }
   get name(): string { return this.result.name; }
 }
 
 export class AppNode {
   readonly kind = 'app';
-  constructor(readonly environment: string, public result: AppResult) {}
-  get id(): string { return appNodeId(this.environment, this.result.name); }
+  constructor(readonly root: string, readonly environment: string, public result: AppResult) {}
+  get id(): string { return appNodeId(this.root, this.environment, this.result.name); }
   get name(): string { return this.result.name; }
 }
 
 export class ResourceNode {
   readonly kind = 'resource';
   constructor(
+    readonly root: string,
     readonly environment: string,
     readonly app: string,
     public result: ResourceResult,
     /** `Kind/name`, with the group when the app has that kind in two groups (identity.ts `shownNames`). */
     public label: string,
   ) {}
-  get id(): string { return resourceNodeId(this.environment, this.app, this.result); }
+  get id(): string { return resourceNodeId(this.root, this.environment, this.app, this.result); }
   get isSecret(): boolean { return this.result.kind === 'Secret' && this.result.apiVersion === 'v1'; }
 }
 
@@ -82,9 +107,40 @@ function environmentStatus(result: EnvironmentResult): SyncStatus {
 /** The tree item for a node; `lastRefresh` is shown in tooltips. */
 export function toTreeItem(node: DriftNode, lastRefresh: Date | undefined): vscode.TreeItem {
   const refreshed = lastRefresh ? `\n\nLast refresh: ${lastRefresh.toLocaleTimeString()}` : '';
+  if (node.kind === 'folder') return folderItem(node, refreshed);
   if (node.kind === 'environment') return environmentItem(node, refreshed);
   if (node.kind === 'app') return appItem(node, refreshed);
   return resourceItem(node, refreshed);
+}
+
+const folderStates: Record<SessionState, string> = {
+  starting: 'comparing…',
+  ready: '',
+  noRepo: 'no GitOps repository',
+  noCluster: 'no Kubernetes cluster found',
+  failed: 'comparison failed',
+};
+
+function folderItem(node: FolderNode, refreshed: string): vscode.TreeItem {
+  const { name, path, state, environments, message } = node.result;
+  // Expanded from the start (VS Code keeps a row's first state): its environments arrive with the first comparison.
+  const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = node.id;
+  const ready = state === 'ready';
+  item.iconPath = ready ? statusIcon(folderStatus(environments)) : new vscode.ThemeIcon(state === 'starting' ? 'loading~spin' : 'warning');
+  const summary = ready ? `${environments.length} environment(s) · ${describeCounts(sumCounts(environments.flatMap((environment) => environment.apps)))}` : folderStates[state];
+  item.description = message ? `${summary}: ${message}` : summary;
+  item.contextValue = folderContextValue();
+  const tooltip = new vscode.MarkdownString('**Folder** ').appendText(name).appendMarkdown('\n\n').appendText(path);
+  if (message) tooltip.appendMarkdown('\n\n').appendText(message);
+  item.tooltip = tooltip.appendMarkdown(refreshed);
+  return item;
+}
+
+function folderStatus(environments: EnvironmentResult[]): SyncStatus {
+  const order: SyncStatus[] = ['OutOfSync', 'Missing', 'Extra', 'Unknown'];
+  const statuses = environments.map(environmentStatus);
+  return order.find((status) => statuses.includes(status)) ?? 'Synced';
 }
 
 function environmentItem(node: EnvironmentNode, refreshed: string): vscode.TreeItem {

@@ -1,48 +1,60 @@
-// The Drift view: Environment -> App -> Resource, read from the session's latest report. A refresh keeps
+// The Drift view: Environment -> App -> Resource, read from the sessions' latest reports; with several
+// workspace folders that hold GitOps repos, one Folder row per repo above its environments. A refresh keeps
 // each row's node object and fires onDidChangeTreeData only for the rows whose data or children changed,
 // so a large tree does not redraw (or collapse) when one resource drifts.
 import * as vscode from 'vscode';
 import { shownNames } from '../core/identity';
-import { DriftSession } from './driftSession';
-import { AppNode, DriftNode, EnvironmentNode, ResourceNode, appNodeId, environmentNodeId, resourceNodeId, toTreeItem } from './driftTreeNodes';
+import type { DriftSessions } from './driftRoots';
+import type { DriftSession } from './driftSession';
+import {
+  AppNode, DriftNode, EnvironmentNode, FolderNode, ResourceNode, appNodeId, environmentNodeId, folderNodeId, resourceNodeId, toTreeItem,
+} from './driftTreeNodes';
 
 export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<DriftNode | DriftNode[] | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly nodes = new Map<string, DriftNode>();
   private readonly fingerprints = new Map<string, string>();
-  private roots: EnvironmentNode[] = [];
+  private roots: (FolderNode | EnvironmentNode)[] = [];
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly session: DriftSession) {
-    this.subscription = session.onDidChange(() => this.update());
+  constructor(private readonly folders: DriftSessions) {
+    this.subscription = folders.onDidChange(() => this.update());
+    this.update();
   }
 
   getTreeItem(node: DriftNode): vscode.TreeItem {
     // The tooltip (with the time of the last refresh) is made on hover, by resolveTreeItem.
-    return { ...toTreeItem(node, this.session.lastRefresh), tooltip: undefined };
+    return { ...toTreeItem(node, this.sessionOf(node)?.lastRefresh), tooltip: undefined };
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: DriftNode): vscode.TreeItem {
-    item.tooltip = toTreeItem(node, this.session.lastRefresh).tooltip;
+    item.tooltip = toTreeItem(node, this.sessionOf(node)?.lastRefresh).tooltip;
     return item;
+  }
+
+  /** The session (workspace folder) a row belongs to. */
+  sessionOf(node: DriftNode): DriftSession | undefined {
+    return this.folders.session(node.root);
   }
 
   getChildren(node?: DriftNode): DriftNode[] {
     if (!node) return this.roots;
-    if (node.kind === 'environment') return node.result.apps.map((app) => this.node(new AppNode(node.name, app)));
+    if (node.kind === 'folder') return node.result.environments.map((environment) => this.node(new EnvironmentNode(node.root, environment)));
+    if (node.kind === 'environment') return node.result.apps.map((app) => this.node(new AppNode(node.root, node.name, app)));
     if (node.kind === 'app') {
       const labels = shownNames(node.result.resources);
-      return node.result.resources.map((resource, index) => this.node(new ResourceNode(node.environment, node.name, resource, labels[index])));
+      return node.result.resources.map((resource, index) => this.node(new ResourceNode(node.root, node.environment, node.name, resource, labels[index])));
     }
     return [];
   }
 
   getParent(node: DriftNode): DriftNode | undefined {
-    if (node.kind === 'environment') return undefined;
-    const environment = this.nodes.get(environmentNodeId(node.environment));
+    if (node.kind === 'folder') return undefined;
+    if (node.kind === 'environment') return this.nodes.get(folderNodeId(node.root));
+    const environment = this.nodes.get(environmentNodeId(node.root, node.environment));
     if (node.kind === 'app') return environment;
-    return this.nodes.get(appNodeId(node.environment, node.app));
+    return this.nodes.get(appNodeId(node.root, node.environment, node.app));
   }
 
   /** Returns the stored node with the same id, updated with the new data, or stores the new one. */
@@ -58,9 +70,24 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode>, vs
     return known;
   }
 
+  /** One repo: its environments at the top, as in a single-folder workspace; several: a row per folder. */
+  private topRows(): (FolderNode | EnvironmentNode)[] {
+    const shown = this.folders.shown;
+    if (shown.length === 1) {
+      const [session] = shown;
+      const report = session!.state === 'ready' ? session!.report : undefined;
+      return (report?.environments ?? []).map((environment) => this.node(new EnvironmentNode(session!.root, environment)));
+    }
+    return shown.map((session) => this.node(new FolderNode(session.root, {
+      name: session.folder?.name ?? 'workspace',
+      path: session.folder?.uri.fsPath ?? '',
+      state: session.state,
+      environments: session.state === 'ready' ? session.report?.environments ?? [] : [],
+      ...(session.problemMessage ?? session.failureMessage ? { message: session.problemMessage ?? session.failureMessage } : {}),
+    })));
+  }
+
   private update(): void {
-    const report = this.session.state === 'ready' ? this.session.report : undefined;
-    const environments = report?.environments ?? [];
     const rootsBefore = this.roots.map((root) => root.id).join('\n');
     const seen = new Set<string>();
     const changed: DriftNode[] = [];
@@ -71,7 +98,7 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode>, vs
       this.fingerprints.set(node.id, print);
       for (const child of children) visit(child, this.getChildren(child));
     };
-    this.roots = environments.map((environment) => this.node(new EnvironmentNode(environment)));
+    this.roots = this.topRows();
     for (const root of this.roots) visit(root, this.getChildren(root));
     for (const id of [...this.nodes.keys()]) {
       if (!seen.has(id)) {
@@ -101,7 +128,11 @@ function fingerprint(node: DriftNode): string {
   }
   if (node.kind === 'app') {
     const { resources, ...row } = node.result;
-    return JSON.stringify([row, resources.map((resource) => resourceNodeId(node.environment, node.name, resource))]);
+    return JSON.stringify([row, resources.map((resource) => resourceNodeId(node.root, node.environment, node.name, resource))]);
+  }
+  if (node.kind === 'folder') {
+    const { environments, ...row } = node.result;
+    return JSON.stringify([row, environments.map((environment) => [environment.name, environment.reason, environment.apps.map((app) => [app.name, app.status, app.counts])])]);
   }
   const { apps, ...row } = node.result;
   return JSON.stringify([row, apps.map((app) => [app.name, app.status, app.counts])]);
@@ -111,8 +142,10 @@ function fingerprint(node: DriftNode): string {
 function withoutDescendantsOf(nodes: DriftNode[]): DriftNode[] {
   const ids = new Set(nodes.map((node) => node.id));
   return nodes.filter((node) => {
-    if (node.kind === 'app') return !ids.has(environmentNodeId(node.environment));
-    if (node.kind === 'resource') return !ids.has(environmentNodeId(node.environment)) && !ids.has(appNodeId(node.environment, node.app));
-    return true;
+    if (node.kind === 'folder') return true;
+    const inFolder = ids.has(folderNodeId(node.root));
+    if (node.kind === 'environment') return !inFolder;
+    if (node.kind === 'app') return !inFolder && !ids.has(environmentNodeId(node.root, node.environment));
+    return !inFolder && !ids.has(environmentNodeId(node.root, node.environment)) && !ids.has(appNodeId(node.root, node.environment, node.app));
   });
 }

@@ -6,12 +6,11 @@ import { registerCommands } from './commands';
 import { DriftlineServices } from './commands/command';
 import { createDesiredDocumentProvider } from './desiredDocumentProvider';
 import { DriftFileDecorationProvider } from './driftFileDecorationProvider';
-import { DriftSession } from './driftSession';
+import { DriftRoots } from './driftRoots';
 import { DriftTreeProvider } from './driftTreeProvider';
 import { engine } from './lazyEngine';
-import { LiveRefresh } from './liveRefresh';
 import { createLiveDocumentProvider } from './liveDocumentProvider';
-import { affectsEngine, affectsLiveRefresh, readSettings } from './settings';
+import { readSettings } from './settings';
 import { registerSops } from './sops';
 import { DriftStatusBar } from './statusBar';
 
@@ -22,69 +21,52 @@ export interface DriftlineApi extends DriftlineServices {
 }
 
 export function activate(context: vscode.ExtensionContext): DriftlineApi {
-  const folder = vscode.workspace.workspaceFolders?.[0];
   const log = vscode.window.createOutputChannel('Driftline', { log: true });
-  const session = new DriftSession(log);
-  const tree = new DriftTreeProvider(session);
+  // One session (engine, settings, watches) per workspace folder; started past activate() (driftRoots.ts).
+  const roots = new DriftRoots(log);
+  const tree = new DriftTreeProvider(roots);
   const treeView = vscode.window.createTreeView('driftline.drift', { treeDataProvider: tree, showCollapseAll: true });
-  const statusBar = new DriftStatusBar(session);
-  const autoRefresh = new AutoRefresh(session);
-  const liveRefresh = new LiveRefresh(session, log);
-  const live = createLiveDocumentProvider(session);
-  const desired = createDesiredDocumentProvider(session);
-  const decorations = new DriftFileDecorationProvider(session);
+  const statusBar = new DriftStatusBar(roots);
+  const autoRefresh = new AutoRefresh(roots);
+  const live = createLiveDocumentProvider(roots);
+  const desired = createDesiredDocumentProvider(roots);
+  const decorations = new DriftFileDecorationProvider(roots);
   const services: DriftlineApi = {
-    extensionContext: context, session, tree, treeView, log, statusBar, decorations,
-    kubeContexts: () => engine().listKubeContexts(readSettings(folder).kubeconfig),
+    extensionContext: context, roots, tree, treeView, log, statusBar, decorations,
+    get session() { return roots.primary; },
+    kubeContexts: (folder) => engine().listKubeContexts(readSettings(folder ?? roots.primary.folder).kubeconfig),
   };
+  const setInterval = () => autoRefresh.setInterval(readSettings(roots.primary.folder).refreshIntervalSeconds);
+  setInterval();
   context.subscriptions.push(
-    log, session, tree, treeView, statusBar, autoRefresh, liveRefresh, live, desired,
+    log, roots, tree, treeView, statusBar, autoRefresh, live, desired,
     vscode.workspace.registerTextDocumentContentProvider(live.scheme, live),
     vscode.workspace.registerTextDocumentContentProvider(desired.scheme, desired),
     decorations, vscode.window.registerFileDecorationProvider(decorations),
     ...registerCommands(services),
-    session.onDidChange(() => { treeView.message = viewMessage(session); }),
+    roots.onDidChange(() => { treeView.message = viewMessage(roots); }),
+    vscode.workspace.onDidChangeConfiguration((event) => { if (event.affectsConfiguration('driftline.refreshIntervalSeconds')) setInterval(); }),
   );
   registerSops(context);
-
-  // (Re)builds the engine from the settings. In an untrusted workspace (restricted mode) the engine runs no
-  // tool (kustomize, helm, gpg, sops: plain YAML apps compare, the others say what they need) and commands
-  // write nothing; granting trust rebuilds it with tools allowed. The engine's code is loaded here, after
-  // activate() has returned (the first await), not while VS Code waits for the activation.
-  const start = async () => {
-    void vscode.commands.executeCommand('setContext', 'driftline.restricted', !vscode.workspace.isTrusted);
-    if (!folder) return session.reset(undefined, 'noRepo');
-    const settings = readSettings(folder);
-    autoRefresh.setInterval(settings.refreshIntervalSeconds);
-    await Promise.resolve(); // from here on past activate(): the engine loads as part of the first comparison
-    const { createBackend, problemDetector } = engine();
-    const backend = createBackend(folder, settings, log);
-    liveRefresh.follow(backend, settings);
-    return session.reset(backend, undefined, problemDetector(backend, settings));
-  };
-  context.subscriptions.push(
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void start()),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsEngine(event)) return void start();
-      if (event.affectsConfiguration('driftline.refreshIntervalSeconds')) autoRefresh.setInterval(readSettings(folder).refreshIntervalSeconds);
-      if (affectsLiveRefresh(event)) liveRefresh.configure(readSettings(folder));
-    }),
-  );
-  void start();
   return services;
 }
 
 /**
- * The line above the tree: a failed refresh, what keeps the view from comparing (a malformed kubeconfig), what
- * discovery could not read, and restricted mode. (VS Code shows the welcome content only while there is none.)
+ * The line above the tree: what keeps the one repo shown from comparing (a malformed kubeconfig), a failed
+ * refresh, what discovery could not read, and restricted mode. (VS Code shows the welcome content only while
+ * there is none; with several folders, each folder's row says how it is.)
  */
-function viewMessage(session: DriftSession): string | undefined {
-  if (session.problemMessage) return `Cannot compare: ${session.problemMessage}. Fix the file, or choose another kubeconfig (setting driftline.kubeconfig).`;
+function viewMessage(roots: DriftRoots): string | undefined {
+  const shown = roots.shown;
+  const [only] = shown;
+  if (shown.length === 1 && only!.problemMessage) {
+    return `Cannot compare: ${only!.problemMessage}. Fix the file, or choose another kubeconfig (setting driftline.kubeconfig).`;
+  }
   const lines: string[] = [];
-  if (session.failureMessage) lines.push(`Last refresh failed: ${session.failureMessage}`);
-  const problems = session.report?.problems ?? [];
-  if (problems.length) lines.push(`${problems.length} file(s) could not be read (see Driftline: Show Log)`);
-  if (session.state === 'ready' && !vscode.workspace.isTrusted) lines.push(RESTRICTED_MODE);
+  if (shown.length === 1 && only!.failureMessage) lines.push(`Last refresh failed: ${only!.failureMessage}`);
+  const problems = shown.reduce((sum, session) => sum + (session.report?.problems?.length ?? 0), 0);
+  if (problems) lines.push(`${problems} file(s) could not be read (see Driftline: Show Log)`);
+  if (roots.state === 'ready' && !vscode.workspace.isTrusted) lines.push(RESTRICTED_MODE);
   return lines.length ? lines.join(' · ') : undefined;
 }
 

@@ -1,8 +1,8 @@
 // `driftline-live:` documents: the object as the cluster has it (normalized, Secret values masked).
-import { DriftSession } from './driftSession';
+import type { DriftSessions } from './driftRoots';
 import { DriftDocumentProvider } from './driftDocumentProvider';
 import { LIVE_SCHEME } from './driftUris';
 
-export function createLiveDocumentProvider(session: DriftSession): DriftDocumentProvider {
-  return new DriftDocumentProvider(session, LIVE_SCHEME, 'live');
+export function createLiveDocumentProvider(sessions: DriftSessions): DriftDocumentProvider {
+  return new DriftDocumentProvider(sessions, LIVE_SCHEME, 'live');
 }

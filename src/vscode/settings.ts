@@ -41,13 +41,13 @@ export function readSettings(folder: vscode.WorkspaceFolder | undefined): Driftl
   };
 }
 
-/** Whether a configuration change concerns what the engine was built from. */
-export function affectsEngine(event: vscode.ConfigurationChangeEvent): boolean {
+/** Whether a configuration change concerns what the engine (of `folder`, when given) was built from. */
+export function affectsEngine(event: vscode.ConfigurationChangeEvent, folder?: vscode.WorkspaceFolder): boolean {
   return ['kubeconfig', 'contexts', 'kustomizePath', 'helmPath', 'concurrency', 'sops.ageKeyFile']
-    .some((name) => event.affectsConfiguration(`driftline.${name}`));
+    .some((name) => event.affectsConfiguration(`driftline.${name}`, folder));
 }
 
 /** Whether a configuration change concerns the cluster watches (they restart on the same engine). */
-export function affectsLiveRefresh(event: vscode.ConfigurationChangeEvent): boolean {
-  return event.affectsConfiguration('driftline.watchCluster') || event.affectsConfiguration('driftline.maxClusterWatches');
+export function affectsLiveRefresh(event: vscode.ConfigurationChangeEvent, folder?: vscode.WorkspaceFolder): boolean {
+  return event.affectsConfiguration('driftline.watchCluster', folder) || event.affectsConfiguration('driftline.maxClusterWatches', folder);
 }

@@ -1,6 +1,8 @@
-// The status bar item: which environment/context is compared and how much drifts. Clicking opens the view.
+// The status bar item: which environment/context is compared and how much drifts (over every folder of a
+// multi-root workspace). Clicking opens the view.
 import * as vscode from 'vscode';
-import { DriftSession } from './driftSession';
+import type { EnvironmentResult } from '../core/model';
+import type { DriftSessions } from './driftRoots';
 import { sumCounts } from '../core/drift/summarize';
 import { describeCounts } from './driftTreeNodes';
 
@@ -8,10 +10,10 @@ export class DriftStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('driftline.status', vscode.StatusBarAlignment.Left, 50);
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly session: DriftSession) {
+  constructor(private readonly sessions: DriftSessions) {
     this.item.name = 'Driftline';
     this.item.command = 'driftline.drift.focus';
-    this.subscription = session.onDidChange(() => this.update());
+    this.subscription = sessions.onDidChange(() => this.update());
     this.update();
   }
 
@@ -19,19 +21,22 @@ export class DriftStatusBar implements vscode.Disposable {
   get text(): string { return this.item.text; }
 
   private update(): void {
-    const report = this.session.state === 'ready' ? this.session.report : undefined;
-    if (!report) {
+    const ready = this.sessions.shown.filter((session) => session.state === 'ready' && session.report);
+    if (!ready.length) {
       this.item.hide();
       return;
     }
-    const environments = report.environments;
+    const several = ready.length > 1;
+    const environments: (EnvironmentResult & { folder?: string })[] = ready.flatMap((session) =>
+      session.report!.environments.map((environment) => (several ? { ...environment, folder: session.folder?.name } : environment)));
     const counts = sumCounts(environments.flatMap((environment) => environment.apps));
     const where = environments.length === 1
       ? `${environments[0].name} (${environments[0].context})`
       : `${environments.length} environments`;
     const drifting = counts.outOfSync + counts.missing + counts.extra;
     this.item.text = `$(${drifting ? 'git-compare' : 'check'}) ${where}: ${describeCounts(counts)}`;
-    this.item.tooltip = environments.map((environment) => `${environment.name}: context ${environment.context}`).join('\n');
+    this.item.tooltip = environments.map((environment) =>
+      `${environment.folder ? `${environment.folder}: ` : ''}${environment.name}: context ${environment.context}`).join('\n');
     this.item.backgroundColor = drifting ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

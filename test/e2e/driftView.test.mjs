@@ -1,5 +1,6 @@
 // The Drift view as a user sees it in a browser: rows, a diff, the command palette, the welcome view.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -146,5 +147,59 @@ describe('No cluster in the browser', () => {
       assert.deepEqual(await treeRows(page), [], 'nothing was compared');
       await screenshot(page, 'malformed-kubeconfig');
     });
+  });
+});
+
+describe('Multi-root workspace in the browser', () => {
+  it('shows each folder that holds a GitOps repo as a root of its own, and a command acts on the folder of its row', async function () {
+    this.timeout(240_000); // a code-server of its own, and two comparisons
+    // A second repo beside the demo one, with an environment and an app of the same names (dev/shop), and a
+    // folder that holds no GitOps repo: the rows, their documents and commands must not mix them up.
+    fs.mkdirSync(e2e.scratchDir, { recursive: true });
+    const scratch = fs.mkdtempSync(path.join(e2e.scratchDir, 'multi-root-'));
+    const second = path.join(scratch, 'second');
+    const namespace = `${path.basename(scratch).toLowerCase().replace(/[^a-z0-9]/g, '')}-shop`.slice(-50);
+    fs.mkdirSync(path.join(second, 'shop'), { recursive: true });
+    fs.writeFileSync(path.join(second, '.driftline.yaml'), [
+      'environments:', `  - name: dev`, `    context: ${e2e.clusterInfo.adminContext}`,
+      'apps:', '  - name: shop', '    environment: dev', '    path: shop', `    namespace: ${namespace}`, '',
+    ].join('\n'));
+    const configMap = (mode) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: second-settings\n  namespace: ${namespace}\ndata:\n  mode: ${mode}\n`;
+    fs.writeFileSync(path.join(second, 'shop', 'config.yaml'), configMap('git'));
+    const kubectlAdmin = (args, input) => execFileSync('kubectl', ['--kubeconfig', e2e.clusterInfo.kubeconfig, '--context', e2e.clusterInfo.adminContext, ...args],
+      { input, stdio: ['pipe', 'pipe', 'pipe'] });
+    kubectlAdmin(['create', 'namespace', namespace]);
+    kubectlAdmin(['apply', '-f', '-'], configMap('live'));
+    const notes = path.join(scratch, 'notes');
+    fs.mkdirSync(notes);
+    fs.writeFileSync(path.join(notes, 'README.md'), '# Just notes\n');
+    const workspaceFile = path.join(scratch, 'two-repos.code-workspace');
+    fs.writeFileSync(workspaceFile, JSON.stringify({
+      folders: [{ path: e2e.workspace, name: 'demo' }, { path: second, name: 'second' }, { path: notes, name: 'notes' }],
+    }));
+    try {
+      await withOwnCodeServer({ folder: workspaceFile, env: { KUBECONFIG: e2e.clusterInfo.kubeconfig } }, async ({ page }) => {
+        await openDriftView(page);
+        await waitForRow(page, 'second', /1 environment\(s\) · 1 drifted/);
+        await waitForRow(page, 'demo', /1 environment\(s\)/);
+        const rows = await treeRows(page);
+        assert.deepEqual(rows.map((row) => row.label), ['demo', 'dev', 'guestbook', 'shop', 'web', 'second', 'dev', 'shop'],
+          'a root per GitOps repo (not the notes folder), each above its environments');
+        await screenshot(page, 'multi-root');
+
+        // Sync (Dry Run) on the second repo's shop previews that repo's objects, not the demo's shop.
+        await treeRow(page, 'shop').last().click();
+        await page.keyboard.press('F1');
+        await page.locator('.quick-input-widget input').fill('>Driftline: Sync (Dry Run)…');
+        await page.locator('.quick-input-list .monaco-list-row[aria-label^="Driftline: Sync (Dry Run)…"]').click();
+        const preview = page.locator('.quick-input-list .monaco-list-row', { hasText: `update ConfigMap/${namespace}/second-settings` });
+        await preview.waitFor({ timeout: 60_000 });
+        const items = await page.locator('.quick-input-list .monaco-list-row').allTextContents();
+        assert.ok(!items.some((item) => /shop-settings|shop-credentials/.test(item)), `only the second repo's objects: ${items.join(' | ')}`);
+        await screenshot(page, 'multi-root-dry-run');
+      });
+    } finally {
+      kubectlAdmin(['delete', 'namespace', namespace, '--wait=false']);
+    }
   });
 });

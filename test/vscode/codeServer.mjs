@@ -94,9 +94,9 @@ export async function startCodeServer({ entry, workDir, extensionsDir, env = {},
   }
   return {
     port, authority, logFile, stop,
-    /** The workbench URL for a folder, with optional development payload ([name, value] pairs). */
+    /** The workbench URL for a folder (or a `.code-workspace` file), with optional development payload ([name, value] pairs). */
     url(folder, payload = []) {
-      const query = new URLSearchParams({ folder: path.resolve(folder) });
+      const query = new URLSearchParams({ [folder.endsWith('.code-workspace') ? 'workspace' : 'folder']: path.resolve(folder) });
       if (payload.length) query.set('payload', JSON.stringify(payload));
       return `http://${authority}/?${query}`;
     },

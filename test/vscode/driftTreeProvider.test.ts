@@ -11,6 +11,7 @@ import { refOf } from '../../src/core/identity';
 import { DRIFTLINE_FIELD_MANAGER } from '../../src/core/model';
 import { createBackend } from '../../src/vscode/driftBackend';
 import { DriftDocumentProvider } from '../../src/vscode/driftDocumentProvider';
+import { fixedSessions } from '../../src/vscode/driftRoots';
 import { DriftSession } from '../../src/vscode/driftSession';
 import type { DriftNode, ResourceNode } from '../../src/vscode/driftTreeNodes';
 import { DriftTreeProvider } from '../../src/vscode/driftTreeProvider';
@@ -188,9 +189,9 @@ describe('Drift view: one kind name in two API groups', () => {
     await client.mergePatch(refOf(istioGateway(namespace, 'public')), { spec: { selector: { istio: 'egressgateway' } } });
     const folder: vscode.WorkspaceFolder = { uri: vscode.Uri.file(root), name: 'two-gateways', index: 1 };
     log = vscode.window.createOutputChannel('Driftline two Gateways test', { log: true });
-    session = new DriftSession(log);
-    tree = new DriftTreeProvider(session);
-    documents.push(new DriftDocumentProvider(session, LIVE_SCHEME, 'live'), new DriftDocumentProvider(session, DESIRED_SCHEME, 'desired'));
+    session = new DriftSession(log, folder);
+    tree = new DriftTreeProvider(fixedSessions(session));
+    documents.push(new DriftDocumentProvider(fixedSessions(session), LIVE_SCHEME, 'live'), new DriftDocumentProvider(fixedSessions(session), DESIRED_SCHEME, 'desired'));
     await session.reset(createBackend(folder, { ...readSettings(folder), kubeconfig: cluster.kubeconfig, contexts: {} }, log));
     assert.strictEqual(session.state, 'ready', session.failureMessage);
   });
@@ -218,7 +219,7 @@ describe('Drift view: one kind name in two API groups', () => {
     return found;
   };
   const text = (side: 'live' | 'desired', node: ResourceNode) => documents[side === 'live' ? 0 : 1]
-    .provideTextDocumentContent(driftDocumentUri(side === 'live' ? LIVE_SCHEME : DESIRED_SCHEME, resourceKey(node.environment, node.app, node.result)));
+    .provideTextDocumentContent(driftDocumentUri(side === 'live' ? LIVE_SCHEME : DESIRED_SCHEME, resourceKey(node.root, node.environment, node.app, node.result)));
 
   it('shows two rows that say their group, with their own status, and keeps Kind/name where it is unambiguous', () => {
     assert.deepStrictEqual(meshRows().map(label).sort(), [
@@ -232,8 +233,8 @@ describe('Drift view: one kind name in two API groups', () => {
   it('opens two diffs, each with its own live and Git objects', () => {
     const istio = row('Gateway.networking.istio.io/public');
     const gatewayApi = row('Gateway.gateway.networking.k8s.io/public');
-    assert.notStrictEqual(driftDocumentUri(LIVE_SCHEME, resourceKey(istio.environment, istio.app, istio.result)).toString(),
-      driftDocumentUri(LIVE_SCHEME, resourceKey(gatewayApi.environment, gatewayApi.app, gatewayApi.result)).toString());
+    assert.notStrictEqual(driftDocumentUri(LIVE_SCHEME, resourceKey(istio.root, istio.environment, istio.app, istio.result)).toString(),
+      driftDocumentUri(LIVE_SCHEME, resourceKey(gatewayApi.root, gatewayApi.environment, gatewayApi.app, gatewayApi.result)).toString());
     assert.match(text('live', istio), /apiVersion: networking\.istio\.io\/v1beta1/);
     assert.match(text('live', istio), /istio: egressgateway/);
     assert.match(text('desired', istio), /istio: ingressgateway/);
@@ -243,7 +244,7 @@ describe('Drift view: one kind name in two API groups', () => {
   });
 
   it('heads each object of the app diff with its group, both sides in one order', () => {
-    const key = { environment: 'dev', app: 'mesh' };
+    const key = { root: session.root, environment: 'dev', app: 'mesh' };
     const headers = (side: 'live' | 'desired') => documents[side === 'live' ? 0 : 1]
       .provideTextDocumentContent(driftDocumentUri(side === 'live' ? LIVE_SCHEME : DESIRED_SCHEME, key))
       .split('\n').filter((line) => line.startsWith('# '));

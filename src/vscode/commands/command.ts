@@ -1,18 +1,22 @@
 // What every command gets: the extension's services. A command is `{ id, run }` in a file of its own,
 // listed once in commands/index.ts, which registers it with error reporting.
 import * as vscode from 'vscode';
+import type { DriftRoots } from '../driftRoots';
 import { DriftSession } from '../driftSession';
 import { DriftTreeProvider } from '../driftTreeProvider';
 import { DriftNode } from '../driftTreeNodes';
 
 export interface DriftlineServices {
   readonly extensionContext: vscode.ExtensionContext;
+  /** One session per workspace folder: commands act on the folder of the row they were invoked on. */
+  readonly roots: DriftRoots;
+  /** The first folder's session: all there is in a single-folder workspace. */
   readonly session: DriftSession;
   readonly tree: DriftTreeProvider;
   readonly treeView: vscode.TreeView<DriftNode>;
   readonly log: vscode.LogOutputChannel;
-  /** Kube context names from the configured kubeconfig, for pickers. */
-  kubeContexts(): string[];
+  /** Kube context names from the kubeconfig configured for `folder` (default: the first), for pickers. */
+  kubeContexts(folder?: vscode.WorkspaceFolder): string[];
 }
 
 export interface DriftlineCommand {
@@ -25,4 +29,17 @@ export interface DriftlineCommand {
 export function targetNode(services: DriftlineServices, argument: unknown): DriftNode | undefined {
   if (argument && typeof argument === 'object' && 'kind' in argument && 'result' in argument) return argument as DriftNode;
   return services.treeView.selection[0];
+}
+
+/** The session (workspace folder) of a row; the first folder's without one. */
+export function sessionOf(services: DriftlineServices, node: DriftNode | undefined): DriftSession {
+  const session = node ? services.roots.session(node.root) : services.session;
+  if (!session) throw new Error(`the folder of this row is no longer open (${node?.root})`);
+  return session;
+}
+
+/** The sessions a command without a row may mean: the folders shown, else the first. */
+export function shownSessions(services: DriftlineServices): DriftSession[] {
+  const shown = services.roots.shown;
+  return shown.length ? shown : [services.session];
 }

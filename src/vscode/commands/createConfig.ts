@@ -1,4 +1,5 @@
-// Create .driftline.yaml: a starting configuration at the workspace root, opened for editing.
+// Create .driftline.yaml: a starting configuration at the root of the workspace folder (asked for when there
+// are several), opened for editing.
 import * as vscode from 'vscode';
 import { DriftlineCommand } from './command';
 
@@ -19,7 +20,11 @@ apps:
 export const createConfigCommand: DriftlineCommand = {
   id: 'driftline.createConfig',
   async run(services) {
-    const folder = vscode.workspace.workspaceFolders?.[0];
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const folder = folders.length > 1
+      ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'The folder of the GitOps repository to configure' })
+      : folders[0];
+    if (!folder && folders.length > 1) return;
     if (!folder) {
       void vscode.window.showErrorMessage('Driftline: open the folder of your GitOps repository first.');
       return;
@@ -27,7 +32,7 @@ export const createConfigCommand: DriftlineCommand = {
     const file = vscode.Uri.joinPath(folder.uri, '.driftline.yaml');
     const exists = await vscode.workspace.fs.stat(file).then(() => true, () => false);
     if (!exists) {
-      const context = services.kubeContexts()[0] ?? 'my-kube-context';
+      const context = services.kubeContexts(folder)[0] ?? 'my-kube-context';
       await vscode.workspace.fs.writeFile(file, Buffer.from(TEMPLATE.replace('CONTEXT', context)));
       services.log.info(`Created ${file.fsPath}`);
     }

@@ -7,14 +7,14 @@ export const diffCommand: DriftlineCommand = {
   id: 'driftline.diff',
   async run(services, node?: unknown) {
     const target = targetNode(services, node);
-    if (!target || target.kind === 'environment') {
+    if (!target || target.kind === 'environment' || target.kind === 'folder') {
       void vscode.window.showInformationMessage('Driftline: select an app or a resource in the Drift view to diff it.');
       return;
     }
     if (target.kind === 'app') {
-      return openDriftDiff({ environment: target.environment, app: target.name }, `${target.name} in ${target.environment}`);
+      return openDriftDiff({ root: target.root, environment: target.environment, app: target.name }, `${target.name} in ${target.environment}`);
     }
-    return openDriftDiff(resourceKey(target.environment, target.app, target.result), target.label);
+    return openDriftDiff(resourceKey(target.root, target.environment, target.app, target.result), target.label);
   },
 };
 

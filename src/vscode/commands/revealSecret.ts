@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { describeRef } from '../../core/model';
 import { resourceKey } from '../driftUris';
-import { DriftlineCommand, targetNode } from './command';
+import { DriftlineCommand, sessionOf, targetNode } from './command';
 import { openDriftDiff } from './diff';
 
 export const REVEAL_CHOICE = 'Reveal';
@@ -23,8 +23,8 @@ export const revealSecretCommand: DriftlineCommand = {
       REVEAL_CHOICE,
     );
     if (answer !== REVEAL_CHOICE) return;
-    const key = { ...resourceKey(target.environment, target.app, target.result), revealed: true };
-    await services.session.reveal(key);
+    const key = { ...resourceKey(target.root, target.environment, target.app, target.result), revealed: true };
+    await sessionOf(services, target).reveal(key);
     services.log.info(`Revealed the values of ${name} on request`);
     await openDriftDiff(key, target.label);
   },

@@ -39,8 +39,8 @@ export const rollbackCommand: DriftlineCommand = {
         : rollbackTo(repo, picked.commit.sha, located.paths, { pathsOnly: action.pathsOnly, appName: target.app }),
     );
     services.log.info(`Committed ${result.shortSha} in ${repo}: ${result.message.split('\n')[0]}`);
-    services.session.filesChanged(result.files.map((file) => vscode.Uri.joinPath(target.folder.uri, file).fsPath));
-    void services.session.refresh({ environment: target.environment, app: target.app });
+    target.session.filesChanged(result.files.map((file) => vscode.Uri.joinPath(target.folder.uri, file).fsPath));
+    void target.session.refresh({ environment: target.environment, app: target.app });
     await offerFollowUps(services, target, result);
   },
 };
@@ -85,6 +85,6 @@ async function offerFollowUps(services: DriftlineServices, target: AppTarget, re
     const next = await vscode.window.showInformationMessage(`Driftline: pushed branch ${pushed.branch} to ${pushed.remote}.`, 'Sync Now');
     if (next !== 'Sync Now') return;
   } else if (choice !== 'Sync Now') return;
-  await vscode.commands.executeCommand('driftline.sync', { environment: target.environment, app: target.app });
+  await vscode.commands.executeCommand('driftline.sync', { root: target.session.root, environment: target.environment, app: target.app });
 }
 

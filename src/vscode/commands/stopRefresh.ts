@@ -4,6 +4,6 @@ import { DriftlineCommand } from './command';
 export const stopRefreshCommand: DriftlineCommand = {
   id: 'driftline.stopRefresh',
   run(services) {
-    services.session.cancel();
+    for (const session of services.roots.sessions) session.cancel();
   },
 };

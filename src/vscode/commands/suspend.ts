@@ -28,7 +28,7 @@ async function setSuspended(services: DriftlineServices, argument: unknown, susp
     () => setAppSuspended(target, live, suspend),
   );
   // Whatever happened, the row shows the app as it now is.
-  const outcome = await Promise.resolve(progress).finally(() => void services.session.refresh({ environment: app.environment, app: app.app }));
+  const outcome = await Promise.resolve(progress).finally(() => void app.session.refresh({ environment: app.environment, app: app.app }));
   const message = describeSuspendOutcome(outcome, suspend);
   services.log.info(`${app.environment}/${app.app}: ${message}`);
   void vscode.window.showInformationMessage(`Driftline: ${message}.`);

@@ -28,7 +28,7 @@ async function runSync(services: DriftlineServices, argument: unknown, dryRun: b
     { location: vscode.ProgressLocation.Notification, title: `Driftline: planning sync of ${target.app} in ${target.environment}`, cancellable: true },
     (_progress, token) => prepareSync(target.workspace, { ...request, signal: abortOn(token) }),
   );
-  if (prepared.mode === 'controller') await syncController(services, target, prepared, dryRun);
+  if (prepared.mode === 'controller') await syncController(target, prepared, dryRun);
   else await syncDirect(services, target, prepared, dryRun);
 }
 
@@ -39,7 +39,7 @@ async function syncDirect(services: DriftlineServices, target: AppTarget, prepar
   const confirmation = await confirmProtected(target, `sync ${target.app}`);
   if (!confirmation) return;
   const plan = { ...prepared.plan, ...choice };
-  const result = await afterwardsRefresh(services, target, () => vscode.window.withProgress(
+  const result = await afterwardsRefresh(target, () => vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Driftline: syncing ${target.app} in ${target.environment}`, cancellable: true },
     (progress, token) => applySyncPlan(prepared.target.client, plan, {
       confirmation, signal: abortOn(token),
@@ -51,7 +51,7 @@ async function syncDirect(services: DriftlineServices, target: AppTarget, prepar
   void vscode.window.showInformationMessage(`Driftline: synced ${target.app} in ${target.environment}: ${result.applied.length} change(s)${skipped}.`);
 }
 
-async function syncController(services: DriftlineServices, target: AppTarget, prepared: Extract<PreparedSync, { mode: 'controller' }>, dryRun: boolean): Promise<void> {
+async function syncController(target: AppTarget, prepared: Extract<PreparedSync, { mode: 'controller' }>, dryRun: boolean): Promise<void> {
   const { controller } = prepared;
   const name = `${controller.kind} ${controller.metadata.namespace}/${controller.metadata.name}`;
   const message = `${target.app} in ${target.environment} is managed by ${name}. Sync asks it to reconcile.`;
@@ -63,7 +63,7 @@ async function syncController(services: DriftlineServices, target: AppTarget, pr
   if (go !== 'Reconcile') return;
   const confirmation = await confirmProtected(target, `ask ${name} to reconcile`);
   if (!confirmation) return;
-  const result = await afterwardsRefresh(services, target, () => vscode.window.withProgress(
+  const result = await afterwardsRefresh(target, () => vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Driftline: ${name}`, cancellable: true },
     (progress, token) => syncThroughController(prepared.target.client, controller, {
       signal: abortOn(token),
@@ -85,11 +85,11 @@ async function confirmReplace(plan: SyncPlan): Promise<boolean> {
 }
 
 /** Whatever happened (done, failed half-way, cancelled), the view shows the app as it now is. */
-async function afterwardsRefresh<T>(services: DriftlineServices, target: AppTarget, work: () => Thenable<T>): Promise<T> {
+async function afterwardsRefresh<T>(target: AppTarget, work: () => Thenable<T>): Promise<T> {
   try {
     return await work();
   } finally {
-    void services.session.refresh({ environment: target.environment, app: target.app });
+    void target.session.refresh({ environment: target.environment, app: target.app });
   }
 }
 

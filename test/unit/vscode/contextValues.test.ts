@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { appStatus } from '../../../src/core/drift/summarize';
 import type { StatusCounts, SyncStatus } from '../../../src/core/model';
-import { appContextValue, environmentContextValue, resourceContextValue } from '../../../src/vscode/contextValues';
+import { appContextValue, environmentContextValue, folderContextValue, resourceContextValue } from '../../../src/vscode/contextValues';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -13,7 +13,7 @@ const STATUSES: SyncStatus[] = ['Synced', 'OutOfSync', 'Missing', 'Extra', 'Unkn
 
 /** Every contextValue a row can carry, built by the functions the tree uses. */
 function possibleContextValues(): Set<string> {
-  const values = new Set<string>();
+  const values = new Set<string>([folderContextValue()]);
   for (const isProtected of [false, true]) values.add(environmentContextValue({ protected: isProtected }));
   // An app's status is its resources' roll-up: every combination of counts, with and without a reason.
   const fields: (keyof StatusCounts)[] = ['outOfSync', 'missing', 'extra', 'unknown'];
