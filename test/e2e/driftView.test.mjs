@@ -111,6 +111,13 @@ describe('Restricted mode in the browser', () => {
       await page.locator('.quick-input-list .monaco-list-row[aria-label^="Driftline: Sync…"]').click();
       await page.locator('.notifications-toasts', { hasText: 'Driftline: sync is disabled in an untrusted workspace: trust this folder first' }).waitFor();
       await screenshot(page, 'restricted-mode-sync-refused');
+
+      // Trust granted: the engine is built again with tools allowed, and the kustomize app compares.
+      await runCommand(page, 'Workspaces: Manage Workspace Trust');
+      await page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).first().click();
+      await waitForRow(page, 'guestbook', /^1 drifted$/);
+      assert.equal(await page.locator('#workbench\\.parts\\.sidebar .message', { hasText: 'Restricted mode' }).count(), 0, 'restricted mode is over');
+      await screenshot(page, 'restricted-mode-trusted');
     });
   });
 });
