@@ -231,15 +231,23 @@ export function ownershipNote(live: KubeObject, input: Pick<PlanSyncInput, 'app'
 async function findLabelled(input: PlanSyncInput): Promise<{ refs: ObjectRef[]; warnings: string[] }> {
   const namespaces = new Set(input.desired.map((d) => d.object.metadata.namespace).filter((n): n is string => !!n));
   if (input.app.namespace) namespaces.add(input.app.namespace);
-  const kinds = new Map<string, { apiVersion: string; kind: string; namespaced: boolean }>();
-  for (const { object } of input.desired) {
-    const key = `${object.apiVersion}/${object.kind}`;
-    const namespaced = kinds.get(key)?.namespaced || Boolean(object.metadata.namespace);
-    kinds.set(key, { apiVersion: object.apiVersion, kind: object.kind, namespaced });
-  }
-  const lists: { apiVersion: string; kind: string; namespace?: string }[] = [...kinds.values()].flatMap(({ apiVersion, kind, namespaced }) =>
-    namespaced ? [...namespaces].map((namespace) => ({ apiVersion, kind, namespace })) : [{ apiVersion, kind }]);
+  const kinds = new Map<string, { apiVersion: string; kind: string }>();
+  for (const { object } of input.desired) kinds.set(`${object.apiVersion}/${object.kind}`, { apiVersion: object.apiVersion, kind: object.kind });
   const warnings: string[] = [];
+  // Whether a kind is namespaced is the server's word (discovery, cached by the client): a namespaced kind
+  // listed without a namespace would search every namespace, where another repo's app of the same name lives.
+  const scoped = await mapWithLimit([...kinds.values()], input.concurrency ?? 8, async ({ apiVersion, kind }) => {
+    try {
+      const resource = await input.client.resourceFor(apiVersion, kind);
+      return resource ? [{ apiVersion, kind, namespaced: resource.namespaced }] : [];
+    } catch (error) {
+      if (stoppedBy(error, input.signal)) throw error;
+      warnings.push(`Cannot look for ${kind} objects to prune: ${messageOf(error)}`);
+      return [];
+    }
+  }, input.signal);
+  const lists: { apiVersion: string; kind: string; namespace?: string }[] = scoped.flat().flatMap(({ apiVersion, kind, namespaced }) =>
+    namespaced ? [...namespaces].map((namespace) => ({ apiVersion, kind, namespace })) : [{ apiVersion, kind }]);
   const labelSelector = trackingSelector(input.app);
   const found = await mapWithLimit(lists, input.concurrency ?? 8, async ({ apiVersion, kind, namespace }) => {
     try {

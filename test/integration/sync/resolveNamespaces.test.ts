@@ -2,7 +2,9 @@
 // whether its kind is namespaced. When the server cannot say (the discovery request fails: here its connection
 // is cut by a TCP proxy on loopback, the way a network blip would), the object is blocked with the cluster's
 // message; it is never planned as if the kind were unknown, which would put it in the context's default
-// namespace once the next request gets through. A kind the server does not serve is still "no such kind".
+// namespace once the next request gets through, and its kind never makes the search for prune candidates
+// cover every namespace (where another repo's app of the same name lives). A kind the server does not serve is
+// still "no such kind".
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +14,9 @@ import { ClusterClient } from '../../../src/core/cluster/client';
 import { loadKubeConfig } from '../../../src/core/cluster/kubeconfig';
 import type { AppDefinition, DesiredObject } from '../../../src/core/model';
 import { planSync } from '../../../src/core/sync';
-import { testCluster } from '../../support/cluster';
+import { withTracking } from '../../../src/core/sync/tracking';
+import { DRIFTLINE_FIELD_MANAGER } from '../../../src/core/model';
+import { testClient, testCluster } from '../../support/cluster';
 import { waitUntil } from '../../support/hangingTool';
 import { freshNamespace } from '../../support/namespace';
 import { startTcpProxy, type TcpProxy } from '../../support/tcpProxy';
@@ -29,6 +33,8 @@ describe('sync plan: namespaces of objects that name none', function () {
   let dir: string;
   let client: ClusterClient;
   let namespace: string;
+  /** Another repo's app of the same name, in a namespace of its own: never a prune candidate of ours. */
+  let elsewhere: string;
   let app: AppDefinition;
   const environment = { name: 'dev', context: 'proxied', protected: false };
   const configMap = (name: string): DesiredObject => ({
@@ -38,6 +44,9 @@ describe('sync plan: namespaces of objects that name none', function () {
   before(async () => {
     const info = testCluster();
     namespace = await freshNamespace('resolve-ns');
+    elsewhere = await freshNamespace('resolve-ns-other');
+    await testClient().serverSideApply(withTracking({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'theirs', namespace: elsewhere }, data: {} }, { name: 'web', environment: 'dev' }),
+      { dryRun: false, fieldManager: DRIFTLINE_FIELD_MANAGER, force: true });
     proxy = await startTcpProxy({ port: Number(new URL(info.server).port) });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-resolve-ns-'));
     const original = parse(fs.readFileSync(info.kubeconfig, 'utf8')) as KubeconfigFile;
@@ -71,6 +80,7 @@ describe('sync plan: namespaces of objects that name none', function () {
     assert.equal(plan.blocked.length, 1);
     assert.equal(plan.blocked[0]!.ref.name, 'web-config');
     assert.match(plan.blocked[0]!.reason, /context "proxied"/, plan.blocked[0]!.reason);
+    assert.ok(!plan.changes.some((change) => change.ref.namespace === elsewhere), `nothing of namespace ${elsewhere} is pruned`);
   });
 
   it('plans the object in the app\'s namespace when discovery answers', async () => {
