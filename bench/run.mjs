@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startCluster } from '../test/cluster/cluster.mjs';
+import { startCluster } from '../scripts/cluster/cluster.mjs';
 import { generateRepo } from './generate.mjs';
 import { diffArgs, diffSectionFor, kubectlDiffFileName, kubectlDiffLoop, kubectlVerdicts } from './peer.mjs';
 import { renderTable, renderTargets, TARGETS } from './report.mjs';

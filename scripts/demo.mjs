@@ -1,6 +1,6 @@
 // `npm run demo`: Driftline on a drifted GitOps repo in a real VS Code, from nothing, in one command.
-// Builds the extension; starts the local test cluster (kube-apiserver v1.20.2, test/cluster); makes the demo
-// repo (test/vscode/demoRepo.mjs: a kustomize app, a plain-YAML app and a Flux app with a SOPS-encrypted Secret,
+// Builds the extension; starts the local test cluster (kube-apiserver v1.20.2, scripts/cluster); makes the demo
+// repo (scripts/demo-repo/demoRepo.mjs: a kustomize app, a plain-YAML app and a Flux app with a SOPS-encrypted Secret,
 // all the project's own, nothing read from outside the checkout), applies it and drifts it; installs the built
 // extension into code-server 4.100.3 (cached in ~/.cache/driftline) and opens it on the repo with KUBECONFIG
 // set and the demo's age key in the user settings. Prints the URL; Ctrl-C stops everything it started and
@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startCluster } from '../test/cluster/cluster.mjs';
-import { exitOnSignals, installBuiltExtension, installCodeServer, repoRoot, startCodeServer } from '../test/vscode/codeServer.mjs';
-import { createDemoRepo, demo } from '../test/vscode/demoRepo.mjs';
+import { startCluster } from './cluster/cluster.mjs';
+import { exitOnSignals, installBuiltExtension, installCodeServer, repoRoot, startCodeServer } from './code-server/codeServer.mjs';
+import { createDemoRepo, demo } from './demo-repo/demoRepo.mjs';
 
 const step = (message) => console.log(`\x1b[1mdemo:\x1b[0m ${message}`);
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-demo-'));

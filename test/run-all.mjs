@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startCluster } from './cluster/cluster.mjs';
+import { startCluster } from '../scripts/cluster/cluster.mjs';
 import { scanLocations, startPlaintextScan } from './support/plaintextScan.mjs';
 import { withTestTools } from './tools/tools.mjs';
 

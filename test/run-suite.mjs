@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startCluster } from './cluster/cluster.mjs';
+import { startCluster } from '../scripts/cluster/cluster.mjs';
 import { withTestTools } from './tools/tools.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startCluster } from '../cluster/cluster.mjs';
-import { exitOnSignals, installBuiltExtension, installCodeServer, repoRoot, startCodeServer } from '../vscode/codeServer.mjs';
-import { createDemoRepo } from '../vscode/demoRepo.mjs';
+import { startCluster } from '../../scripts/cluster/cluster.mjs';
+import { exitOnSignals, installBuiltExtension, installCodeServer, repoRoot, startCodeServer } from '../../scripts/code-server/codeServer.mjs';
+import { createDemoRepo } from '../../scripts/demo-repo/demoRepo.mjs';
 import { scanBeforeRemoving } from '../support/plaintextScan.mjs';
 
 const resultsFile = process.env.DRIFTLINE_RESULTS_FILE ?? path.join(repoRoot, 'test-results', 'e2e.json');

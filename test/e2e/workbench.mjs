@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchBrowser, repoRoot, startCodeServer } from '../vscode/codeServer.mjs';
+import { launchBrowser, repoRoot, startCodeServer } from '../../scripts/code-server/codeServer.mjs';
 
 export const e2e = JSON.parse(process.env.DRIFTLINE_E2E ?? 'null') ?? (() => {
   throw new Error('DRIFTLINE_E2E is not set: run the browser suite with node test/e2e/run.mjs');

@@ -1,7 +1,7 @@
 // Installs the real Flux and Argo CD CRDs (unmodified upstream copies) into the test cluster. A 1.20 server
 // does not know `x-kubernetes-validations` (CEL) in current Flux CRDs, and server-side apply and kubectl's
 // client validation refuse them; a plain create through the API installs them (the server drops the unknown
-// field), as gitops-crds/README.md explains. That is what this does, then waits until each is Established.
+// field), as scripts/cluster/crds/README.md explains. That is what this does, then waits until each is Established.
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -10,8 +10,8 @@ import { isConflict } from '../../src/core/cluster/errors';
 import type { KubeObject } from '../../src/core/model';
 import { testClient, type TestClusterInfo } from './cluster';
 
-/** Where the CRD files are: $DRIFTLINE_CRDS_DIR, else the project's own copies (test/support/gitops-crds). */
-export const crdsDir = process.env.DRIFTLINE_CRDS_DIR ?? path.resolve(__dirname, '..', '..', '..', 'test', 'support', 'gitops-crds');
+/** Where the CRD files are: $DRIFTLINE_CRDS_DIR, else the project's own copies (scripts/cluster/crds). */
+export const crdsDir = process.env.DRIFTLINE_CRDS_DIR ?? path.resolve(__dirname, '..', '..', '..', 'scripts', 'cluster', 'crds');
 
 export const FLUX_CRD_FILES = ['flux-kustomizations.yaml', 'flux-helmreleases.yaml', 'flux-gitrepositories.yaml',
   'flux-helmrepositories.yaml', 'flux-ocirepositories.yaml', 'flux-buckets.yaml', 'flux-helmcharts.yaml'];

@@ -1,5 +1,5 @@
-// The real GitOps example repos (read-only, from shared/: see shared.ts), the project's own fixtures
-// (test/fixtures), and temporary repos built for one test.
+// The real GitOps example repos (read-only, from shared/: see shared.ts), the project's own demo repo's static
+// folders (scripts/demo-repo/files), and temporary repos built for one test.
 import { promises as fs, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,9 +7,9 @@ import { sharedPath } from './shared';
 
 export const gitopsExamplesDir = sharedPath('gitops-examples');
 
-/** A file or folder of the project's own fixtures (test/fixtures), e.g. fixturePath('demo-repo', 'guestbook'). */
-export function fixturePath(...parts: string[]): string {
-  return path.resolve(__dirname, '../../../test/fixtures', ...parts);
+/** A file or folder of the demo repo's static files (scripts/demo-repo/files), e.g. demoRepoPath('guestbook'). */
+export function demoRepoPath(...parts: string[]): string {
+  return path.resolve(__dirname, '../../../scripts/demo-repo/files', ...parts);
 }
 
 export function examplePath(name: string, ...rest: string[]): string {
@@ -41,9 +41,9 @@ export function copyExample(name: string): Promise<string> {
   return copyToTemp(examplePath(name), name);
 }
 
-/** A writable copy of one of the project's own fixtures, e.g. copyFixture('demo-repo', 'guestbook'). */
-export function copyFixture(...parts: string[]): Promise<string> {
-  return copyToTemp(fixturePath(...parts), parts[parts.length - 1]);
+/** A writable copy of one of the demo repo's static folders, e.g. copyDemoRepoFolder('guestbook'). */
+export function copyDemoRepoFolder(...parts: string[]): Promise<string> {
+  return copyToTemp(demoRepoPath(...parts), parts[parts.length - 1]);
 }
 
 /** A temp repo holding exactly these files (path -> content). */

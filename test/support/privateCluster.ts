@@ -1,4 +1,4 @@
-// A test cluster of the fault suite's own (test/cluster/cluster.mjs): etcd and kube-apiserver that tests may
+// A test cluster of the fault suite's own (scripts/cluster/cluster.mjs): etcd and kube-apiserver that tests may
 // kill and start again without breaking the cluster every other suite shares ($DRIFTLINE_TEST_CLUSTER).
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -37,8 +37,8 @@ const importModule = new Function('specifier', 'return import(specifier)') as (s
   startCluster(options?: { apiserverArgs?: string[]; log?: (line: string) => void }): Promise<StartedCluster>;
 }>;
 
-/** Compiled to out/test/support: the harness stays in test/cluster. */
-const harness = path.resolve(__dirname, '../../../test/cluster/cluster.mjs');
+/** Compiled to out/test/support: the harness is in scripts/cluster. */
+const harness = path.resolve(__dirname, '../../../scripts/cluster/cluster.mjs');
 
 export async function startPrivateCluster(options: { apiserverArgs?: string[] } = {}): Promise<PrivateCluster> {
   const { startCluster } = await importModule(pathToFileURL(harness).href);

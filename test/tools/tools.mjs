@@ -7,7 +7,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** The environment with the test tools' folders first on PATH (installing them when missing). */
 export function withTestTools(env = process.env) {
-  execFileSync('bash', [path.join(here, 'ensure-apt-packages.sh')], { stdio: 'inherit' });
+  execFileSync('bash', [path.join(here, '..', '..', 'scripts', 'tools', 'ensure-apt-packages.sh')], { stdio: 'inherit' });
   const helmDir = execFileSync('bash', [path.join(here, 'install-helm.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   return { ...env, PATH: `${helmDir}${path.delimiter}${env.PATH ?? ''}` };
 }

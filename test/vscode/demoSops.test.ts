@@ -1,4 +1,4 @@
-// The demo repo's SOPS-encrypted Secret (apps/web/api-secret.yaml, made by test/vscode/demoRepo.mjs) as a user of
+// The demo repo's SOPS-encrypted Secret (apps/web/api-secret.yaml, made by scripts/demo-repo/demoRepo.mjs) as a user of
 // `npm run demo` meets it: it opens decrypted with the demo's age key (the user setting driftline.sops.ageKeyFile),
 // an edit saved through the sops: editor writes ciphertext only, which that key opens to the edit, and the Drift
 // view compares the edited Secret, decrypted, with the cluster. The file is put back afterwards.

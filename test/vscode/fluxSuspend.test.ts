@@ -1,6 +1,6 @@
 // Suspend / Resume Flux reconciling inside a real VS Code, against the real Flux Kustomization CRD (no
 // controller runs: the test reads what a controller would see). The demo repo's Flux app `web` is the
-// Kustomization clusters/dev/web.yaml, created live in the web namespace by test/vscode/demoRepo.mjs.
+// Kustomization clusters/dev/web.yaml, created live in the web namespace by scripts/demo-repo/demoRepo.mjs.
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as vscode from 'vscode';

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { startCluster } from '../cluster/cluster.mjs';
-import { repoRoot } from './codeServer.mjs';
-import { createDemoRepo } from './demoRepo.mjs';
+import { startCluster } from '../../scripts/cluster/cluster.mjs';
+import { repoRoot } from '../../scripts/code-server/codeServer.mjs';
+import { createDemoRepo } from '../../scripts/demo-repo/demoRepo.mjs';
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-desktop-'));
 const cluster = process.env.DRIFTLINE_TEST_CLUSTER ? undefined : await startCluster();

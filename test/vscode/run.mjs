@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { format } from 'node:util';
-import { startCluster } from '../cluster/cluster.mjs';
-import { exitOnSignals, installCodeServer, launchBrowser, repoRoot, startCodeServer } from './codeServer.mjs';
-import { createDemoRepo } from './demoRepo.mjs';
+import { startCluster } from '../../scripts/cluster/cluster.mjs';
+import { exitOnSignals, installCodeServer, launchBrowser, repoRoot, startCodeServer } from '../../scripts/code-server/codeServer.mjs';
+import { createDemoRepo } from '../../scripts/demo-repo/demoRepo.mjs';
 import { scanBeforeRemoving } from '../support/plaintextScan.mjs';
 
 const timeoutMs = Number(process.env.DRIFTLINE_VSCODE_TIMEOUT_SECONDS ?? 600) * 1000;

@@ -1,5 +1,5 @@
 // Helpers for the suites that run inside the extension host: the extension's API, the demo repo it is
-// opened on (test/vscode/demoRepo.mjs), and kubectl against the test cluster to drift objects live.
+// opened on (scripts/demo-repo/demoRepo.mjs), and kubectl against the test cluster to drift objects live.
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as vscode from 'vscode';

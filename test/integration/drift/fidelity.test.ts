@@ -12,10 +12,10 @@ import { testClient, testCluster } from '../../support/cluster';
 import { installGitOpsCrds } from '../../support/crds';
 import { freshNamespace } from '../../support/namespace';
 import { appOf, applyApps, comparisonCounts, disagreementsWithKubectlDiff, flagged, removeRepo, resourceOf, statusOnce, verdictsOf, writeRepo } from './driftFixture';
-import { fixturePath } from '../../support/gitopsExamples';
+import { demoRepoPath } from '../../support/gitopsExamples';
 
 /** The project's own kustomize app (a Deployment and a Service, namePrefix kustomize-), as the demo repo has it. */
-const GUESTBOOK = fixturePath('demo-repo', 'guestbook');
+const GUESTBOOK = demoRepoPath('guestbook');
 const SECRET_PASSWORD = 's3cr3t-value';
 
 const ownApp = (namespace: string) => ({

@@ -7,7 +7,7 @@ import YAML from 'yaml';
 /** The repository root (this file runs compiled from out/test/unit/fuzz). */
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
-const DEMO_REPO = path.join(REPO_ROOT, 'test/fixtures/demo-repo');
+const DEMO_REPO = path.join(REPO_ROOT, 'scripts/demo-repo/files');
 
 /** The guestbook fixture's manifests, each as written. */
 export function fixtureManifests(): string[] {

@@ -55,7 +55,7 @@ function plaintextSeeds(format: SopsFormat): string[] {
       `; guestbook database\n[db]\n${flatSettings().map(([k, v]) => `${k} = ${v}`).join('\n')}\n\n[cache]\n; local only\nhost = guestbook-ui\n`,
       'top = level\n[multi]\ntext = """line one\nline two"""\nquoted = " spaced "\n',
     ];
-    case 'binary': return [fs.readFileSync(path.join(REPO_ROOT, 'test/fixtures/demo-repo/README.md'), 'utf8'), secret, '\u0000\u00ff binary-ish\n'];
+    case 'binary': return [fs.readFileSync(path.join(REPO_ROOT, 'scripts/demo-repo/files/README.md'), 'utf8'), secret, '\u0000\u00ff binary-ish\n'];
   }
 }
 

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
 import type { AppDefinition, RenderedApp } from '../../../src/core/model';
 import { renderApp } from '../../../src/core/render/renderApp';
-import { copyFixture, examplePath, fixturePath, removeTempRepos, withToolsOnPath, writeRepo } from '../../support/gitopsExamples';
+import { copyDemoRepoFolder, examplePath, demoRepoPath, removeTempRepos, withToolsOnPath, writeRepo } from '../../support/gitopsExamples';
 import { itWithShared } from '../../support/shared';
 
 const argo = (...parts: string[]) => examplePath('argocd-example-apps', ...parts);
 /** The project's own kustomize app (the demo repo's guestbook): a Deployment and a Service, namePrefix kustomize-. */
-const guestbook = fixturePath('demo-repo', 'guestbook');
+const guestbook = demoRepoPath('guestbook');
 
 function app(name: string, renderer: AppDefinition['renderer'], folder: string, extra: Partial<AppDefinition> = {}): AppDefinition {
   return { name, environment: 'dev', renderer, path: folder, origin: 'config', declaredAt: { file: folder }, ...extra };
@@ -154,7 +154,7 @@ describe('renderApp', () => {
   });
 
   it('renders a copy the same as the original, and a changed file changes the input hash', async () => {
-    const copy = await copyFixture('demo-repo', 'guestbook');
+    const copy = await copyDemoRepoFolder('guestbook');
     const original = await renderApp(app('kg', 'kustomize', guestbook));
     const before = await renderApp(app('kg', 'kustomize', copy));
     assert.equal(before.objects.length, 2);

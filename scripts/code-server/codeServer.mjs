@@ -16,7 +16,7 @@ export function installCodeServer() {
   const result = spawnSync('bash', [path.join(here, 'install-code-server.sh')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const entry = result.stdout.toString().trim().split('\n').pop();
   if (result.status !== 0 || !entry || !fs.existsSync(entry)) {
-    throw new Error(`installing code-server failed (exit ${result.status}); run bash test/vscode/install-code-server.sh`);
+    throw new Error(`installing code-server failed (exit ${result.status}); run bash scripts/code-server/install-code-server.sh`);
   }
   return entry;
 }

@@ -1,9 +1,9 @@
 // The GitOps repository the VS Code suites, the browser suite and `npm run demo` open: environment `dev` with
 // three apps, applied to a real cluster and then drifted the way people drift clusters by hand. Everything in
-// it is the project's own: the static files come from test/fixtures/demo-repo, the rest is written here, and
+// it is the project's own: the static files come from scripts/demo-repo/files, the rest is written here, and
 // the SOPS Secret is encrypted here with Driftline's own SOPS code (src/core/sops, built to out/) for an age key
 // made for this one repo.
-//   guestbook  (kustomize, test/fixtures/demo-repo/guestbook): its Deployment scaled live -> OutOfSync
+//   guestbook  (kustomize, scripts/demo-repo/files/guestbook): its Deployment scaled live -> OutOfSync
 //   shop       (plain YAML): a ConfigMap edited live -> OutOfSync, a Secret changed live -> OutOfSync (masked),
 //              its Service deleted live -> Missing, a ConfigMap created live with the app's label -> Extra
 //   web        (Flux: the Kustomization clusters/dev/web.yaml builds apps/web; the Kustomization is live too, so
@@ -22,8 +22,8 @@ import YAML from 'yaml';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '../..');
-const fixtures = path.join(projectRoot, 'test/fixtures/demo-repo');
-const fluxKustomizationCrd = path.join(projectRoot, 'test/support/gitops-crds/flux-kustomizations.yaml');
+const fixtures = path.join(projectRoot, 'scripts/demo-repo/files');
+const fluxKustomizationCrd = path.join(projectRoot, 'scripts/cluster/crds/flux-kustomizations.yaml');
 
 /** What the repo holds, for tests to assert on. */
 export const demo = {
@@ -132,7 +132,7 @@ async function writeDemoAgeKey(file) {
   const recipient = await age.identityToRecipient(identity);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, [
-    '# DEMO ONLY: the age identity of one Driftline demo repo, made by test/vscode/demoRepo.mjs.',
+    '# DEMO ONLY: the age identity of one Driftline demo repo, made by scripts/demo-repo/demoRepo.mjs.',
     '# It opens the SOPS-encrypted Secret of that repo; never encrypt anything real for it.',
     `# created: ${new Date().toISOString()}`,
     `# public key: ${recipient}`,
@@ -222,7 +222,7 @@ async function installFluxKustomizationCrd(kubectl) {
 function readme(keyFileName) {
   return `# Demo GitOps repo
 
-Made by Driftline's \`npm run demo\` (test/vscode/demoRepo.mjs); its objects were applied to the local test
+Made by Driftline's \`npm run demo\` (scripts/demo-repo/demoRepo.mjs); its objects were applied to the local test
 cluster and then some were changed there by hand.
 
 | app | where | what drifted live |
