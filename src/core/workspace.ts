@@ -194,4 +194,4 @@ async function assertDirectory(root: string): Promise<void> {
 }
 
 /** SOPS-encrypted manifests decrypted in memory with the keys sops itself would find (SOPS_AGE_KEY_FILE, gpg, ...). */
-const decryptWithDefaultKeys: DecryptSecret = async (text, file, { allowBinaries }) => (await decryptManifestIfSops(text, file, { allowBinaries })) ?? text;
+const decryptWithDefaultKeys: DecryptSecret = async (text, file, how) => (await decryptManifestIfSops(text, file, how)) ?? text;

@@ -27,7 +27,7 @@ export function renderOptionsFor(settings: DriftlineSettings): RenderOptions {
   return {
     tools: { kustomize: settings.kustomizePath, helm: settings.helmPath },
     allowTools: vscode.workspace.isTrusted,
-    decryptSecret: (text, file, { allowBinaries }) => decryptManifestIfSops(text, file, { ageKeyFile: settings.sopsAgeKeyFile, allowBinaries }),
+    decryptSecret: (text, file, how) => decryptManifestIfSops(text, file, { ageKeyFile: settings.sopsAgeKeyFile, ...how }),
   };
 }
 

@@ -4,13 +4,19 @@ import type { FileReads } from './fileReads';
 /**
  * Decrypts one SOPS-encrypted manifest: gets its text and the file it came from, returns the plaintext
  * manifest (in memory only), or undefined when the text is not SOPS-encrypted; throws when it cannot decrypt.
- * `(text, file, { allowBinaries }) => decryptManifestIfSops(text, file, { ...sopsOptions, allowBinaries })` from
- * src/core/sops fits as it is. `allowBinaries` is false when tools may not run (RenderOptions.allowTools): then
- * gpg and sops must not run (age decrypts in process).
+ * `(text, file, how) => decryptManifestIfSops(text, file, { ...sopsOptions, ...how })` from src/core/sops fits as
+ * it is. `allowBinaries` is false when tools may not run (RenderOptions.allowTools): then gpg and sops must not
+ * run (age decrypts in process). `verifyMac` is false for the objects of a Flux Kustomization: kustomize-controller
+ * decrypts them without checking the MAC, since its build changes them (namespace, labels, name prefixes).
  */
-export type DecryptSecret = (text: string, file: string, how: { allowBinaries: boolean }) => Promise<string | undefined>;
+export type DecryptSecret = (text: string, file: string, how: DecryptHow) => Promise<string | undefined>;
 
-/** A DecryptSecret told already whether binaries may run (renderApp binds it). */
+export interface DecryptHow {
+  allowBinaries: boolean;
+  verifyMac: boolean;
+}
+
+/** A DecryptSecret told already how to decrypt for one app (renderApp binds it). */
 export type DecryptManifest = (text: string, file: string) => Promise<string | undefined>;
 
 export interface RenderOptions {

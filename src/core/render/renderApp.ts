@@ -35,7 +35,7 @@ async function renderObjects(app: AppDefinition, inputs: AppInputs, options: Ren
 /** Renders one app whose inputs were already collected and hashed. */
 export async function renderCollected(app: AppDefinition, inputs: AppInputs, inputHash: string, options: RenderOptions): Promise<RenderedApp> {
   if (app.unknownReason) return { app, objects: [], inputHash, error: app.unknownReason };
-  const decrypt = withToolPolicy(options);
+  const decrypt = decryptFor(app, options);
   try {
     const objects = await decryptObjects(substituteVariables(await renderObjects(app, inputs, options, decrypt), app.substitute), decrypt);
     return { app, objects, inputHash };
@@ -45,10 +45,14 @@ export async function renderCollected(app: AppDefinition, inputs: AppInputs, inp
   }
 }
 
-/** The decryption hook told whether gpg/sops may run: only when tools may. */
-function withToolPolicy(options: RenderOptions): DecryptManifest | undefined {
+/**
+ * The decryption hook told whether gpg/sops may run (only when tools may) and whether the MAC is checked: not
+ * for a Flux Kustomization's objects, since kustomize-controller decrypts what its build changed without it.
+ */
+function decryptFor(app: AppDefinition, options: RenderOptions): DecryptManifest | undefined {
   const { decryptSecret, allowTools } = options;
-  return decryptSecret && ((text, file) => decryptSecret(text, file, { allowBinaries: allowTools !== false }));
+  const how = { allowBinaries: allowTools !== false, verifyMac: app.origin !== 'flux-kustomization' };
+  return decryptSecret && ((text, file) => decryptSecret(text, file, how));
 }
 
 export async function renderApp(app: AppDefinition, options: RenderOptions = {}): Promise<RenderedApp> {

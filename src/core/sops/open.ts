@@ -44,15 +44,22 @@ export function loadEncrypted(text: string, format: SopsFormat, file: string): {
 
 export async function openDocument(text: string, format: SopsFormat, file: string, opts?: SopsOptions): Promise<OpenedDocument> {
   const { doc, metadata } = loadEncrypted(text, format, file);
-  if (!metadata.mac) {
+  const verifyMac = opts?.verifyMac !== false;
+  if (verifyMac && !metadata.mac) {
     throw new SopsError(`${file}: the sops metadata has no MAC, so the content cannot be authenticated; refusing to decrypt it`, 'no-mac');
   }
   const dataKey = await unwrapDataKey(metadata, file, opts);
   const stash: IvStash = new Map();
   const computed = decryptBranches(doc.branches, { dataKey, rules: metadata, file, stash });
+  if (verifyMac) checkMac(metadata.mac ?? '', metadata.lastmodified, dataKey, computed, file);
+  return { doc, metadata, dataKey, stash };
+}
+
+/** Throws unless the stored MAC decrypts and equals the one computed over the decrypted values. */
+function checkMac(mac: string, lastmodified: SopsMetadata['lastmodified'], dataKey: Buffer, computed: string, file: string): void {
   let stored: string;
   try {
-    stored = openMac(metadata.mac, dataKey, metadata.lastmodified);
+    stored = openMac(mac, dataKey, lastmodified);
   } catch (err) {
     if (!(err instanceof ValueCipherError)) throw err;
     throw new SopsError(`${file}: the MAC does not decrypt (the MAC or lastmodified was changed); refusing to decrypt`, 'mac-mismatch');
@@ -60,5 +67,4 @@ export async function openDocument(text: string, format: SopsFormat, file: strin
   if (stored !== computed) {
     throw new SopsError(`${file}: MAC mismatch: the values were changed without the data key (tampered or edited by hand); refusing to decrypt`, 'mac-mismatch');
   }
-  return { doc, metadata, dataKey, stash };
 }

@@ -16,6 +16,12 @@ export interface SopsOptions {
   allowBinaries?: boolean;
   /** Names the document in errors when it did not come from a file. */
   fileName?: string;
+  /**
+   * False decrypts the values without checking the MAC, as kustomize-controller decrypts the objects of a
+   * build (its checkSopsMac is off: kustomize adds namespaces, labels and prefixes, so an object that left its
+   * file intact is rare). Default true: the editor, encrypt-on-save and plain files always check it.
+   */
+  verifyMac?: boolean;
 }
 
 export function envOf(opts: SopsOptions | undefined): NodeJS.ProcessEnv {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { AppDefinition } from '../../../src/core/model';
+import type { DecryptSecret } from '../../../src/core/render/options';
 import { renderApp } from '../../../src/core/render/renderApp';
 import { decryptManifestIfSops, encryptText, keyGroupFor } from '../../../src/core/sops';
 import { removeTempRepos, writeRepo } from '../../support/gitopsExamples';
@@ -76,5 +77,31 @@ describe('SOPS-encrypted Secrets with the real sops module plugged in', () => {
       assert.deepEqual(rendered.objects[0].object.stringData, { password: 'hunter2' }, renderer);
       assert.equal('sops' in rendered.objects[0].object, false, renderer);
     }
+  });
+
+  it('decrypts a Flux Kustomization\'s Secret that its kustomize build changed, without the MAC as kustomize-controller does; elsewhere the MAC is checked', async () => {
+    const { identity, recipient } = await newAgeIdentity();
+    const plaintext = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n';
+    const encrypted = await encryptText(plaintext, 'yaml', {
+      keyGroups: keyGroupFor({ age: [recipient] }), cryptRules: { encrypted_regex: '^(data|stringData)$' }, env: isolatedEnv(),
+    });
+    // The build adds a namespace, a label and a prefix: the MAC over the values no longer matches.
+    const root = await writeRepo({
+      'db/secret.yaml': encrypted,
+      'db/kustomization.yaml': 'namespace: shop\nnamePrefix: prod-\nlabels: [{ pairs: { team: shop } }]\nresources: [secret.yaml]\n',
+    });
+    const decryptSecret: DecryptSecret = (text, file, how) => decryptManifestIfSops(text, file, { ageIdentities: [identity], env: isolatedEnv(), ...how });
+    const appOf = (origin: AppDefinition['origin']): AppDefinition =>
+      ({ name: 'db', environment: 'dev', renderer: 'kustomize', path: path.join(root, 'db'), origin, declaredAt: { file: root } });
+
+    const flux = (await renderApp(appOf('flux-kustomization'), { decryptSecret })).objects[0];
+    assert.equal(flux.unknownReason, undefined);
+    assert.deepEqual(flux.object.stringData, { password: 'hunter2' });
+    assert.equal(flux.object.metadata.namespace, 'shop');
+    assert.equal(flux.object.metadata.name, 'prod-db');
+
+    const argo = (await renderApp(appOf('argo-application'), { decryptSecret })).objects[0];
+    assert.match(argo.unknownReason ?? '', /cannot decrypt SOPS-encrypted Secret\/prod-db .*secret\.yaml.*MAC mismatch/);
+    assert.match(String((argo.object.stringData as Record<string, unknown>).password), /^ENC\[/, 'left as ciphertext, marked Unknown');
   });
 });
