@@ -240,6 +240,8 @@ export interface AppResult {
   hooks?: HookResource[];
   /** From discovery: the controller deploys another revision than the working tree compared (AppDefinition.revisionNote). */
   revisionNote?: string;
+  /** From discovery: where a Flux Kustomization or HelmRelease sits in the tree (parent, dependsOn, suspend). */
+  flux?: FluxAppInfo;
 }
 
 /** A hook object of an app: kept out of the comparison, listed apart. */

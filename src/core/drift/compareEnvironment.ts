@@ -12,7 +12,7 @@ import { withoutHooks } from './hooks';
 import type { ComparisonCache } from './comparisonCache';
 import { mapWithLimit, Slots } from '../concurrency';
 import type { DryRunClient, Predictor } from './predict';
-import { appStatus, countStatuses } from './summarize';
+import { appStatus, countStatuses, describedApp } from './summarize';
 
 /** The part of ClusterClient one environment's comparison needs. */
 export interface EnvironmentClient extends ListingClient, DryRunClient {
@@ -87,11 +87,8 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
     const results = resources.map((resource) => toResult(resource, options.ignoreRules, options.reveal));
     const counts = countStatuses(results);
     const result: AppResult = {
-      name: app.app.name, environment: app.app.environment, status: appStatus(counts, reason),
-      renderer: app.app.renderer, path: app.app.path, counts, resources: results, ...(reason ? { reason } : {}),
-      ...(app.app.controller ? { controller: app.app.controller } : {}),
+      ...describedApp(app.app), status: appStatus(counts, reason), counts, resources: results, ...(reason ? { reason } : {}),
       ...(hooksOf.get(app)?.length ? { hooks: hooksOf.get(app) } : {}),
-      ...(app.app.revisionNote ? { revisionNote: app.app.revisionNote } : {}),
     };
     if (inputs !== undefined) options.previous?.set(app, inputs, result);
     return result;

@@ -20,6 +20,7 @@ import { LiveWatch, mergeWatchTargets, watchTargetOf, type EnvironmentWatchTarge
 import { Predictor } from './predict';
 import { ComparisonCache } from './comparisonCache';
 import { controllerInventoryKeys } from './inventory';
+import { describedApp } from './summarize';
 
 /** The engine's options are its workspace's: a CLI run makes one workspace per command, VS Code one per folder. */
 export type DriftEngineOptions = WorkspaceOptions;
@@ -244,8 +245,6 @@ function selectApps(model: RepoModel, filter: StatusFilter): { environment: Envi
 
 function unknownApp(app: RenderedApp, reason: string): AppResult {
   return {
-    name: app.app.name, environment: app.app.environment, status: 'Unknown', renderer: app.app.renderer, path: app.app.path,
-    counts: { synced: 0, outOfSync: 0, missing: 0, extra: 0, unknown: 0 }, resources: [], reason,
-    ...(app.app.controller ? { controller: app.app.controller } : {}),
+    ...describedApp(app.app), status: 'Unknown', counts: { synced: 0, outOfSync: 0, missing: 0, extra: 0, unknown: 0 }, resources: [], reason,
   };
 }

@@ -1,5 +1,15 @@
 // Roll-ups: counts per app, an app's status from its resources, and the CLI's exit code for a whole report.
-import type { AppResult, ResourceResult, StatusCounts, StatusReport, SyncStatus } from '../model';
+import type { AppDefinition, AppResult, ResourceResult, StatusCounts, StatusReport, SyncStatus } from '../model';
+
+/** What an app's result says of its definition, whatever the comparison found. */
+export function describedApp(app: AppDefinition): Pick<AppResult, 'name' | 'environment' | 'renderer' | 'path' | 'controller' | 'revisionNote' | 'flux'> {
+  return {
+    name: app.name, environment: app.environment, renderer: app.renderer, path: app.path,
+    ...(app.controller ? { controller: app.controller } : {}),
+    ...(app.revisionNote ? { revisionNote: app.revisionNote } : {}),
+    ...(app.flux ? { flux: app.flux } : {}),
+  };
+}
 
 export function countStatuses(resources: ResourceResult[]): StatusCounts {
   const counts: StatusCounts = { synced: 0, outOfSync: 0, missing: 0, extra: 0, unknown: 0 };
