@@ -1,6 +1,7 @@
 // The `driftline` command: a thin dispatcher over the core. Each subcommand lives in its own file.
 import { messageOf } from '../core/errors';
 import { runApps } from './apps';
+import { runBuild } from './build';
 import { runDiff } from './diff';
 import { runEnvs } from './envs';
 import { runHistory } from './history';
@@ -11,6 +12,7 @@ import { runSopsCommand } from './sops';
 import { runStatus } from './status';
 import { runResume, runSuspend } from './suspend';
 import { runSync } from './sync';
+import { runTree } from './tree';
 
 interface Subcommand {
   summary: string;
@@ -23,6 +25,8 @@ const subcommands: Record<string, Subcommand> = {
   diff: { summary: 'a unified diff per drifted object, live against Git (Secrets masked)', run: runDiff },
   envs: { summary: 'list environments: kube context, protection, app count', run: runEnvs },
   apps: { summary: 'list apps: environment, renderer, path, origin', run: runApps },
+  tree: { summary: 'apps as the controllers apply them: Flux Kustomizations with what their builds apply (like flux tree)', run: runTree },
+  build: { summary: "an app's desired objects as YAML, each with its source file (Secrets masked unless --reveal)", run: runBuild },
   sync: { summary: 'preview, then apply an app from Git (or ask its Flux/Argo CD controller to reconcile)', run: runSync },
   suspend: { summary: "stop Flux reconciling an app (its Kustomization/HelmRelease's spec.suspend)", run: runSuspend },
   resume: { summary: 'let Flux reconcile an app again, and ask it to reconcile now', run: runResume },
