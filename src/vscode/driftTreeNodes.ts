@@ -5,8 +5,9 @@
 // out, so a row keeps its id when its apiVersion changes). Every node knows its root: commands act on the
 // workspace folder of the row they were invoked on.
 import * as vscode from 'vscode';
+import type { AppTreeNode } from '../core/appTree';
 import { describeRef, refId, type ObjectIdentity } from '../core/identity';
-import { sumCounts } from '../core/drift/summarize';
+import { appStatus, sumCounts } from '../core/drift/summarize';
 import { appContextValue, environmentContextValue, folderContextValue, resourceContextValue } from './contextValues';
 import type { AppResult, EnvironmentResult, ObjectRef, ResourceResult, StatusCounts, SyncStatus } from '../core/model';
 import type { SessionState } from './driftSession';
@@ -53,9 +54,21 @@ export class EnvironmentNode {
   get name(): string { return this.result.name; }
 }
 
+/**
+ * Where an app row sits: under its environment, or (tree layout) under the Kustomization whose build applies it,
+ * with the apps its own build applies as children and its counts rolled up over them.
+ */
+export interface AppPlacement {
+  /** The parent app's name; absent at the top of the environment. */
+  parent?: string;
+  children: AppTreeNode<AppResult>[];
+  /** The app's counts with its descendants'. */
+  total: StatusCounts;
+}
+
 export class AppNode {
   readonly kind = 'app';
-  constructor(readonly root: string, readonly environment: string, public result: AppResult) {}
+  constructor(readonly root: string, readonly environment: string, public result: AppResult, public placement: AppPlacement) {}
   get id(): string { return appNodeId(this.root, this.environment, this.result.name); }
   get name(): string { return this.result.name; }
 }
@@ -157,20 +170,38 @@ function environmentItem(node: EnvironmentNode, refreshed: string): vscode.TreeI
   return item;
 }
 
+/** `flux-system/infra` -> `infra`: dependsOn names read shorter without the namespace the tooltip gives. */
+const shortName = (key: string) => key.slice(key.indexOf('/') + 1);
+
 function appItem(node: AppNode, refreshed: string): vscode.TreeItem {
-  const result = node.result;
-  const state = result.resources.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+  const { result, placement } = node;
+  const nested = placement.children.length > 0;
+  const state = result.resources.length || nested ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
   const item = new vscode.TreeItem(result.name, state);
   item.id = node.id;
-  item.iconPath = statusIcon(result.status);
-  item.description = result.reason && result.status === 'Unknown' ? `Unknown: ${result.reason}` : describeCounts(result.counts);
+  // Collapsed, a Kustomization says what happens below it: drift in a grandchild shows at every level above.
+  const status = nested ? appStatus(placement.total, result.reason) : result.status;
+  item.iconPath = statusIcon(status);
+  const counts = result.reason && status === 'Unknown' ? `Unknown: ${result.reason}` : describeCounts(placement.total);
+  const flux = result.flux;
+  item.description = [flux?.suspend ? 'suspended in Git' : undefined, counts,
+    flux?.dependsOn.length ? `after ${flux.dependsOn.map(shortName).join(', ')}` : undefined].filter(Boolean).join(' · ');
   item.contextValue = appContextValue(result);
-  const tooltip = new vscode.MarkdownString(`**${result.name}** in ${node.environment}: ${result.status}\n\n`);
+  const tooltip = new vscode.MarkdownString(`**${result.name}** in ${node.environment}: ${status}\n\n`);
   tooltip.appendMarkdown(`Renderer: ${result.renderer} · Path: `).appendText(result.path);
   tooltip.appendMarkdown(`\n\n${describeCounts(result.counts)} (${result.counts.synced} in sync)`);
+  if (nested) tooltip.appendMarkdown(`; with the ${countApps(placement.children)} app(s) its build applies: ${describeCounts(placement.total)}`);
+  if (flux?.parent) tooltip.appendMarkdown('\n\nApplied by Kustomization ').appendText(flux.parent);
+  if (flux?.dependsOn.length) tooltip.appendMarkdown('\n\nDepends on ').appendText(flux.dependsOn.join(', '));
+  if (flux?.suspend) tooltip.appendMarkdown('\n\nSuspended in Git (spec.suspend: true)');
   if (result.reason) tooltip.appendMarkdown('\n\nReason: ').appendText(result.reason);
+  if (result.sourceNote) tooltip.appendMarkdown('\n\n').appendText(result.sourceNote);
   item.tooltip = tooltip.appendMarkdown(refreshed);
   return item;
+}
+
+function countApps(nodes: AppTreeNode<AppResult>[]): number {
+  return nodes.reduce((sum, node) => sum + 1 + countApps(node.children), 0);
 }
 
 function resourceItem(node: ResourceNode, refreshed: string): vscode.TreeItem {

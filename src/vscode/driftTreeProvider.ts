@@ -1,11 +1,15 @@
 // The Drift view: Environment -> App -> Resource, read from the sessions' latest reports; with several
-// workspace folders that hold GitOps repos, one Folder row per repo above its environments. A refresh keeps
+// workspace folders that hold GitOps repos, one Folder row per repo above its environments. In the tree layout
+// (driftline.view.layout) an app row also holds the apps its Flux build applies (core/appTree.ts). A refresh keeps
 // each row's node object and fires onDidChangeTreeData only for the rows whose data or children changed,
 // so a large tree does not redraw (or collapse) when one resource drifts.
 import * as vscode from 'vscode';
+import { buildAppTree, rolledUpCounts, type AppTreeNode } from '../core/appTree';
 import { shownNames } from '../core/identity';
+import type { AppResult } from '../core/model';
 import type { DriftSessions } from './driftRoots';
 import type { DriftSession } from './driftSession';
+import { VIEW_LAYOUT_SETTING, readViewLayout, type ViewLayout } from './settings';
 import {
   AppNode, DriftNode, EnvironmentNode, FolderNode, ResourceNode, appNodeId, environmentNodeId, folderNodeId, resourceNodeId, toTreeItem,
 } from './driftTreeNodes';
@@ -16,10 +20,18 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode>, vs
   private readonly nodes = new Map<string, DriftNode>();
   private readonly fingerprints = new Map<string, string>();
   private roots: (FolderNode | EnvironmentNode)[] = [];
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
+  private layout: ViewLayout = readViewLayout();
 
   constructor(private readonly folders: DriftSessions) {
-    this.subscription = folders.onDidChange(() => this.update());
+    this.subscriptions = [
+      folders.onDidChange(() => this.update()),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (!event.affectsConfiguration(`driftline.${VIEW_LAYOUT_SETTING}`)) return;
+        this.layout = readViewLayout();
+        this.update(true);
+      }),
+    ];
     this.update();
   }
 
@@ -41,19 +53,33 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode>, vs
   getChildren(node?: DriftNode): DriftNode[] {
     if (!node) return this.roots;
     if (node.kind === 'folder') return node.result.environments.map((environment) => this.node(new EnvironmentNode(node.root, environment)));
-    if (node.kind === 'environment') return node.result.apps.map((app) => this.node(new AppNode(node.root, node.name, app)));
+    if (node.kind === 'environment') return this.topApps(node).map((app) => this.appNode(node.root, node.name, app));
     if (node.kind === 'app') {
       const labels = shownNames(node.result.resources);
-      return node.result.resources.map((resource, index) => this.node(new ResourceNode(node.root, node.environment, node.name, resource, labels[index])));
+      return [
+        ...node.placement.children.map((child) => this.appNode(node.root, node.environment, child, node.name)),
+        ...node.result.resources.map((resource, index) => this.node(new ResourceNode(node.root, node.environment, node.name, resource, labels[index]))),
+      ];
     }
     return [];
+  }
+
+  /** The apps right under an environment: the roots of its Flux tree, or every app in the list layout. */
+  private topApps(environment: EnvironmentNode): AppTreeNode<AppResult>[] {
+    const { apps } = environment.result;
+    return this.layout === 'tree' ? buildAppTree(apps) : apps.map((app) => ({ app, children: [] }));
+  }
+
+  private appNode(root: string, environment: string, tree: AppTreeNode<AppResult>, parent?: string): AppNode {
+    const placement = { ...(parent ? { parent } : {}), children: tree.children, total: rolledUpCounts(tree) };
+    return this.node(new AppNode(root, environment, tree.app, placement));
   }
 
   getParent(node: DriftNode): DriftNode | undefined {
     if (node.kind === 'folder') return undefined;
     if (node.kind === 'environment') return this.nodes.get(folderNodeId(node.root));
     const environment = this.nodes.get(environmentNodeId(node.root, node.environment));
-    if (node.kind === 'app') return environment;
+    if (node.kind === 'app') return node.placement.parent ? this.nodes.get(appNodeId(node.root, node.environment, node.placement.parent)) : environment;
     return this.nodes.get(appNodeId(node.root, node.environment, node.app));
   }
 
@@ -67,6 +93,7 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode>, vs
     }
     known.result = fresh.result;
     if (known.kind === 'resource' && fresh.kind === 'resource') known.label = fresh.label;
+    if (known.kind === 'app' && fresh.kind === 'app') known.placement = fresh.placement;
     return known;
   }
 
@@ -87,7 +114,8 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode>, vs
     })));
   }
 
-  private update(): void {
+  /** `relayout`: the rows move (layout toggled), so the whole view redraws. */
+  private update(relayout = false): void {
     const rootsBefore = this.roots.map((root) => root.id).join('\n');
     const seen = new Set<string>();
     const changed: DriftNode[] = [];
@@ -106,12 +134,12 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode>, vs
         this.fingerprints.delete(id);
       }
     }
-    if (rootsBefore !== this.roots.map((root) => root.id).join('\n')) this.changeEmitter.fire(undefined);
+    if (relayout || rootsBefore !== this.roots.map((root) => root.id).join('\n')) this.changeEmitter.fire(undefined);
     else if (changed.length) this.changeEmitter.fire(withoutDescendantsOf(changed));
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.changeEmitter.dispose();
   }
 }
@@ -128,7 +156,8 @@ function fingerprint(node: DriftNode): string {
   }
   if (node.kind === 'app') {
     const { resources, ...row } = node.result;
-    return JSON.stringify([row, resources.map((resource) => resourceNodeId(node.root, node.environment, node.name, resource))]);
+    const { children, ...placement } = node.placement;
+    return JSON.stringify([row, placement, children.map((child) => child.app.name), resources.map((resource) => resourceNodeId(node.root, node.environment, node.name, resource))]);
   }
   if (node.kind === 'folder') {
     const { environments, ...row } = node.result;

@@ -41,6 +41,14 @@ export function readSettings(folder: vscode.WorkspaceFolder | undefined): Driftl
   };
 }
 
+/** driftline.view.layout: apps nested as the Flux controllers apply them, or one list per environment. */
+export type ViewLayout = 'tree' | 'list';
+export const VIEW_LAYOUT_SETTING = 'view.layout';
+
+export function readViewLayout(): ViewLayout {
+  return vscode.workspace.getConfiguration('driftline').get<string>(VIEW_LAYOUT_SETTING) === 'list' ? 'list' : 'tree';
+}
+
 /** Whether a configuration change concerns what the engine (of `folder`, when given) was built from. */
 export function affectsEngine(event: vscode.ConfigurationChangeEvent, folder?: vscode.WorkspaceFolder): boolean {
   return ['kubeconfig', 'contexts', 'kustomizePath', 'helmPath', 'concurrency', 'sops.ageKeyFile']

@@ -13,6 +13,7 @@ import { revealSecretCommand } from './revealSecret';
 import { setContextCommand } from './setContext';
 import { showLogCommand } from './showLog';
 import { stopRefreshCommand } from './stopRefresh';
+import { showAsListCommand, showAsTreeCommand } from './viewLayout';
 
 /** A command whose code is in the engine (sync, rollback, suspend: they act on the cluster or git), loaded when it first runs. */
 function fromEngine(id: string, load: (loaded: ReturnType<typeof engine>) => DriftlineCommand): DriftlineCommand {
@@ -28,6 +29,8 @@ const commands: DriftlineCommand[] = [
   setContextCommand,
   createConfigCommand,
   showLogCommand,
+  showAsTreeCommand,
+  showAsListCommand,
   fromEngine('driftline.sync', (loaded) => loaded.syncCommand),
   fromEngine('driftline.syncDryRun', (loaded) => loaded.syncDryRunCommand),
   fromEngine('driftline.rollback', (loaded) => loaded.rollbackCommand),
