@@ -18,13 +18,18 @@ export class TemplateError extends Error {
 export interface GoTemplateOptions {
   /** `goTemplateOptions: ["missingkey=error"]`. */
   missingKeyError?: boolean;
+  /** Action delimiters, as Go's `Delims` sets them (Flux Operator ResourceSets use `<<` `>>`); default `{{` `}}`. */
+  delimiters?: { left: string; right: string };
+  /** Functions of the caller (Flux Operator's `inputs`), taking precedence over the built-in ones. */
+  functions?: Record<string, TemplateFunction>;
 }
 
 type Token =
   | { kind: 'string' | 'number' | 'bool' | 'nil'; value: unknown }
   | { kind: 'field'; chain: string[] }
   | { kind: 'variable'; name: string; chain: string[] }
-  | { kind: 'ident'; name: string }
+  /** A function, with the fields of its result when written `fn.field` (Go's chain node). */
+  | { kind: 'ident'; name: string; chain?: string[] }
   | { kind: 'punct'; value: '|' | '(' | ')' | ':=' | '=' | ',' };
 
 type Operand = Token | { kind: 'pipe'; pipe: Pipeline; chain: string[] };
@@ -89,7 +94,10 @@ function lexAction(source: string): Token[] {
       i += match[0].length;
       if (match[0] === 'true' || match[0] === 'false') tokens.push({ kind: 'bool', value: match[0] === 'true' });
       else if (match[0] === 'nil') tokens.push({ kind: 'nil', value: null });
-      else tokens.push({ kind: 'ident', name: match[0] });
+      else {
+        const chain = chainAt();
+        tokens.push({ kind: 'ident', name: match[0], ...(chain.length > 0 ? { chain } : {}) });
+      }
     } else {
       throw new TemplateError(`unexpected "${c}" in {{${source}}}`);
     }
@@ -145,7 +153,7 @@ function parsePipeline(tokens: Token[], source: string): Pipeline {
   return pipeline;
 }
 
-function parseTemplate(text: string): Node[] {
+function parseTemplate(text: string, left: string, right: string): Node[] {
   const root: Node[] = [];
   type Frame = { node: Extract<Node, { type: 'if' | 'with' | 'range' }>; inElse: boolean; list: Node[]; elseIfDepth: number };
   const stack: Frame[] = [];
@@ -153,20 +161,20 @@ function parseTemplate(text: string): Node[] {
   let i = 0;
   let trimNext = false;
   while (i < text.length) {
-    const open = text.indexOf('{{', i);
+    const open = text.indexOf(left, i);
     let chunk = open < 0 ? text.slice(i) : text.slice(i, open);
     if (trimNext) chunk = chunk.replace(/^\s+/, '');
     trimNext = false;
     if (open < 0) { if (chunk) current().push({ type: 'text', text: chunk }); break; }
-    let start = open + 2;
+    let start = open + left.length;
     if (text.startsWith('- ', start) || text.startsWith('-\t', start) || text.startsWith('-\n', start)) { chunk = chunk.replace(/\s+$/, ''); start += 1; }
     if (chunk) current().push({ type: 'text', text: chunk });
-    const close = text.indexOf('}}', start);
+    const close = text.indexOf(right, start);
     if (close < 0) throw new TemplateError(`unclosed action: ${text.slice(open, open + 40)}`);
     let end = close;
     if (/\s-$/.test(text.slice(start, close))) { end = close - 1; trimNext = true; }
     const source = text.slice(start, end).trim();
-    i = close + 2;
+    i = close + right.length;
     if (source.startsWith('/*')) continue;
     const keyword = /^(if|else|end|range|with|define|template|block)\b/.exec(source)?.[1];
     const rest = keyword ? source.slice(keyword.length).trim() : source;
@@ -262,7 +270,7 @@ function printf(format: string, ...args: unknown[]): string {
   });
 }
 
-type TemplateFunction = (...args: unknown[]) => unknown;
+export type TemplateFunction = (...args: unknown[]) => unknown;
 
 const FUNCTIONS: Record<string, TemplateFunction> = {
   and: (...args) => { for (const arg of args) if (isEmpty(arg)) return arg; return args[args.length - 1]; },
@@ -384,20 +392,20 @@ class Evaluator {
       case 'field': return this.field(dot, operand.chain, '');
       case 'variable': return this.field(scope.lookup(operand.name), operand.chain, operand.name);
       case 'pipe': return this.field(this.pipeline(operand.pipe, dot, scope), operand.chain, '');
-      case 'ident': return this.call(operand.name, [], dot);
+      case 'ident': return this.field(this.call(operand.name, [], dot), operand.chain ?? [], operand.name);
       default: throw new TemplateError(`unexpected ${operand.kind}`);
     }
   }
 
   call(name: string, args: unknown[], _dot: unknown): unknown {
-    const fn = FUNCTIONS[name];
+    const fn = this.options.functions?.[name] ?? FUNCTIONS[name];
     if (!fn) throw new TemplateError(`function "${name}" not defined`);
     return fn(...args);
   }
 
   command(command: Command, dot: unknown, scope: Scope, piped: unknown[]): unknown {
     const [head, ...rest] = command.operands;
-    if (head.kind === 'ident') {
+    if (head.kind === 'ident' && !head.chain) {
       return this.call(head.name, [...rest.map((operand) => this.operand(operand, dot, scope)), ...piped], dot);
     }
     if (rest.length > 0 || piped.length > 0) throw new TemplateError('can\'t give argument to non-function');
@@ -457,9 +465,16 @@ class Evaluator {
 
 /** Renders a Go template against `data` (`.` and `$`); throws a TemplateError for bad syntax or, with missingKeyError, a missing key. */
 export function renderGoTemplate(text: string, data: unknown, options: GoTemplateOptions = {}): string {
-  if (!text.includes('{{')) return text;
-  const nodes = parseTemplate(text);
-  return new Evaluator(options).nodes(nodes, data, new Scope(new Map([['$', data]])));
+  const { left, right } = options.delimiters ?? { left: '{{', right: '}}' };
+  if (!text.includes(left)) return text;
+  try {
+    const nodes = parseTemplate(text, left, right);
+    return new Evaluator(options).nodes(nodes, data, new Scope(new Map([['$', data]])));
+  } catch (error) {
+    // Messages quote actions as {{...}}: in the template's own delimiters, they point at what the user wrote.
+    if (error instanceof TemplateError && left !== '{{') throw new TemplateError(error.message.replaceAll('{{', left).replaceAll('}}', right));
+    throw error;
+  }
 }
 
 /**

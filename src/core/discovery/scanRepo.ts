@@ -27,8 +27,8 @@ export interface RepoScan {
   problems: DiscoveryProblem[];
 }
 
-/** A YAML file that does not match this holds no Flux or Argo CD object. */
-export const CONTROLLER_GROUPS = /fluxcd\.io|argoproj\.io/;
+/** A YAML file that does not match this holds no Flux, Flux Operator or Argo CD object. */
+export const CONTROLLER_GROUPS = /fluxcd\.io|fluxcd\.controlplane\.io|argoproj\.io/;
 
 async function scanChart(dir: string): Promise<HelmChartFolder> {
   let makesArgoApplications = false;

@@ -32,6 +32,14 @@ describe('ApplicationSet templates', () => {
     assert.throws(() => renderGoTemplate('{{ if .name }}x', data), /has no \{\{end\}\}/);
   });
 
+  it('other delimiters (Flux Operator `<<` `>>`), caller functions, and a function\'s result read as `fn.field`', () => {
+    const options = { delimiters: { left: '<<', right: '>>' }, missingKeyError: true, functions: { inputs: () => ({ name: 'Team_A', list: ['x', 'y'] }) } };
+    assert.equal(renderGoTemplate('<< inputs.name | lower >>-<< get inputs "name" >> {{ kept }}', undefined, options), 'team_a-Team_A {{ kept }}');
+    assert.equal(renderGoTemplate('a\n<<- range $v := inputs.list >>\n- << $v >>\n<<- end >>', undefined, options), 'a\n- x\n- y');
+    assert.throws(() => renderGoTemplate('<< inputs.nope >>', undefined, options), /map has no entry for key "nope"/);
+    assert.throws(() => renderGoTemplate('<< if inputs.name >>x', undefined, options), /<<if>> has no <<end>>/);
+  });
+
   it('fasttemplate: {{key}} and {{ key }} from the flat parameters; an unknown tag stays as written', () => {
     assert.equal(renderFastTemplate('{{path.basename}}-{{ path[0] }}-{{nope}}', { 'path.basename': 'api', 'path[0]': 'apps' }), 'api-apps-{{nope}}');
   });
