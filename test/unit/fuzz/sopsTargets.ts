@@ -151,6 +151,8 @@ const STORE_REGRESSIONS: Record<SopsFormat, StoreInput[]> = {
     { mode: 'plain', text: '['.repeat(1000) },
     // An invalid regex in the metadata came out of decryption as a GoRegexError, not a SopsError.
     { mode: 'value', seed: 0, text: 'a: x\nsops:\n  age: [{recipient: age1x, enc: x}]\n  lastmodified: "2024-01-01T00:00:00Z"\n  encrypted_regex: ^(\n' },
+    // A mapping tagged !!str was saved as the text "undefined": its values were lost.
+    { mode: 'edit', seed: 0, text: 'kind: Secret\ndata: !!str\n  token: c2VjcmV0\n' },
   ],
   // A string escape the pattern let through (`\u00`) made JSON.parse throw a SyntaxError without the file.
   json: [

@@ -64,6 +64,11 @@ describe('sops errors', () => {
     assert.match(viaHome.plaintext, /password: s3cr3t/);
   });
 
+  it('refuses a mapping tagged as a scalar (data: !!str), naming the file and the key, before anything is lost', async () => {
+    await assert.rejects(encryptText('kind: Secret\ndata: !!str\n  token: c2VjcmV0\n', 'yaml', { keyGroups: keyGroupFor({ age: [owner.recipient] }), env: isolatedEnv(), filePath: 'secret.yaml' }),
+      /secret\.yaml: the mapping under data is tagged !!str, which SOPS files cannot keep: remove the tag/);
+  });
+
   it('refuses a file whose unencrypted value was changed (MAC mismatch), without revealing values', async () => {
     const tampered = ciphertext.replace('note_unencrypted: hello', 'note_unencrypted: bye');
     const err = await rejectsWith(decryptText(tampered, 'yaml', { ageIdentities: [owner.identity], fileName: 'secret.yaml', env: isolatedEnv() }),

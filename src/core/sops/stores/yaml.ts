@@ -131,8 +131,21 @@ function checkAnchor(node: unknown, b: Builder): void {
   }
 }
 
-function buildMap(map: YAMLMap, b: Builder): TreeMap {
+/**
+ * A mapping or sequence tagged as a scalar type (`data: !!str` over a mapping): yaml reads it as the collection
+ * but writes it back as the text "undefined", so the values would be lost on the first save. Refused on load.
+ */
+function checkCollectionTag(node: YAMLMap | YAMLSeq, b: Builder, where: string): void {
+  const scalarTag = /^tag:yaml\.org,2002:(str|int|float|bool|null|binary|timestamp)$/.exec(node.tag ?? '');
+  if (scalarTag) {
+    const kind = isMap(node) ? 'mapping' : 'sequence';
+    throw new StoreError(`${b.file}: the ${kind} under ${where} is tagged !!${scalarTag[1]}, which SOPS files cannot keep: remove the tag`);
+  }
+}
+
+function buildMap(map: YAMLMap, b: Builder, where = 'the document'): TreeMap {
   checkAnchor(map, b);
+  checkCollectionTag(map, b, where);
   const out: TreeMap = { kind: 'map', items: [...comments(map, 'commentBefore', b)] };
   for (const pair of map.items) {
     const key = pair.key;
@@ -151,6 +164,7 @@ function buildMap(map: YAMLMap, b: Builder): TreeMap {
 
 function buildSeq(seq: YAMLSeq, b: Builder, where: string): TreeList {
   checkAnchor(seq, b);
+  checkCollectionTag(seq, b, where);
   const out: TreeList = { kind: 'list', items: [...comments(seq, 'commentBefore', b)] };
   for (const item of seq.items) {
     if (!isMap(item) && !isSeq(item)) {
@@ -163,7 +177,7 @@ function buildSeq(seq: YAMLSeq, b: Builder, where: string): TreeList {
 }
 
 function buildNode(node: unknown, b: Builder, where: string): TreeNode {
-  if (isMap(node)) return buildMap(node, b);
+  if (isMap(node)) return buildMap(node, b, where);
   if (isSeq(node)) return buildSeq(node, b, where);
   if (isAlias(node)) throw new StoreError(`${b.file}: YAML aliases (*${node.source}) are not supported in SOPS files (under ${where})`);
   if (node === null || node === undefined) return { kind: 'value', value: { type: 'null' } };
