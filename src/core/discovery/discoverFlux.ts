@@ -17,9 +17,13 @@ import { parseManifests } from '../render/parseManifests';
 import { substituteVariables, unresolvedVariables } from '../render/substituteVariables';
 import { environmentOfPath, ENVIRONMENT_FOLDERS } from './environmentOfPath';
 import { buildFlux, type BuiltObject, type FluxBuildResult, type FluxBuildSpec } from './fluxBuild';
+import { fluxInstanceRoots } from './fluxInstance';
 import { discoverFluxWithoutTools } from './fluxWithoutTools';
 import { gitRepositoryIsThisRepo, resolveKustomizationSource, sourceURL } from './fluxSources';
 import type { RepoIdentity } from './repoIdentity';
+import { isResourceSetInput } from './resourceSet';
+import { OPERATOR_GROUP } from './resourceSetInputs';
+import { expandResourceSets, unexpandedResourceSetApp } from './resourceSetChildren';
 import { objectsOf, type RepoScan, type ScannedObject } from './scanRepo';
 
 export interface FluxDiscovery {
@@ -320,7 +324,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
           problems.push({ file: node.file, ...(node.line !== undefined ? { line: node.line } : {}), message: `${what} does not build as kustomize-controller builds it: ${node.result.error}` });
         }
         let objects: DesiredObject[] = node.result && 'objects' in node.result
-          ? node.result.objects.filter(({ object }) => isKind(object, KUSTOMIZE_GROUP, 'Kustomization') || isKind(object, HELM_GROUP, 'HelmRelease'))
+          ? node.result.objects.filter(({ object }) => isKind(object, KUSTOMIZE_GROUP, 'Kustomization') || isKind(object, HELM_GROUP, 'HelmRelease') || isResourceSetInput(object))
             .map(({ object, origin }) => ({ object, source: locate(scan, object, origin, { file: node.file, line: node.line }) }))
           : [];
         const { substitution, problem } = await substitutionOf(node);
@@ -344,7 +348,13 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
           add(node.app);
           if (node.cluster.context) contexts[node.cluster.environment] ??= node.cluster.context;
         }
+        // The Flux Operator expands the ResourceSets this build applies (after postBuild substitution).
+        const expanded = expandResourceSets(objects, (outputs.get(node.cluster.environment) ?? []).map(({ object }) => object));
+        objects = expanded.objects;
+        problems.push(...expanded.problems);
+        for (const { resourceSet, reason } of expanded.unknown) add(unexpandedResourceSetApp(resourceSet, reason, node.cluster.environment, node.root ? undefined : self));
         for (const { object, source } of objects) {
+          if (isResourceSetInput(object)) continue;
           if (isKind(object, HELM_GROUP, 'HelmRelease')) {
             const namespace = object.metadata.namespace ?? 'default';
             helmRelease(object, source, clusterOf(object, namespace, node.cluster), node.root ? undefined : self);
@@ -364,13 +374,22 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   };
 
   const kustomizations = objectsOf(scan, KUSTOMIZE_GROUP, 'Kustomization');
-  // Roots: Kustomizations that sync the folder declaring them (flux-system).
+  // Roots: the Kustomizations FluxInstances generate, and Kustomizations that sync the folder declaring them (flux-system).
   const roots: TreeNode[] = [];
+  const instances = fluxInstanceRoots(scan, identity);
+  problems.push(...instances.problems);
+  for (const { kustomization, source, folder } of instances.roots) {
+    scan.objects.push(source); // what the operator generates, so Kustomizations naming it find this repo
+    const environment = environmentOfPath(scan.root, path.join(folder, 'kustomization.yaml')) ?? environmentOfPath(scan.root, kustomization.file) ??
+      folderEnvironment(scan.root, path.join(folder, 'kustomization.yaml'));
+    roots.push({ ...kustomization, namespace: kustomizationNamespace(kustomization.object), cluster: { environment }, root: true, spec: { folder } });
+  }
   for (const found of kustomizations) {
     const source = resolveKustomizationSource(scan, identity, found);
     if (!('folder' in source) || !isWithin(found.file, source.folder)) continue;
     const environment = environmentOfPath(scan.root, found.file) ?? folderEnvironment(scan.root, found.file);
     if (roots.some((root) => root.cluster.environment === environment && root.spec?.folder === source.folder)) continue;
+    if (instances.roots.some((instance) => instance.folder === source.folder)) continue; // the FluxInstance's Kustomization, written out
     roots.push({ ...found, namespace: kustomizationNamespace(found.object), cluster: { environment }, root: true, spec: { folder: source.folder } });
   }
   // A Kustomization of the whole repo (`path: ./`, or none) contains the file declaring it too; it is the root
@@ -420,6 +439,10 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
     orphanNodes.push({ ...found, namespace, cluster: clusterOf(found.object, namespace, { environment }), root: false });
   }
   await grow(orphanNodes);
+  for (const found of objectsOf(scan, OPERATOR_GROUP, 'ResourceSet')) {
+    if (covered.has(found.file) || builtFolders.some((folder) => isWithin(found.file, folder))) continue;
+    problems.push({ file: found.file, ...(found.line !== undefined ? { line: found.line } : {}), message: `ResourceSet ${found.object.metadata.namespace ?? 'default'}/${found.object.metadata.name} is applied by no Kustomization or FluxInstance of this repo: its objects are not listed` });
+  }
   for (const app of apps) environments.add(app.environment);
   return { apps, environments: [...environments], contexts, problems };
 }

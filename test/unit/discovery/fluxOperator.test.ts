@@ -1,0 +1,230 @@
+// Flux Operator in discovery (real `kubectl kustomize`, real git remotes): a FluxInstance's sync is a cluster
+// root, and ResourceSets are expanded as the operator expands them, their Kustomizations and HelmReleases
+// listed as children of the Kustomization applying the ResourceSet.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
+import type { AppDefinition, RepoModel } from '../../../src/core/model';
+import { removeTempRepos, writeRepo } from '../../support/gitopsExamples';
+
+const FLEET_URL = 'https://github.com/example/fleet.git';
+
+/** A temp repo of these files whose git remote is FLEET_URL. */
+async function fleetRepo(files: Record<string, string>): Promise<string> {
+  const root = await writeRepo(files);
+  execFileSync('git', ['init', '-q', root]);
+  execFileSync('git', ['-C', root, 'remote', 'add', 'origin', FLEET_URL]);
+  return root;
+}
+
+const yaml = (...objects: Record<string, unknown>[]) => objects.map((object) => stringify(object)).join('---\n');
+
+function fluxInstance(namespace: string, sync: Record<string, unknown>) {
+  return {
+    apiVersion: 'fluxcd.controlplane.io/v1', kind: 'FluxInstance', metadata: { name: 'flux', namespace },
+    spec: { distribution: { version: '2.x', registry: 'ghcr.io/fluxcd' }, sync: { kind: 'GitRepository', url: FLEET_URL, ref: 'refs/heads/main', ...sync } },
+  };
+}
+
+function kustomization(name: string, namespace: string, source: string, specPath: string) {
+  return {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name, namespace },
+    spec: { interval: '10m', prune: true, sourceRef: { kind: 'GitRepository', name: source }, path: specPath },
+  };
+}
+
+const configMap = (name: string) => yaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { a: '1' } });
+
+/** A cluster synced by a FluxInstance (namespace flux-system) whose `tenants` Kustomization applies tenants/. */
+function clusterWithTenants(tenants: Record<string, string>): Record<string, string> {
+  return {
+    'clusters/prod/flux-instance.yaml': yaml(fluxInstance('flux-system', { path: 'clusters/prod' })),
+    'clusters/prod/tenants.yaml': yaml(kustomization('tenants', 'flux-system', 'flux-system', './tenants')),
+    ...Object.fromEntries(Object.entries(tenants).map(([file, content]) => [`tenants/${file}`, content])),
+  };
+}
+
+function resourceSet(name: string, spec: Record<string, unknown>) {
+  return { apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSet', metadata: { name, namespace: 'flux-system' }, spec };
+}
+
+const helmReleaseTemplate = (name: string) => ({
+  apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name },
+  spec: { chart: { spec: { chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } } },
+});
+
+function appsOf(model: RepoModel, environment: string): AppDefinition[] {
+  return model.environments.find((candidate) => candidate.name === environment)?.apps ?? [];
+}
+
+function app(model: RepoModel, environment: string, name: string): AppDefinition {
+  const found = appsOf(model, environment).find((candidate) => candidate.name === name);
+  assert.ok(found, `no app ${name} in ${environment}: ${appsOf(model, environment).map((candidate) => candidate.name).join(', ')}`);
+  return found;
+}
+
+describe('Flux Operator discovery', () => {
+  after(removeTempRepos);
+
+  it('a FluxInstance syncing this repo is a cluster root: the Kustomizations its sync.path holds are apps, in the namespace and source the operator generates', async () => {
+    const root = await fleetRepo({
+      'fleet/production/flux.yaml': yaml(fluxInstance('flux', { path: './fleet/production' })),
+      'fleet/production/apps.yaml': yaml(kustomization('apps', 'flux', 'flux', './apps/production')),
+      'fleet/production/infra.yaml': yaml({ ...kustomization('infra', 'flux', 'flux', './infra'), spec: { ...kustomization('infra', 'flux', 'flux', './infra').spec, dependsOn: [{ name: 'apps' }] } }),
+      'apps/production/kustomization.yaml': 'resources: [cm.yaml]\n',
+      'apps/production/cm.yaml': configMap('settings'),
+      'infra/cm.yaml': configMap('infra'),
+    });
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.problems, []);
+    assert.deepEqual(model.environments.map((environment) => [environment.name, environment.apps.map((candidate) => candidate.name)]), [['production', ['apps', 'infra']]]);
+    const apps = app(model, 'production', 'apps');
+    assert.equal(apps.unknownReason, undefined);
+    assert.equal(apps.path, path.join(root, 'apps/production'));
+    assert.deepEqual(apps.controller, { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'apps', namespace: 'flux' });
+    assert.equal(apps.flux?.parent, undefined);
+    assert.deepEqual(app(model, 'production', 'infra').flux?.dependsOn, ['flux/apps']);
+  });
+
+  it('a FluxInstance sync.name names the generated source; a FluxInstance syncing another repository is a problem naming it, not a silent gap', async () => {
+    const root = await fleetRepo({
+      'clusters/staging/flux.yaml': yaml(fluxInstance('flux-system', { path: 'clusters/staging', name: 'fleet' })),
+      'clusters/staging/apps.yaml': yaml(kustomization('apps', 'flux-system', 'fleet', './apps')),
+      'apps/cm.yaml': configMap('settings'),
+      'other/flux.yaml': yaml(fluxInstance('flux-system', { path: 'clusters/edge', url: 'https://github.com/example/elsewhere.git' })),
+    });
+    const model = await discoverRepo(root);
+    assert.equal(app(model, 'staging', 'apps').unknownReason, undefined);
+    assert.deepEqual(model.problems.map((problem) => [path.relative(root, problem.file), problem.message]), [[
+      'other/flux.yaml',
+      'FluxInstance flux-system/flux syncs GitRepository https://github.com/example/elsewhere.git, which is not this repository: its cluster is not listed (add the URL to repoURLs in .driftline.yaml if it is this one)',
+    ]]);
+  });
+
+  it('a ResourceSet with 2 inputs x (Kustomization + HelmRelease) makes 4 apps named as the operator names them, children of the Kustomization applying it', async () => {
+    const root = await fleetRepo({
+      ...clusterWithTenants({
+        'resourceset.yaml': yaml(resourceSet('tenants', {
+          inputs: [{ tenant: 'Team1', replicas: 2 }, { tenant: 'Team2', replicas: 3 }],
+          resources: [
+            { ...kustomization('<< inputs.tenant | lower >>-apps', 'flux-system', 'flux-system', './apps/<< inputs.tenant | lower >>') },
+            { ...helmReleaseTemplate('podinfo-<< inputs.tenant | lower >>'), spec: { ...helmReleaseTemplate('x').spec, values: { replicaCount: '<< inputs.replicas | int >>' } } },
+          ],
+        })),
+      }),
+      'apps/team1/cm.yaml': configMap('one'),
+      'apps/team2/cm.yaml': configMap('two'),
+    });
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.problems, []);
+    assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['podinfo-team1', 'podinfo-team2', 'team1-apps', 'team2-apps', 'tenants']);
+    const resourceSetFile = path.join(root, 'tenants/resourceset.yaml');
+    for (const tenant of ['team1', 'team2']) {
+      const ks = app(model, 'prod', `${tenant}-apps`);
+      assert.equal(ks.unknownReason, undefined);
+      assert.equal(ks.path, path.join(root, 'apps', tenant));
+      assert.equal(ks.flux?.parent, 'flux-system/tenants');
+      assert.equal(ks.declaredAt.file, resourceSetFile);
+      assert.deepEqual(ks.controller, { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: `${tenant}-apps`, namespace: 'flux-system' });
+      const release = app(model, 'prod', `podinfo-${tenant}`);
+      assert.equal(release.flux?.parent, 'flux-system/tenants');
+      // The template left the namespace out: the operator applies it in the ResourceSet's.
+      assert.equal(release.controller?.namespace, 'flux-system');
+    }
+    assert.deepEqual(app(model, 'prod', 'podinfo-team2').helm?.values, { replicaCount: 3 });
+  });
+
+  it('resourcesTemplate with range and if, and objects annotated reconcile: disabled left out', async () => {
+    const root = await fleetRepo(clusterWithTenants({
+      'resourceset.yaml': yaml(resourceSet('bundles', {
+        inputs: [{ bundle: 'addons', components: ['ingress', 'certs'], enabled: true }, { bundle: 'apps', components: ['web'], enabled: false }],
+        resourcesTemplate: [
+          '<<- range $component := inputs.components >>',
+          '---',
+          'apiVersion: helm.toolkit.fluxcd.io/v2',
+          'kind: HelmRelease',
+          'metadata:',
+          '  name: << inputs.bundle >>-<< $component >>',
+          '  namespace: flux-system',
+          '  annotations:',
+          '    fluxcd.controlplane.io/reconcile: << if inputs.enabled >>enabled<< else >>disabled<< end >>',
+          'spec:',
+          '  chart: { spec: { chart: << $component >>, sourceRef: { kind: HelmRepository, name: charts } } }',
+          '<<- end >>',
+        ].join('\n'),
+      })),
+    }));
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.problems, []);
+    assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['addons-certs', 'addons-ingress', 'tenants']);
+  });
+
+  it('inputsFrom a Static ResourceSetInputProvider in the build output gives its defaultValues; Permute makes the product of the providers, each under its name', async () => {
+    const root = await fleetRepo(clusterWithTenants({
+      'provider.yaml': yaml({
+        apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSetInputProvider', metadata: { name: 'cluster-settings', namespace: 'flux-system' },
+        spec: { type: 'Static', defaultValues: { env: 'staging' } },
+      }),
+      'flatten.yaml': yaml(resourceSet('flat', {
+        inputsFrom: [{ kind: 'ResourceSetInputProvider', name: 'cluster-settings' }],
+        resources: [helmReleaseTemplate('web-<< inputs.env >>-<< inputs.provider.name >>')],
+      })),
+      'permute.yaml': yaml(resourceSet('my-rset', {
+        inputStrategy: { name: 'Permute' },
+        inputs: [{ tenant: 'a' }, { tenant: 'b' }],
+        inputsFrom: [{ kind: 'ResourceSetInputProvider', selector: { matchLabels: {} } }],
+        resources: [helmReleaseTemplate('<< inputs.my_rset.tenant >>-<< inputs.cluster_settings.env >>')],
+      })),
+    }));
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.problems, []);
+    assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['a-staging', 'b-staging', 'tenants', 'web-staging-cluster-settings']);
+  });
+
+  it('inputsFrom a provider that reads GitHub (or one not in Git, or the UID checksum of a Static one) makes the ResourceSet an Unknown app naming it', async () => {
+    const root = await fleetRepo(clusterWithTenants({
+      'providers.yaml': yaml(
+        { apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSetInputProvider', metadata: { name: 'branches', namespace: 'flux-system' }, spec: { type: 'GitHubBranch', url: 'https://github.com/example/app' } },
+        { apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSetInputProvider', metadata: { name: 'static', namespace: 'flux-system' }, spec: { type: 'Static' } },
+      ),
+      'previews.yaml': yaml(resourceSet('previews', { inputsFrom: [{ kind: 'ResourceSetInputProvider', name: 'branches' }], resources: [helmReleaseTemplate('preview-<< inputs.id >>')] })),
+      'missing.yaml': yaml(resourceSet('missing', { inputsFrom: [{ kind: 'ResourceSetInputProvider', name: 'nowhere' }], resources: [helmReleaseTemplate('x-<< inputs.id >>')] })),
+      'by-id.yaml': yaml(resourceSet('by-id', { inputsFrom: [{ kind: 'ResourceSetInputProvider', name: 'static' }], resources: [helmReleaseTemplate('y-<< inputs.id >>')] })),
+    }));
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.problems, []);
+    assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['by-id', 'missing', 'previews', 'tenants']);
+    const previews = app(model, 'prod', 'previews');
+    assert.equal(previews.unknownReason, 'ResourceSet flux-system/previews is not expanded: inputs come from ResourceSetInputProvider flux-system/branches (GitHubBranch): not in Git');
+    assert.equal(previews.flux?.parent, 'flux-system/tenants');
+    assert.equal(previews.declaredAt.file, path.join(root, 'tenants/previews.yaml'));
+    assert.match(app(model, 'prod', 'missing').unknownReason ?? '', /ResourceSetInputProvider flux-system\/nowhere, which no build of this repo applies: not in Git/);
+    assert.match(app(model, 'prod', 'by-id').unknownReason ?? '', /inputs\.id of ResourceSetInputProvider flux-system\/static \(Static\), the checksum of its UID/);
+  });
+
+  it('a ResourceSet template that does not render is a problem naming the ResourceSet\'s file; the rest of the cluster is still listed', async () => {
+    const root = await fleetRepo(clusterWithTenants({
+      'broken.yaml': yaml(resourceSet('broken', { inputs: [{ tenant: 'a' }], resources: [helmReleaseTemplate('<< inputs.tenat >>')] })),
+      'unclosed.yaml': yaml(resourceSet('unclosed', { inputs: [{ tenant: 'a' }], resourcesTemplate: '<< if inputs.tenant >>\nkind: ConfigMap\n' })),
+      'good.yaml': yaml(resourceSet('good', { inputs: [{ tenant: 'a' }], resources: [helmReleaseTemplate('<< inputs.tenant >>-web')] })),
+    }));
+    const model = await discoverRepo(root);
+    assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['a-web', 'tenants']);
+    assert.deepEqual(model.problems.map((problem) => [path.relative(root, problem.file), problem.message]), [
+      ['tenants/broken.yaml', 'ResourceSet flux-system/broken does not expand as the Flux Operator expands it: resources[0]: map has no entry for key "tenat"'],
+      ['tenants/unclosed.yaml', 'ResourceSet flux-system/unclosed does not expand as the Flux Operator expands it: resourcesTemplate: unexpected end of template: <<if>> has no <<end>>'],
+    ]);
+  });
+
+  it('a ResourceSet no Kustomization applies is a problem, not a silent gap', async () => {
+    const root = await fleetRepo({
+      'loose/resourceset.yaml': yaml(resourceSet('loose', { inputs: [{ a: 'b' }], resources: [helmReleaseTemplate('x')] })),
+    });
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.problems.map((problem) => [path.relative(root, problem.file), problem.message]), [
+      ['loose/resourceset.yaml', 'ResourceSet flux-system/loose is applied by no Kustomization or FluxInstance of this repo: its objects are not listed'],
+    ]);
+  });
+});
