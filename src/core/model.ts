@@ -112,11 +112,31 @@ export interface FluxAppInfo {
 }
 
 export interface PostBuildSubstitution {
-  /** `postBuild.substitute`. */
+  /** `postBuild.substitute` (newlines removed, as the controller does): overrides every substituteFrom value. */
   variables: Record<string, string>;
-  /** `postBuild.substituteFrom` reads ConfigMaps/Secrets from the cluster: variables not known here stay as written. */
-  fromCluster: boolean;
+  /** `postBuild.substituteFrom`, in order (a later one overrides an earlier one's variables). */
+  from: SubstituteSource[];
+  /**
+   * The environment whose cluster holds the Kustomization object, when it applies to another one (spec.kubeConfig):
+   * kustomize-controller reads substituteFrom there, with its own client.
+   */
+  sourcesEnvironment?: string;
 }
+
+/** One `postBuild.substituteFrom` entry: a ConfigMap or Secret in the Kustomization's namespace. */
+export interface SubstituteSource {
+  kind: 'ConfigMap' | 'Secret';
+  namespace: string;
+  name: string;
+  /** Skipped when it does not exist; otherwise the Kustomization fails until it does. */
+  optional: boolean;
+  /**
+   * The object as a build of the environment emits it, SOPS-encrypted Secrets still encrypted (rendering decrypts
+   * them in memory); absent: the object is read live from the cluster when the app compares.
+   */
+  built?: { object: KubeObject; file: string };
+}
+
 
 export interface EnvironmentDefinition {
   name: string;
@@ -170,6 +190,8 @@ export interface DesiredObject {
   source: SourceLocation;
   /** Set when this one object cannot be compared (a SOPS-encrypted Secret without a key): report it Unknown. */
   unknownReason?: string;
+  /** JSON pointers of fields post-build substitution filled from a Secret: masked in diffs like a Secret's values. */
+  secretPaths?: string[];
 }
 
 export interface RenderedApp {
@@ -179,8 +201,6 @@ export interface RenderedApp {
   inputHash: string;
   /** Set when rendering failed: the tool's own message. */
   error?: string;
-  /** Where a fetched source came from when the row should say so ("chart podinfo 6.5.4 from cache, fetched 2 h ago (...)"). */
-  sourceNote?: string;
 }
 
 /**
@@ -242,8 +262,6 @@ export interface AppResult {
   hooks?: HookResource[];
   /** From discovery: the controller deploys another revision than the working tree compared (AppDefinition.revisionNote). */
   revisionNote?: string;
-  /** From rendering: a remote chart was compared from the cache since its source could not be fetched (RenderedApp.sourceNote). */
-  sourceNote?: string;
   /** From discovery: where a Flux Kustomization or HelmRelease sits in the tree (parent, dependsOn, suspend). */
   flux?: FluxAppInfo;
 }

@@ -7,19 +7,18 @@
 // built in turn, level by level (one kustomize run per cluster and level). A file the build does not emit is
 // no app; a file applied by two Kustomizations (one per cluster) is two apps.
 import path from 'node:path';
-import type { AppDefinition, ControllerRef, DesiredObject, DiscoveryProblem, FluxAppInfo, KubeObject, PostBuildSubstitution } from '../model';
+import type { AppDefinition, ControllerRef, DesiredObject, DiscoveryProblem, FluxAppInfo, KubeObject } from '../model';
 import type { ToolOptions } from '../render/options';
 import { generatedResources, SourceIgnore } from '../render/fluxGenerator';
-import { FileReads, readTextFile } from '../render/fileReads';
+import { FileReads } from '../render/fileReads';
 import { walkKustomizeTree } from '../render/kustomizeTree';
-import { exists, isWithin, listFiles, isYamlFile } from '../render/listFiles';
-import { parseManifests } from '../render/parseManifests';
-import { substituteVariables, unresolvedVariables } from '../render/substituteVariables';
+import { exists, isWithin } from '../render/listFiles';
 import { environmentOfPath, ENVIRONMENT_FOLDERS } from './environmentOfPath';
+import { postBuildOf, substituteForDiscovery } from './fluxPostBuild';
 import { buildFlux, type BuiltObject, type FluxBuildResult, type FluxBuildSpec } from './fluxBuild';
 import { fluxInstanceRoots } from './fluxInstance';
 import { discoverFluxWithoutTools } from './fluxWithoutTools';
-import { gitRepositoryIsThisRepo, helmRepositoryOf, resolveKustomizationSource, sourceURL } from './fluxSources';
+import { gitRepositoryIsThisRepo, resolveKustomizationSource, sourceURL } from './fluxSources';
 import type { RepoIdentity } from './repoIdentity';
 import { isResourceSetInput } from './resourceSet';
 import { OPERATOR_GROUP } from './resourceSetInputs';
@@ -119,14 +118,6 @@ function helmReleaseApp(scan: RepoScan, identity: RepoIdentity, found: ScannedOb
       helm: { ...app.helm!, chartPath, valuesFiles: (chartSpec.valuesFiles ?? []).map((values) => path.resolve(scan.root, values)) },
     };
   }
-  if (ref.kind === 'HelmRepository' && ref.name && chartSpec.chart && !spec.chartRef) {
-    const repository = helmRepositoryOf(scan, ref.name, refNamespace);
-    if ('unknownReason' in repository) return { ...app, unknownReason: repository.unknownReason };
-    if (chartSpec.valuesFiles?.length) {
-      return { ...app, unknownReason: `chart.spec.valuesFiles (${chartSpec.valuesFiles.join(', ')}) of chart ${chartSpec.chart} from ${repository.repoURL} are files inside the chart, which are not read yet` };
-    }
-    return { ...app, helm: { ...app.helm!, repoURL: repository.repoURL } };
-  }
   const url = ref.kind && ref.name ? sourceURL(scan, ref.kind, ref.name, refNamespace) : undefined;
   const what = `chart ${chartSpec.chart ?? ref.name ?? '(unnamed)'}`;
   const from = url ?? `${ref.kind ?? 'an unknown source'} ${refNamespace}/${ref.name ?? '?'}`;
@@ -161,12 +152,12 @@ interface TreeNode {
   /** A cluster root: it marks the environment and is no app of its own. */
   root: boolean;
   parent?: string;
+  /** The environment whose cluster holds this Kustomization, when it applies to another (spec.kubeConfig). */
+  home?: string;
   app?: AppDefinition;
   spec?: FluxBuildSpec;
   result?: FluxBuildResult;
 }
-
-type SubstituteRef = { kind?: string; name?: string; optional?: boolean };
 
 export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, options: FluxOptions = {}): Promise<FluxDiscovery> {
   if (options.allowTools === false) return discoverFluxWithoutTools(scan, identity);
@@ -183,7 +174,8 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   /** Files an emitted object comes from, and files read by the builds (patches): no orphan Kustomization. */
   const covered = new Set<string>();
   const builtFolders: string[] = [];
-  let gitObjects: Promise<Map<string, KubeObject>> | undefined;
+  /** Apps with a postBuild: their substituteFrom sources are looked up again once every build is done. */
+  const postBuildApps: { index: number; node: TreeNode }[] = [];
 
   const add = (app: AppDefinition) => {
     for (const candidate of [app.name, `${app.controller?.namespace}/${app.name}`]) {
@@ -242,38 +234,9 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
     };
   };
 
-  const findSource = async (environment: string, kind: string, name: string, namespace: string): Promise<KubeObject | undefined> => {
-    const built = (outputs.get(environment) ?? []).find(({ object }) => object.kind === kind && object.apiVersion === 'v1' &&
-      object.metadata.name === name && (object.metadata.namespace ?? namespace) === namespace);
-    if (built) return built.object;
-    gitObjects ??= readGitObjects(scan.root);
-    const inGit = await gitObjects;
-    return inGit.get(`${kind}/${namespace}/${name}`) ?? inGit.get(`${kind}//${name}`);
-  };
-
-  /** postBuild of a built node: its variables, or why they are not all known. */
-  const substitutionOf = async (node: TreeNode): Promise<{ substitution?: PostBuildSubstitution; problem?: string }> => {
-    const postBuild = (node.object.spec as { postBuild?: { substitute?: Record<string, unknown>; substituteFrom?: SubstituteRef[] } } | undefined)?.postBuild;
-    if (!postBuild) return {};
-    const variables: Record<string, string> = {};
-    const missing: string[] = [];
-    for (const ref of Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : []) {
-      const kind = ref?.kind === 'Secret' ? 'Secret' : 'ConfigMap';
-      const name = String(ref?.name ?? '');
-      const found = await findSource(node.cluster.environment, kind, name, node.namespace);
-      const data = found ? dataOf(found) : undefined;
-      if (data) Object.assign(variables, data);
-      else if (ref?.optional !== true) {
-        missing.push(`${kind} ${node.namespace}/${name}${found ? ' is SOPS-encrypted' : ' is not in the build output or in Git'}`);
-      }
-    }
-    for (const [name, value] of Object.entries(postBuild.substitute ?? {})) variables[name] = String(value);
-    const substitution = { variables, fromCluster: false };
-    if (missing.length > 0) {
-      return { substitution: { variables, fromCluster: true }, problem: `postBuild.substituteFrom: ${missing.join('; ')} (Flux reads it from the cluster)` };
-    }
-    return { substitution };
-  };
+  /** postBuild of a node, with the substituteFrom sources the builds of its Kustomization's cluster emitted so far. */
+  const substitutionOf = (node: TreeNode) =>
+    postBuildOf(node.object, node.namespace, outputs.get(node.home ?? node.cluster.environment) ?? [], node.file, node.home);
 
   const helmRelease = (object: KubeObject, origin: { file: string; line?: number }, cluster: Cluster, parent: string | undefined) => {
     const namespace = object.metadata.namespace ?? 'default';
@@ -335,24 +298,13 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
           ? node.result.objects.filter(({ object }) => isKind(object, KUSTOMIZE_GROUP, 'Kustomization') || isKind(object, HELM_GROUP, 'HelmRelease') || isResourceSetInput(object))
             .map(({ object, origin }) => ({ object, source: locate(scan, object, origin, { file: node.file, line: node.line }) }))
           : [];
-        const { substitution, problem } = await substitutionOf(node);
-        if (substitution && node.result && 'objects' in node.result) {
-          const unresolved = unresolvedVariables(JSON.stringify(node.result.objects
-            .filter(({ object }) => object.metadata.annotations?.['kustomize.toolkit.fluxcd.io/substitute'] !== 'disabled')
-            .map(({ object }) => object)), substitution.variables);
-          const reason = problem ?? (unresolved.length > 0
-            ? `postBuild: \${${unresolved[0]}}${unresolved.length > 1 ? ` (and ${unresolved.slice(1).map((name) => `\${${name}}`).join(', ')})` : ''} has no value in postBuild.substitute or substituteFrom and no default`
-            : undefined);
-          if (node.app) {
-            node.app = { ...node.app, substitute: substitution, ...(reason && !node.app.unknownReason ? { unknownReason: reason } : {}) };
-          }
-          try {
-            objects = substituteVariables(objects, { ...substitution, fromCluster: true });
-          } catch (error) {
-            problems.push({ file: node.file, message: (error as Error).message });
-          }
+        const substitution = substitutionOf(node);
+        if (substitution) {
+          if (node.app) node.app = { ...node.app, substitute: substitution };
+          objects = substituteForDiscovery(objects, substitution);
         }
         if (node.app) {
+          if (node.app.substitute) postBuildApps.push({ index: apps.length, node });
           add(node.app);
           if (node.cluster.context) contexts[node.cluster.environment] ??= node.cluster.context;
         }
@@ -374,7 +326,8 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
           const key = `${cluster.environment}|Kustomization|${namespace}|${object.metadata.name}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          next.push({ object, namespace, file: source.file, line: source.line, cluster, root: false, ...(node.root ? {} : { parent: self }) });
+          const home = cluster.environment !== node.cluster.environment ? { home: node.cluster.environment } : {};
+          next.push({ object, namespace, file: source.file, line: source.line, cluster, root: false, ...home, ...(node.root ? {} : { parent: self }) });
         }
       }
       level = next;
@@ -444,13 +397,16 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
     if (seen.has(key)) continue;
     seen.add(key);
     environments.add(environment);
-    orphanNodes.push({ ...found, namespace, cluster: clusterOf(found.object, namespace, { environment }), root: false });
+    const cluster = clusterOf(found.object, namespace, { environment });
+    orphanNodes.push({ ...found, namespace, cluster, root: false, ...(cluster.environment !== environment ? { home: environment } : {}) });
   }
   await grow(orphanNodes);
   for (const found of objectsOf(scan, OPERATOR_GROUP, 'ResourceSet')) {
     if (covered.has(found.file) || builtFolders.some((folder) => isWithin(found.file, folder))) continue;
     problems.push({ file: found.file, ...(found.line !== undefined ? { line: found.line } : {}), message: `ResourceSet ${found.object.metadata.namespace ?? 'default'}/${found.object.metadata.name} is applied by no Kustomization or FluxInstance of this repo: its objects are not listed` });
   }
+  // A source that a later build emits (a sibling's or a child's) is found once every build is done.
+  for (const { index, node } of postBuildApps) apps[index] = { ...apps[index], substitute: substitutionOf(node) };
   for (const app of apps) environments.add(app.environment);
   return { apps, environments: [...environments], contexts, problems };
 }
@@ -460,41 +416,4 @@ function gitRepositoryIgnore(scan: RepoScan): string {
   const repository = objectsOf(scan, 'source.toolkit.fluxcd.io', 'GitRepository').find(({ object }) => object.metadata.name === 'flux-system');
   const value = (repository?.object.spec as { ignore?: unknown } | undefined)?.ignore;
   return typeof value === 'string' ? value : '';
-}
-
-/** A ConfigMap's or Secret's values; undefined for a SOPS-encrypted Secret (its values are not readable here). */
-function dataOf(object: KubeObject): Record<string, string> | undefined {
-  const record = object as unknown as { data?: Record<string, unknown>; stringData?: Record<string, unknown>; sops?: unknown };
-  if (record.sops !== undefined) return undefined;
-  const values: Record<string, string> = {};
-  for (const [key, value] of Object.entries(record.data ?? {})) {
-    values[key] = object.kind === 'Secret' ? Buffer.from(String(value), 'base64').toString('utf8') : String(value);
-  }
-  for (const [key, value] of Object.entries(record.stringData ?? {})) values[key] = String(value);
-  return values;
-}
-
-/** ConfigMaps and Secrets in the repo's YAML files, by `<kind>/<namespace>/<name>` (namespace empty when the file has none). */
-async function readGitObjects(root: string): Promise<Map<string, KubeObject>> {
-  const found = new Map<string, KubeObject>();
-  for (const file of (await listFiles(root, true)).filter(isYamlFile)) {
-    let text: string;
-    try {
-      text = await readTextFile(file);
-    } catch {
-      continue;
-    }
-    if (!/kind:\s*["']?(ConfigMap|Secret)\b/.test(text)) continue;
-    try {
-      for (const { object } of parseManifests(text, file)) {
-        if ((object.kind === 'ConfigMap' || object.kind === 'Secret') && object.apiVersion === 'v1') {
-          const key = `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
-          if (!found.has(key)) found.set(key, object);
-        }
-      }
-    } catch {
-      // malformed files are reported by rendering
-    }
-  }
-  return found;
 }

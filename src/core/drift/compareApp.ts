@@ -12,7 +12,7 @@ import { healthOf } from './health';
 import { hookOf } from './hooks';
 import { applyIgnoreRules } from './ignoreRules';
 import type { Slots } from '../concurrency';
-import { maskSecretPair } from './maskSecrets';
+import { maskSecretFields, maskSecretPair } from './maskSecrets';
 import { beforeDryRunSteps, comparisonSteps, normalize } from './normalize';
 import type { Predictor } from './predict';
 import { isOwnedByApp, ownerKeysOfApp, ownerKeysOfLive } from './ownership';
@@ -144,7 +144,8 @@ export function toResult(resource: ComparedResource, ignoreRules: IgnoreRule[], 
   // Without a prediction (Missing, Unknown) the desired side is Git's object as it would be sent.
   const desiredObject = resource.predicted ?? (resource.desired && normalize(resource.desired.object, beforeDryRunSteps));
   const desired = desiredObject === resource.live ? live : desiredObject && normalizeForComparison(desiredObject, ignoreRules);
-  const shown = reveal ? { live, desired } : maskSecretPair(live, desired);
+  const masked = maskSecretPair(live, desired);
+  const shown = reveal ? { live, desired } : maskSecretFields(masked.live, masked.desired, resource.desired?.secretPaths);
   const health = resource.live ? healthOf(resource.live) : resource.status === 'Missing' ? { status: 'Missing' as const } : undefined;
   return {
     apiVersion: ref.apiVersion, kind: ref.kind, ...(ref.namespace ? { namespace: ref.namespace } : {}), name: ref.name,

@@ -16,6 +16,7 @@ import { isWithin } from '../render/listFiles';
 import { appKey, renderApps } from '../render/renderApps';
 import { Workspace, type WorkspaceOptions } from '../workspace';
 import { appReason, compareEnvironment } from './compareEnvironment';
+import { liveSubstitutionOptions, substituteLiveVariables } from './liveSubstitution';
 import { LiveWatch, mergeWatchTargets, watchTargetOf, type EnvironmentWatchTarget, type LiveWatchOptions } from './liveWatch';
 import { Predictor } from './predict';
 import { ComparisonCache } from './comparisonCache';
@@ -197,16 +198,17 @@ export class DriftEngine {
       // Stop reaches the requests too: LISTs, dry-runs and discovery in flight are aborted, not waited for.
       const client = this.workspace.clientFor(context).withSignal(signal);
       const predictor = new Predictor(client, this.workspace.predictions, context, { alwaysDryRun: this.options.alwaysDryRun });
+      const substituted = await substituteLiveVariables(rendered, liveSubstitutionOptions(this.workspace, model, environment, client, signal));
       const before = this.watchTargets.get(environment.name);
       const listedBefore = before?.context === context ? before.lists : [];
-      const compared = await compareEnvironment(rendered, {
+      const compared = await compareEnvironment(substituted, {
         client, predictor, ignoreRules: model.ignoreRules, defaultNamespace: client.defaultNamespace, concurrency, signal, reveal,
         previous: this.comparisonsOf(context),
         alsoList: controllerInventoryKeys(client, apps, concurrency).then((inventory) => [...inventory, ...listedBefore]),
       });
       this.options.log?.(`${environment.name} (context ${context}): ${apps.length} apps (${compared.reused} unchanged), ${compared.lists} LISTs, ` +
         `${predictor.dryRuns} dry-runs sent (${predictor.provenUnchanged} not needed), ${Date.now() - started} ms (render ${renderedAt - started} ms)`);
-      return { environment: { ...base, context, apps: compared.apps }, rendered, listed: compared.listed };
+      return { environment: { ...base, context, apps: compared.apps }, rendered: substituted, listed: compared.listed };
     } catch (error) {
       if (signal?.aborted) throw error;
       this.workspace.forgetCredentials(context);

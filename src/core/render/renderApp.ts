@@ -6,11 +6,11 @@ import { applyNamespace } from './applyNamespace';
 import { collectInputs, hashInputs, type AppInputs } from './collectInputs';
 import { decryptObjects } from './decryptSops';
 import type { DecryptManifest, RenderOptions } from './options';
+import { applyPostBuild, needsLiveSources } from './postBuild';
 import { renderHelm } from './renderHelm';
 import { renderKustomize } from './renderKustomize';
 import { renderYamlFiles } from './renderYaml';
 import { assertToolAllowed } from './runTool';
-import { substituteVariables } from './substituteVariables';
 
 /** `staging/podinfo (/repo/apps/staging)`: how render errors name an app. */
 function describeApp(app: AppDefinition): string {
@@ -32,19 +32,16 @@ async function renderObjects(app: AppDefinition, inputs: AppInputs, options: Ren
   }
 }
 
-/** Renders one app whose inputs were already collected and hashed; says where fetched charts came from when that matters. */
+/** Renders one app whose inputs were already collected and hashed. */
 export async function renderCollected(app: AppDefinition, inputs: AppInputs, inputHash: string, options: RenderOptions): Promise<RenderedApp> {
-  const sourceNotes: string[] = [];
-  const rendered = await renderCollectedObjects(app, inputs, inputHash, { ...options, sourceNotes });
-  return sourceNotes.length > 0 ? { ...rendered, sourceNote: sourceNotes.join('; ') } : rendered;
-}
-
-async function renderCollectedObjects(app: AppDefinition, inputs: AppInputs, inputHash: string, options: RenderOptions): Promise<RenderedApp> {
   if (app.unknownReason) return { app, objects: [], inputHash, error: app.unknownReason };
   const decrypt = decryptFor(app, options);
   try {
-    const objects = await decryptObjects(substituteVariables(await renderObjects(app, inputs, options, decrypt), app.substitute), decrypt);
-    return { app, objects, inputHash };
+    // kustomize-controller decrypts, then substitutes. Variables read live are substituted when the app compares (liveSubstitution.ts).
+    const objects = await decryptObjects(await renderObjects(app, inputs, options, decrypt), decrypt);
+    if (!app.substitute || needsLiveSources(app.substitute)) return { app, objects, inputHash };
+    const substituted = await applyPostBuild(objects, app.substitute, decrypt);
+    return 'unknownReason' in substituted ? { app, objects: [], inputHash, error: substituted.unknownReason } : { app, objects: substituted.objects, inputHash };
   } catch (error) {
     if (stoppedBy(error, options.signal)) throw error;
     return { app, objects: [], inputHash, error: `${describeApp(app)}: ${error instanceof Error ? error.message : String(error)}` };
@@ -55,7 +52,7 @@ async function renderCollectedObjects(app: AppDefinition, inputs: AppInputs, inp
  * The decryption hook told whether gpg/sops may run (only when tools may) and whether the MAC is checked: not
  * for a Flux Kustomization's objects, since kustomize-controller decrypts what its build changed without it.
  */
-function decryptFor(app: AppDefinition, options: RenderOptions): DecryptManifest | undefined {
+export function decryptFor(app: AppDefinition, options: RenderOptions): DecryptManifest | undefined {
   const { decryptSecret, allowTools } = options;
   const how = { allowBinaries: allowTools !== false, verifyMac: app.origin !== 'flux-kustomization' };
   return decryptSecret && ((text, file) => decryptSecret(text, file, how));
