@@ -1,6 +1,7 @@
 // The `driftline` command: a thin dispatcher over the core. Each subcommand lives in its own file.
 import { messageOf } from '../core/errors';
 import { runApps } from './apps';
+import { runCache } from './cache';
 import { runBuild } from './build';
 import { runDiff } from './diff';
 import { runEnvs } from './envs';
@@ -33,6 +34,7 @@ const subcommands: Record<string, Subcommand> = {
   history: { summary: "the commits that touched an app's files", run: runHistory },
   rollback: { summary: 'revert commits of an app (one revert commit), optionally pushed on a new branch', run: runRollback },
   sops: { summary: 'decrypt | encrypt [--in-place] | updatekeys a SOPS file', run: runSopsCommand },
+  cache: { summary: 'clear | path: the cache of charts fetched from Helm repositories and OCI registries', run: runCache },
 };
 
 function usage(io: CliIO): void {

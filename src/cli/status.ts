@@ -56,6 +56,7 @@ export function formatTable(report: StatusReport): string {
     if (environment.reason) details.push(`${environment.name}: ${environment.reason}`);
     for (const app of environment.apps) {
       if (app.reason && app.reason !== environment.reason) details.push(`${environment.name}/${app.name}: ${app.reason}`);
+      if (app.sourceNote) details.push(`${environment.name}/${app.name}: ${app.sourceNote}`);
       for (const resource of app.resources) {
         if (resource.status === 'Synced') continue;
         details.push(`${environment.name}/${app.name}: ${resource.status} ${describeRef(resource)}${resource.reason ? `: ${resource.reason}` : ''}` +

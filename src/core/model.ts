@@ -201,6 +201,8 @@ export interface RenderedApp {
   inputHash: string;
   /** Set when rendering failed: the tool's own message. */
   error?: string;
+  /** Where a fetched source came from when the row should say so ("chart podinfo 6.5.4 from cache, fetched 2 h ago (...)"). */
+  sourceNote?: string;
 }
 
 /**
@@ -262,6 +264,8 @@ export interface AppResult {
   hooks?: HookResource[];
   /** From discovery: the controller deploys another revision than the working tree compared (AppDefinition.revisionNote). */
   revisionNote?: string;
+  /** From rendering: a remote chart was compared from the cache since its source could not be fetched (RenderedApp.sourceNote). */
+  sourceNote?: string;
   /** From discovery: where a Flux Kustomization or HelmRelease sits in the tree (parent, dependsOn, suspend). */
   flux?: FluxAppInfo;
 }

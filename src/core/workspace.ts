@@ -16,6 +16,9 @@ import type { DecryptSecret } from './render/options';
 import { RenderCache, type RenderAppsOptions } from './render/renderApps';
 import { decryptManifestIfSops } from './sops/manifest';
 import { PredictionCache } from './drift/predictionCache';
+import { fetchChart } from './sources/fetchChart';
+import type { ChartFetcher } from './sources/remoteChart';
+import { defaultCacheRoot, SourceCache } from './sources/sourceCache';
 
 export interface WorkspaceOptions {
   /** Absolute path of the GitOps repository. */
@@ -41,6 +44,19 @@ export interface WorkspaceOptions {
   log?: (line: string) => void;
   /** Time limits of every cluster request (default 30 s per request, 5 s to connect). */
   clusterTimeouts?: TransportOptions;
+  /** Remote charts: the cache (default the user's, shared by CLI and VS Code), where credentials files are found, time limit per request. */
+  sources?: SourceOptions;
+}
+
+export interface SourceOptions {
+  /** Default defaultCacheRoot(): $DRIFTLINE_SOURCES_CACHE, else under $XDG_CACHE_HOME or ~/.cache. */
+  cacheRoot?: string;
+  /** Size limit of the cache (default 1 GiB). */
+  cacheMaxBytes?: number;
+  /** Environment the credentials files are looked up with (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Longest one request to a source may take (default 60 s). */
+  timeoutMs?: number;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -55,12 +71,16 @@ export interface LocatedApp {
 export class Workspace {
   readonly renderCache = new RenderCache();
   readonly predictions = new PredictionCache();
+  /** Fetched charts on disk, shared with every other Driftline process of the user. */
+  readonly sourceCache: SourceCache;
   /** The repo model: one discovery shared by every caller, stopped when all callers waiting on it aborted. */
   private model: SharedWork<RepoModel> | undefined;
   private kubeconfig: LoadedKubeConfig | undefined;
   private readonly clients = new Map<string, ClusterClient>();
 
-  constructor(readonly options: WorkspaceOptions) {}
+  constructor(readonly options: WorkspaceOptions) {
+    this.sourceCache = new SourceCache(options.sources?.cacheRoot ?? defaultCacheRoot(options.sources?.env), options.sources?.cacheMaxBytes);
+  }
 
   get repoRoot(): string {
     return this.options.repoRoot;
@@ -92,8 +112,17 @@ export class Workspace {
   /** Render options for the apps of `model`: the caller's tools over the repo's, SOPS decrypted with sops' own keys by default. */
   renderOptionsFor(model: RepoModel): RenderAppsOptions {
     const options = this.options.renderOptions ?? {};
-    return { decryptSecret: decryptWithDefaultKeys, log: this.options.log, ...options, tools: { ...model.tools, ...options.tools }, cache: this.renderCache };
+    return {
+      decryptSecret: decryptWithDefaultKeys, log: this.options.log, fetchChart: this.fetchChart, ...options,
+      tools: { ...model.tools, ...options.tools }, cache: this.renderCache,
+    };
   }
+
+  /** A remote chart through the workspace's cache and the user's credentials; stopped by the caller's signal. */
+  readonly fetchChart: ChartFetcher = (request, signal) => fetchChart(request, {
+    cache: this.sourceCache, env: this.options.sources?.env ?? process.env, signal,
+    ...(this.options.sources?.timeoutMs ? { timeoutMs: this.options.sources.timeoutMs } : {}),
+  });
 
   /** Finds an app by name (and environment, required when the name is in several); the error lists the known ones. */
   async locate(appName: string, environmentName: string | undefined, signal?: AbortSignal): Promise<LocatedApp> {

@@ -18,7 +18,7 @@ import { postBuildOf, substituteForDiscovery } from './fluxPostBuild';
 import { buildFlux, type BuiltObject, type FluxBuildResult, type FluxBuildSpec } from './fluxBuild';
 import { fluxInstanceRoots } from './fluxInstance';
 import { discoverFluxWithoutTools } from './fluxWithoutTools';
-import { gitRepositoryIsThisRepo, resolveKustomizationSource, sourceURL } from './fluxSources';
+import { gitRepositoryIsThisRepo, helmRepositoryOf, resolveKustomizationSource, sourceURL } from './fluxSources';
 import type { RepoIdentity } from './repoIdentity';
 import { isResourceSetInput } from './resourceSet';
 import { OPERATOR_GROUP } from './resourceSetInputs';
@@ -117,6 +117,14 @@ function helmReleaseApp(scan: RepoScan, identity: RepoIdentity, found: ScannedOb
       ...app, path: chartPath,
       helm: { ...app.helm!, chartPath, valuesFiles: (chartSpec.valuesFiles ?? []).map((values) => path.resolve(scan.root, values)) },
     };
+  }
+  if (ref.kind === 'HelmRepository' && ref.name && chartSpec.chart && !spec.chartRef) {
+    const repository = helmRepositoryOf(scan, ref.name, refNamespace);
+    if ('unknownReason' in repository) return { ...app, unknownReason: repository.unknownReason };
+    if (chartSpec.valuesFiles?.length) {
+      return { ...app, unknownReason: `chart.spec.valuesFiles (${chartSpec.valuesFiles.join(', ')}) of chart ${chartSpec.chart} from ${repository.repoURL} are files inside the chart, which are not read yet` };
+    }
+    return { ...app, helm: { ...app.helm!, repoURL: repository.repoURL } };
   }
   const url = ref.kind && ref.name ? sourceURL(scan, ref.kind, ref.name, refNamespace) : undefined;
   const what = `chart ${chartSpec.chart ?? ref.name ?? '(unnamed)'}`;

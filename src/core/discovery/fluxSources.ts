@@ -108,3 +108,19 @@ export function resolveKustomizationSource(scan: RepoScan, identity: RepoIdentit
 export function sourceURL(scan: RepoScan, kind: string, name: string, namespace: string): string | undefined {
   return (findObject(scan, SOURCE_GROUP, kind, name, namespace)?.object.spec as { url?: string } | undefined)?.url;
 }
+
+/**
+ * The repository URL of a HelmRelease's `chart.spec.sourceRef` HelmRepository (an `oci://` URL when its type is
+ * oci), whose charts the workspace fetches; or why it cannot be fetched. Its secretRef, certSecretRef and
+ * provider are cluster-side: the user's own helm and docker logins are used instead.
+ */
+export function helmRepositoryOf(scan: RepoScan, name: string, namespace: string): { repoURL: string } | { unknownReason: string } {
+  const found = findObject(scan, SOURCE_GROUP, 'HelmRepository', name, namespace);
+  if (!found) return { unknownReason: `source HelmRepository ${namespace}/${name} is not defined in this repository` };
+  const spec = (found.object.spec ?? {}) as { url?: unknown; type?: unknown };
+  const where = `HelmRepository ${namespace}/${name} (${found.file})`;
+  if (typeof spec.url !== 'string' || spec.url === '') return { unknownReason: `${where} has no spec.url` };
+  if (spec.type === 'oci' && !spec.url.startsWith('oci://')) return { unknownReason: `${where} is of type oci but its url ${spec.url} is not oci://` };
+  if (spec.type !== 'oci' && !/^https?:\/\//.test(spec.url)) return { unknownReason: `${where}: url ${spec.url} is not http(s):// (set type: oci for a registry)` };
+  return { repoURL: spec.url };
+}

@@ -89,6 +89,7 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
     const result: AppResult = {
       ...describedApp(app.app), status: appStatus(counts, reason), counts, resources: results, ...(reason ? { reason } : {}),
       ...(hooksOf.get(app)?.length ? { hooks: hooksOf.get(app) } : {}),
+      ...(app.sourceNote ? { sourceNote: app.sourceNote } : {}),
     };
     if (inputs !== undefined) options.previous?.set(app, inputs, result);
     return result;

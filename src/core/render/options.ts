@@ -1,4 +1,5 @@
 import type { ToolPaths } from '../model';
+import type { ChartFetcher } from '../sources/remoteChart';
 import type { FileReads } from './fileReads';
 
 /**
@@ -35,7 +36,11 @@ export interface RenderOptions {
   reads?: FileReads;
   /** Stops the render: tool processes are killed and the render rejects with the abort reason at once. */
   signal?: AbortSignal;
+  /** Fetches charts from Helm repositories and OCI registries (the workspace's cache); without it they need network. */
+  fetchChart?: ChartFetcher;
+  /** Filled by one app's render: where its fetched sources came from when that is worth saying (renderCollected sets it). */
+  sourceNotes?: string[];
 }
 
 /** What a tool run needs: paths, timeout, whether tools may run, and the signal that stops it (discovery's renders take these too). */
-export type ToolOptions = Pick<RenderOptions, 'tools' | 'timeoutMs' | 'allowTools' | 'signal'>;
+export type ToolOptions = Pick<RenderOptions, 'tools' | 'timeoutMs' | 'allowTools' | 'signal' | 'fetchChart' | 'sourceNotes'>;

@@ -32,8 +32,14 @@ async function renderObjects(app: AppDefinition, inputs: AppInputs, options: Ren
   }
 }
 
-/** Renders one app whose inputs were already collected and hashed. */
+/** Renders one app whose inputs were already collected and hashed; says where fetched charts came from when that matters. */
 export async function renderCollected(app: AppDefinition, inputs: AppInputs, inputHash: string, options: RenderOptions): Promise<RenderedApp> {
+  const sourceNotes: string[] = [];
+  const rendered = await renderCollectedObjects(app, inputs, inputHash, { ...options, sourceNotes });
+  return sourceNotes.length > 0 ? { ...rendered, sourceNote: sourceNotes.join('; ') } : rendered;
+}
+
+async function renderCollectedObjects(app: AppDefinition, inputs: AppInputs, inputHash: string, options: RenderOptions): Promise<RenderedApp> {
   if (app.unknownReason) return { app, objects: [], inputHash, error: app.unknownReason };
   const decrypt = decryptFor(app, options);
   try {

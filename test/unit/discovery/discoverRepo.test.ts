@@ -59,12 +59,14 @@ describe('discoverRepo', () => {
       assert.ok(!('flux-system' in appsOf(bootstrapped, 'staging')));
     });
 
-    it('makes each HelmRelease an app of the environments that deploy it, Unknown because its chart needs network', () => {
+    it('makes each HelmRelease an app of the environments that deploy it, with the chart and HelmRepository URL to fetch', () => {
       const podinfo = appsOf(model, 'staging').podinfo;
       assert.equal(podinfo.renderer, 'helm');
       assert.equal(podinfo.origin, 'flux-helmrelease');
       assert.equal(podinfo.namespace, 'podinfo');
-      assert.equal(podinfo.unknownReason, 'chart podinfo from https://stefanprodan.github.io/podinfo needs network');
+      assert.equal(podinfo.unknownReason, undefined);
+      assert.equal(podinfo.helm?.chart, 'podinfo');
+      assert.equal(podinfo.helm?.repoURL, 'https://stefanprodan.github.io/podinfo');
       assert.deepEqual(podinfo.controller, { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'podinfo', namespace: 'podinfo' });
       assert.ok(appsOf(model, 'production')['cert-manager'], 'cert-manager (infra-controllers) in production');
       assert.deepEqual(Object.keys(appsOf(model, 'staging')).sort(),

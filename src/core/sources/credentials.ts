@@ -1,0 +1,112 @@
+// Credentials for remote sources, from the user's own tool files only (never from the cluster): helm's
+// repositories.yaml (username/password per repository URL) for HTTP chart repositories, and the registry
+// configs helm and docker write on `helm registry login` / `docker login` (`auths.<host>.auth`, base64
+// `user:password`) for OCI registries. Each credential is bound to the host it was configured for; the
+// fetchers send it nowhere else. Docker credential helpers (credsStore) are not run.
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
+export interface Credential {
+  /** `Basic <base64>`: what goes in the Authorization header (or the token request of a registry). */
+  authorization: string;
+  username: string;
+  /** `host:port` the credential is for. */
+  host: string;
+  /** The file it came from, for messages ("refused the credentials from ~/.config/helm/repositories.yaml"). */
+  file: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function configHome(env: Env): string {
+  return env.XDG_CONFIG_HOME || path.join(env.HOME || os.homedir(), '.config');
+}
+
+/** helm's repositories.yaml: $HELM_REPOSITORY_CONFIG, else under helm's config home. */
+export function helmRepositoriesFile(env: Env = process.env): string {
+  return env.HELM_REPOSITORY_CONFIG || path.join(configHome(env), 'helm', 'repositories.yaml');
+}
+
+/** Registry configs with `auths`, in the order helm consults them: helm's own, then docker's. */
+export function registryConfigFiles(env: Env = process.env): string[] {
+  const helm = env.HELM_REGISTRY_CONFIG || path.join(configHome(env), 'helm', 'registry', 'config.json');
+  const docker = path.join(env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), '.docker'), 'config.json');
+  return [helm, docker];
+}
+
+async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read credentials file ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+const withoutSlash = (url: string) => url.replace(/\/+$/, '');
+
+function basic(username: string, password: string, host: string, file: string): Credential {
+  return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, username, host, file };
+}
+
+/** The username/password helm has for the repository at `repoURL` (same URL, trailing slash aside). */
+export async function helmRepositoryCredential(repoURL: string, env: Env = process.env): Promise<Credential | undefined> {
+  const file = helmRepositoriesFile(env);
+  const text = await readOptional(file);
+  if (text === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    throw new Error(`${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+  }
+  const entries = (parsed as { repositories?: unknown } | null)?.repositories;
+  if (!Array.isArray(entries)) return undefined;
+  const entry = entries.find((candidate: { url?: unknown }) => typeof candidate?.url === 'string' && withoutSlash(candidate.url) === withoutSlash(repoURL)) as
+    { username?: unknown; password?: unknown } | undefined;
+  if (typeof entry?.username !== 'string' || entry.username === '') return undefined;
+  return basic(entry.username, typeof entry.password === 'string' ? entry.password : '', new URL(repoURL).host, file);
+}
+
+/** Registry keys name the host, sometimes as a URL (`https://index.docker.io/v1/`). */
+function hostOfKey(key: string): string {
+  const withScheme = /^[a-z]+:\/\//i.test(key) ? key : `https://${key}`;
+  try {
+    return new URL(withScheme).host;
+  } catch {
+    return key;
+  }
+}
+
+/** The login the user's registry configs hold for `host` (`host:port`). */
+export async function registryCredential(host: string, env: Env = process.env): Promise<Credential | undefined> {
+  for (const file of registryConfigFiles(env)) {
+    const text = await readOptional(file);
+    if (text === undefined) continue;
+    let auths: Record<string, { auth?: unknown; username?: unknown; password?: unknown }> | undefined;
+    try {
+      auths = (JSON.parse(text) as { auths?: typeof auths }).auths;
+    } catch (error) {
+      throw new Error(`${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    }
+    for (const [key, entry] of Object.entries(auths ?? {})) {
+      if (hostOfKey(key) !== host) continue;
+      if (typeof entry.auth === 'string' && entry.auth !== '') {
+        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        if (colon > 0) return basic(decoded.slice(0, colon), decoded.slice(colon + 1), host, file);
+      }
+      if (typeof entry.username === 'string' && typeof entry.password === 'string') return basic(entry.username, entry.password, host, file);
+    }
+  }
+  return undefined;
+}
+
+/** What a 401/403 says about the credentials sent. */
+export function credentialsNote(credential: Credential | undefined, host: string): string {
+  return credential
+    ? `the credentials of ${credential.username} from ${credential.file} were refused`
+    : `no credentials for ${host} in your helm or docker configuration`;
+}

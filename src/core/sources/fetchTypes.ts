@@ -1,0 +1,29 @@
+// What the chart fetchers take and give.
+import type { SourceCache } from './sourceCache';
+
+/** A chart in a repository: `repoURL` is `https://...` (a chart repository) or `oci://...` (a registry path). */
+export interface ChartRequest {
+  repoURL: string;
+  chart: string;
+  /** Exact version, semver range or `*`; absent means the latest stable version. */
+  version?: string;
+}
+
+export interface FetchContext {
+  cache: SourceCache;
+  /** Where credentials files are looked up (HOME, XDG_CONFIG_HOME, HELM_REPOSITORY_CONFIG, DOCKER_CONFIG...). */
+  env: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  /** Longest one request may take. */
+  timeoutMs?: number;
+}
+
+export interface FetchedChart {
+  /** Path of the chart archive (.tgz) in the cache: `helm template` takes it as it is. */
+  archive: string;
+  version: string;
+  /** sha256 hex of the archive. */
+  digest: string;
+  /** Set when the source could not be reached and the cached copy is used ("chart podinfo 6.5.4 from cache, fetched 2 h ago: ..."). */
+  note?: string;
+}

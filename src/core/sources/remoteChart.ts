@@ -1,0 +1,31 @@
+// The chart `helm template` renders for a Helm app: its folder in the repo, or, for a chart from a Helm
+// repository or an OCI registry, the archive fetched into the cache through the workspace's fetcher. When the
+// archive is the cached copy of a source that could not be reached, the render's notes say so.
+import type { HelmSource } from '../model';
+import type { ChartRequest, FetchedChart } from './fetchTypes';
+
+/** Fetches one remote chart (the workspace binds the cache, credentials and time limit). */
+export type ChartFetcher = (request: ChartRequest, signal?: AbortSignal) => Promise<FetchedChart>;
+
+export interface ChartToRender {
+  /** A chart folder, or a chart archive (.tgz) when `archive`. */
+  path: string;
+  archive: boolean;
+}
+
+export interface RemoteChartOptions {
+  fetchChart?: ChartFetcher;
+  signal?: AbortSignal;
+  /** Collects what the render should tell about where its sources came from ("chart podinfo 6.5.4 from cache, ..."). */
+  sourceNotes?: string[];
+}
+
+export async function chartToRender(source: HelmSource | undefined, options: RemoteChartOptions): Promise<ChartToRender> {
+  if (source?.chartPath) return { path: source.chartPath, archive: false };
+  if (!source?.chart || !source.repoURL || !options.fetchChart) {
+    throw new Error(`chart ${source?.chart ?? '(none)'}${source?.repoURL ? ` from ${source.repoURL}` : ''} needs network`);
+  }
+  const fetched = await options.fetchChart({ repoURL: source.repoURL, chart: source.chart, ...(source.version ? { version: source.version } : {}) }, options.signal);
+  if (fetched.note) options.sourceNotes?.push(fetched.note);
+  return { path: fetched.archive, archive: true };
+}
