@@ -347,10 +347,8 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   const roots: TreeNode[] = [];
   const instances = fluxInstanceRoots(scan, identity);
   problems.push(...instances.problems);
-  for (const { kustomization, source, folder } of instances.roots) {
+  for (const { kustomization, source, folder, environment } of instances.roots) {
     scan.objects.push(source); // what the operator generates, so Kustomizations naming it find this repo
-    const environment = environmentOfPath(scan.root, path.join(folder, 'kustomization.yaml')) ?? environmentOfPath(scan.root, kustomization.file) ??
-      folderEnvironment(scan.root, path.join(folder, 'kustomization.yaml'));
     roots.push({ ...kustomization, namespace: kustomizationNamespace(kustomization.object), cluster: { environment }, root: true, spec: { folder } });
   }
   for (const found of kustomizations) {

@@ -5,6 +5,7 @@
 // flux-system's; otherwise the cluster is not in this repo, and the problem says so.
 import path from 'node:path';
 import type { DiscoveryProblem, KubeObject } from '../model';
+import { environmentOfPath } from './environmentOfPath';
 import type { RepoIdentity } from './repoIdentity';
 import { objectsOf, type RepoScan, type ScannedObject } from './scanRepo';
 import { OPERATOR_GROUP } from './resourceSetInputs';
@@ -24,6 +25,8 @@ export interface FluxInstanceRoot {
   source: ScannedObject;
   /** `sync.path` in this repo. */
   folder: string;
+  /** The cluster's environment: after `clusters/` (or `environments/`, `envs/`) in sync.path or the instance's file, else sync.path's last folder. */
+  environment: string;
 }
 
 const where = (found: ScannedObject) => `FluxInstance ${found.object.metadata.namespace ?? 'flux-system'}/${found.object.metadata.name}`;
@@ -53,7 +56,10 @@ export function fluxInstanceRoots(scan: RepoScan, identity: RepoIdentity): { roo
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata,
       spec: { path: syncPath, prune: true, sourceRef: { kind: 'GitRepository', name } },
     };
-    roots.push({ kustomization: { object: kustomization, ...at }, source: { object: source, ...at }, folder: path.resolve(scan.root, syncPath.replace(/^\.\/?/, '') || '.') });
+    const folder = path.resolve(scan.root, syncPath.replace(/^\.\/?/, '') || '.');
+    const environment = environmentOfPath(scan.root, path.join(folder, 'kustomization.yaml')) ?? environmentOfPath(scan.root, found.file) ??
+      (folder === scan.root ? 'default' : path.basename(folder));
+    roots.push({ kustomization: { object: kustomization, ...at }, source: { object: source, ...at }, folder, environment });
   }
   return { roots, problems };
 }

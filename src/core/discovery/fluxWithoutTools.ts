@@ -10,8 +10,10 @@ import { isWithin } from '../render/listFiles';
 import { ToolNotAllowedError } from '../render/runTool';
 import type { FluxDiscovery } from './discoverFlux';
 import { environmentOfPath } from './environmentOfPath';
+import { fluxInstanceRoots } from './fluxInstance';
 import { resolveKustomizationSource } from './fluxSources';
 import type { RepoIdentity } from './repoIdentity';
+import { OPERATOR_GROUP } from './resourceSetInputs';
 import { objectsOf, type RepoScan } from './scanRepo';
 
 export function discoverFluxWithoutTools(scan: RepoScan, identity: RepoIdentity): FluxDiscovery {
@@ -45,6 +47,13 @@ export function discoverFluxWithoutTools(scan: RepoScan, identity: RepoIdentity)
       controller: { apiVersion: object.apiVersion, kind, name: object.metadata.name, namespace },
       unknownReason: `${new ToolNotAllowedError(tool).message}: Flux ${kind === 'Kustomization' ? 'builds' : 'renders'} ${what} with it`,
     });
+  }
+  // A FluxInstance's sync marks its cluster; what a ResourceSet makes, and where, only a build tells.
+  const instances = fluxInstanceRoots(scan, identity);
+  problems.push(...instances.problems);
+  for (const { environment } of instances.roots) environments.add(environment);
+  for (const { object, file, line } of objectsOf(scan, OPERATOR_GROUP, 'ResourceSet')) {
+    problems.push({ file, ...(line !== undefined ? { line } : {}), message: `ResourceSet ${object.metadata.namespace ?? 'default'}/${object.metadata.name} is not expanded: only a kustomize build tells which cluster applies it, and kustomize does not run in an untrusted workspace` });
   }
   return { apps, environments: [...environments], contexts: {}, problems };
 }

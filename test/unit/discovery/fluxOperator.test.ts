@@ -218,6 +218,17 @@ describe('Flux Operator discovery', () => {
     ]);
   });
 
+  it('in an untrusted workspace (no kustomize) a FluxInstance still marks its cluster and each ResourceSet says why it is not expanded', async () => {
+    const root = await fleetRepo(clusterWithTenants({
+      'resourceset.yaml': yaml(resourceSet('tenants', { inputs: [{ tenant: 'a' }], resources: [helmReleaseTemplate('<< inputs.tenant >>')] })),
+    }));
+    const model = await discoverRepo(root, { allowTools: false });
+    assert.deepEqual(model.environments.map((environment) => environment.name), ['prod']);
+    assert.deepEqual(model.problems.map((problem) => [path.relative(root, problem.file), problem.message]), [
+      ['tenants/resourceset.yaml', 'ResourceSet flux-system/tenants is not expanded: only a kustomize build tells which cluster applies it, and kustomize does not run in an untrusted workspace'],
+    ]);
+  });
+
   it('a ResourceSet no Kustomization applies is a problem, not a silent gap', async () => {
     const root = await fleetRepo({
       'loose/resourceset.yaml': yaml(resourceSet('loose', { inputs: [{ a: 'b' }], resources: [helmReleaseTemplate('x')] })),
