@@ -92,6 +92,26 @@ describe('DriftEngine: Flux postBuild.substituteFrom read live', function () {
     assert.match(required.reason ?? '', new RegExp(`postBuild.substituteFrom: ConfigMap ${namespace}/required-vars is neither in the build output nor in the cluster`));
   });
 
+  it('is Unknown naming the source and the cause when the user may not read it (Forbidden)', async () => {
+    // The limited user reads only its own namespace: the app's objects live there, its Kustomization's sources in flux-system.
+    const limited = makeFluxRepo({
+      '.driftline.yaml': stringify({ environments: [{ name: 'dev', context: info.limitedContext }] }),
+      'clusters/dev/app.yaml': stringify({
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'app', namespace: 'flux-system' },
+        spec: { interval: '10m', path: './app', targetNamespace: info.limitedNamespace, sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+          postBuild: { substituteFrom: [{ kind: 'ConfigMap', name: 'cluster-vars', optional: true }] } },
+      }),
+      'app/cm.yaml': settings('settings-forbidden', { region: '${REGION}' }),
+    });
+    try {
+      const app = appOf(await statusOnce(limited.root, info.kubeconfig), 'dev', 'app');
+      assert.equal(app.status, 'Unknown');
+      assert.match(app.reason ?? '', new RegExp(`postBuild.substituteFrom: ConfigMap flux-system/cluster-vars cannot be read: Forbidden: user "${info.limitedUser}" .*may not get ConfigMap/flux-system/cluster-vars`));
+    } finally {
+      limited.cleanup();
+    }
+  });
+
   it('follows a live change of a source and of a field a Secret filled: OutOfSync, the change masked as before/after', async () => {
     await testClient().serverSideApply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'live-vars', namespace }, data: { REGION: 'us-live' } }, asFlux);
     const rotated = plaintextSecret('rotated-token');

@@ -1,0 +1,56 @@
+// Where discovery finds a Kustomization's substituteFrom sources: in what the builds of the cluster holding the
+// Kustomization emit (any level of the tree), else nowhere (read live when comparing).
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
+import type { RepoModel } from '../../../src/core/model';
+import { renderApps } from '../../../src/core/render/renderApps';
+import { removeTempRepos, writeRepo } from '../../support/gitopsExamples';
+
+const ks = (name: string, folder: string, spec: Record<string, unknown> = {}) => stringify({
+  apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name, namespace: 'flux-system' },
+  spec: { interval: '10m', path: folder, sourceRef: { kind: 'GitRepository', name: 'flux-system' }, ...spec },
+});
+const configMap = (name: string, data: Record<string, string>, namespace?: string) =>
+  stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...(namespace ? { namespace } : {}) }, data });
+const appIn = (model: RepoModel, environment: string, name: string) => {
+  const found = model.environments.find((candidate) => candidate.name === environment)?.apps.find((candidate) => candidate.name === name);
+  assert.ok(found, `no app ${environment}/${name}`);
+  return found;
+};
+
+describe('Flux postBuild sources in discovery', function () {
+  this.timeout(30_000);
+  after(removeTempRepos);
+
+  it('finds a source a deeper level of the tree emits, and renders the app with it', async () => {
+    const root = await writeRepo({
+      'clusters/dev/app.yaml': ks('app', './app', { postBuild: { substituteFrom: [{ kind: 'ConfigMap', name: 'late-vars' }] } }),
+      'clusters/dev/infra.yaml': ks('infra', './infra'),
+      'infra/deep.yaml': ks('deep', './deep'),
+      'deep/vars.yaml': configMap('late-vars', { REGION: 'deep-eu' }, 'flux-system'),
+      'app/cm.yaml': configMap('settings', { region: '${REGION}' }),
+    });
+    const app = appIn(await discoverRepo(root), 'dev', 'app');
+    assert.equal(app.substitute?.from[0]?.built?.file, path.join(root, 'deep/vars.yaml'));
+    const [rendered] = await renderApps([app]);
+    assert.equal(rendered.error, undefined);
+    assert.deepEqual(rendered.objects[0]?.object.data, { region: 'deep-eu' });
+  });
+
+  it('looks a kubeConfig Kustomization\'s sources up in the cluster holding it, not the one it applies to', async () => {
+    const root = await writeRepo({
+      '.driftline.yaml': 'kubeConfigs:\n  flux-system/spoke-kubeconfig: ctx-spoke\n',
+      'clusters/hub/vars.yaml': configMap('hub-vars', { REGION: 'hub-eu' }, 'flux-system'),
+      'clusters/hub/spoke.yaml': ks('spoke', './spoke', {
+        kubeConfig: { secretRef: { name: 'spoke-kubeconfig' } }, postBuild: { substituteFrom: [{ kind: 'ConfigMap', name: 'hub-vars' }, { kind: 'Secret', name: 'hub-secret' }] },
+      }),
+      'spoke/cm.yaml': configMap('settings', { region: '${REGION}' }),
+    });
+    const spoke = appIn(await discoverRepo(root), 'ctx-spoke', 'spoke');
+    assert.equal(spoke.substitute?.sourcesEnvironment, 'hub');
+    assert.equal(spoke.substitute?.from[0]?.built?.file, path.join(root, 'clusters/hub/vars.yaml'));
+    assert.equal(spoke.substitute?.from[1]?.built, undefined, 'not built: read live from the hub cluster');
+  });
+});
