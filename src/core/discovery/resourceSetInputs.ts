@@ -26,9 +26,10 @@ export function adler32(text: string): string {
   return String(((b << 16) | a) >>> 0);
 }
 
-/** The key a provider's input sets go under with Permute: `my-rset` -> `my_rset`. */
+/** The key a provider's input sets go under with Permute: `my-rset` -> `my_rset` (spaces and punctuation to `_`, other characters dropped). */
 export function normalizeProviderName(name: string): string {
-  return name.toLowerCase().replaceAll('-', '_').replace(/[^a-z0-9_]/g, '').split('_').filter((word) => word !== '').join('_');
+  return [...name.toLowerCase()].map((char) => (/[\s\p{P}]/u.test(char) ? '_' : /[a-z0-9]/.test(char) ? char : ''))
+    .join('').split('_').filter((word) => word !== '').join('_');
 }
 
 /**

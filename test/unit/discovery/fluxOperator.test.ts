@@ -7,6 +7,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
 import type { AppDefinition, RepoModel } from '../../../src/core/model';
+import { renderApps } from '../../../src/core/render/renderApps';
 import { removeTempRepos, writeRepo } from '../../support/gitopsExamples';
 
 const FLEET_URL = 'https://github.com/example/fleet.git';
@@ -134,6 +135,10 @@ describe('Flux Operator discovery', () => {
       assert.equal(release.controller?.namespace, 'flux-system');
     }
     assert.deepEqual(app(model, 'prod', 'podinfo-team2').helm?.values, { replicaCount: 3 });
+    // A generated Kustomization renders its folder like any other.
+    const [rendered] = await renderApps([app(model, 'prod', 'team2-apps')]);
+    assert.equal(rendered.error, undefined);
+    assert.deepEqual(rendered.objects.map(({ object }) => `${object.kind}/${object.metadata.name}`), ['ConfigMap/two']);
   });
 
   it('resourcesTemplate with range and if, and objects annotated reconcile: disabled left out', async () => {
