@@ -1,5 +1,6 @@
 // `driftline status`: a table of environment, app, status and counts (or the report as JSON, see
 // docs/json-output.md). Exit status 0 in sync, 1 drift, 2 error.
+import { CONVENTION_LAYOUTS } from '../core/discovery/discoverConventions';
 import { describeRef, type AppResult, type ResourceResult, type StatusReport } from '../core/model';
 import { exitCodeFor } from '../core/drift/summarize';
 import { interruptible } from './interrupt';
@@ -66,7 +67,8 @@ export function formatTable(report: StatusReport): string {
   }
   for (const problem of report.problems ?? []) details.push(`${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`);
   if (report.environments.length === 0) {
-    out.push(`(no environments found in ${report.repo}: add a .driftline.yaml, Flux Kustomizations, Argo CD Applications, or clusters/<env>/<app> folders)`);
+    out.push(`(no environments found in ${report.repo}: no Flux Kustomization, Argo CD Application or .driftline.yaml, and no folder layout ` +
+      `matched (tried ${CONVENTION_LAYOUTS.join(', ')}). Declare the environments and apps in a .driftline.yaml: see docs/driftline-yaml.md)`);
   }
   return `${out.join('\n')}\n${details.length ? `\n${details.join('\n')}\n` : ''}`;
 }

@@ -82,7 +82,8 @@ async function discoveredApps(root: string, config: DriftlineConfig | undefined,
     ? await discoverFlux(scan, identity, { ...toolOptions, kubeConfigs: config?.kubeConfigs, configuredEnvironments: config?.environments })
     : { apps: [], environments: [], contexts: {}, problems: [] };
   const argo = switches.argo ? await discoverArgo(scan, identity, toolOptions) : { apps: [], problems: [] };
-  const conventions = switches.conventions ? await discoverConventions(scan) : [];
+  const controllerFolders = [...flux.apps, ...argo.apps].map((app) => app.path);
+  const conventions = switches.conventions ? await discoverConventions(scan, controllerFolders) : [];
   options.signal?.throwIfAborted();
   return {
     apps: [...flux.apps, ...argo.apps, ...conventions],

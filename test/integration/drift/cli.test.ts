@@ -95,7 +95,7 @@ describe('driftline status and diff (CLI bundle)', function () {
     try {
       const { code, stdout } = await driftline(['status', '--repo', empty, '--kubeconfig', info.kubeconfig]);
       assert.equal(code, 2);
-      assert.match(stdout, /no environments found in .*: add a \.driftline\.yaml/);
+      assert.match(stdout, /no environments found in .*: no Flux Kustomization, Argo CD Application or \.driftline\.yaml, and no folder layout matched \(tried clusters\|environments\|envs\/<env>\/<app>, .*\)\. Declare the environments and apps in a \.driftline\.yaml/);
     } finally {
       removeRepo(empty);
     }

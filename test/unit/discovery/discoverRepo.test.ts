@@ -152,6 +152,55 @@ describe('discoverRepo', () => {
         'prod/web:yaml:envs/prod/web',
       ]);
     });
+
+    const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n';
+    const summaryOf = (model: RepoModel, root: string) => model.environments.flatMap((environment) => environment.apps.map((app) =>
+      `${app.environment}/${app.name}:${app.renderer}:${path.relative(root, app.path)}`)).sort();
+
+    it('finds <app>/envs/<env> and apps|components/<app>/<env>, leaving shared folders (base) out', async () => {
+      const root = await writeRepo({
+        'services/web/envs/dev/kustomization.yaml': 'resources: [../../base]\n',
+        'services/web/envs/prod/configmap.yaml': configMap,
+        'services/web/base/kustomization.yaml': 'resources: [cm.yaml]\n',
+        'services/web/base/cm.yaml': configMap,
+        'components/cache/base/cm.yaml': configMap,
+        'components/cache/staging/kustomization.yaml': 'resources: [../base/cm.yaml]\n',
+        'components/cache/prod/cm.yaml': configMap,
+      });
+      assert.deepEqual(summaryOf(await discoverRepo(root), root), [
+        'dev/web:kustomize:services/web/envs/dev',
+        'prod/cache:yaml:components/cache/prod',
+        'prod/web:yaml:services/web/envs/prod',
+        'staging/cache:kustomize:components/cache/staging',
+      ]);
+    });
+
+    it('takes no folder without manifests (values files, notes) and no kustomize Component as an app', async () => {
+      const root = await writeRepo({
+        'environments/dev/web/configmap.yaml': configMap,
+        'environments/dev/web-values/values.yaml': 'replicaCount: 2\n',
+        'environments/dev/notes/readme.yaml': 'owner: team-a\n',
+        'environments/dev/tls/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [cert.yaml]\n',
+      });
+      assert.deepEqual(summaryOf(await discoverRepo(root), root), ['dev/web:yaml:environments/dev/web']);
+    });
+
+    it('keeps the conventions on beside an Argo Rollout (argoproj.io, but it declares no app)', async () => {
+      const rollout = 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: web\nspec:\n  strategy:\n    canary: {}\n';
+      const root = await writeRepo({ 'clusters/dev/web/rollout.yaml': rollout, 'clusters/dev/web/configmap.yaml': configMap });
+      assert.deepEqual(summaryOf(await discoverRepo(root), root), ['dev/web:yaml:clusters/dev/web']);
+    });
+
+    it('leaves apps/ to the Flux Kustomizations that render it: no app per folder of apps/base', async () => {
+      const root = await writeRepo({
+        'clusters/dev/apps.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\n' +
+          'spec:\n  interval: 10m\n  path: ./apps/dev\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
+        'apps/dev/kustomization.yaml': 'resources: [../base/web]\n',
+        'apps/base/web/configmap.yaml': configMap,
+        'apps/base/web/prod/configmap.yaml': configMap,
+      });
+      assert.deepEqual(summaryOf(await discoverRepo(root), root), ['dev/apps:kustomize:apps/dev']);
+    });
   });
 
   itWithShared('gitops-examples/flux2-kustomize-helm-example', 'reports a malformed Flux file with its file and line, and still finds the other apps', async () => {
