@@ -8,6 +8,7 @@ PACKAGES=(
   dpkg-dev xz-utils                  # scripts/cluster/build-binaries.sh: dpkg-source unpacks Debian's kubernetes source
   gnupg age                          # SOPS tests: real gpg and age keys
   unzip                              # test/tools/install-helm.sh: helm comes inside an npm package's zip
+  docker-registry apache2-utils      # OCI chart tests: the CNCF distribution registry on loopback, htpasswd for its auth
   chromium                           # browser tests (playwright-core drives Debian's chromium)
   build-essential python3 pkg-config libkrb5-dev ripgrep   # code-server's npm install (native modules, ripgrep)
 )

@@ -10,6 +10,7 @@ import { renderApps } from '../../../src/core/render/renderApps';
 import { Workspace } from '../../../src/core/workspace';
 import { indexFolder, packageChart, serveFolder, tempFolder, type ChartServer } from '../../support/chartRepository';
 import { removeTempRepos, writeRepo } from '../../support/gitopsExamples';
+import { startRegistry } from '../../support/ociRegistry';
 
 const helmRepository = (url: string) => [
   'apiVersion: source.toolkit.fluxcd.io/v1', 'kind: HelmRepository', 'metadata:', '  name: charts', '  namespace: flux-system',
@@ -75,5 +76,31 @@ describe('Flux HelmReleases with a chart from a HelmRepository', () => {
     assert.equal(podinfo.error, undefined);
     assert.deepEqual(podinfo.objects.map(({ object }) => object.data), [{ version: '6.5.4', greeting: 'from-git' }]);
     assert.match(podinfo.sourceNote ?? '', new RegExp(`^chart podinfo 6.5.4 from cache, fetched (just now|1 min ago) \\(GET ${server.url}/index.yaml: `));
+  });
+});
+
+describe('Flux HelmReleases with a chart from an OCI HelmRepository', function () {
+  this.timeout(60_000);
+
+  it('fetch the chart from the registry (type: oci) and render it with the release\'s values', async () => {
+    const charts = await tempFolder('driftline-flux-oci-');
+    const cacheRoot = await tempFolder('driftline-flux-oci-cache-');
+    const registry = await startRegistry();
+    try {
+      registry.push(await packageChart(charts, 'podinfo', '6.5.4'), 'charts');
+      const root = await writeRepo({
+        'clusters/dev/sources.yaml': helmRepository(`oci://${registry.host}/charts`).replace('  interval: 1h', '  type: oci\n  interval: 1h'),
+        'clusters/dev/podinfo.yaml': helmRelease('podinfo', 'podinfo', '>=6.0.0'),
+      });
+      const workspace = new Workspace({ repoRoot: root, sources: { cacheRoot, env: registry.env } });
+      const model = await workspace.discover();
+      const [podinfo] = await renderApps(model.environments.flatMap((environment) => environment.apps), workspace.renderOptionsFor(model));
+      assert.equal(podinfo.error, undefined);
+      assert.deepEqual(podinfo.objects.map(({ object }) => object.data), [{ version: '6.5.4', greeting: 'from-git' }]);
+    } finally {
+      await registry.stop();
+      await removeTempRepos();
+      await Promise.all([charts, cacheRoot].map((folder) => fs.rm(folder, { recursive: true, force: true })));
+    }
   });
 });
