@@ -6,6 +6,7 @@
 // Kustomizations and HelmReleases of the build OUTPUT are the apps, with the identity the build gives them,
 // built in turn, level by level (one kustomize run per cluster and level). A file the build does not emit is
 // no app; a file applied by two Kustomizations (one per cluster) is two apps.
+import { uniqueAppNames } from './uniqueAppNames';
 import path from 'node:path';
 import type { AppDefinition, ControllerRef, DesiredObject, DiscoveryProblem, FluxAppInfo, KubeObject } from '../model';
 import type { ToolOptions } from '../render/options';
@@ -173,7 +174,6 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   const environments = new Set<string>();
   const contexts: Record<string, string> = {};
   const problems: DiscoveryProblem[] = [];
-  const taken = new Set<string>();
   const seen = new Set<string>();
   const ignore = new SourceIgnore(scan.root, gitRepositoryIgnore(scan));
   const reads = new FileReads();
@@ -185,14 +185,8 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   /** Apps with a postBuild: their substituteFrom sources are looked up again once every build is done. */
   const postBuildApps: { index: number; node: TreeNode }[] = [];
 
-  const add = (app: AppDefinition) => {
-    for (const candidate of [app.name, `${app.controller?.namespace}/${app.name}`]) {
-      if (taken.has(`${app.environment}/${candidate}`)) continue;
-      taken.add(`${app.environment}/${candidate}`);
-      apps.push({ ...app, name: candidate });
-      return;
-    }
-  };
+  // Names are made unique once every app is known (uniqueAppNames), never by the order they were found.
+  const add = (app: AppDefinition) => { apps.push(app); };
 
   const clusterOf = (object: KubeObject, namespace: string, inherited: Cluster): Cluster => {
     const secret = ((object.spec as { kubeConfig?: { secretRef?: { name?: string } } } | undefined)?.kubeConfig?.secretRef?.name);
@@ -414,7 +408,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   // A source that a later build emits (a sibling's or a child's) is found once every build is done.
   for (const { index, node } of postBuildApps) apps[index] = { ...apps[index], substitute: substitutionOf(node) };
   for (const app of apps) environments.add(app.environment);
-  return { apps, environments: [...environments], contexts, problems };
+  return { apps: uniqueAppNames(apps), environments: [...environments], contexts, problems };
 }
 
 /** `spec.ignore` of this repo's GitRepository (flux-system), which source-controller adds to .sourceignore. */

@@ -182,6 +182,23 @@ describe('Flux discovery as kustomize-controller builds it', () => {
     assert.equal(app(model, 'ctx-a', 'podinfo').unknownReason, 'source HelmRepository flux-system/charts is not defined in this repository');
   });
 
+  it('names apps that share a name by namespace (then kind), whatever the order of the files', async () => {
+    const files = {
+      ...bootstrap('dev'),
+      'clusters/dev/a-team.yaml': ks('apps', { namespace: 'team-a', path: './apps' }),
+      'clusters/dev/b-team.yaml': ks('apps', { namespace: 'team-b', path: './apps' }),
+      'clusters/dev/podinfo.yaml': `${ks('podinfo', { path: './apps' })}---\n${helmRelease('podinfo', 'flux-system')}`,
+      'clusters/dev/web.yaml': ks('web', { path: './apps' }),
+      'apps/cm.yaml': configMap('a'),
+    };
+    const names = async (repo: Record<string, string>) => appsOf(await discoverRepo(await writeRepo(repo)), 'dev').map((candidate) => candidate.name);
+    const expected = ['HelmRelease/flux-system/podinfo', 'Kustomization/flux-system/podinfo', 'team-a/apps', 'team-b/apps', 'web'];
+    assert.deepEqual(await names(files), expected);
+    // The same objects, the files found the other way round.
+    const { 'clusters/dev/a-team.yaml': a, 'clusters/dev/b-team.yaml': b, ...rest } = files;
+    assert.deepEqual(await names({ ...rest, 'clusters/dev/a-team.yaml': b, 'clusters/dev/b-team.yaml': a }), expected);
+  });
+
   it('one file applied under two cluster roots is an app of each', async () => {
     const root = await writeRepo({
       ...bootstrap('dev'), ...bootstrap('prod'),
