@@ -16,6 +16,7 @@ import { expandApplicationSet, type ArgoCluster } from './expandApplicationSet';
 import { loadConfig } from './loadConfig';
 import type { RepoIdentity } from './repoIdentity';
 import { objectsOf, type HelmChartFolder, type RepoScan } from './scanRepo';
+import { argoChartRepoURL } from '../sources/argoChartSource';
 
 export interface ArgoDiscovery {
   apps: AppDefinition[];
@@ -66,8 +67,15 @@ function helmValues(helm: ApplicationSource['helm']): Record<string, unknown> | 
 
 async function sourceApp(base: AppDefinition, source: ApplicationSource, root: string, identity: RepoIdentity): Promise<AppDefinition> {
   if (source.chart) {
-    return { ...base, renderer: 'helm', helm: { chart: source.chart, repoURL: source.repoURL, version: source.targetRevision, releaseName: base.name, valuesFiles: [] },
-      unknownReason: `chart ${source.chart} from ${source.repoURL} needs network` };
+    // The chart is fetched when the app renders (the workspace's chart fetcher, sources/).
+    const values = helmValues(source.helm);
+    const helm = {
+      chart: source.chart, repoURL: argoChartRepoURL(source.repoURL), version: source.targetRevision, releaseName: source.helm?.releaseName ?? base.name,
+      valuesFiles: [], ...(values ? { values } : {}),
+    };
+    const valueFiles = source.helm?.valueFiles ?? [];
+    return { ...base, renderer: 'helm', helm,
+      ...(valueFiles.length > 0 ? { unknownReason: `helm.valueFiles (${valueFiles.join(', ')}) of chart ${source.chart} are files inside the chart, which are not read yet` } : {}) };
   }
   if (!identity.isThisRepo(source.repoURL)) {
     return { ...base, unknownReason: `source ${source.repoURL ?? '(no repoURL)'} is not this repository and needs network (add it to repoURLs in .driftline.yaml if it is this one)` };

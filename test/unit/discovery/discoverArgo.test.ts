@@ -58,7 +58,9 @@ describe('Argo CD Applications', () => {
     const model = await discoverRepo(root);
     const apps = Object.fromEntries(model.environments.flatMap((environment) => environment.apps).map((app) => [app.name, app]));
     assert.match(apps.remote.unknownReason ?? '', /^source https:\/\/github\.com\/someone\/else is not this repository/);
-    assert.equal(apps['remote-chart'].unknownReason, 'chart redis from https://charts.example.com needs network');
+    // A chart from a Helm repository is fetched when it renders (test/unit/sources/argoHelmApplication.test.ts).
+    assert.equal(apps['remote-chart'].unknownReason, undefined);
+    assert.deepEqual([apps['remote-chart'].helm?.chart, apps['remote-chart'].helm?.repoURL, apps['remote-chart'].helm?.version], ['redis', 'https://charts.example.com', '1.2.3']);
     assert.equal(apps.local.unknownReason, undefined);
     const rendered = await renderApps(Object.values(apps));
     const byName = Object.fromEntries(rendered.map((result) => [result.app.name, result]));
