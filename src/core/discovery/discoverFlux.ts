@@ -313,6 +313,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
         // The Flux Operator expands the ResourceSets this build applies (after postBuild substitution).
         const expanded = expandResourceSets(objects, (outputs.get(node.cluster.environment) ?? []).map(({ object }) => object));
         objects = expanded.objects;
+        scan.objects.push(...expanded.sources.map(({ object, source }) => ({ object, ...source }))); // found like sources written in Git
         problems.push(...expanded.problems);
         for (const { resourceSet, reason } of expanded.unknown) add(unexpandedResourceSetApp(resourceSet, reason, node.cluster.environment, node.root ? undefined : self));
         for (const { object, source } of objects) {

@@ -5,11 +5,13 @@
 // registry...), or a problem naming its file (a template that does not render).
 import path from 'node:path';
 import type { AppDefinition, DesiredObject, DiscoveryProblem, KubeObject } from '../model';
-import { expandResourceSet, isResourceSet } from './resourceSet';
+import { expandResourceSet, isResourceSet, isResourceSetInput } from './resourceSet';
 
 export interface ResourceSetChildren {
-  /** `objects` without the ResourceSets, with what they make in their place. */
+  /** `objects` without the ResourceSets, with the Kustomizations, HelmReleases and input providers they make in their place. */
   objects: DesiredObject[];
+  /** The Flux sources they make (GitRepository, OCIRepository...): what their Kustomizations and HelmReleases name. */
+  sources: DesiredObject[];
   /** ResourceSets whose objects are not known here, with why. */
   unknown: { resourceSet: DesiredObject; reason: string }[];
   problems: DiscoveryProblem[];
@@ -21,10 +23,14 @@ const nameOf = (object: KubeObject) => `${namespaceOf(object)}/${object.metadata
 const NAMESPACED = /^(Kustomization|HelmRelease|GitRepository|OCIRepository|HelmRepository|Bucket|ResourceSet|ResourceSetInputProvider)$/;
 
 const MAX_EXPANSIONS = 1000;
+const SOURCE_GROUP = 'source.toolkit.fluxcd.io';
+/** What becomes an app: the Kustomizations and HelmReleases (their other objects the operator applies itself). */
+const isFluxChild = (object: KubeObject) => (object.kind === 'Kustomization' && object.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) ||
+  (object.kind === 'HelmRelease' && object.apiVersion.startsWith('helm.toolkit.fluxcd.io/'));
 
 /** Expands the ResourceSets of `objects`; `candidates` are the other objects the cluster's builds apply (their input providers). */
 export function expandResourceSets(objects: DesiredObject[], candidates: KubeObject[]): ResourceSetChildren {
-  const result: ResourceSetChildren = { objects: [], unknown: [], problems: [] };
+  const result: ResourceSetChildren = { objects: [], sources: [], unknown: [], problems: [] };
   const visible = [...objects.map(({ object }) => object), ...candidates];
   // A ResourceSet may make ResourceSets, which the operator expands in turn: each joins the queue.
   const queue = [...objects];
@@ -50,7 +56,8 @@ export function expandResourceSets(objects: DesiredObject[], candidates: KubeObj
     } else {
       for (const object of expansion.objects) {
         if (object.metadata.namespace === undefined && NAMESPACED.test(object.kind)) object.metadata.namespace = namespace;
-        queue.push({ object, source: desired.source });
+        if (isFluxChild(object) || isResourceSetInput(object)) queue.push({ object, source: desired.source });
+        else if (object.apiVersion.startsWith(`${SOURCE_GROUP}/`)) result.sources.push({ object, source: desired.source });
       }
     }
   }

@@ -141,6 +141,30 @@ describe('Flux Operator discovery', () => {
     assert.deepEqual(rendered.objects.map(({ object }) => `${object.kind}/${object.metadata.name}`), ['ConfigMap/two']);
   });
 
+  it('the sources a ResourceSet makes are what its Kustomizations name (a GitRepository of this repo builds here); its other objects are no apps', async () => {
+    const root = await fleetRepo({
+      ...clusterWithTenants({
+        'resourceset.yaml': yaml(resourceSet('teams', {
+          inputs: [{ team: 'red' }],
+          resources: [
+            { apiVersion: 'v1', kind: 'Namespace', metadata: { name: '<< inputs.team >>' } },
+            { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: '<< inputs.team >>' }, data: { team: '<< inputs.team >>' } },
+            { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: '<< inputs.team >>-repo', namespace: '<< inputs.team >>' }, spec: { url: FLEET_URL, ref: { branch: 'main' } } },
+            kustomization('<< inputs.team >>', '<< inputs.team >>', '<< inputs.team >>-repo', './teams/<< inputs.team >>'),
+          ],
+        })),
+      }),
+      'teams/red/cm.yaml': configMap('red'),
+    });
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.problems, []);
+    assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['red', 'tenants']);
+    const red = app(model, 'prod', 'red');
+    assert.equal(red.unknownReason, undefined);
+    assert.equal(red.path, path.join(root, 'teams/red'));
+    assert.equal(red.controller?.namespace, 'red');
+  });
+
   it('resourcesTemplate with range and if, and objects annotated reconcile: disabled left out', async () => {
     const root = await fleetRepo(clusterWithTenants({
       'resourceset.yaml': yaml(resourceSet('bundles', {
