@@ -75,8 +75,11 @@ describe('which file changes can change discovery', () => {
       const flux = path.join(dir, 'ks.yaml');
       await fs.writeFile(plain, 'apiVersion: v1\nkind: ConfigMap\n');
       await fs.writeFile(flux, 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n');
+      const operator = path.join(dir, 'rset.yaml');
+      await fs.writeFile(operator, 'apiVersion: fluxcd.controlplane.io/v1\nkind: ResourceSet\n');
       assert.deepEqual(await readChangedFile(plain), { path: plain, isFile: true, namesControllers: false });
       assert.deepEqual(await readChangedFile(flux), { path: flux, isFile: true, namesControllers: true });
+      assert.deepEqual(await readChangedFile(operator), { path: operator, isFile: true, namesControllers: true });
       assert.deepEqual(await readChangedFile(path.join(dir, 'gone.yaml')), { path: path.join(dir, 'gone.yaml'), isFile: false, namesControllers: false });
       assert.equal((await readChangedFile(dir)).isFile, false);
     } finally {
