@@ -18,6 +18,7 @@ import { decryptManifestIfSops } from './sops/manifest';
 import { PredictionCache } from './drift/predictionCache';
 import { fetchChart } from './sources/fetchChart';
 import type { ChartFetcher } from './sources/remoteChart';
+import { SharedFetches } from './sources/sharedFetches';
 import { defaultCacheRoot, SourceCache } from './sources/sourceCache';
 
 export interface WorkspaceOptions {
@@ -73,6 +74,8 @@ export class Workspace {
   readonly predictions = new PredictionCache();
   /** Fetched charts on disk, shared with every other Driftline process of the user. */
   readonly sourceCache: SourceCache;
+  /** Chart repository indexes and registry tag lists, fetched once for the many apps of a refresh. */
+  private readonly sharedFetches = new SharedFetches();
   /** The repo model: one discovery shared by every caller, stopped when all callers waiting on it aborted. */
   private model: SharedWork<RepoModel> | undefined;
   private kubeconfig: LoadedKubeConfig | undefined;
@@ -120,7 +123,7 @@ export class Workspace {
 
   /** A remote chart through the workspace's cache and the user's credentials; stopped by the caller's signal. */
   readonly fetchChart: ChartFetcher = (request, signal) => fetchChart(request, {
-    cache: this.sourceCache, env: this.options.sources?.env ?? process.env, signal,
+    cache: this.sourceCache, env: this.options.sources?.env ?? process.env, signal, shared: this.sharedFetches,
     ...(this.options.sources?.timeoutMs ? { timeoutMs: this.options.sources.timeoutMs } : {}),
   });
 

@@ -1,4 +1,5 @@
 // What the chart fetchers take and give.
+import type { SharedFetches } from './sharedFetches';
 import type { SourceCache } from './sourceCache';
 
 /** A chart in a repository: `repoURL` is `https://...` (a chart repository) or `oci://...` (a registry path). */
@@ -16,6 +17,8 @@ export interface FetchContext {
   signal?: AbortSignal;
   /** Longest one request may take. */
   timeoutMs?: number;
+  /** Indexes and tag lists fetched once for all the renders of a refresh. */
+  shared?: SharedFetches;
 }
 
 export interface FetchedChart {

@@ -40,10 +40,13 @@ function requestOptions(credential: Credential | undefined, context: FetchContex
   };
 }
 
-function indexEntries(text: string, indexURL: string, chart: string): IndexEntry[] {
+type IndexEntries = Record<string, IndexEntry[]>;
+
+/** The `entries` of a repository index. */
+function parseIndex(text: string, indexURL: string): IndexEntries {
   const deep = yamlNestingProblem(text);
   if (deep) throw new SourceError(`${indexURL} is not a Helm repository index: ${deep}`, indexURL);
-  let index: { entries?: Record<string, IndexEntry[]> } | null;
+  let index: { entries?: IndexEntries } | null;
   try {
     index = parseYaml(text) as typeof index;
   } catch (error) {
@@ -52,12 +55,22 @@ function indexEntries(text: string, indexURL: string, chart: string): IndexEntry
   if (!index || typeof index.entries !== 'object' || index.entries === null) {
     throw new SourceError(`${indexURL} is not a Helm repository index (no entries)`, indexURL);
   }
-  const entries = index.entries[chart];
-  if (!Array.isArray(entries)) {
-    const charts = Object.keys(index.entries).sort();
+  return index.entries;
+}
+
+function chartEntries(entries: IndexEntries, indexURL: string, chart: string): IndexEntry[] {
+  const found = entries[chart];
+  if (!Array.isArray(found)) {
+    const charts = Object.keys(entries).sort();
     throw new Error(`chart ${chart} is not in ${indexURL} (charts: ${charts.slice(0, 20).join(', ') || 'none'}${charts.length > 20 ? ', ...' : ''})`);
   }
-  return entries;
+  return found;
+}
+
+async function fetchIndex(indexURL: string, options: HttpGetOptions, credentialsNote: string): Promise<IndexEntries> {
+  const index = await httpGet(indexURL, options);
+  if (index.status !== 200) throw httpFailure(index, credentialsNote);
+  return parseIndex(index.body.toString('utf8'), indexURL);
 }
 
 export async function fetchHttpChart(request: ChartRequest, context: FetchContext): Promise<FetchedChart> {
@@ -66,9 +79,11 @@ export async function fetchHttpChart(request: ChartRequest, context: FetchContex
   const options = requestOptions(credential, context);
   const note = credentialsNote(credential, new URL(repoURL).host);
   const indexURL = `${withoutSlash(repoURL)}/index.yaml`;
-  const index = await httpGet(indexURL, options);
-  if (index.status !== 200) throw httpFailure(index, note);
-  const entries = indexEntries(index.body.toString('utf8'), indexURL, chart);
+  const load = (signal: AbortSignal | undefined) => fetchIndex(indexURL, { ...options, signal }, note);
+  const index = context.shared
+    ? await context.shared.get(`index ${indexURL} ${credential?.username ?? ''}`, context.signal, load)
+    : await load(context.signal);
+  const entries = chartEntries(index, indexURL, chart);
   const versions = entries.flatMap((entry) => (typeof entry.version === 'string' ? [entry.version] : []));
   const choice = chooseVersion(request.version, versions, `chart ${chart} in ${repoURL}`);
   if ('problem' in choice) throw new Error(choice.problem);

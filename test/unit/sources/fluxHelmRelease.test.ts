@@ -68,6 +68,7 @@ describe('Flux HelmReleases with a chart from a HelmRepository', () => {
     assert.equal(podinfo.objects[0].source.file, path.join(path.dirname(podinfo.app.declaredAt.file), 'podinfo.yaml'), 'objects go to the HelmRelease');
     assert.equal(podinfo.sourceNote, undefined);
     assert.match(missing.error ?? '', new RegExp(`chart podinfo in ${server.url}: no version matches "9.x" .*\\(versions: 6.5.4, 6.5.3\\)`));
+    assert.equal(server.authorizations.filter((request) => request.path === '/index.yaml').length, 1, 'the two releases shared one index.yaml fetch');
   });
 
   it('renders the cached chart when the repository is unreachable, and says so', async () => {
