@@ -5,6 +5,7 @@
 set -euo pipefail
 PACKAGES=(
   git ca-certificates curl openssl   # repos in tests, TLS for the test cluster
+  jsonnet                            # Argo CD directory sources with .jsonnet files (render tests)
   dpkg-dev xz-utils                  # scripts/cluster/build-binaries.sh: dpkg-source unpacks Debian's kubernetes source
   gnupg age                          # SOPS tests: real gpg and age keys
   unzip                              # test/tools/install-helm.sh: helm comes inside an npm package's zip

@@ -29,8 +29,11 @@ export type SyncStatus = 'Synced' | 'OutOfSync' | 'Missing' | 'Extra' | 'Unknown
 /** Health of a live object, for kinds that have one. */
 export type HealthStatus = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
 
-/** How the desired objects of an app are produced from the repo. */
-export type RendererKind = 'yaml' | 'kustomize' | 'helm';
+/**
+ * How the desired objects of an app are produced from the repo. `jsonnet`: an Argo CD directory source with
+ * `.jsonnet` files (evaluated with jsonnet), beside any YAML/JSON files of the folder.
+ */
+export type RendererKind = 'yaml' | 'kustomize' | 'helm' | 'jsonnet';
 
 /** Where an app or environment was declared, for "Go to source" and for error messages. */
 export interface SourceLocation {
@@ -97,6 +100,41 @@ export interface AppDefinition {
   substitute?: PostBuildSubstitution;
   /** Flux Kustomization / HelmRelease: where it sits in the tree the controllers build. */
   flux?: FluxAppInfo;
+  /** Argo CD directory source (renderer `yaml` or `jsonnet`): which files it renders and how `.jsonnet` files are evaluated. */
+  directory?: DirectorySource;
+  /**
+   * Argo CD multi-source Application with several sources that render manifests: each renders on its own (with
+   * the app's name, namespace and environment) and the app's objects are their union, a later source's object
+   * replacing an earlier one of the same identity. The app's own renderer/path/helm are those of the first.
+   */
+  sources?: AppSource[];
+}
+
+/** What one source of a multi-source app renders from: the single-source fields of AppDefinition. */
+export type AppSource = Pick<AppDefinition, 'renderer' | 'path' | 'helm' | 'recurse' | 'kustomizeOverlay' | 'directory' | 'unknownReason' | 'revisionNote'>;
+
+/** Argo CD `spec.source.directory`: the files of the folder it renders, and its jsonnet settings. */
+export interface DirectorySource {
+  /** `directory.include` / `exclude`: globs matched against each file's path relative to the app folder. */
+  include?: string;
+  exclude?: string;
+  jsonnet?: JsonnetSettings;
+}
+
+/** `directory.jsonnet`: top-level arguments, external variables and library folders of every `.jsonnet` file. */
+export interface JsonnetSettings {
+  tlas: JsonnetVariable[];
+  extVars: JsonnetVariable[];
+  /** Absolute library folders (`libs`, relative to the repository root), after the app folder on the import path. */
+  libs: string[];
+}
+
+export interface JsonnetVariable {
+  name: string;
+  /** The value after Argo CD's `$ARGOCD_APP_*` substitution. */
+  value: string;
+  /** The value is Jsonnet code, not a string. */
+  code: boolean;
 }
 
 export interface FluxAppInfo {
@@ -167,6 +205,7 @@ export interface ToolPaths {
   kustomize?: string;
   kubectl?: string;
   helm?: string;
+  jsonnet?: string;
 }
 
 /** Everything discovery found in a repository. */

@@ -16,12 +16,17 @@ async function git(root: string, args: string[]): Promise<string | undefined> {
 
 const cache = new Map<string, Promise<string | undefined>>();
 
+/** The commit a revision (branch, tag, commit, `HEAD`) names in the local clone, or its `origin/` branch; undefined when neither. */
+export async function revisionCommit(root: string, revision: string): Promise<string | undefined> {
+  return await git(root, ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]) ??
+    await git(root, ['rev-parse', '--verify', '--quiet', `origin/${revision}^{commit}`]);
+}
+
 async function computeNote(root: string, revision: string): Promise<string | undefined> {
   const branch = await git(root, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
   if (branch !== undefined && (revision === branch || revision === `refs/heads/${branch}`)) return undefined;
-  const head = await git(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
-  const target = await git(root, ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]) ??
-    await git(root, ['rev-parse', '--verify', '--quiet', `origin/${revision}^{commit}`]);
+  const head = await revisionCommit(root, 'HEAD');
+  const target = await revisionCommit(root, revision);
   if (head !== undefined && target === head) return undefined;
   const where = target === undefined ? ' (not in the local clone)' : ` (${target.slice(0, 7)})`;
   return `Argo CD deploys ${revision}${where}; compared at the working tree`;

@@ -1,16 +1,21 @@
 // Argo CD: each Application (argoproj.io) in the repo is an app: `spec.source.path` in this repo, rendered the
-// way Argo CD would (Helm chart, kustomization, or a plain directory), into the destination namespace. An
-// app-of-apps Helm chart (templates that make Applications) is an app too, and is expanded with helm.
+// way Argo CD would (Helm chart, kustomization, or a directory of YAML, JSON and jsonnet files), into the
+// destination namespace; with `spec.sources`, the union of its sources, Helm value files taken from `$<ref>`
+// sources. An app-of-apps Helm chart (templates that make Applications) is an app too, expanded with helm.
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { stoppedBy } from '../abort';
-import type { AppDefinition, DiscoveryProblem, KubeObject, SourceLocation } from '../model';
+import type { AppDefinition, AppSource, DiscoveryProblem, KubeObject, SourceLocation } from '../model';
+import { directoryFiles, isJsonnetFile } from '../render/argoDirectory';
 import type { ToolOptions } from '../render/options';
 import { findKustomizationFile } from '../render/kustomizeTree';
 import { exists } from '../render/listFiles';
 import { renderHelm } from '../render/renderHelm';
 import { findExecutable, ToolNotAllowedError } from '../render/runTool';
-import { revisionNote } from './argoRevision';
+import { type ArgoDirectory, directorySource } from './argoDirectorySource';
+import { argoEnv } from './argoEnv';
+import { revisionCommit, revisionNote } from './argoRevision';
+import { type RefSources, resolveValueFiles } from './argoValueFiles';
 import { environmentOfPath } from './environmentOfPath';
 import { expandApplicationSet, type ArgoCluster } from './expandApplicationSet';
 import { loadConfig } from './loadConfig';
@@ -28,16 +33,29 @@ interface ApplicationSource {
   path?: string;
   chart?: string;
   targetRevision?: string;
+  /** Multi-source: names this source for `$<ref>/...` value files of the others. */
+  ref?: string;
   helm?: { releaseName?: string; valueFiles?: string[]; values?: string; valuesObject?: Record<string, unknown> };
   kustomize?: Record<string, unknown>;
-  directory?: { recurse?: boolean };
+  directory?: ArgoDirectory;
   plugin?: { name?: string };
 }
 
 interface ApplicationSpec {
+  project?: string;
   source?: ApplicationSource;
   sources?: ApplicationSource[];
   destination?: { server?: string; name?: string; namespace?: string };
+}
+
+/** What a source is read with: the repo, the Application's file, its `$<ref>` sources and where it is in the spec. */
+interface SourceContext {
+  root: string;
+  identity: RepoIdentity;
+  refs: RefSources;
+  /** `argocd/app.yaml:7: spec.sources[1]`: how messages name the source. */
+  field: string;
+  project?: string;
 }
 
 const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
@@ -65,17 +83,28 @@ function helmValues(helm: ApplicationSource['helm']): Record<string, unknown> | 
   return Object.keys(merged).length > 0 ? merged : undefined;
 }
 
-async function sourceApp(base: AppDefinition, source: ApplicationSource, root: string, identity: RepoIdentity): Promise<AppDefinition> {
+/** The source's type the way Argo CD chooses it: the one tool field set, else what the folder holds. */
+async function sourceType(source: ApplicationSource, folder: string): Promise<'helm' | 'kustomize' | 'directory' | 'plugin' | { multiple: string[] }> {
+  const explicit = (['helm', 'kustomize', 'directory', 'plugin'] as const).filter((field) => source[field] != null);
+  if (explicit.length > 1) return { multiple: explicit };
+  if (explicit.length === 1) return explicit[0];
+  if (await exists(path.join(folder, 'Chart.yaml'))) return 'helm';
+  if (await findKustomizationFile(folder)) return 'kustomize';
+  return 'directory';
+}
+
+/** `source` of the Application `base` as the app it renders (unknownReason set when it cannot be rendered here). */
+async function sourceApp(base: AppDefinition, source: ApplicationSource, context: SourceContext): Promise<AppDefinition> {
+  const { root, identity } = context;
   if (source.chart) {
-    // The chart is fetched when the app renders (the workspace's chart fetcher, sources/).
+    const valueFiles = resolveValueFiles(source.helm?.valueFiles ?? [], undefined, { ...context, field: `${context.field}.helm.valueFiles` });
     const values = helmValues(source.helm);
     const helm = {
       chart: source.chart, repoURL: argoChartRepoURL(source.repoURL), version: source.targetRevision, releaseName: source.helm?.releaseName ?? base.name,
-      valuesFiles: [], ...(values ? { values } : {}),
+      valuesFiles: 'files' in valueFiles ? valueFiles.files : [], ...(values ? { values } : {}),
     };
-    const valueFiles = source.helm?.valueFiles ?? [];
-    return { ...base, renderer: 'helm', helm,
-      ...(valueFiles.length > 0 ? { unknownReason: `helm.valueFiles (${valueFiles.join(', ')}) of chart ${source.chart} are files inside the chart, which are not read yet` } : {}) };
+    // The chart is fetched when the app renders (the workspace's chart fetcher, sources/).
+    return { ...base, renderer: 'helm', helm, ...('unknownReason' in valueFiles ? { unknownReason: valueFiles.unknownReason } : {}) };
   }
   if (!identity.isThisRepo(source.repoURL)) {
     return { ...base, unknownReason: `source ${source.repoURL ?? '(no repoURL)'} is not this repository and needs network (add it to repoURLs in .driftline.yaml if it is this one)` };
@@ -84,32 +113,82 @@ async function sourceApp(base: AppDefinition, source: ApplicationSource, root: s
   if (!await exists(folder)) return { ...base, path: folder, unknownReason: `spec.source.path ${source.path} (${folder}) does not exist in the repository` };
   const note = await revisionNote(root, source.targetRevision);
   const app: AppDefinition = { ...base, path: folder, ...(note ? { revisionNote: note } : {}) };
-  if (source.plugin) return { ...app, unknownReason: `config management plugin ${source.plugin.name ?? ''} is not supported` };
-  if (source.helm || await exists(path.join(folder, 'Chart.yaml'))) {
+  const type = await sourceType(source, folder);
+  if (typeof type === 'object') {
+    return { ...app, unknownReason: `${context.field} sets ${type.multiple.join(' and ')}: Argo CD refuses an application with multiple source types` };
+  }
+  if (type === 'plugin') return { ...app, unknownReason: `config management plugin ${source.plugin?.name ?? ''} is not supported` };
+  if (type === 'helm') {
+    const valueFiles = resolveValueFiles(source.helm?.valueFiles ?? [], folder, { ...context, field: `${context.field}.helm.valueFiles` });
+    if ('unknownReason' in valueFiles) return { ...app, renderer: 'helm', unknownReason: valueFiles.unknownReason };
     const values = helmValues(source.helm);
     return { ...app, renderer: 'helm', helm: {
-      chartPath: folder, releaseName: source.helm?.releaseName ?? base.name,
-      valuesFiles: (source.helm?.valueFiles ?? []).map((file) => path.resolve(folder, file)), ...(values ? { values } : {}),
+      chartPath: folder, releaseName: source.helm?.releaseName ?? base.name, valuesFiles: valueFiles.files, ...(values ? { values } : {}),
     } };
   }
-  if (source.kustomize || await findKustomizationFile(folder)) {
+  if (type === 'kustomize') {
     const overlay = Object.fromEntries(Object.entries(source.kustomize ?? {}).filter(([key]) => KUSTOMIZE_OVERLAY_FIELDS.includes(key)));
     if (Array.isArray(overlay.components)) overlay.components = overlay.components.map((component: string) => path.resolve(folder, component));
     return { ...app, renderer: 'kustomize', ...(Object.keys(overlay).length > 0 ? { kustomizeOverlay: overlay } : {}) };
   }
-  return { ...app, renderer: 'yaml', recurse: source.directory?.recurse === true };
+  return directoryApp(app, source, context);
+}
+
+/** A directory source: its YAML/JSON files, and its `.jsonnet` files evaluated with the source's jsonnet settings. */
+async function directoryApp(app: AppDefinition, source: ApplicationSource, context: SourceContext): Promise<AppDefinition> {
+  const recurse = source.directory?.recurse === true;
+  const needsRevision = JSON.stringify(source.directory?.jsonnet ?? {}).includes('ARGOCD_APP_REVISION');
+  const env = argoEnv({
+    appName: app.name, namespace: app.namespace, project: context.project, repoURL: source.repoURL, path: source.path,
+    targetRevision: source.targetRevision, revision: needsRevision ? await revisionCommit(context.root, source.targetRevision || 'HEAD') : undefined,
+  });
+  const outcome = directorySource(source.directory, context.root, env);
+  if ('unknownReason' in outcome) return { ...app, renderer: 'yaml', unknownReason: `${context.field}.${outcome.unknownReason}` };
+  const files = await directoryFiles({ path: app.path, recurse, directory: outcome.directory });
+  return { ...app, renderer: files.some(isJsonnetFile) ? 'jsonnet' : 'yaml', recurse, directory: outcome.directory };
+}
+
+/** The single-source fields of an app, as one source of a multi-source app. */
+function asSource(app: AppDefinition): AppSource {
+  const { renderer, path: folder, helm, recurse, kustomizeOverlay, directory, unknownReason, revisionNote: note } = app;
+  return Object.fromEntries(Object.entries({ renderer, path: folder, helm, recurse, kustomizeOverlay, directory, unknownReason, revisionNote: note })
+    .filter(([, value]) => value !== undefined)) as AppSource;
+}
+
+/**
+ * `spec.sources` (Argo CD >= 2.6): each source that renders manifests is rendered on its own and the app is the
+ * union; a source with `ref:` and no `path` only lends its files to the others' `$<ref>/...` value files.
+ */
+async function multiSourceApp(base: AppDefinition, sources: ApplicationSource[], context: Omit<SourceContext, 'refs' | 'field'>, where: string): Promise<AppDefinition> {
+  const refs: RefSources = new Map(sources.filter((source) => source?.ref).map((source) => [`$${source.ref}`, source]));
+  const rendering = sources.map((source, index) => ({ source: source ?? {}, index })).filter(({ source }) => !(source.ref && !source.path && !source.chart));
+  if (rendering.length === 0) {
+    return { ...base, unknownReason: `${where}: spec.sources has no source that renders manifests (each has ref: and no path)` };
+  }
+  const apps = await Promise.all(rendering.map(({ source, index }) => sourceApp(base, source, { ...context, refs, field: `${where}: spec.sources[${index}]` })));
+  if (apps.length === 1) return apps[0];
+  const unknown = apps.findIndex((app) => app.unknownReason);
+  const first = apps[0];
+  return {
+    ...first, sources: apps.map(asSource),
+    ...(unknown >= 0 ? { unknownReason: `source ${unknown + 1} of ${apps.length}: ${apps[unknown].unknownReason}` } : {}),
+    ...(apps.find((app) => app.revisionNote) ? { revisionNote: apps.find((app) => app.revisionNote)!.revisionNote } : {}),
+  };
 }
 
 async function applicationApp(object: KubeObject, declaredAt: SourceLocation, root: string, identity: RepoIdentity, clusters?: ArgoCluster[]): Promise<AppDefinition> {
   const spec = (object.spec ?? {}) as ApplicationSpec;
-  const source = spec.source ?? spec.sources?.find((candidate) => candidate.path || candidate.chart) ?? {};
   const base: AppDefinition = {
     name: object.metadata.name, environment: environmentOf(root, declaredAt.file, spec.destination, clusters), renderer: 'yaml',
     path: path.dirname(declaredAt.file), origin: 'argo-application', declaredAt,
     controller: { apiVersion: object.apiVersion, kind: 'Application', name: object.metadata.name, namespace: object.metadata.namespace ?? 'argocd' },
     ...(spec.destination?.namespace ? { namespace: spec.destination.namespace } : {}),
   };
-  return sourceApp(base, source, root, identity);
+  const where = `${declaredAt.file}${declaredAt.line ? `:${declaredAt.line}` : ''}`;
+  const context = { root, identity, project: spec.project };
+  // With `sources` set, Argo CD ignores `source`.
+  if (Array.isArray(spec.sources) && spec.sources.length > 0) return multiSourceApp(base, spec.sources, context, where);
+  return sourceApp(base, spec.source ?? {}, { ...context, refs: new Map(), field: `${where}: spec.source` });
 }
 
 /**

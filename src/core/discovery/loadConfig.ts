@@ -183,8 +183,9 @@ function readIgnoreRule(v: ConfigValidator, entry: unknown, at: Path): IgnoreRul
 
 function readTools(v: ConfigValidator, value: unknown, root: string): ToolPaths {
   const tools: ToolPaths = {};
-  if (value === undefined || !v.mapping(value, ['tools'], ['kustomize', 'kubectl', 'helm'])) return tools;
-  for (const key of ['kustomize', 'kubectl', 'helm'] as const) {
+  const keys = ['kustomize', 'kubectl', 'helm', 'jsonnet'] as const;
+  if (value === undefined || !v.mapping(value, ['tools'], [...keys])) return tools;
+  for (const key of keys) {
     const tool = v.string(value[key], ['tools', key]);
     if (tool) tools[key] = path.isAbsolute(tool) || !tool.includes('/') ? tool : path.resolve(root, tool);
   }

@@ -3,7 +3,10 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { AppDefinition, DesiredObject } from '../model';
+import { sourceAppsOf } from './appSources';
+import { directoryFiles, isJsonnetFile } from './argoDirectory';
 import { FileReads } from './fileReads';
+import { jsonnetReads } from './jsonnetImports';
 import { walkKustomizeTree, type KustomizeTree } from './kustomizeTree';
 import { isWithin, listFiles } from './listFiles';
 import { isManifestFile } from './renderYaml';
@@ -17,10 +20,20 @@ export interface AppInputs {
   kustomizeTree?: KustomizeTree;
   /** Set by renderApps while a batched kustomize build (buildKustomizeBatch) holds this app's output. */
   kustomizeOutput?: DesiredObject[];
+  /** An Argo CD directory source: the files it renders, in order (`files` also holds what its jsonnet imports). */
+  directoryFiles?: string[];
+  /** A multi-source app: each source's inputs, in the order of AppDefinition.sources (the fields above are their union). */
+  sourceInputs?: AppInputs[];
 }
 
 export async function collectInputs(app: AppDefinition, reads = new FileReads()): Promise<AppInputs> {
   if (app.unknownReason) return { files: [], dirs: [], trees: [] };
+  if (app.sources) {
+    const sourceInputs = await Promise.all(sourceAppsOf(app).map((source) => collectInputs(source, reads)));
+    const union = (pick: (inputs: AppInputs) => string[]) => [...new Set(sourceInputs.flatMap(pick))];
+    return { files: union((inputs) => inputs.files), dirs: union((inputs) => inputs.dirs), trees: union((inputs) => inputs.trees), sourceInputs };
+  }
+  if (app.directory) return directoryInputs(app, reads);
   switch (app.renderer) {
     case 'kustomize': {
       const generated = Array.isArray(app.kustomizeOverlay?.resources) ? app.kustomizeOverlay.resources as string[] : undefined;
@@ -39,11 +52,22 @@ export async function collectInputs(app: AppDefinition, reads = new FileReads())
       const chartFiles = chartPath ? await listFiles(chartPath, true) : [];
       return { files: [...chartFiles, ...(app.helm?.valuesFiles ?? [])], dirs: [], trees: chartPath ? [chartPath] : [] };
     }
-    case 'yaml': {
+    case 'yaml':
+    case 'jsonnet': {
       const files = (await listFiles(app.path, app.recurse === true)).filter(isManifestFile);
       return { files, dirs: app.recurse ? [] : [app.path], trees: app.recurse ? [app.path] : [] };
     }
   }
+}
+
+/** An Argo CD directory source: its files, and every file its `.jsonnet` files import (in the folder or its libs). */
+async function directoryInputs(app: AppDefinition, reads: FileReads): Promise<AppInputs> {
+  const files = await directoryFiles(app);
+  const jsonnet = await jsonnetReads(files.filter(isJsonnetFile), [app.path, ...app.directory?.jsonnet?.libs ?? []], reads);
+  return {
+    files: [...new Set([...files, ...jsonnet.files])], directoryFiles: files,
+    dirs: [...new Set([...(app.recurse ? [] : [app.path]), ...jsonnet.dirs])], trees: app.recurse ? [app.path] : [],
+  };
 }
 
 /**

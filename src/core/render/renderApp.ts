@@ -1,8 +1,11 @@
 // app -> desired objects. A failure never throws: it becomes RenderedApp.error with the tool's own message,
 // naming the app and its folder, so the rest of the model still renders. An abort is not a failure: it rejects.
 import { stoppedBy } from '../abort';
+import { refId, refOf } from '../identity';
 import type { AppDefinition, DesiredObject, RenderedApp } from '../model';
+import { sourceAppsOf } from './appSources';
 import { applyNamespace } from './applyNamespace';
+import { renderDirectory } from './argoDirectory';
 import { collectInputs, hashInputs, type AppInputs } from './collectInputs';
 import { decryptObjects } from './decryptSops';
 import type { DecryptManifest, RenderOptions } from './options';
@@ -17,7 +20,9 @@ function describeApp(app: AppDefinition): string {
   return `${app.environment}/${app.name} (${app.path})`;
 }
 
-async function renderObjects(app: AppDefinition, inputs: AppInputs, options: RenderOptions, decrypt: DecryptManifest | undefined): Promise<DesiredObject[]> {
+/** One source's objects: what an app of that one source renders. */
+async function renderSource(app: AppDefinition, inputs: AppInputs, options: RenderOptions, decrypt: DecryptManifest | undefined): Promise<DesiredObject[]> {
+  if (inputs.directoryFiles) return applyNamespace(await renderDirectory(app, inputs.directoryFiles, options, decrypt), app.namespace, false);
   switch (app.renderer) {
     case 'kustomize':
       assertToolAllowed('kustomize', options);
@@ -27,9 +32,34 @@ async function renderObjects(app: AppDefinition, inputs: AppInputs, options: Ren
     case 'helm':
       return applyNamespace(await renderHelm(app, options), app.namespace, false);
     case 'yaml':
+    case 'jsonnet':
       return applyNamespace(
         await renderYamlFiles(inputs.files, decrypt), app.namespace, app.origin === 'flux-kustomization');
   }
+}
+
+/**
+ * The app's objects; a multi-source app's are the union of its sources', where (as Argo CD does) an object a
+ * later source renders too replaces the earlier one. A failing source fails the app, naming the source.
+ */
+async function renderObjects(app: AppDefinition, inputs: AppInputs, options: RenderOptions, decrypt: DecryptManifest | undefined): Promise<DesiredObject[]> {
+  if (!app.sources || !inputs.sourceInputs) return renderSource(app, inputs, options, decrypt);
+  const sourceInputs = inputs.sourceInputs;
+  const perSource = await Promise.all(sourceAppsOf(app).map(async (source, index) => {
+    try {
+      return await renderSource(source, sourceInputs[index], options, decrypt);
+    } catch (error) {
+      if (stoppedBy(error, options.signal)) throw error;
+      throw new Error(`source ${index + 1} (${source.path}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }));
+  const byIdentity = new Map<string, DesiredObject>();
+  for (const desired of perSource.flat()) {
+    const id = refId(refOf(desired.object));
+    byIdentity.delete(id);
+    byIdentity.set(id, desired);
+  }
+  return [...byIdentity.values()];
 }
 
 /** Renders one app whose inputs were already collected and hashed; says where fetched charts came from when that matters. */
