@@ -219,7 +219,10 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
       return;
     }
     if (!await exists(source.folder)) {
-      if (!node.root) node.app = { ...base, path: source.folder, unknownReason: `spec.path ${String(spec.path ?? './')} (${source.folder}) does not exist in the repository` };
+      const written = String(spec.path ?? './');
+      // A parent's postBuild variable that only the cluster (or a SOPS key) knows stays as written here.
+      const why = written.includes('${') ? 'keeps a postBuild variable of its parent that only the cluster or a SOPS key knows: discovery cannot follow it' : 'does not exist in the repository';
+      if (!node.root) node.app = { ...base, path: source.folder, unknownReason: `spec.path ${written} (${source.folder}) ${why}` };
       return;
     }
     const overlay = overlayOf(spec, source.folder);

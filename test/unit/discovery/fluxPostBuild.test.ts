@@ -39,6 +39,16 @@ describe('Flux postBuild sources in discovery', function () {
     assert.deepEqual(rendered.objects[0]?.object.data, { region: 'deep-eu' });
   });
 
+  it('says so when a child\'s spec.path keeps a variable only the cluster knows, instead of a folder that does not exist', async () => {
+    const root = await writeRepo({
+      'clusters/dev/apps.yaml': ks('apps', './apps', { postBuild: { substituteFrom: [{ kind: 'ConfigMap', name: 'live-only' }] } }),
+      'apps/child.yaml': ks('child', './deploy/${CLUSTER}'),
+      'deploy/dev/cm.yaml': configMap('deployed', { a: 'b' }),
+    });
+    const child = appIn(await discoverRepo(root), 'dev', 'child');
+    assert.match(child.unknownReason ?? '', /^spec\.path \.\/deploy\/\$\{CLUSTER\} \(.*\) keeps a postBuild variable of its parent that only the cluster or a SOPS key knows/);
+  });
+
   it('looks a kubeConfig Kustomization\'s sources up in the cluster holding it, not the one it applies to', async () => {
     const root = await writeRepo({
       '.driftline.yaml': 'kubeConfigs:\n  flux-system/spoke-kubeconfig: ctx-spoke\n',
