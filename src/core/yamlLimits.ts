@@ -15,6 +15,12 @@ import { Lexer, Parser, type LineCounter, type YAMLError } from 'yaml';
 export const MAX_YAML_DEPTH = 256;
 
 /**
+ * For every parse of a user's YAML: the yaml package would print warnings (a mapping key that is a collection,
+ * "Keys with collection values will be stringified") to stderr with process.emitWarning; errors are what we report.
+ */
+export const QUIET_YAML = { logLevel: 'error' } as const;
+
+/**
  * A cheap upper bound of the depth: a flow level takes a `[` or `{`, a block level more indentation or one
  * more `-`, `?` or `:` indicator on its line (an indentless sequence takes neither, hence the factor 2).
  */

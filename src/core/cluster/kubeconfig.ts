@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { QUIET_YAML } from '../yamlLimits';
 
 export class KubeconfigError extends Error {
   /**
@@ -186,7 +187,7 @@ function wrongTypeIn(config: KubeConfig): string | undefined {
 /** client-node reads a list or a plain string as an empty kubeconfig; kubectl refuses both, and so do we. */
 function isMapping(text: string): boolean {
   try {
-    const document = YAML.parse(text, { uniqueKeys: false });
+    const document = YAML.parse(text, { ...QUIET_YAML, uniqueKeys: false });
     return typeof document === 'object' && document !== null && !Array.isArray(document);
   } catch {
     return true; // client-node parsed it; its verdict stands

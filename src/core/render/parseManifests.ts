@@ -2,7 +2,7 @@
 // (which reads Flux/Argo objects from the repo) and rendering (which reads tool output and plain folders).
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { DesiredObject, KubeObject } from '../model';
-import { yamlErrorText, yamlNestingProblem } from '../yamlLimits';
+import { QUIET_YAML, yamlErrorText, yamlNestingProblem } from '../yamlLimits';
 
 /** One YAML document of a file: its parsed value, the line where its content starts and its leading comment. */
 export interface YamlDocument {
@@ -23,7 +23,7 @@ export function parseYamlDocuments(text: string, file: string): YamlDocument[] {
   const tooDeep = yamlNestingProblem(text);
   if (tooDeep) throw new ManifestParseError(file, undefined, tooDeep);
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const documents = parseAllDocuments(text, { ...QUIET_YAML, lineCounter, uniqueKeys: false, prettyErrors: false });
   const result: YamlDocument[] = [];
   for (const document of documents) {
     const [error] = document.errors;

@@ -6,6 +6,7 @@ import type { DesiredObject, KubeObject } from '../model';
 import { formatPointer } from '../drift/jsonPointer';
 import { expand, mayExpand, SubstitutionSyntaxError, UNKNOWN, type Lookup } from './envsubst';
 import { isKubeObject } from './parseManifests';
+import { QUIET_YAML } from '../yamlLimits';
 
 export const SUBSTITUTE_OPT_OUT = 'kustomize.toolkit.fluxcd.io/substitute';
 /** The controller refuses any other variable name (`[_[:alpha:]][_[:alpha:][:digit:]]*`, ASCII). */
@@ -70,7 +71,7 @@ export function substituteObjects(objects: DesiredObject[], variables: ResolvedV
     for (const name of expansion.unset) if (!unset.has(name)) unset.set(name, describeObject(desired));
     let object: unknown;
     try {
-      object = parse(expansion.text);
+      object = parse(expansion.text, QUIET_YAML);
     } catch (error) {
       return { unknownReason: `postBuild: ${describeObject(desired)} is no valid YAML once substituted: ${(error as Error).message.split('\n')[0]}` };
     }
@@ -98,7 +99,7 @@ export function substituteKnown(objects: DesiredObject[], known: Record<string, 
     const text = serialize(desired.object);
     if (!mayExpand(text)) return desired;
     try {
-      const object = parse(expand(text, lookup).text) as unknown;
+      const object = parse(expand(text, lookup).text, QUIET_YAML) as unknown;
       return isKubeObject(object) ? { ...desired, object } : desired;
     } catch {
       return desired;

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { ManifestParseError, parseManifests } from '../../../src/core/render/parseManifests';
 
 describe('parseManifests', () => {
+  it('prints no library warning on stderr for a mapping key that is a collection (the key is read as its text)', () => {
+    const script = `const { parseManifests } = require(${JSON.stringify(require.resolve('../../../src/core/render/parseManifests'))});
+      const [parsed] = parseManifests('apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: x}\\ndata:\\n  ? [a, b]\\n  : c\\n', 'cm.yaml');
+      process.stdout.write(JSON.stringify(parsed.object.data));`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.equal(run.stdout, '{"[ a, b ]":"c"}', run.stderr);
+    assert.equal(run.stderr, '');
+  });
+
   it('reads every object of a multi-document file with the line where it starts', () => {
     const text = [
       '# leading comment',
