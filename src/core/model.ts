@@ -61,6 +61,8 @@ export interface HelmSource {
   chart?: string;
   repoURL?: string;
   version?: string;
+  /** An OCI tag taken as it is, not as a version or range (Flux OCIRepository `ref.tag`, default `latest`). */
+  tag?: string;
   releaseName: string;
   /** Absolute paths of values files, in order. */
   valuesFiles: string[];

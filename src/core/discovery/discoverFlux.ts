@@ -19,7 +19,7 @@ import { postBuildOf, substituteForDiscovery } from './fluxPostBuild';
 import { buildFlux, type BuiltObject, type FluxBuildResult, type FluxBuildSpec } from './fluxBuild';
 import { fluxInstanceRoots } from './fluxInstance';
 import { discoverFluxWithoutTools } from './fluxWithoutTools';
-import { gitRepositoryIsThisRepo, helmRepositoryOf, resolveKustomizationSource, sourceURL } from './fluxSources';
+import { chartRefSource, gitRepositoryIsThisRepo, helmRepositoryOf, resolveKustomizationSource, sourceURL } from './fluxSources';
 import type { RepoIdentity } from './repoIdentity';
 import { isResourceSetInput } from './resourceSet';
 import { OPERATOR_GROUP } from './resourceSetInputs';
@@ -126,6 +126,11 @@ function helmReleaseApp(scan: RepoScan, identity: RepoIdentity, found: ScannedOb
       return { ...app, unknownReason: `chart.spec.valuesFiles (${chartSpec.valuesFiles.join(', ')}) of chart ${chartSpec.chart} from ${repository.repoURL} are files inside the chart, which are not read yet` };
     }
     return { ...app, helm: { ...app.helm!, repoURL: repository.repoURL } };
+  }
+  if (chartRef?.name) {
+    const source = chartRefSource(scan, chartRef.kind, chartRef.name, chartRef.namespace ?? namespace);
+    if ('unknownReason' in source) return { ...app, unknownReason: source.unknownReason };
+    return { ...app, helm: { ...app.helm!, ...source } };
   }
   const url = ref.kind && ref.name ? sourceURL(scan, ref.kind, ref.name, refNamespace) : undefined;
   const what = `chart ${chartSpec.chart ?? ref.name ?? '(unnamed)'}`;

@@ -124,3 +124,39 @@ export function helmRepositoryOf(scan: RepoScan, name: string, namespace: string
   if (spec.type !== 'oci' && !/^https?:\/\//.test(spec.url)) return { unknownReason: `${where}: url ${spec.url} is not http(s):// (set type: oci for a registry)` };
   return { repoURL: spec.url };
 }
+
+/** What a HelmRelease's `chartRef` points at, as the workspace fetches it. */
+export type ChartRefSource = { chart: string; repoURL: string; version?: string; tag?: string } | { unknownReason: string };
+
+const HELM_CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+
+/**
+ * A HelmRelease's `spec.chartRef`: an OCIRepository (`url` oci://<registry>/<path>/<chart>, `ref` digest over
+ * semver over tag as source-controller picks, default tag `latest`), or a HelmChart of a HelmRepository.
+ */
+export function chartRefSource(scan: RepoScan, kind: string | undefined, name: string, namespace: string): ChartRefSource {
+  if (kind !== 'OCIRepository' && kind !== 'HelmChart') return { unknownReason: `chartRef ${kind ?? '(no kind)'} ${namespace}/${name} is not an OCIRepository or HelmChart` };
+  const found = findObject(scan, SOURCE_GROUP, kind, name, namespace);
+  if (!found) return { unknownReason: `source ${kind} ${namespace}/${name} is not defined in this repository` };
+  const where = `${kind} ${namespace}/${name} (${found.file})`;
+  if (kind === 'HelmChart') {
+    const spec = (found.object.spec ?? {}) as { chart?: unknown; version?: unknown; sourceRef?: SourceRef; valuesFiles?: unknown[] };
+    if (typeof spec.chart !== 'string' || spec.chart === '') return { unknownReason: `${where} has no spec.chart` };
+    if (spec.sourceRef?.kind !== 'HelmRepository' || !spec.sourceRef.name) return { unknownReason: `${where}: charts from a ${spec.sourceRef?.kind ?? '(no kind)'} source are not fetched yet` };
+    if (Array.isArray(spec.valuesFiles) && spec.valuesFiles.length > 0) return { unknownReason: `${where}: valuesFiles inside the chart are not read yet` };
+    const repository = helmRepositoryOf(scan, spec.sourceRef.name, namespace);
+    if ('unknownReason' in repository) return repository;
+    return { chart: spec.chart, repoURL: repository.repoURL, ...(typeof spec.version === 'string' ? { version: spec.version } : {}) };
+  }
+  const spec = (found.object.spec ?? {}) as { url?: unknown; ref?: { digest?: unknown; semver?: unknown; tag?: unknown }; layerSelector?: { mediaType?: unknown } };
+  if (typeof spec.url !== 'string' || !/^oci:\/\/[^/]+\/.+/.test(spec.url)) return { unknownReason: `${where}: url ${String(spec.url ?? '(none)')} is not oci://<registry>/<repository>` };
+  const mediaType = spec.layerSelector?.mediaType;
+  if (mediaType !== undefined && mediaType !== HELM_CHART_LAYER) return { unknownReason: `${where} selects layers of ${String(mediaType)}, not a Helm chart` };
+  const url = spec.url.replace(/\/+$/, '');
+  const chart = url.slice(url.lastIndexOf('/') + 1);
+  const repoURL = url.slice(0, url.lastIndexOf('/'));
+  const ref = spec.ref ?? {};
+  if (typeof ref.digest === 'string' && ref.digest !== '') return { chart, repoURL, version: ref.digest };
+  if (typeof ref.semver === 'string' && ref.semver !== '') return { chart, repoURL, version: ref.semver };
+  return { chart, repoURL, tag: typeof ref.tag === 'string' && ref.tag !== '' ? ref.tag : 'latest' };
+}

@@ -8,7 +8,7 @@ import { fetchOciChart, isOciURL } from './ociChart';
 import { SourceError } from './sourceError';
 
 export async function fetchChart(request: ChartRequest, context: FetchContext): Promise<FetchedChart> {
-  const requested = request.version ?? '';
+  const requested = request.tag ? `tag ${request.tag}` : request.version ?? '';
   try {
     const fetched = isOciURL(request.repoURL) ? await fetchOciChart(request, context) : await fetchHttpChart(request, context);
     await context.cache.remember({

@@ -8,6 +8,8 @@ export interface ChartRequest {
   chart: string;
   /** Exact version, semver range or `*`; absent means the latest stable version. */
   version?: string;
+  /** OCI only: this tag as it is (OCIRepository `ref.tag`), instead of `version`. */
+  tag?: string;
 }
 
 export interface FetchContext {

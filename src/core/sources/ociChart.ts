@@ -38,6 +38,7 @@ async function listTags(registry: OciRegistry, repository: string): Promise<stri
 
 /** The tag (or digest) to read, and the version it stands for. */
 async function resolveReference(registry: OciRegistry, repository: string, request: ChartRequest, context: FetchContext): Promise<{ reference: string; version: string }> {
+  if (request.tag) return { reference: request.tag, version: request.tag };
   const wanted = (request.version ?? '').trim();
   if (/^sha256:[0-9a-f]{64}$/.test(wanted)) return { reference: wanted, version: wanted };
   if (semver.valid(wanted)) return { reference: wanted.replace(/\+/g, '_'), version: wanted };

@@ -25,7 +25,8 @@ export async function chartToRender(source: HelmSource | undefined, options: Rem
   if (!source?.chart || !source.repoURL || !options.fetchChart) {
     throw new Error(`chart ${source?.chart ?? '(none)'}${source?.repoURL ? ` from ${source.repoURL}` : ''} needs network`);
   }
-  const fetched = await options.fetchChart({ repoURL: source.repoURL, chart: source.chart, ...(source.version ? { version: source.version } : {}) }, options.signal);
+  const request = { repoURL: source.repoURL, chart: source.chart, ...(source.version ? { version: source.version } : {}), ...(source.tag ? { tag: source.tag } : {}) };
+  const fetched = await options.fetchChart(request, options.signal);
   if (fetched.note) options.sourceNotes?.push(fetched.note);
   return { path: fetched.archive, archive: true };
 }

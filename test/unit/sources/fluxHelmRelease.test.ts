@@ -105,3 +105,60 @@ describe('Flux HelmReleases with a chart from an OCI HelmRepository', function (
     }
   });
 });
+
+describe('Flux HelmReleases with a chartRef', function () {
+  this.timeout(60_000);
+
+  const chartRefRelease = (name: string, kind: string, source: string) => [
+    'apiVersion: helm.toolkit.fluxcd.io/v2', 'kind: HelmRelease', 'metadata:', `  name: ${name}`, '  namespace: apps', 'spec:',
+    '  chartRef:', `    kind: ${kind}`, `    name: ${source}`, '    namespace: flux-system', '  values:', '    greeting: from-git', '',
+  ].join('\n');
+  const ociRepository = (name: string, url: string, ref: string) => [
+    'apiVersion: source.toolkit.fluxcd.io/v1', 'kind: OCIRepository', 'metadata:', `  name: ${name}`, '  namespace: flux-system',
+    'spec:', '  interval: 1h', `  url: ${url}`, ...(ref ? ['  ref:', `    ${ref}`] : []), '',
+  ].join('\n');
+
+  it('render an OCIRepository\'s chart at its tag, its semver range or latest, and a HelmChart\'s from its HelmRepository', async () => {
+    const charts = await tempFolder('driftline-flux-ref-');
+    const cacheRoot = await tempFolder('driftline-flux-ref-cache-');
+    const registry = await startRegistry();
+    const server = await serveFolder(charts);
+    try {
+      for (const version of ['6.5.3', '6.5.4']) registry.push(await packageChart(charts, 'podinfo', version), 'charts');
+      indexFolder(charts);
+      // `latest` is a tag of its own: a chart pushed under that name (as some registries publish them).
+      const manifest = await fetch(`http://${registry.host}/v2/charts/podinfo/manifests/6.5.3`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+      const put = await fetch(`http://${registry.host}/v2/charts/podinfo/manifests/latest`, {
+        method: 'PUT', headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, body: Buffer.from(await manifest.arrayBuffer()),
+      });
+      assert.equal(put.status, 201);
+      const url = `oci://${registry.host}/charts/podinfo`;
+      const root = await writeRepo({
+        'clusters/dev/sources.yaml': [
+          ociRepository('by-tag', url, 'tag: 6.5.3'), ociRepository('by-semver', url, 'semver: ">=6.5.0"'), ociRepository('by-default', url, ''),
+          helmRepository(server.url),
+          ['apiVersion: source.toolkit.fluxcd.io/v1', 'kind: HelmChart', 'metadata:', '  name: podinfo', '  namespace: flux-system', 'spec:',
+            '  chart: podinfo', '  version: "6.5.x"', '  sourceRef:', '    kind: HelmRepository', '    name: charts', ''].join('\n'),
+        ].join('---\n'),
+        'clusters/dev/releases.yaml': [
+          chartRefRelease('tag', 'OCIRepository', 'by-tag'), chartRefRelease('semver', 'OCIRepository', 'by-semver'),
+          chartRefRelease('latest', 'OCIRepository', 'by-default'), chartRefRelease('helmchart', 'HelmChart', 'podinfo'),
+          chartRefRelease('nowhere', 'OCIRepository', 'not-there'),
+        ].join('---\n'),
+      });
+      const workspace = new Workspace({ repoRoot: root, sources: { cacheRoot, env: registry.env } });
+      const model = await workspace.discover();
+      const rendered = await renderApps(model.environments.flatMap((environment) => environment.apps), workspace.renderOptionsFor(model));
+      const versions = Object.fromEntries(rendered.map((app) => [app.app.name, app.error ?? app.objects.map(({ object }) => (object.data as { version: string }).version).join()]));
+      assert.deepEqual(versions, {
+        tag: '6.5.3', semver: '6.5.4', latest: '6.5.3', helmchart: '6.5.4',
+        nowhere: 'source OCIRepository flux-system/not-there is not defined in this repository',
+      });
+    } finally {
+      await server.stop();
+      await registry.stop();
+      await removeTempRepos();
+      await Promise.all([charts, cacheRoot].map((folder) => fs.rm(folder, { recursive: true, force: true })));
+    }
+  });
+});
