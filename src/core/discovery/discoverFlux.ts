@@ -17,7 +17,7 @@ import { exists, isWithin } from '../render/listFiles';
 import { environmentOfPath, ENVIRONMENT_FOLDERS } from './environmentOfPath';
 import { postBuildOf, substituteForDiscovery } from './fluxPostBuild';
 import { buildFlux, type BuiltObject, type FluxBuildResult, type FluxBuildSpec } from './fluxBuild';
-import { fluxInstanceRoots } from './fluxInstance';
+import { patchedFluxInstanceRoots } from './fluxInstance';
 import { discoverFluxWithoutTools } from './fluxWithoutTools';
 import { chartRefSource, gitRepositoryIsThisRepo, helmRepositoryOf, resolveKustomizationSource, sourceURL } from './fluxSources';
 import type { RepoIdentity } from './repoIdentity';
@@ -348,7 +348,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   const kustomizations = objectsOf(scan, KUSTOMIZE_GROUP, 'Kustomization');
   // Roots: the Kustomizations FluxInstances generate, and Kustomizations that sync the folder declaring them (flux-system).
   const roots: TreeNode[] = [];
-  const instances = fluxInstanceRoots(scan, identity);
+  const instances = await patchedFluxInstanceRoots(scan, identity, options);
   problems.push(...instances.problems);
   for (const { kustomization, source, folder, environment } of instances.roots) {
     scan.objects.push(source); // what the operator generates, so Kustomizations naming it find this repo

@@ -104,6 +104,38 @@ describe('Flux Operator discovery', () => {
     ]]);
   });
 
+  it('spec.kustomize.patches aimed at the sync Kustomization change how the root builds (postBuild); patches of the controllers change nothing; a patch that fails is a problem', async () => {
+    const instance = fluxInstance('flux-system', { path: 'clusters/prod' });
+    const root = await fleetRepo({
+      'clusters/prod/flux.yaml': yaml({
+        ...instance,
+        spec: {
+          ...instance.spec,
+          kustomize: {
+            patches: [
+              { target: { kind: 'Deployment', name: 'kustomize-controller' }, patch: '- op: add\n  path: /spec/template/spec/containers/0/args/-\n  value: --concurrent=10\n' },
+              { target: { kind: 'Kustomization' }, patch: '- op: add\n  path: /spec/postBuild\n  value:\n    substitute:\n      CLUSTER: prod\n' },
+            ],
+          },
+        },
+      }),
+      'clusters/prod/apps.yaml': yaml(kustomization('apps', 'flux-system', 'flux-system', './apps/${CLUSTER}')),
+      'apps/prod/cm.yaml': configMap('settings'),
+      'broken/flux.yaml': yaml({
+        ...fluxInstance('flux-system', { path: 'clusters/edge' }),
+        spec: { ...instance.spec, sync: { ...instance.spec.sync, path: 'clusters/edge' }, kustomize: { patches: [{ target: { kind: 'Kustomization' }, patch: '- op: replace\n  path: /spec/nothing/here\n  value: 1\n' }] } },
+      }),
+      'clusters/edge/cm.yaml': configMap('edge'),
+    });
+    const model = await discoverRepo(root);
+    const apps = app(model, 'prod', 'apps');
+    assert.equal(apps.unknownReason, undefined);
+    assert.equal(apps.path, path.join(root, 'apps/prod'));
+    assert.deepEqual(model.problems.map((problem) => path.relative(root, problem.file)), ['broken/flux.yaml']);
+    assert.match(model.problems[0].message, /^FluxInstance flux-system\/flux: spec\.kustomize\.patches do not apply to its sync Kustomization and GitRepository as the operator applies them: /);
+    assert.ok(model.environments.some((environment) => environment.name === 'edge'), 'the unpatched sync still makes the cluster');
+  });
+
   it('a ResourceSet with 2 inputs x (Kustomization + HelmRelease) makes 4 apps named as the operator names them, children of the Kustomization applying it', async () => {
     const root = await fleetRepo({
       ...clusterWithTenants({
