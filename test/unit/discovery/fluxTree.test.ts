@@ -214,7 +214,7 @@ describe('Flux discovery as kustomize-controller builds it', () => {
     for (const environment of ['dev', 'prod']) assert.equal(app(model, environment, 'podinfo').declaredAt.file, path.join(root, 'shared/podinfo.yaml'));
   });
 
-  it('discovers a generated 3-level tree of 150 Kustomizations quickly', async function () {
+  it('discovers a generated 3-level tree of 150 Kustomizations, each with its parent\'s targetNamespace and patches', async function () {
     this.timeout(60_000);
     const files: Record<string, string> = { ...bootstrap('dev') };
     const teams = 5;
@@ -230,15 +230,12 @@ describe('Flux discovery as kustomize-controller builds it', () => {
     }
     for (let a = 0; a < appsPerTeam; a++) files[`apps/app-${a}/cm.yaml`] = configMap(`app-${a}`);
     const root = await writeRepo(files);
-    const started = Date.now();
+    // How fast is `npm run bench`'s to say (its Flux tree figures), not a test's.
     const model = await discoverRepo(root);
-    const elapsed = Date.now() - started;
-    console.log(`      (discovery of ${teams + teams * appsPerTeam} Kustomizations in 3 levels: ${elapsed} ms)`);
     assert.equal(appsOf(model, 'dev').length, teams + teams * appsPerTeam);
     assert.equal(app(model, 'dev', 'app-3-7').controller?.namespace, 'team-3'); // the parent's targetNamespace
     assert.equal(app(model, 'dev', 'app-3-7').flux?.parent, 'flux-system/team-3');
     assert.ok(app(model, 'dev', 'app-3-7').substitute);
-    assert.ok(elapsed < 15_000, `took ${elapsed} ms`);
   });
 });
 
