@@ -27,6 +27,8 @@ export async function runApps(args: string[], io: CliIO): Promise<number> {
     ...(app.unknownReason ? { unknownReason: app.unknownReason } : {}),
     ...(app.revisionNote ? { revisionNote: app.revisionNote } : {}),
     ...(app.flux ? { flux: app.flux } : {}),
+    // A multi-source Argo CD app: every source it renders (renderer and path above are the first's).
+    ...(app.sources ? { sources: app.sources.map((source) => ({ renderer: source.renderer, path: path.relative(model.root, source.path) || '.' })) } : {}),
   }));
   return writeListing(io, options, model, 'apps', apps, ['ENVIRONMENT', 'APP', 'RENDERER', 'PATH', 'ORIGIN', 'NOTE'],
     (app) => [app.environment, app.name, app.renderer, app.path, app.origin, app.unknownReason ?? app.revisionNote ?? '']);
