@@ -1,7 +1,7 @@
 // Flux post-build variable substitution, as kustomize-controller runs it on each built object (fluxcd/pkg
 // kustomize SubstituteVariables): the object's YAML is expanded (envsubst.ts) and parsed again, so
 // `replicas: ${count}` becomes a number. Without it every substituted field would show as drift.
-import { parse, stringify } from 'yaml';
+import { parse, stringify, YAMLError } from 'yaml';
 import type { DesiredObject, KubeObject } from '../model';
 import { formatPointer } from '../drift/jsonPointer';
 import { expand, mayExpand, SubstitutionSyntaxError, UNKNOWN, type Lookup } from './envsubst';
@@ -73,6 +73,7 @@ export function substituteObjects(objects: DesiredObject[], variables: ResolvedV
     try {
       object = parse(expansion.text, QUIET_YAML);
     } catch (error) {
+      if (!(error instanceof YAMLError)) throw error;
       return { unknownReason: `postBuild: ${describeObject(desired)} is no valid YAML once substituted: ${(error as Error).message.split('\n')[0]}` };
     }
     if (!isKubeObject(object)) return { unknownReason: `postBuild: substitution left ${describeObject(desired)} without apiVersion, kind or name` };
@@ -101,8 +102,10 @@ export function substituteKnown(objects: DesiredObject[], known: Record<string, 
     try {
       const object = parse(expand(text, lookup).text, QUIET_YAML) as unknown;
       return isKubeObject(object) ? { ...desired, object } : desired;
-    } catch {
-      return desired;
+    } catch (error) {
+      // What the controller would fail on is reported when the app renders; discovery keeps the object as built.
+      if (error instanceof SubstitutionSyntaxError || error instanceof YAMLError) return desired;
+      throw error;
     }
   });
 }
