@@ -185,7 +185,7 @@ function appItem(node: AppNode, refreshed: string): vscode.TreeItem {
   const counts = result.reason && status === 'Unknown' ? `Unknown: ${result.reason}` : describeCounts(placement.total);
   const flux = result.flux;
   item.description = [flux?.suspend ? 'suspended in Git' : undefined, counts,
-    flux?.dependsOn.length ? `after ${flux.dependsOn.map(shortName).join(', ')}` : undefined].filter(Boolean).join(' · ');
+    flux?.dependsOn.length ? `after ${flux.dependsOn.map(shortName).join(', ')}` : undefined, result.sourceNote].filter(Boolean).join(' · ');
   item.contextValue = appContextValue(result);
   const tooltip = new vscode.MarkdownString(`**${result.name}** in ${node.environment}: ${status}\n\n`);
   tooltip.appendMarkdown(`Renderer: ${result.renderer} · Path: `).appendText(result.path);
