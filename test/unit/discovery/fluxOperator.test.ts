@@ -104,6 +104,21 @@ describe('Flux Operator discovery', () => {
     ]]);
   });
 
+  it('a cluster moved from flux bootstrap to a FluxInstance (gotk-sync.yaml still in Git, same path) is one root, not an app of itself', async () => {
+    const root = await fleetRepo({
+      'clusters/prod/flux-system/flux.yaml': yaml(fluxInstance('flux-system', { path: 'clusters/prod' })),
+      'clusters/prod/flux-system/gotk-sync.yaml': yaml(
+        { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'flux-system', namespace: 'flux-system' }, spec: { url: FLEET_URL } },
+        kustomization('flux-system', 'flux-system', 'flux-system', './clusters/prod'),
+      ),
+      'clusters/prod/apps.yaml': yaml(kustomization('apps', 'flux-system', 'flux-system', './apps')),
+      'apps/cm.yaml': configMap('settings'),
+    });
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.problems, []);
+    assert.deepEqual(model.environments.map((environment) => [environment.name, environment.apps.map((candidate) => candidate.name)]), [['prod', ['apps']]]);
+  });
+
   it('spec.kustomize.patches aimed at the sync Kustomization change how the root builds (postBuild); patches of the controllers change nothing; a patch that fails is a problem', async () => {
     const instance = fluxInstance('flux-system', { path: 'clusters/prod' });
     const root = await fleetRepo({
