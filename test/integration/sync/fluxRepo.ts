@@ -30,7 +30,7 @@ export function fluxKustomization(namespace: string, suspend = false): KubeObjec
   };
 }
 
-/** A release of a chart from a Helm repository (rendering it needs network: the app is Unknown, but has its controller). */
+/** A release of a chart from a public Helm repository the tests cannot reach (its render fails, the app is Unknown, but has its controller). */
 export function fluxHelmRelease(namespace: string, suspend = false): KubeObject {
   return {
     apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'podinfo', namespace },
