@@ -6,6 +6,7 @@
 // ternary regexReplaceAll b64enc b64dec toString int add sub get hasKey first last`), plus Argo CD's own
 // `normalize`, `slugify`, `fromYaml`. No npm library implements Go templates with sprig (only wrappers of a Go
 // binary), hence this one. `missingkey=error` makes a missing map key an error; by default it prints `<no value>`.
+import { createHash } from 'node:crypto';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 export class TemplateError extends Error {
@@ -272,6 +273,35 @@ function printf(format: string, ...args: unknown[]): string {
 
 export type TemplateFunction = (...args: unknown[]) => unknown;
 
+/** Go's hash/adler32 of the UTF-8 bytes, printed in decimal (sprig's adler32sum, the Flux Operator's input ids). */
+export function adler32(text: string): string {
+  let a = 1;
+  let b = 0;
+  for (const byte of Buffer.from(text, 'utf8')) {
+    a = (a + byte) % 65521;
+    b = (b + a) % 65521;
+  }
+  return String(((b << 16) | a) >>> 0);
+}
+
+/** sprig's trunc: the first n characters, or with a negative n the last -n. */
+function trunc(count: unknown, value: unknown): string {
+  const text = str(value);
+  const n = Math.trunc(Number(count));
+  if (n < 0) return text.length + n > 0 ? text.slice(text.length + n) : text;
+  return text.length > n ? text.slice(0, n) : text;
+}
+
+/** sprig's substr: a start below 0 means 0, an end below 0 or past the text means its end. */
+function substr(start: unknown, end: unknown, value: unknown): string {
+  const text = str(value);
+  const from = Number(start);
+  const to = Number(end);
+  if (from < 0) return text.slice(0, to);
+  if (to < 0 || to > text.length) return text.slice(from);
+  return text.slice(from, to);
+}
+
 const FUNCTIONS: Record<string, TemplateFunction> = {
   and: (...args) => { for (const arg of args) if (isEmpty(arg)) return arg; return args[args.length - 1]; },
   or: (...args) => { for (const arg of args) if (!isEmpty(arg)) return arg; return args[args.length - 1]; },
@@ -347,6 +377,14 @@ const FUNCTIONS: Record<string, TemplateFunction> = {
   regexMatch: (pattern, value) => new RegExp(str(pattern)).test(str(value)),
   b64enc: (value) => Buffer.from(str(value)).toString('base64'),
   b64dec: (value) => Buffer.from(str(value), 'base64').toString('utf8'),
+  trunc,
+  substr,
+  sha256sum: (value) => createHash('sha256').update(str(value)).digest('hex'),
+  sha1sum: (value) => createHash('sha1').update(str(value)).digest('hex'),
+  adler32sum: (value) => adler32(str(value)),
+  has: (needle, list) => Array.isArray(list) && list.some((item) => item === needle),
+  keys: (...maps) => maps.flatMap((map) => (map && typeof map === 'object' ? Object.keys(map) : [])),
+  sortAlpha: (list) => (Array.isArray(list) ? list.map(str).sort() : [str(list)]),
   // Argo CD's own
   normalize: (value) => sanitizeName(str(value)),
   slugify: (value) => str(value).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 20).replace(/-+$/, ''),

@@ -5,6 +5,7 @@
 // provider's normalized name, with an `id` checksum. Only `type: Static` providers are known from Git (their
 // `spec.defaultValues`); the others read GitHub, GitLab or registries, so their inputs are not known here.
 import type { KubeObject } from '../model';
+import { adler32 } from './goTemplate';
 
 export const OPERATOR_GROUP = 'fluxcd.controlplane.io';
 const PROVIDER_KIND = 'ResourceSetInputProvider';
@@ -14,17 +15,6 @@ const MAX_PERMUTATIONS = 10000;
 export type InputSet = Record<string, unknown>;
 
 export type CombinedInputs = { inputs: InputSet[] } | { unknownReason: string } | { error: string };
-
-/** Go's hash/adler32 printed as a decimal string: the operator's input set ids. */
-export function adler32(text: string): string {
-  let a = 1;
-  let b = 0;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    a = (a + byte) % 65521;
-    b = (b + a) % 65521;
-  }
-  return String(((b << 16) | a) >>> 0);
-}
 
 /** The key a provider's input sets go under with Permute: `my-rset` -> `my_rset` (spaces and punctuation to `_`, other characters dropped). */
 export function normalizeProviderName(name: string): string {

@@ -23,6 +23,9 @@ describe('ApplicationSet templates', () => {
     assert.equal(renderGoTemplate('m:{{ toYaml .map | nindent 2 }}', data), 'm:\n  x: 1');
     assert.equal(renderGoTemplate('{{ toYaml .list }}', data), '- a\n- b');
     assert.equal(renderGoTemplate('{{ normalize .name }}', data), 'billing-api');
+    assert.equal(renderGoTemplate('{{ trunc 4 .name }}|{{ trunc -3 .name }}|{{ substr 1 3 .name }}|{{ substr 2 99 "abc" }}', data), 'Bill|API|il|c');
+    assert.equal(renderGoTemplate('{{ sha256sum "a" | trunc 8 }} {{ sha1sum "a" | trunc 8 }} {{ adler32sum "Wikipedia" }}', data), 'ca978112 86f7e437 300286872');
+    assert.equal(renderGoTemplate('{{ has "b" .list }} {{ has "z" .list }} {{ keys .map .path | sortAlpha }}', data), 'true false [basename path segments x]');
   });
 
   it('goTemplate: missingkey=error fails on a missing key; unknown functions and bad syntax fail', () => {

@@ -1,6 +1,7 @@
 // The input sets of a ResourceSet, combined as the Flux Operator combines them.
 import assert from 'node:assert/strict';
-import { adler32, combineInputs, normalizeProviderName } from '../../../src/core/discovery/resourceSetInputs';
+import { adler32 } from '../../../src/core/discovery/goTemplate';
+import { combineInputs, normalizeProviderName } from '../../../src/core/discovery/resourceSetInputs';
 import type { KubeObject } from '../../../src/core/model';
 
 const resourceSet = (spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSet', metadata: { name: 'my-rset', namespace: 'apps' }, spec });
