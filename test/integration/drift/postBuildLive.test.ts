@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import { stringify } from 'yaml';
 import { FLUX_KUSTOMIZE_NAME_LABEL, FLUX_KUSTOMIZE_NAMESPACE_LABEL, type KubeObject } from '../../../src/core/model';
 import { encryptText, keyGroupFor } from '../../../src/core/sops';
-import { testClient, testCluster } from '../../support/cluster';
+import { prepareSync } from '../../../src/core/sync/prepare';
+import { testClient, testCluster, testWorkspace } from '../../support/cluster';
 import { FLUX_CRD_FILES, installGitOpsCrds } from '../../support/crds';
 import { freshNamespace } from '../../support/namespace';
 import { plaintextSecret } from '../../support/plaintext';
@@ -124,5 +125,19 @@ describe('DriftEngine: Flux postBuild.substituteFrom read live', function () {
     assert.equal(secret.status, 'OutOfSync');
     assert.deepEqual([secret.live?.data, secret.desired?.data], [{ token: '*** (before)' }, { token: '*** (after)' }]);
     assert.ok(!JSON.stringify(report).includes(rotated) && !JSON.stringify(report).includes(token));
+  });
+
+  it('plans a direct sync with the values read live, and refuses one whose source is missing, naming it', async () => {
+    const workspace = testWorkspace(repo.root);
+    try {
+      const prepared = await prepareSync(workspace, { environment: 'dev', app: 'live', mode: 'direct' });
+      assert.equal(prepared.mode, 'direct');
+      const change = prepared.mode === 'direct' ? prepared.plan.changes.find((candidate) => candidate.ref.name === 'settings-live') : undefined;
+      assert.deepEqual([change?.action, change?.object?.data], ['update', { region: 'us-live' }]);
+      await assert.rejects(prepareSync(workspace, { environment: 'dev', app: 'required', mode: 'direct' }),
+        new RegExp(`Cannot sync dev/required: postBuild.substituteFrom: ConfigMap ${namespace}/required-vars is neither in the build output nor in the cluster`));
+    } finally {
+      workspace.close();
+    }
   });
 });
