@@ -155,14 +155,14 @@ export class DriftSession implements vscode.Disposable {
         this.lastRefreshAt = new Date();
         this.failure = undefined;
         this.revealed.clear();
-        this.log.info(`Compared ${what} in ${Date.now() - started} ms: ${summarize(this.currentReport)}`);
-        for (const problem of report.problems ?? []) this.log.warn(`${problem.file}: ${problem.message}`);
+        this.logLine('info', `Compared ${what} in ${Date.now() - started} ms: ${summarize(this.currentReport)}`);
+        for (const problem of report.problems ?? []) this.logLine('warn', `${problem.file}: ${problem.message}`);
         this.setState(this.currentReport.environments.length ? 'ready' : 'noRepo', false);
         return this.changed.fire(this.currentReport);
       });
     } catch (error) {
       if (abort.signal.aborted) {
-        this.log.info(`Comparison of ${what} stopped`);
+        this.logLine('info', `Comparison of ${what} stopped`);
         // Stopped before there was any report: the view says so, not "Comparing..." until the next refresh.
         if (!this.currentReport && backend === this.backend) {
           this.failure = 'the comparison was stopped';
@@ -172,7 +172,7 @@ export class DriftSession implements vscode.Disposable {
         return;
       }
       this.failure = messageOf(error);
-      this.log.error(`Comparing ${what} failed: ${this.failure}`);
+      this.logLine('error', `Comparing ${what} failed: ${this.failure}`);
       if (!this.currentReport) this.setState('failed', false);
       this.changed.fire(this.currentReport);
     } finally {
@@ -208,11 +208,17 @@ export class DriftSession implements vscode.Disposable {
     return revealed;
   }
 
+  /** A line of the log, naming the folder when the workspace has several (they share one output channel). */
+  private logLine(level: 'info' | 'warn' | 'error', text: string): void {
+    const several = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+    this.log[level](several && this.folder ? `[${this.folder.name}] ${text}` : text);
+  }
+
   /** The welcome view for `problem.state`; its reason, when there is one, logged once and shown above the view. */
   private showProblem(problem: SessionProblem): void {
     const reasonChanged = problem.reason !== this.problem;
     this.problem = problem.reason;
-    if (reasonChanged && problem.reason) this.log.error(`Cannot compare: ${problem.reason}`);
+    if (reasonChanged && problem.reason) this.logLine('error', `Cannot compare: ${problem.reason}`);
     const stateChanged = problem.state !== this.currentState;
     this.setState(problem.state);
     if (reasonChanged && !stateChanged) this.changed.fire(undefined);

@@ -204,6 +204,16 @@ describe('Multi-root workspace in the browser', () => {
         const items = await page.locator('.quick-input-list .monaco-list-row').allTextContents();
         assert.ok(!items.some((item) => /shop-settings|shop-credentials/.test(item)), `only the second repo's objects: ${items.join(' | ')}`);
         await screenshot(page, 'multi-root-dry-run');
+
+        // The two folders share one log: each line names its folder.
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('F1');
+        await page.locator('.quick-input-widget input').fill('>Driftline: Show Log');
+        await page.locator('.quick-input-list .monaco-list-row[aria-label^="Driftline: Show Log"]').click();
+        for (const folder of ['demo', 'second']) {
+          await page.locator('.part.panel .view-lines', { hasText: `[${folder}] Compared` }).waitFor({ timeout: 30_000 });
+        }
+        await screenshot(page, 'multi-root-log');
       });
     } finally {
       kubectlAdmin(['delete', 'namespace', namespace, '--wait=false']);
