@@ -44,8 +44,8 @@ function readObjects(text: string): KubeObject[] {
     if (document.errors.length > 0) throw new Error(document.errors[0].message);
     const value = document.toJS() as KubeObject | null;
     if (value === null || value === undefined) continue;
-    if (typeof value !== 'object' || typeof value.kind !== 'string' || typeof value.metadata?.name !== 'string') {
-      throw new Error('a rendered document is not a Kubernetes object with kind and metadata.name');
+    if (typeof value !== 'object' || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string' || typeof value.metadata?.name !== 'string') {
+      throw new Error('a rendered document is not a Kubernetes object with apiVersion, kind and metadata.name');
     }
     objects.push(value);
   }

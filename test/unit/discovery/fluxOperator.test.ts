@@ -284,12 +284,14 @@ describe('Flux Operator discovery', () => {
     const root = await fleetRepo(clusterWithTenants({
       'broken.yaml': yaml(resourceSet('broken', { inputs: [{ tenant: 'a' }], resources: [helmReleaseTemplate('<< inputs.tenat >>')] })),
       'unclosed.yaml': yaml(resourceSet('unclosed', { inputs: [{ tenant: 'a' }], resourcesTemplate: '<< if inputs.tenant >>\nkind: ConfigMap\n' })),
+      'no-kind.yaml': yaml(resourceSet('no-kind', { inputs: [{ tenant: 'a' }], resources: [{ metadata: { name: '<< inputs.tenant >>' } }] })),
       'good.yaml': yaml(resourceSet('good', { inputs: [{ tenant: 'a' }], resources: [helmReleaseTemplate('<< inputs.tenant >>-web')] })),
     }));
     const model = await discoverRepo(root);
     assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['a-web', 'tenants']);
     assert.deepEqual(model.problems.map((problem) => [path.relative(root, problem.file), problem.message]), [
       ['tenants/broken.yaml', 'ResourceSet flux-system/broken does not expand as the Flux Operator expands it: resources[0]: map has no entry for key "tenat"'],
+      ['tenants/no-kind.yaml', 'ResourceSet flux-system/no-kind does not expand as the Flux Operator expands it: resources[0]: a rendered document is not a Kubernetes object with apiVersion, kind and metadata.name'],
       ['tenants/unclosed.yaml', 'ResourceSet flux-system/unclosed does not expand as the Flux Operator expands it: resourcesTemplate: unexpected end of template: <<if>> has no <<end>>'],
     ]);
   });
