@@ -151,4 +151,21 @@ describe('Argo CD directory sources with jsonnet', () => {
     assert.match(apps.outside.unknownReason ?? '', /argocd\/outside\.yaml:1: spec\.source\.directory\.jsonnet\.libs \.\.\/elsewhere resolves outside the repository/);
     assert.match((await renderApp(apps.clash)).error ?? '', /jsonnet tla and extVar "env" have different values/);
   });
+
+  it('a jsonnet evaluation that runs too long is stopped by the timeout, and one aborted stops at once', async () => {
+    const { apps } = await appsOf({
+      'argocd/slow.yaml': application('slow', 'slow'),
+      // Tens of seconds of work for jsonnet.
+      'slow/main.jsonnet': 'std.foldl(function(acc, x) acc + x, std.range(1, 20000000), 0)',
+    });
+    const timedOut = await renderApp(apps.slow, { timeoutMs: 300 });
+    assert.match(timedOut.error ?? '', /jsonnet did not finish within 0\.3 s and was stopped/);
+
+    const controller = new AbortController();
+    const started = Date.now();
+    const rendering = renderApp(apps.slow, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('stopped by the user')), 200);
+    await assert.rejects(rendering, /stopped by the user/);
+    assert.ok(Date.now() - started < 5000, 'the render ends when aborted, not when jsonnet would');
+  });
 });
