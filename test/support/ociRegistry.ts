@@ -1,23 +1,30 @@
 // A real OCI registry for tests: Debian's docker-registry (the CNCF distribution registry) on 127.0.0.1 with a
 // temp config and storage, optionally behind htpasswd auth; charts go in with the real `helm push`.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { freePort } from './ports';
+import { startTokenServer, type TokenServer } from './registryTokenServer';
 
 export interface TestRegistry {
   /** `127.0.0.1:<port>` */
   host: string;
   /** The environment helm and Driftline read registry logins with (HELM_REGISTRY_CONFIG in a temp folder). */
   env: Record<string, string>;
+  /** The token service of a registry started with `token`. */
+  tokens?: TokenServer;
   /** `helm push <archive> oci://<host>/<repository>` (logged in first when the registry has auth). */
-  push(archive: string, repository: string): void;
+  push(archive: string, repository: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts a registry; resolves once it says it is listening. `htpasswd` is `user:password`. */
-export async function startRegistry(options: { htpasswd?: string } = {}): Promise<TestRegistry> {
+/**
+ * Starts a registry; resolves once it says it is listening. `htpasswd` (`user:password`) puts it behind Basic
+ * auth, `token` behind a token service granting that login (Bearer auth, as public registries do).
+ */
+export async function startRegistry(options: { htpasswd?: string; token?: string } = {}): Promise<TestRegistry> {
   const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'driftline-registry-'));
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
@@ -31,23 +38,31 @@ export async function startRegistry(options: { htpasswd?: string } = {}): Promis
     await fs.writeFile(path.join(folder, 'htpasswd'), execFileSync('htpasswd', ['-Bbn', user, password]));
     config.push('auth:', '  htpasswd:', '    realm: driftline-test', `    path: ${path.join(folder, 'htpasswd')}`);
   }
+  const tokens = options.token ? await startTokenServer(folder, options.token) : undefined;
+  if (tokens) {
+    config.push('auth:', '  token:', `    realm: ${tokens.realm}`, `    service: ${tokens.service}`, `    issuer: ${tokens.issuer}`,
+      `    rootcertbundle: ${tokens.certFile}`);
+  }
   await fs.writeFile(path.join(folder, 'config.yml'), `${config.join('\n')}\n`);
   const child = spawn('docker-registry', ['serve', path.join(folder, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
   await listening(child, host);
-  const helm = (args: string[]) => execFileSync('helm', args, { env: { ...process.env, ...env }, stdio: 'pipe' });
-  if (options.htpasswd) {
-    const [user, password] = options.htpasswd.split(':');
-    helm(['registry', 'login', host, '--username', user, '--password', password, '--insecure']);
+  // Not execFileSync: a token service in this process must answer helm meanwhile.
+  const helm = async (args: string[]) => { await promisify(execFile)('helm', args, { env: { ...process.env, ...env } }); };
+  const login = options.htpasswd ?? options.token;
+  if (login) {
+    const [user, password] = login.split(':');
+    await helm(['registry', 'login', host, '--username', user, '--password', password, '--insecure']);
   }
   return {
-    host, env,
-    push: (archive, repository) => { helm(['push', archive, `oci://${host}/${repository}`, '--plain-http']); },
+    host, env, ...(tokens ? { tokens } : {}),
+    push: (archive, repository) => helm(['push', archive, `oci://${host}/${repository}`, '--plain-http']),
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill();
         await exited;
       }
+      await tokens?.stop();
       await fs.rm(folder, { recursive: true, force: true });
     },
   };

@@ -30,7 +30,7 @@ describe('Argo CD Applications with a chart from a Helm repository', function ()
     indexFolder(charts);
     server = await serveFolder(charts);
     registry = await startRegistry();
-    registry.push(archive, 'charts');
+    await registry.push(archive, 'charts');
   });
 
   after(async () => {

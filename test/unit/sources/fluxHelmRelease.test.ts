@@ -88,7 +88,7 @@ describe('Flux HelmReleases with a chart from an OCI HelmRepository', function (
     const cacheRoot = await tempFolder('driftline-flux-oci-cache-');
     const registry = await startRegistry();
     try {
-      registry.push(await packageChart(charts, 'podinfo', '6.5.4'), 'charts');
+      await registry.push(await packageChart(charts, 'podinfo', '6.5.4'), 'charts');
       const root = await writeRepo({
         'clusters/dev/sources.yaml': helmRepository(`oci://${registry.host}/charts`).replace('  interval: 1h', '  type: oci\n  interval: 1h'),
         'clusters/dev/podinfo.yaml': helmRelease('podinfo', 'podinfo', '>=6.0.0'),
@@ -124,7 +124,7 @@ describe('Flux HelmReleases with a chartRef', function () {
     const registry = await startRegistry();
     const server = await serveFolder(charts);
     try {
-      for (const version of ['6.5.3', '6.5.4']) registry.push(await packageChart(charts, 'podinfo', version), 'charts');
+      for (const version of ['6.5.3', '6.5.4']) await registry.push(await packageChart(charts, 'podinfo', version), 'charts');
       indexFolder(charts);
       // `latest` is a tag of its own: a chart pushed under that name (as some registries publish them).
       const manifest = await fetch(`http://${registry.host}/v2/charts/podinfo/manifests/6.5.3`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });

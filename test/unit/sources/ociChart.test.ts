@@ -20,7 +20,7 @@ describe('OCI registry charts', function () {
   before(async () => {
     charts = await tempFolder('driftline-oci-charts-');
     registry = await startRegistry();
-    for (const version of ['1.0.0', '1.1.0', '1.2.0-rc.1', '2.0.0']) registry.push(await packageChart(charts, 'podinfo', version), 'charts');
+    for (const version of ['1.0.0', '1.1.0', '1.2.0-rc.1', '2.0.0']) await registry.push(await packageChart(charts, 'podinfo', version), 'charts');
   });
 
   beforeEach(async () => { cacheRoot = await tempFolder('driftline-oci-cache-'); });
@@ -65,12 +65,43 @@ describe('OCI registry charts', function () {
     assert.equal(byDigest.digest, byTag.digest);
   });
 
+  describe('with a token service (Bearer challenge)', () => {
+    let secured: TestRegistry;
+
+    before(async () => {
+      secured = await startRegistry({ token: 'reader:t0ken-pass' });
+      await secured.push(path.join(charts, 'podinfo-1.0.0.tgz'), 'private');
+    });
+    after(() => secured.stop());
+
+    it('gets a token from the realm with the user\'s login and reads the chart with it', async () => {
+      const before = secured.tokens!.requests.length;
+      const fetched = await fetchChart({ repoURL: `oci://${secured.host}/private`, chart: 'podinfo', version: '1.x' }, context(secured.env));
+      assert.equal(fetched.version, '1.0.0');
+      const asked = secured.tokens!.requests.slice(before);
+      assert.ok(asked.length > 0, 'the token service was asked');
+      assert.ok(asked.every((request) => request.authorization === `Basic ${Buffer.from('reader:t0ken-pass').toString('base64')}`));
+    });
+
+    it('says HTTP 401 at the token service when it refuses the login', async () => {
+      const home = await tempFolder('driftline-oci-token-');
+      const config = path.join(home, 'config.json');
+      await fs.writeFile(config, JSON.stringify({ auths: { [secured.host]: { auth: Buffer.from('reader:nope').toString('base64') } } }));
+      try {
+        await assert.rejects(fetchChart({ repoURL: `oci://${secured.host}/private`, chart: 'podinfo', version: '1.0.0' }, context({ HOME: home, HELM_REGISTRY_CONFIG: config })),
+          new RegExp(`GET ${secured.tokens!.realm}\\?.*: HTTP 401 Unauthorized \\(the credentials of reader from ${config} were refused\\)`));
+      } finally {
+        await fs.rm(home, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('with htpasswd auth', () => {
     let secured: TestRegistry;
 
     before(async () => {
       secured = await startRegistry({ htpasswd: 'pusher:s3cret' });
-      secured.push(path.join(charts, 'podinfo-1.0.0.tgz'), 'private');
+      await secured.push(path.join(charts, 'podinfo-1.0.0.tgz'), 'private');
     });
     after(() => secured.stop());
 
