@@ -168,6 +168,8 @@ interface TreeNode {
   parent?: string;
   /** The environment whose cluster holds this Kustomization, when it applies to another (spec.kubeConfig). */
   home?: string;
+  /** Its parent's postBuild left variables in it that only the cluster knows: its app says so. */
+  unresolved?: string;
   app?: AppDefinition;
   spec?: FluxBuildSpec;
   result?: FluxBuildResult;
@@ -248,7 +250,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   const substitutionOf = (node: TreeNode) =>
     postBuildOf(node.object, node.namespace, outputs.get(node.home ?? node.cluster.environment) ?? [], node.file, node.home);
 
-  const helmRelease = (object: KubeObject, origin: { file: string; line?: number }, cluster: Cluster, parent: string | undefined) => {
+  const helmRelease = (object: KubeObject, origin: { file: string; line?: number }, cluster: Cluster, parent: string | undefined, unresolved?: string) => {
     const namespace = object.metadata.namespace ?? 'default';
     const key = `${cluster.environment}|HelmRelease|${namespace}|${object.metadata.name}`;
     if (seen.has(key)) return;
@@ -256,8 +258,8 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
     const app = helmReleaseApp(scan, identity, { object, ...origin }, cluster.environment);
     add({
       ...app, flux: fluxInfo(object, namespace, parent, cluster.kubeConfigSecret),
-      // Which cluster it is applied to comes first: without one nothing else can be compared.
-      ...(cluster.unknownReason ? { unknownReason: cluster.unknownReason } : {}),
+      // Which cluster it is applied to comes first: without one nothing else can be compared; then its values.
+      ...(cluster.unknownReason ?? unresolved ? { unknownReason: cluster.unknownReason ?? unresolved } : {}),
     });
     if (cluster.context) contexts[cluster.environment] ??= cluster.context;
   };
@@ -286,6 +288,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
     while (level.length > 0) {
       options.signal?.throwIfAborted();
       await Promise.all(level.map(prepare));
+      for (const node of level) if (node.unresolved && node.app && !node.app.unknownReason) node.app = { ...node.app, unknownReason: node.unresolved };
       // Every cluster's Kustomizations of this level in one batch (one or two kustomize runs).
       const building = level.filter((node) => node.spec);
       const results = await buildFlux(building.map((node) => node.spec!), options);
@@ -324,11 +327,11 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
         scan.objects.push(...expanded.sources.map(({ object, source }) => ({ object, ...source }))); // found like sources written in Git
         problems.push(...expanded.problems);
         for (const { resourceSet, reason } of expanded.unknown) add(unexpandedResourceSetApp(resourceSet, reason, node.cluster.environment, node.root ? undefined : self));
-        for (const { object, source } of objects) {
+        for (const { object, source, unknownReason: unresolved } of objects) {
           if (isResourceSetInput(object)) continue;
           if (isKind(object, HELM_GROUP, 'HelmRelease')) {
             const namespace = object.metadata.namespace ?? 'default';
-            helmRelease(object, source, clusterOf(object, namespace, node.cluster), node.root ? undefined : self);
+            helmRelease(object, source, clusterOf(object, namespace, node.cluster), node.root ? undefined : self, unresolved);
             continue;
           }
           const namespace = kustomizationNamespace(object);
@@ -338,7 +341,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
           if (seen.has(key)) continue;
           seen.add(key);
           const home = cluster.environment !== node.cluster.environment ? { home: node.cluster.environment } : {};
-          next.push({ object, namespace, file: source.file, line: source.line, cluster, root: false, ...home, ...(node.root ? {} : { parent: self }) });
+          next.push({ object, namespace, file: source.file, line: source.line, cluster, root: false, ...home, ...(unresolved ? { unresolved } : {}), ...(node.root ? {} : { parent: self }) });
         }
       }
       level = next;

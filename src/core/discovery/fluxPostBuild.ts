@@ -2,9 +2,11 @@
 // ConfigMap/Secret a build of the environment emits (render substitutes with those, SOPS-encrypted ones
 // decrypted in memory), or none (the comparison reads it live: render/postBuild.ts). Discovery itself expands
 // the Flux objects of a build with what it knows offline, to follow child paths like `./deploy/${CLUSTER}`.
+import { stringify } from 'yaml';
 import { isSopsEncrypted } from '../render/decryptSops';
-import { sourceValues } from '../render/postBuild';
-import { substituteKnown } from '../render/substituteVariables';
+import { expand, UNKNOWN } from '../render/envsubst';
+import { describeSource, sourceValues } from '../render/postBuild';
+import { optedOut, substituteKnown } from '../render/substituteVariables';
 import type { DesiredObject, KubeObject, PostBuildSubstitution, SubstituteSource } from '../model';
 import type { BuiltObject } from './fluxBuild';
 
@@ -36,15 +38,39 @@ export function postBuildOf(kustomization: KubeObject, namespace: string, built:
 
 /**
  * The Flux objects of a build expanded with the variables known without the cluster or a key (`substitute`, and
- * plain sources from the build output); an expression using another variable stays as written.
+ * plain sources from the build output); an expression using another variable stays as written, and the object
+ * says so (unknownReason): its app is not what the controller applies.
  */
 export function substituteForDiscovery(objects: DesiredObject[], substitution: PostBuildSubstitution): DesiredObject[] {
   const known: Record<string, string> = {};
-  let complete = true;
+  const unknownSources: SubstituteSource[] = [];
   for (const source of substitution.from) {
     if (source.built && !isSopsEncrypted(source.built.object)) Object.assign(known, sourceValues(source.built.object, false));
-    else complete = false;
+    else unknownSources.push(source);
   }
   Object.assign(known, substitution.variables);
-  return substituteKnown(objects, known, complete);
+  const substituted = substituteKnown(objects, known, unknownSources.length === 0);
+  if (unknownSources.length === 0) return substituted;
+  const from = unknownSources.map(describeSource).join(', ');
+  return substituted.map((desired, index) => {
+    const left = variablesLeft(objects[index].object, known);
+    if (left.length === 0) return desired;
+    return { ...desired, unknownReason: `uses ${left.map((name) => `\${${name}}`).join(', ')}, which the postBuild of the Kustomization applying it takes from the cluster or a SOPS Secret (substituteFrom ${from}): discovery cannot substitute it` };
+  });
+}
+
+/** Variables an object uses that `known` does not hold (none when it opts out or does not parse). */
+function variablesLeft(object: KubeObject, known: Record<string, string>): string[] {
+  if (optedOut(object)) return [];
+  const left = new Set<string>();
+  try {
+    expand(stringify(object, { lineWidth: 0 }), (name) => {
+      if (Object.hasOwn(known, name)) return known[name];
+      left.add(name);
+      return UNKNOWN;
+    });
+  } catch {
+    return [];
+  }
+  return [...left];
 }

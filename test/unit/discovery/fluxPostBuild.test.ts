@@ -49,6 +49,27 @@ describe('Flux postBuild sources in discovery', function () {
     assert.match(child.unknownReason ?? '', /^spec\.path \.\/deploy\/\$\{CLUSTER\} \(.*\) keeps a postBuild variable of its parent that only the cluster or a SOPS key knows/);
   });
 
+  it('makes a HelmRelease or Kustomization Unknown when its parent\'s postBuild leaves variables in it that only the cluster knows', async () => {
+    const helmRelease = (name: string, values: Record<string, string>) => stringify({
+      apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name, namespace: 'apps' },
+      spec: { chart: { spec: { chart: './charts/web', sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' } } }, values },
+    });
+    const root = await writeRepo({
+      'clusters/dev/apps.yaml': ks('apps', './apps', { postBuild: { substitute: { KNOWN: 'k' }, substituteFrom: [{ kind: 'ConfigMap', name: 'live-only' }] } }),
+      'apps/web.yaml': helmRelease('web', { host: 'web.${DOMAIN}', known: '${KNOWN}' }),
+      'apps/escaped.yaml': helmRelease('escaped', { script: 'echo $${HOME}', known: '${KNOWN}' }),
+      'apps/child.yaml': ks('child', './deploy', { targetNamespace: '${TEAM_NS}' }),
+      'deploy/cm.yaml': configMap('deployed', { a: 'b' }),
+      'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
+    });
+    const model = await discoverRepo(root);
+    assert.equal(appIn(model, 'dev', 'web').unknownReason,
+      'uses ${DOMAIN}, which the postBuild of the Kustomization applying it takes from the cluster or a SOPS Secret (substituteFrom ConfigMap flux-system/live-only): discovery cannot substitute it');
+    assert.match(appIn(model, 'dev', 'child').unknownReason ?? '', /^uses \$\{TEAM_NS\}, which the postBuild/);
+    assert.equal(appIn(model, 'dev', 'escaped').unknownReason, undefined, '$${HOME} is written for a literal ${HOME}');
+    assert.deepEqual(appIn(model, 'dev', 'escaped').helm?.values, { script: 'echo ${HOME}', known: 'k' });
+  });
+
   it('looks a kubeConfig Kustomization\'s sources up in the cluster holding it, not the one it applies to', async () => {
     const root = await writeRepo({
       '.driftline.yaml': 'kubeConfigs:\n  flux-system/spoke-kubeconfig: ctx-spoke\n',
