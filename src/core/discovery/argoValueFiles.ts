@@ -1,7 +1,9 @@
 // Helm `valueFiles` of an Argo CD source, resolved as its repo-server resolves them (getResolvedValueFiles,
 // ResolveValueFilePathOrUrl): relative to the chart folder, an absolute path from the repository root, and in a
 // multi-source Application `$<ref>/path` from the root of the source with `ref: <ref>`. None may leave its
-// repository; a URL, or a ref source that is another repository, needs network.
+// repository; a URL, or a ref source that is another repository, needs network. With ignoreMissingValueFiles a
+// file that does not exist is left out, as there.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isWithin } from '../render/listFiles';
 import type { RepoIdentity } from './repoIdentity';
@@ -17,6 +19,8 @@ export interface ValueFileContext {
   refs: RefSources;
   /** How messages name the source's field: `argocd/app.yaml:7: spec.sources[0].helm.valueFiles`. */
   field: string;
+  /** `helm.ignoreMissingValueFiles`: a value file that does not exist is left out instead of failing helm. */
+  ignoreMissing?: boolean;
 }
 
 const URL_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
@@ -48,6 +52,7 @@ export function resolveValueFiles(valueFiles: string[], chartDir: string | undef
     if (!isWithin(resolved, root) || resolved === path.resolve(root)) {
       return { unknownReason: `${field}: ${raw} resolves outside the repository, which Argo CD refuses` };
     }
+    if (context.ignoreMissing && !existsSync(resolved)) continue;
     files.push(resolved);
   }
   return { files };

@@ -35,7 +35,7 @@ interface ApplicationSource {
   targetRevision?: string;
   /** Multi-source: names this source for `$<ref>/...` value files of the others. */
   ref?: string;
-  helm?: { releaseName?: string; valueFiles?: string[]; values?: string; valuesObject?: Record<string, unknown> };
+  helm?: { releaseName?: string; valueFiles?: string[]; ignoreMissingValueFiles?: boolean; values?: string; valuesObject?: Record<string, unknown> };
   kustomize?: Record<string, unknown>;
   directory?: ArgoDirectory;
   plugin?: { name?: string };
@@ -96,8 +96,11 @@ async function sourceType(source: ApplicationSource, folder: string): Promise<'h
 /** `source` of the Application `base` as the app it renders (unknownReason set when it cannot be rendered here). */
 async function sourceApp(base: AppDefinition, source: ApplicationSource, context: SourceContext): Promise<AppDefinition> {
   const { root, identity } = context;
+  const helmValueFiles = (chartDir: string | undefined) => resolveValueFiles(source.helm?.valueFiles ?? [], chartDir, {
+    ...context, field: `${context.field}.helm.valueFiles`, ignoreMissing: source.helm?.ignoreMissingValueFiles === true,
+  });
   if (source.chart) {
-    const valueFiles = resolveValueFiles(source.helm?.valueFiles ?? [], undefined, { ...context, field: `${context.field}.helm.valueFiles` });
+    const valueFiles = helmValueFiles(undefined);
     const values = helmValues(source.helm);
     const helm = {
       chart: source.chart, repoURL: argoChartRepoURL(source.repoURL), version: source.targetRevision, releaseName: source.helm?.releaseName ?? base.name,
@@ -119,7 +122,7 @@ async function sourceApp(base: AppDefinition, source: ApplicationSource, context
   }
   if (type === 'plugin') return { ...app, unknownReason: `config management plugin ${source.plugin?.name ?? ''} is not supported` };
   if (type === 'helm') {
-    const valueFiles = resolveValueFiles(source.helm?.valueFiles ?? [], folder, { ...context, field: `${context.field}.helm.valueFiles` });
+    const valueFiles = helmValueFiles(folder);
     if ('unknownReason' in valueFiles) return { ...app, renderer: 'helm', unknownReason: valueFiles.unknownReason };
     const values = helmValues(source.helm);
     return { ...app, renderer: 'helm', helm: {

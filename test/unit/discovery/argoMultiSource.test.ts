@@ -39,7 +39,7 @@ const spec = (rendered: RenderedApp, kind: string) => rendered.objects.find(({ o
 describe('Argo CD multi-source Applications', () => {
   after(removeTempRepos);
 
-  it('renders a chart of this repo with value files from a ref source of this repo, and re-renders when they change', async () => {
+  it('renders a chart of this repo with value files from a ref source of this repo (ignoreMissingValueFiles honoured), and re-renders when they change', async () => {
     const { root, apps } = await appsOf({
       ...CHART,
       'envs/prod/values.yaml': 'replicas: 5\n',
@@ -48,6 +48,15 @@ describe('Argo CD multi-source Applications', () => {
         `    - repoURL: ${THIS_REPO}`, '      path: charts/web', '      helm:',
         '        valueFiles: [$values/envs/prod/values.yaml, /envs/prod/color.yaml]',
         `    - repoURL: git@github.com:acme/gitops`, '      targetRevision: HEAD', '      ref: values', '',
+      ].join('\n')),
+      'argocd/strict.yaml': application('strict', [
+        `    - repoURL: ${THIS_REPO}`, '      path: charts/web', '      helm: { valueFiles: [$values/envs/prod/values.yaml, $values/envs/qa/values.yaml] }',
+        `    - repoURL: ${THIS_REPO}`, '      ref: values', '',
+      ].join('\n')),
+      'argocd/lenient.yaml': application('lenient', [
+        `    - repoURL: ${THIS_REPO}`, '      path: charts/web',
+        '      helm: { ignoreMissingValueFiles: true, valueFiles: [$values/envs/prod/values.yaml, $values/envs/qa/values.yaml] }',
+        `    - repoURL: ${THIS_REPO}`, '      ref: values', '',
       ].join('\n')),
     });
     const web = apps.web;
@@ -60,6 +69,13 @@ describe('Argo CD multi-source Applications', () => {
     assert.equal(first.error, undefined);
     assert.equal(spec(first, 'Deployment')?.spec.replicas, 5);
     assert.equal(spec(first, 'Deployment')?.metadata.labels?.color, 'blue');
+
+    // ignoreMissingValueFiles leaves out a file that does not exist, as Argo CD does; without it helm fails naming it.
+    const lenient = apps.lenient;
+    assert.deepEqual(lenient.helm?.valuesFiles, [path.join(root, 'envs/prod/values.yaml')]);
+    const [strict, leniently] = await renderApps([apps.strict, lenient]);
+    assert.match(strict.error ?? '', /envs\/qa\/values\.yaml/);
+    assert.equal(spec(leniently, 'Deployment')?.spec.replicas, 5);
 
     await fs.writeFile(path.join(root, 'envs/prod/values.yaml'), 'replicas: 7\n');
     const [second] = await renderApps([web], { cache });
