@@ -1,5 +1,6 @@
 // app -> desired objects. A failure never throws: it becomes RenderedApp.error with the tool's own message,
 // naming the app and its folder, so the rest of the model still renders. An abort is not a failure: it rejects.
+import { createHash } from 'node:crypto';
 import { stoppedBy } from '../abort';
 import { refId, refOf } from '../identity';
 import type { AppDefinition, DesiredObject, RenderedApp } from '../model';
@@ -66,7 +67,10 @@ async function renderObjects(app: AppDefinition, inputs: AppInputs, options: Ren
 export async function renderCollected(app: AppDefinition, inputs: AppInputs, inputHash: string, options: RenderOptions): Promise<RenderedApp> {
   const sourceNotes: string[] = [];
   const rendered = await renderCollectedObjects(app, inputs, inputHash, { ...options, sourceNotes });
-  return sourceNotes.length > 0 ? { ...rendered, sourceNote: sourceNotes.join('; ') } : rendered;
+  if (sourceNotes.length === 0) return rendered;
+  // Objects of a cached chart are not those of the same inputs fetched afresh: comparisons cached by hash must not mix them.
+  const sourceNote = sourceNotes.join('; ');
+  return { ...rendered, sourceNote, inputHash: createHash('sha256').update(`${rendered.inputHash}\n${sourceNote}`).digest('hex') };
 }
 
 async function renderCollectedObjects(app: AppDefinition, inputs: AppInputs, inputHash: string, options: RenderOptions): Promise<RenderedApp> {

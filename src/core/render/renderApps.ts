@@ -25,8 +25,9 @@ export class RenderCache {
 
   get(app: AppDefinition, inputHash: string): RenderedApp | undefined {
     const entry = this.entries.get(appKey(app));
-    // Failed renders are retried: the cause (a missing tool, a timeout) may be outside the inputs.
-    const reusable = entry && entry.rendered.inputHash === inputHash && !entry.rendered.error;
+    // Failed renders are retried: the cause (a missing tool, a timeout) may be outside the inputs. So are renders
+    // of a cached chart whose source could not be reached: it may be back.
+    const reusable = entry && entry.rendered.inputHash === inputHash && !entry.rendered.error && !entry.rendered.sourceNote;
     return reusable ? { ...entry.rendered, app } : undefined;
   }
 
@@ -36,7 +37,7 @@ export class RenderCache {
    */
   getTrusted(app: AppDefinition): RenderedApp | undefined {
     const entry = this.entries.get(appKey(app));
-    const reusable = entry && !entry.rendered.error && sameDefinition(entry.app, app);
+    const reusable = entry && !entry.rendered.error && !entry.rendered.sourceNote && sameDefinition(entry.app, app);
     return reusable ? { ...entry.rendered, app } : undefined;
   }
 

@@ -162,3 +162,45 @@ describe('Flux HelmReleases with a chartRef', function () {
     }
   });
 });
+
+describe('Flux HelmReleases compared from a cached chart', function () {
+  this.timeout(60_000);
+
+  it('are rendered again on the next refresh, and say nothing once the repository is back', async () => {
+    const charts = await tempFolder('driftline-flux-back-');
+    const cacheRoot = await tempFolder('driftline-flux-back-cache-');
+    await packageChart(charts, 'podinfo', '6.5.4');
+    indexFolder(charts);
+    const server = await serveFolder(charts);
+    try {
+      const root = await writeRepo({
+        'clusters/dev/sources.yaml': helmRepository(server.url),
+        'clusters/dev/podinfo.yaml': helmRelease('podinfo', 'podinfo', '6.x'),
+      });
+      const workspace = new Workspace({ repoRoot: root, sources: { cacheRoot, env: { HOME: cacheRoot } } });
+      const render = async () => {
+        const model = await workspace.discover();
+        const [podinfo] = await renderApps(model.environments.flatMap((environment) => environment.apps), workspace.renderOptionsFor(model));
+        return podinfo;
+      };
+      const fresh = await render();
+      assert.equal(fresh.sourceNote, undefined);
+      await server.stop();
+      // A new workspace (a new VS Code window, the next CLI run): nothing in memory, the repository unreachable.
+      const offlineWorkspace = new Workspace({ repoRoot: root, sources: { cacheRoot, env: { HOME: cacheRoot } } });
+      const offlineModel = await offlineWorkspace.discover();
+      const renderOffline = async () => (await renderApps(offlineModel.environments.flatMap((environment) => environment.apps), offlineWorkspace.renderOptionsFor(offlineModel)))[0];
+      const offline = await renderOffline();
+      assert.match(offline.sourceNote ?? '', /from cache/);
+      assert.notEqual(offline.inputHash, fresh.inputHash, 'cached comparisons of the fresh render are not reused for it');
+      await server.start();
+      const back = await renderOffline();
+      assert.equal(back.sourceNote, undefined, 'rendered again from the repository, not reused from the offline render');
+      assert.equal(back.inputHash, fresh.inputHash);
+    } finally {
+      await server.stop();
+      await removeTempRepos();
+      await Promise.all([charts, cacheRoot].map((folder) => fs.rm(folder, { recursive: true, force: true })));
+    }
+  });
+});
