@@ -38,8 +38,9 @@ export function postBuildOf(kustomization: KubeObject, namespace: string, built:
 
 /**
  * The Flux objects of a build expanded with the variables known without the cluster or a key (`substitute`, and
- * plain sources from the build output); an expression using another variable stays as written, and the object
- * says so (unknownReason): its app is not what the controller applies.
+ * plain sources from the build output); an expression using another variable stays as written, and, when the
+ * sources it may come from are all read live, the object says so (unknownReason): its app is not what the
+ * controller applies.
  */
 export function substituteForDiscovery(objects: DesiredObject[], substitution: PostBuildSubstitution): DesiredObject[] {
   const known: Record<string, string> = {};
@@ -50,12 +51,13 @@ export function substituteForDiscovery(objects: DesiredObject[], substitution: P
   }
   Object.assign(known, substitution.variables);
   const substituted = substituteKnown(objects, known, unknownSources.length === 0);
-  if (unknownSources.length === 0) return substituted;
+  // A SOPS-encrypted source may hold any variable, and discovery has no key: only the sources read live are certain.
+  if (unknownSources.length === 0 || unknownSources.some((source) => source.built)) return substituted;
   const from = unknownSources.map(describeSource).join(', ');
   return substituted.map((desired, index) => {
     const left = variablesLeft(objects[index].object, known);
     if (left.length === 0) return desired;
-    return { ...desired, unknownReason: `uses ${left.map((name) => `\${${name}}`).join(', ')}, which the postBuild of the Kustomization applying it takes from the cluster or a SOPS Secret (substituteFrom ${from}): discovery cannot substitute it` };
+    return { ...desired, unknownReason: `uses ${left.map((name) => `\${${name}}`).join(', ')}, which the postBuild of the Kustomization applying it reads from the cluster (substituteFrom ${from}): discovery cannot substitute it` };
   });
 }
 

@@ -49,7 +49,7 @@ describe('Flux postBuild sources in discovery', function () {
     assert.match(child.unknownReason ?? '', /^spec\.path \.\/deploy\/\$\{CLUSTER\} \(.*\) keeps a postBuild variable of its parent that only the cluster or a SOPS key knows/);
   });
 
-  it('makes a HelmRelease or Kustomization Unknown when its parent\'s postBuild leaves variables in it that only the cluster knows', async () => {
+  it('makes a HelmRelease or Kustomization Unknown when its parent\'s postBuild leaves variables in it that only the cluster knows (not when a SOPS Secret may hold them)', async () => {
     const helmRelease = (name: string, values: Record<string, string>) => stringify({
       apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name, namespace: 'apps' },
       spec: { chart: { spec: { chart: './charts/web', sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' } } }, values },
@@ -64,10 +64,20 @@ describe('Flux postBuild sources in discovery', function () {
     });
     const model = await discoverRepo(root);
     assert.equal(appIn(model, 'dev', 'web').unknownReason,
-      'uses ${DOMAIN}, which the postBuild of the Kustomization applying it takes from the cluster or a SOPS Secret (substituteFrom ConfigMap flux-system/live-only): discovery cannot substitute it');
+      'uses ${DOMAIN}, which the postBuild of the Kustomization applying it reads from the cluster (substituteFrom ConfigMap flux-system/live-only): discovery cannot substitute it');
     assert.match(appIn(model, 'dev', 'child').unknownReason ?? '', /^uses \$\{TEAM_NS\}, which the postBuild/);
     assert.equal(appIn(model, 'dev', 'escaped').unknownReason, undefined, '$${HOME} is written for a literal ${HOME}');
     assert.deepEqual(appIn(model, 'dev', 'escaped').helm?.values, { script: 'echo ${HOME}', known: 'k' });
+
+    // With a SOPS-encrypted source of the build output, discovery (which has no key) cannot tell where ${DOMAIN} comes from.
+    const withSops = await writeRepo({
+      'clusters/dev/apps.yaml': ks('apps', './apps', { postBuild: { substituteFrom: [{ kind: 'Secret', name: 'sops-vars' }] } }),
+      'clusters/dev/sops-vars.yaml': stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sops-vars', namespace: 'flux-system' },
+        stringData: { DOMAIN: 'ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]' }, sops: { mac: 'x', lastmodified: '2024-01-01T00:00:00Z' } }),
+      'apps/web.yaml': helmRelease('web', { host: 'web.${DOMAIN}' }),
+      'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
+    });
+    assert.equal(appIn(await discoverRepo(withSops), 'dev', 'web').unknownReason, undefined);
   });
 
   it('looks a kubeConfig Kustomization\'s sources up in the cluster holding it, not the one it applies to', async () => {
