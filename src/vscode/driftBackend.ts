@@ -25,7 +25,7 @@ export function createBackend(folder: vscode.WorkspaceFolder, settings: Driftlin
  */
 export function renderOptionsFor(settings: DriftlineSettings): RenderOptions {
   return {
-    tools: { kustomize: settings.kustomizePath, helm: settings.helmPath },
+    tools: { kustomize: settings.kustomizePath, helm: settings.helmPath, jsonnet: settings.jsonnetPath },
     allowTools: vscode.workspace.isTrusted,
     decryptSecret: (text, file, how) => decryptManifestIfSops(text, file, { ageKeyFile: settings.sopsAgeKeyFile, ...how }),
   };

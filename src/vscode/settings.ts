@@ -8,6 +8,8 @@ export interface DriftlineSettings {
   contexts: Record<string, string>;
   kustomizePath?: string;
   helmPath?: string;
+  /** driftline.jsonnetPath: the jsonnet that evaluates Argo CD directory sources' .jsonnet files. */
+  jsonnetPath?: string;
   /** driftline.sops.ageKeyFile: an age identity file tried first when SOPS-encrypted manifests are decrypted. */
   sopsAgeKeyFile?: string;
   refreshIntervalSeconds: number;
@@ -33,6 +35,7 @@ export function readSettings(folder: vscode.WorkspaceFolder | undefined): Driftl
     contexts: configuration.get<Record<string, string>>('contexts', {}),
     kustomizePath: resolvePath(configuration.get<string>('kustomizePath')),
     helmPath: resolvePath(configuration.get<string>('helmPath')),
+    jsonnetPath: resolvePath(configuration.get<string>('jsonnetPath')),
     sopsAgeKeyFile: resolvePath(configuration.get<string>('sops.ageKeyFile')),
     refreshIntervalSeconds: Math.max(0, configuration.get<number>('refreshIntervalSeconds', 0)),
     concurrency: Math.max(1, configuration.get<number>('concurrency', 4)),
@@ -51,7 +54,7 @@ export function readViewLayout(): ViewLayout {
 
 /** Whether a configuration change concerns what the engine (of `folder`, when given) was built from. */
 export function affectsEngine(event: vscode.ConfigurationChangeEvent, folder?: vscode.WorkspaceFolder): boolean {
-  return ['kubeconfig', 'contexts', 'kustomizePath', 'helmPath', 'concurrency', 'sops.ageKeyFile']
+  return ['kubeconfig', 'contexts', 'kustomizePath', 'helmPath', 'jsonnetPath', 'concurrency', 'sops.ageKeyFile']
     .some((name) => event.affectsConfiguration(`driftline.${name}`, folder));
 }
 
