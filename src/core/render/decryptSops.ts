@@ -2,6 +2,7 @@
 // through RenderOptions.decryptSecret; here we only find encrypted objects and route them through the hook,
 // so that an object we cannot decrypt is reported Unknown instead of being compared as ciphertext.
 import { stringify } from 'yaml';
+import { isAbortError } from '../abort';
 import type { DesiredObject } from '../model';
 import { isKubeObject, parseYamlDocuments } from './parseManifests';
 import type { DecryptManifest } from './options';
@@ -34,6 +35,7 @@ export async function decryptObjects(objects: DesiredObject[], decrypt: DecryptM
       if (!isKubeObject(document?.value)) throw new Error('decryption did not return a Kubernetes object');
       return { ...desired, object: document.value };
     } catch (error) {
+      if (isAbortError(error)) throw error;
       return { ...desired, unknownReason: `cannot decrypt SOPS-encrypted ${desired.object.kind}/${desired.object.metadata.name} (${where}): ${describeError(error)}` };
     }
   }));
@@ -44,7 +46,8 @@ export async function decryptFileText(text: string, file: string, decrypt: Decry
   if (!decrypt || !looksSopsEncrypted(text)) return text;
   try {
     return (await decrypt(text, file)) ?? text;
-  } catch {
+  } catch (error) {
+    if (isAbortError(error)) throw error;
     // Left encrypted: decryptObjects reports each object with the hook's own message.
     return text;
   }

@@ -15,6 +15,8 @@ export type DecryptSecret = (text: string, file: string, how: DecryptHow) => Pro
 export interface DecryptHow {
   allowBinaries: boolean;
   verifyMac: boolean;
+  /** The render's signal: a gpg or sops process decryption runs is killed when it aborts. */
+  signal?: AbortSignal;
 }
 
 /** A DecryptSecret told already how to decrypt for one app (renderApp binds it). */

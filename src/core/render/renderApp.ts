@@ -94,7 +94,7 @@ async function renderCollectedObjects(app: AppDefinition, inputs: AppInputs, inp
  */
 export function decryptFor(app: AppDefinition, options: RenderOptions): DecryptManifest | undefined {
   const { decryptSecret, allowTools } = options;
-  const how = { allowBinaries: allowTools !== false, verifyMac: app.origin !== 'flux-kustomization' };
+  const how = { allowBinaries: allowTools !== false, verifyMac: app.origin !== 'flux-kustomization', signal: options.signal };
   return decryptSecret && ((text, file) => decryptSecret(text, file, how));
 }
 

@@ -107,7 +107,7 @@ const running = new Set<ChildProcess>();
 let killOnExit = false;
 
 /** Kills the tool and every process it started (its process group); no error when they are gone already. */
-function killTree(child: ChildProcess): void {
+export function killTree(child: ChildProcess): void {
   if (child.pid === undefined) return;
   try {
     if (process.platform === 'win32') child.kill('SIGKILL');

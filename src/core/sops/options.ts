@@ -22,6 +22,8 @@ export interface SopsOptions {
    * file intact is rare). Default true: the editor, encrypt-on-save and plain files always check it.
    */
   verifyMac?: boolean;
+  /** Stops decryption: a gpg or sops process it runs is killed, and the call rejects with the abort reason. */
+  signal?: AbortSignal;
 }
 
 export function envOf(opts: SopsOptions | undefined): NodeJS.ProcessEnv {

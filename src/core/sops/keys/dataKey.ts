@@ -1,5 +1,6 @@
 // The data key of a file: unwrapped from its key groups (age natively, PGP through gpg; with several groups,
 // one Shamir share per group until the threshold is met), and wrapped again for a set of key groups.
+import { isAbortError } from '../../abort';
 import { SopsError } from '../errors';
 import { KeyType, MasterKey, SopsMetadata } from '../metadata';
 import { SopsOptions } from '../options';
@@ -70,6 +71,8 @@ async function unwrapPgp(key: MasterKey & { type: 'pgp' }, opts: SopsOptions | u
     if (!result.key) failures.push(`${describe(key)}: gpg: ${result.reason}`);
     return result.key;
   } catch (err) {
+    // Stopped (the refresh was cancelled): no key failed, the decryption did not finish.
+    if (isAbortError(err)) throw err;
     failures.push(`${describe(key)}: ${(err as Error).message}`);
     return undefined;
   }

@@ -1,16 +1,16 @@
 // PGP master keys through the gpg CLI: the data key travels over stdin/stdout only.
 import { envOf, SopsOptions } from '../options';
-import { runWithStdin } from './run';
+import { runWithStdin, type RunOptions } from './run';
 
-function gpgEnv(opts?: SopsOptions): NodeJS.ProcessEnv {
+function gpgRun(opts?: SopsOptions): RunOptions {
   const env = { ...envOf(opts) };
   if (opts?.gnupgHome) env.GNUPGHOME = opts.gnupgHome;
-  return env;
+  return { env, allowed: opts?.allowBinaries !== false, signal: opts?.signal };
 }
 
 /** Unwraps a PGP-encrypted data key; returns undefined (with gpg's reason) when gpg cannot. */
 export async function decryptPgpKey(armored: string, opts?: SopsOptions): Promise<{ key?: Buffer; reason?: string }> {
-  const result = await runWithStdin(opts?.gpgBinary ?? 'gpg', ['--batch', '--quiet', '--no-tty', '--decrypt'], armored, gpgEnv(opts), undefined, opts?.allowBinaries !== false);
+  const result = await runWithStdin(opts?.gpgBinary ?? 'gpg', ['--batch', '--quiet', '--no-tty', '--decrypt'], armored, gpgRun(opts));
   if (result.code !== 0) return { reason: lastLine(result.stderr) };
   return { key: result.stdout };
 }
@@ -18,7 +18,7 @@ export async function decryptPgpKey(armored: string, opts?: SopsOptions): Promis
 export async function encryptPgpKey(dataKey: Buffer, fingerprint: string, opts?: SopsOptions): Promise<string> {
   const result = await runWithStdin(opts?.gpgBinary ?? 'gpg',
     ['--batch', '--quiet', '--no-tty', '--armor', '--trust-model', 'always', '--no-encrypt-to', '--encrypt', '-r', fingerprint],
-    dataKey, gpgEnv(opts), undefined, opts?.allowBinaries !== false);
+    dataKey, gpgRun(opts));
   if (result.code !== 0) throw new Error(`gpg could not encrypt for key ${fingerprint}: ${lastLine(result.stderr)}`);
   return result.stdout.toString('utf8');
 }

@@ -1,5 +1,7 @@
 // Runs a helper binary (gpg, sops) with secrets on stdin and stdout only: never in arguments or files.
 import { spawn } from 'node:child_process';
+import { abortReason } from '../../abort';
+import { killTree } from '../../render/runTool';
 
 export interface RunResult {
   code: number;
@@ -11,10 +13,27 @@ export class MissingBinaryError extends Error {}
 
 export class BinariesNotAllowedError extends Error {}
 
-export function runWithStdin(binary: string, args: string[], input: Buffer | string, env: NodeJS.ProcessEnv, cwd?: string, allowed = true): Promise<RunResult> {
+export interface RunOptions {
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** False in an untrusted workspace: the binary is not run. */
+  allowed?: boolean;
+  /** Stops the run: the process is killed and the run rejects with the abort reason. */
+  signal?: AbortSignal;
+}
+
+export function runWithStdin(binary: string, args: string[], input: Buffer | string, { env, cwd, allowed = true, signal }: RunOptions): Promise<RunResult> {
   if (!allowed) return Promise.reject(new BinariesNotAllowedError(`needs ${binary}, which does not run in an untrusted workspace`));
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    // A process group of its own, as runTool's: Stop kills what the binary started too.
+    const child = spawn(binary, args, { env, cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+    const stop = () => {
+      killTree(child);
+      reject(abortReason(signal!));
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+    child.on('close', () => signal?.removeEventListener('abort', stop));
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -9,7 +9,7 @@ import { MissingBinaryError, runWithStdin } from './run';
 async function runSops(args: string[], input: string, file: string, keyTypes: string[], opts?: SopsOptions, cwd?: string): Promise<string> {
   const binary = opts?.sopsBinary ?? 'sops';
   try {
-    const result = await runWithStdin(binary, args, input, envOf(opts), cwd, opts?.allowBinaries !== false);
+    const result = await runWithStdin(binary, args, input, { env: envOf(opts), cwd, allowed: opts?.allowBinaries !== false, signal: opts?.signal });
     if (result.code !== 0) throw new SopsError(`${file}: sops failed: ${result.stderr.trim().split('\n').pop() ?? ''}`);
     return result.stdout.toString('utf8');
   } catch (err) {
