@@ -1,7 +1,9 @@
 // One measurement in a process of its own, so that its peak RSS is its own and every cold start is cold:
 //   node bench/measure.mjs driftline <job.json>   cold status, warm status, incremental status after one edit
 //   node bench/measure.mjs floor <job.json>       the bare dry-run applies of all objects, nothing else
+//   node bench/measure.mjs discover <job.json>    one cold discovery of the repo (the Flux tree scenario)
 // Prints one JSON line on stdout. Loads Driftline from the compiled out/ tree (`npm run build`).
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -104,11 +106,24 @@ async function measureFloor(job) {
   return { ms, errors, firstError, peakRssMb: peakRssMb() };
 }
 
+/** Cold discovery, and a digest of what it found (the same digest before and after a change: same results). */
+async function measureDiscover(job) {
+  const { discoverRepo } = require(path.join(out, 'discovery', 'discoverRepo.js'));
+  const [ms, model] = await timed(() => discoverRepo(job.repoRoot));
+  const apps = model.environments.flatMap((environment) => environment.apps);
+  const text = JSON.stringify(model).replaceAll(job.repoRoot, '<repo>');
+  return {
+    ms, peakRssMb: peakRssMb(), apps: apps.length, withSubstitute: apps.filter((app) => app.substitute?.from.length).length,
+    problems: model.problems.length, unknown: apps.filter((app) => app.unknownReason).length,
+    digest: createHash('sha256').update(text).digest('hex').slice(0, 16),
+  };
+}
+
 const [mode, jobFile] = process.argv.slice(2);
 const job = JSON.parse(fs.readFileSync(jobFile, 'utf8'));
-const measure = { driftline: measureDriftline, floor: measureFloor }[mode];
+const measure = { driftline: measureDriftline, floor: measureFloor, discover: measureDiscover }[mode];
 if (!measure) {
-  console.error('usage: node bench/measure.mjs driftline|floor <job.json>');
+  console.error('usage: node bench/measure.mjs driftline|floor|discover <job.json>');
   process.exit(2);
 }
 const result = await measure(job);

@@ -45,3 +45,23 @@ export function renderTargets(point) {
       + `${point.knownDrift.extrasFound}/${point.knownDrift.extrasExpected} Extra objects found, ${point.knownDrift.unexpectedExtras.length} unexpected`,
   ].join('\n');
 }
+
+/** Issue 12's target: cold discovery of the 500-Kustomization Flux tree. */
+export const FLUX_TREE_TARGETS = { discoveryColdMsAtMost: 1500 };
+
+export function renderFluxTree(point) {
+  if (!point) return '';
+  const ok = point.discoveryColdMs <= FLUX_TREE_TARGETS.discoveryColdMsAtMost;
+  return [
+    '',
+    `Flux tree: cold discovery of ${point.kustomizations} Kustomizations (3 levels: root -> ${point.teams} teams -> ${point.appsPerTeam} apps each; `
+      + `targetNamespace, patches, substituteFrom) vs \`kubectl kustomize\` per Kustomization folder (medians of ${point.runs} runs).`,
+    '',
+    '| Kustomizations | Driftline discovery (cold) | kubectl kustomize loop | loop / discovery | apps found (with substituteFrom) | problems | peak RSS |',
+    '|---|---|---|---|---|---|---|',
+    `| ${point.kustomizations} | ${ms(point.discoveryColdMs)} | ${ms(point.kustomizeLoopMs)} | ${point.loopOverDiscovery}x `
+      + `| ${point.found.apps} (${point.found.withSubstitute}) | ${point.found.problems} | ${point.peakRssMb} MB |`,
+    '',
+    `- ${ok ? 'met' : 'NOT met'}: cold discovery under ${FLUX_TREE_TARGETS.discoveryColdMsAtMost} ms (${Math.round(point.discoveryColdMs)} ms)`,
+  ].join('\n');
+}

@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick] [-- --runs N] [-- --profile]`: Driftline's drift status at scale, side by side
-// with the peer a user scripts today (`kubectl diff --server-side` per app) and with the floor (the bare
-// dry-run applies). Starts its own test cluster per size, prints a markdown table and writes
+// `npm run bench [-- --quick] [-- --runs N] [-- --profile] [-- --only drift|flux-tree]`: Driftline's drift status at
+// scale, side by side with the peer a user scripts today (`kubectl diff --server-side` per app) and with the floor
+// (the bare dry-run applies); then cold discovery of a 500-Kustomization Flux tree beside `kubectl kustomize` per
+// Kustomization (fluxTree.mjs). Starts its own test cluster per size, prints a markdown table and writes
 // bench/results/latest.json. A benchmark, not a test: it never fails on a missed target, it reports it.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { startCluster } from '../scripts/cluster/cluster.mjs';
 import { generateRepo } from './generate.mjs';
 import { diffArgs, diffSectionFor, kubectlDiffFileName, kubectlDiffLoop, kubectlVerdicts } from './peer.mjs';
-import { renderTable, renderTargets, TARGETS } from './report.mjs';
+import { benchFluxTree } from './fluxTree.mjs';
+import { renderFluxTree, renderTable, renderTargets, TARGETS } from './report.mjs';
 import { applyBaseline, induceDrift, keyOf, renderAll } from './seed.mjs';
 import { kubectl } from './kubectl.mjs';
 
@@ -35,17 +37,19 @@ function sizeFor(objects) {
 }
 
 function parseArgs(argv) {
-  const args = { quick: false, runs: 5, profile: false, concurrency: DEFAULT_CONCURRENCY, sizes: undefined };
+  const args = { quick: false, runs: 5, profile: false, concurrency: DEFAULT_CONCURRENCY, sizes: undefined, only: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') args.quick = true;
     else if (arg === '--profile') args.profile = true;
     else if (arg === '--runs') args.runs = Number(argv[++i]);
     else if (arg === '--concurrency') args.concurrency = Number(argv[++i]);
+    else if (arg === '--only') args.only = argv[++i];
     else if (arg === '--sizes') args.sizes = argv[++i].split(',').map((objects) => sizeFor(Number(objects)));
-    else throw new Error(`bench: unknown argument ${arg} (expected --quick, --runs N, --concurrency N, --sizes 270,1080,4320, --profile)`);
+    else throw new Error(`bench: unknown argument ${arg} (expected --quick, --runs N, --concurrency N, --sizes 270,1080,4320, --profile, --only drift|flux-tree)`);
   }
   if (!(args.runs >= 1) || !(args.concurrency >= 1)) throw new Error('bench: --runs and --concurrency need a positive number');
+  if (args.only !== undefined && !['drift', 'flux-tree'].includes(args.only)) throw new Error(`bench: --only takes drift or flux-tree; got ${args.only}`);
   return args;
 }
 
@@ -223,7 +227,7 @@ async function main() {
   const sizes = args.sizes ?? (args.quick ? [DEFAULT_SIZE] : SIZES);
   const points = [];
   let serverVersion;
-  for (const size of sizes) {
+  for (const size of args.only === 'flux-tree' ? [] : sizes) {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-bench-'));
     const cluster = await startCluster({ log });
     serverVersion = cluster.info.version;
@@ -234,21 +238,36 @@ async function main() {
       if (!args.profile) fs.rmSync(workDir, { recursive: true, force: true });
     }
   }
+  let fluxTree;
+  if (args.only !== 'drift') {
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-bench-'));
+    try {
+      fluxTree = await benchFluxTree(args, workDir, measureInChild, { log, median, round });
+    } finally {
+      if (args.profile) log(`CPU profile of the last discovery: ${path.join(workDir, 'profiles')}`);
+      else fs.rmSync(workDir, { recursive: true, force: true });
+    }
+  }
   const defaultPoint = points.find((p) => p.objects === objectsOf(DEFAULT_SIZE)) ?? points[0];
   const result = {
     generatedAt: new Date().toISOString(), command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     machine: { ...machine, kubeApiserver: serverVersion, loadAverageAtEnd: os.loadavg().map((v) => round(v, 2)) },
-    ...pick(defaultPoint, ['objects', 'coldMs', 'warmMs', 'incrementalMs', 'kubectlLoopMs', 'floorMs', 'agreement', 'peakRssMb',
-      'kubectlOverCold', 'coldOverFloor', 'warmOverCold']),
+    ...(defaultPoint ? pick(defaultPoint, ['objects', 'coldMs', 'warmMs', 'incrementalMs', 'kubectlLoopMs', 'floorMs', 'agreement', 'peakRssMb',
+      'kubectlOverCold', 'coldOverFloor', 'warmOverCold']) : {}),
     targets: TARGETS,
     scalePoints: points,
+    fluxTree,
   };
   fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-  const file = path.join(here, 'results', 'latest.json');
+  // The Flux tree alone does not overwrite the full figures.
+  const file = path.join(here, 'results', args.only === 'flux-tree' ? 'flux-tree.json' : 'latest.json');
   fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(result, null, 2)}\n`);
   fs.renameSync(`${file}.tmp`, file);
-  console.log(renderTable(result));
-  console.log(renderTargets(defaultPoint));
+  if (points.length > 0) {
+    console.log(renderTable(result));
+    console.log(renderTargets(defaultPoint));
+  }
+  if (fluxTree) console.log(renderFluxTree(fluxTree));
   log(`wrote ${path.relative(root, file)}`);
 }
 
