@@ -51,6 +51,24 @@ function basic(username: string, password: string, host: string, file: string): 
   return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, username, host, file };
 }
 
+/**
+ * A `https://user:password@host/...` URL as the URL without its login and that login as a credential for its
+ * host (Go's HTTP client, hence helm and source-controller, send such a login as Basic auth).
+ */
+export function splitURLLogin(url: string): { url: string; credential?: Credential } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url };
+  }
+  if (!parsed.username) return { url };
+  const credential = basic(decodeURIComponent(parsed.username), decodeURIComponent(parsed.password), parsed.host, 'the repository URL');
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : ''), credential };
+}
+
 /** The username/password helm has for the repository at `repoURL` (same URL, trailing slash aside). */
 export async function helmRepositoryCredential(repoURL: string, env: Env = process.env): Promise<Credential | undefined> {
   const file = helmRepositoriesFile(env);

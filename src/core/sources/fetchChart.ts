@@ -4,6 +4,7 @@
 // nothing (no such chart, no matching version, a corrupt archive) is an error, with or without a cached copy.
 import type { ChartRequest, FetchContext, FetchedChart } from './fetchTypes';
 import { fetchHttpChart } from './helmRepository';
+import { shownURL } from './httpGet';
 import { fetchOciChart, isOciURL } from './ociChart';
 import { SourceError } from './sourceError';
 
@@ -12,12 +13,12 @@ export async function fetchChart(request: ChartRequest, context: FetchContext): 
   try {
     const fetched = isOciURL(request.repoURL) ? await fetchOciChart(request, context) : await fetchHttpChart(request, context);
     await context.cache.remember({
-      source: request.repoURL, chart: request.chart, requested, version: fetched.version, digest: fetched.digest, fetchedAt: Date.now(),
+      source: shownURL(request.repoURL), chart: request.chart, requested, version: fetched.version, digest: fetched.digest, fetchedAt: Date.now(),
     });
     return fetched;
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
-    const previous = await context.cache.resolved(request.repoURL, request.chart, requested);
+    const previous = await context.cache.resolved(shownURL(request.repoURL), request.chart, requested);
     const archive = previous && await context.cache.archive(previous.digest);
     if (!previous || !archive) throw error;
     const note = `chart ${request.chart} ${previous.version} from cache, fetched ${timeAgo(previous.fetchedAt)} (${error.message})`;

@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { yamlNestingProblem } from '../yamlLimits';
 import { chartArchiveProblem } from './chartArchive';
 import { chooseVersion } from './chartVersion';
-import { credentialsNote, helmRepositoryCredential, type Credential } from './credentials';
+import { credentialsNote, helmRepositoryCredential, splitURLLogin, type Credential } from './credentials';
 import type { ChartRequest, FetchContext, FetchedChart } from './fetchTypes';
 import { httpFailure, httpGet, type HttpGetOptions } from './httpGet';
 import { sha256 } from './sourceCache';
@@ -74,8 +74,9 @@ async function fetchIndex(indexURL: string, options: HttpGetOptions, credentials
 }
 
 export async function fetchHttpChart(request: ChartRequest, context: FetchContext): Promise<FetchedChart> {
-  const { repoURL, chart } = request;
-  const credential = await helmRepositoryCredential(repoURL, context.env);
+  const { chart } = request;
+  const { url: repoURL, credential: inURL } = splitURLLogin(request.repoURL);
+  const credential = inURL ?? await helmRepositoryCredential(repoURL, context.env);
   const options = requestOptions(credential, context);
   const note = credentialsNote(credential, new URL(repoURL).host);
   const indexURL = `${withoutSlash(repoURL)}/index.yaml`;

@@ -31,6 +31,11 @@ const CONNECTION_ERRORS: Record<string, string> = {
   EAI_AGAIN: 'host name lookup failed (EAI_AGAIN)', UND_ERR_SOCKET: 'the server closed the connection',
 };
 
+/** A URL as messages show it: without a `user:password@` it may carry. */
+export function shownURL(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+}
+
 /** The answer whatever its status; rejects only when no answer came (timeout, connection error) or the signal aborted. */
 export async function httpGet(url: string, options: HttpGetOptions = {}): Promise<HttpAnswer> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
@@ -51,14 +56,14 @@ export async function httpGet(url: string, options: HttpGetOptions = {}): Promis
       const body = Buffer.from(await response.arrayBuffer());
       return { url: current, status: response.status, statusText: response.statusText, headers: response.headers, body };
     }
-    throw new SourceError(`GET ${url}: more than ${MAX_REDIRECTS} redirects`, url);
+    throw new SourceError(`GET ${shownURL(url)}: more than ${MAX_REDIRECTS} redirects`, shownURL(url));
   } catch (error) {
     if (options.signal?.aborted) throw abortReason(options.signal);
-    if (timeout.aborted) throw new SourceError(`GET ${current}: no complete answer within ${timeoutMs / 1000} s`, current);
+    if (timeout.aborted) throw new SourceError(`GET ${shownURL(current)}: no complete answer within ${timeoutMs / 1000} s`, shownURL(current));
     if (error instanceof SourceError) throw error;
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const why = (cause?.code && CONNECTION_ERRORS[cause.code]) ?? cause?.message ?? (error as Error).message;
-    throw new SourceError(`GET ${current}: ${why}`, current);
+    throw new SourceError(`GET ${shownURL(current)}: ${why}`, shownURL(current));
   }
 }
 
@@ -66,5 +71,5 @@ export async function httpGet(url: string, options: HttpGetOptions = {}): Promis
 export function httpFailure(answer: HttpAnswer, credentialsNote?: string): SourceError {
   const refused = answer.status === 401 || answer.status === 403;
   const note = refused && credentialsNote ? ` (${credentialsNote})` : '';
-  return new SourceError(`GET ${answer.url}: HTTP ${answer.status}${answer.statusText ? ` ${answer.statusText}` : ''}${note}`, answer.url, answer.status);
+  return new SourceError(`GET ${shownURL(answer.url)}: HTTP ${answer.status}${answer.statusText ? ` ${answer.statusText}` : ''}${note}`, shownURL(answer.url), answer.status);
 }

@@ -3,6 +3,7 @@
 // archive is the cached copy of a source that could not be reached, the render's notes say so.
 import type { HelmSource } from '../model';
 import type { ChartRequest, FetchedChart } from './fetchTypes';
+import { shownURL } from './httpGet';
 
 /** Fetches one remote chart (the workspace binds the cache, credentials and time limit). */
 export type ChartFetcher = (request: ChartRequest, signal?: AbortSignal) => Promise<FetchedChart>;
@@ -23,7 +24,7 @@ export interface RemoteChartOptions {
 export async function chartToRender(source: HelmSource | undefined, options: RemoteChartOptions): Promise<ChartToRender> {
   if (source?.chartPath) return { path: source.chartPath, archive: false };
   if (!source?.chart || !source.repoURL || !options.fetchChart) {
-    throw new Error(`chart ${source?.chart ?? '(none)'}${source?.repoURL ? ` from ${source.repoURL}` : ''} needs network`);
+    throw new Error(`chart ${source?.chart ?? '(none)'}${source?.repoURL ? ` from ${shownURL(source.repoURL)}` : ''} needs network`);
   }
   const request = { repoURL: source.repoURL, chart: source.chart, ...(source.version ? { version: source.version } : {}), ...(source.tag ? { tag: source.tag } : {}) };
   const fetched = await options.fetchChart(request, options.signal);

@@ -215,6 +215,16 @@ describe('Helm repository charts', () => {
         /HTTP 401 Unauthorized \(no credentials for 127\.0\.0\.1:\d+ in your helm or docker configuration\)/);
     });
 
+    it('sends the login of a user:password@ repository URL as Basic auth, and never shows the password', async () => {
+      const withLogin = (password: string) => secured.url.replace('http://', `http://reader:${password}@`);
+      assert.equal((await fetchChart({ repoURL: withLogin('s3cret'), chart: 'podinfo' }, context())).version, '1.0.0');
+      // Refused, the same request falls back to the chart fetched a moment ago and says why.
+      const refused = await fetchChart({ repoURL: withLogin('hunter2'), chart: 'podinfo' }, context());
+      assert.match(refused.note ?? '', new RegExp(`from cache, fetched just now \\(GET ${secured.url}/index.yaml: HTTP 401 Unauthorized \\(the credentials of reader from the repository URL were refused\\)\\)$`));
+      const cached = await fs.readdir(path.join(cacheRoot, 'resolved'));
+      for (const file of cached) assert.doesNotMatch(await fs.readFile(path.join(cacheRoot, 'resolved', file), 'utf8'), /s3cret/);
+    });
+
     it('never sends the password to another host an index entry points at', async () => {
       await login('s3cret');
       assert.equal((await fetchChart({ repoURL: secured.url, chart: 'elsewhere' }, context())).version, '1.0.0');
