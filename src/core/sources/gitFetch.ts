@@ -1,0 +1,128 @@
+// A Git source fetched as source-controller fetches a GitRepository: only the commit the ref resolves to, shallow
+// (`--depth=1`), into one bare repository per URL in the cache, then checked out once into a folder named by
+// the commit, which is never written to again. The user's own git does the fetch, with their credential
+// helpers, SSH agent and url.insteadOf rules; it never prompts (GIT_TERMINAL_PROMPT=0), so a missing login
+// fails naming the URL. When the remote cannot be reached, the commit this same request resolved to last
+// time is used and the result says so; a ref the remote does not have is an error, cached copy or not.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { stoppedBy } from '../abort';
+import { runTool } from '../render/runTool';
+import { chooseVersion } from './chartVersion';
+import { timeAgo } from './fetchChart';
+import type { FetchContext } from './fetchTypes';
+import { gitArtifact } from './gitArtifact';
+import { describeRef, type FetchedGit, type GitRequest } from './gitTypes';
+import { shownURL } from './httpGet';
+import { SourceError } from './sourceError';
+import { sha256 } from './sourceCache';
+
+export const DEFAULT_GIT_TIMEOUT_MS = 120_000;
+
+/** A git failure whose cause is the ref, not the connection: falling back to a cached commit would hide it. */
+class MissingRefError extends SourceError {}
+
+type GitContext = Pick<FetchContext, 'cache' | 'env' | 'signal' | 'timeoutMs'>;
+
+export async function fetchGit(request: GitRequest, context: GitContext): Promise<FetchedGit> {
+  const ref = describeRef(request.ref);
+  const url = shownURL(request.url);
+  const key = sha256(`${url}\n${JSON.stringify(request.ref)}`);
+  const resolvedFile = path.join(context.cache.root, 'git', 'resolved', `${key}.json`);
+  let commit: string;
+  try {
+    commit = await fetchCommit(request, context);
+    await writeAtomically(resolvedFile, JSON.stringify({ url, ref, commit, fetchedAt: Date.now() }));
+  } catch (error) {
+    if (!(error instanceof SourceError) || error instanceof MissingRefError) throw error;
+    const previous = await readJson<{ commit: string; fetchedAt: number }>(resolvedFile);
+    if (!previous || !await exists(checkoutFolder(context, previous.commit))) throw error;
+    const folder = await gitArtifact(checkoutFolder(context, previous.commit), context.cache.root, previous.commit, request.ignore);
+    const note = `Git ${url} ${ref} at ${previous.commit.slice(0, 7)} from cache, fetched ${timeAgo(previous.fetchedAt)} (${error.message})`;
+    return { folder, commit: previous.commit, ref, note };
+  }
+  return { folder: await gitArtifact(await checkout(request.url, commit, context), context.cache.root, commit, request.ignore), commit, ref };
+}
+
+/** Fetches the ref's commit into the URL's bare repository (a commit already checked out needs no network); returns it. */
+async function fetchCommit(request: GitRequest, context: GitContext): Promise<string> {
+  const { ref } = request;
+  if (ref.commit && /^[0-9a-f]{40}$/i.test(ref.commit) && await exists(checkoutFolder(context, ref.commit))) return ref.commit.toLowerCase();
+  const bare = path.join(context.cache.root, 'git', 'repositories', `${sha256(shownURL(request.url))}.git`);
+  if (!await exists(path.join(bare, 'HEAD'))) await git(['init', '--bare', '--quiet', bare], request, context);
+  const remoteRef = ref.commit ?? ref.name ?? (ref.semver ? await highestTag(request, ref.semver, context)
+    : ref.tag ? `refs/tags/${ref.tag}` : ref.branch ? `refs/heads/${ref.branch}` : ref.revision ?? 'HEAD');
+  // A ref of our own per request: concurrent fetches of other refs into the same repository do not race on FETCH_HEAD.
+  const local = `refs/driftline/${sha256(remoteRef)}`;
+  await git(['-C', bare, 'fetch', '--quiet', '--depth=1', '--no-tags', '--', request.url, `+${remoteRef}:${local}`], request, context);
+  return (await git(['-C', bare, 'rev-parse', '--verify', `${local}^{commit}`], request, context)).trim();
+}
+
+/** The tag the semver range picks among the remote's tags, as source-controller picks it. */
+async function highestTag(request: GitRequest, range: string, context: GitContext): Promise<string> {
+  const listing = await git(['ls-remote', '--tags', '--refs', '--', request.url], request, context);
+  const tags = listing.split('\n').map((line) => /\trefs\/tags\/(.+)$/.exec(line)?.[1]).filter((tag): tag is string => tag !== undefined);
+  const choice = chooseVersion(range, tags, `Git repository ${shownURL(request.url)}`);
+  if ('problem' in choice) throw new MissingRefError(`${choice.problem.replace('no versions', 'no tags').replace(/version(s?) /g, 'tag$1 ')}`, request.url);
+  return `refs/tags/${choice.version}`;
+}
+
+/** The folder holding `commit`'s files, made once (in a temporary folder renamed into place). */
+async function checkout(url: string, commit: string, context: GitContext): Promise<string> {
+  const folder = checkoutFolder(context, commit);
+  if (await exists(folder)) return folder;
+  const bare = path.join(context.cache.root, 'git', 'repositories', `${sha256(shownURL(url))}.git`);
+  const temporary = `${folder}.${randomBytes(6).toString('hex')}.tmp`;
+  await fs.mkdir(temporary, { recursive: true });
+  const index = { GIT_INDEX_FILE: `${temporary}.index` };
+  try {
+    await git(['--git-dir', bare, '--work-tree', temporary, 'read-tree', commit], { url }, context, index);
+    await git(['--git-dir', bare, '--work-tree', temporary, 'checkout-index', '--all', '--force'], { url }, context, index);
+    await fs.rename(temporary, folder).catch(async (error: NodeJS.ErrnoException) => {
+      if (!await exists(folder)) throw error; // another process made it first: theirs is the same commit
+    });
+  } finally {
+    await fs.rm(temporary, { recursive: true, force: true });
+    await fs.rm(index.GIT_INDEX_FILE, { force: true });
+  }
+  return folder;
+}
+
+function checkoutFolder(context: GitContext, commit: string): string {
+  return path.join(context.cache.root, 'git', 'checkouts', commit.toLowerCase());
+}
+
+/** Runs the user's git; a failure is a SourceError naming the URL and git's own message. */
+async function git(args: string[], request: Pick<GitRequest, 'url'>, context: GitContext, env: Record<string, string> = {}): Promise<string> {
+  const timeoutMs = context.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
+  let run;
+  try {
+    run = await runTool('git', args, {
+      signal: context.signal, timeoutMs, label: 'git', env: { GIT_TERMINAL_PROMPT: '0', ...env },
+    });
+  } catch (error) {
+    if (stoppedBy(error, context.signal)) throw error;
+    // A timeout (ToolTimeoutError names git and the limit) or git missing: the source failed, not the refresh.
+    throw new SourceError(`Git ${shownURL(request.url)}: ${error instanceof Error ? error.message : String(error)}`, request.url);
+  }
+  if (run.code === 0) return run.stdout;
+  const message = run.stderr.trim().split('\n').filter(Boolean).join('; ') || `git exited with ${run.code}`;
+  const missing = /couldn't find remote ref|not our ref|no such remote ref|unadvertised object|invalid refspec/i.test(message);
+  throw new (missing ? MissingRefError : SourceError)(`Git ${shownURL(request.url)}: ${message}`, request.url);
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(() => true, () => false);
+}
+
+async function readJson<T>(file: string): Promise<T | undefined> {
+  return fs.readFile(file, 'utf8').then((text) => JSON.parse(text) as T, () => undefined);
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  await fs.writeFile(temporary, text);
+  await fs.rename(temporary, file);
+}
