@@ -6,9 +6,9 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
-import type { AppDefinition, RepoModel } from '../../../src/core/model';
 import { renderApps } from '../../../src/core/render/renderApps';
 import { removeTempRepos, writeRepo } from '../../support/gitopsExamples';
+import { appNamed, appsOf } from '../../support/repoModel';
 
 const FLEET_URL = 'https://github.com/example/fleet.git';
 
@@ -56,15 +56,6 @@ const helmReleaseTemplate = (name: string) => ({
   spec: { chart: { spec: { chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } } },
 });
 
-function appsOf(model: RepoModel, environment: string): AppDefinition[] {
-  return model.environments.find((candidate) => candidate.name === environment)?.apps ?? [];
-}
-
-function app(model: RepoModel, environment: string, name: string): AppDefinition {
-  const found = appsOf(model, environment).find((candidate) => candidate.name === name);
-  assert.ok(found, `no app ${name} in ${environment}: ${appsOf(model, environment).map((candidate) => candidate.name).join(', ')}`);
-  return found;
-}
 
 describe('Flux Operator discovery', () => {
   after(removeTempRepos);
@@ -81,12 +72,12 @@ describe('Flux Operator discovery', () => {
     const model = await discoverRepo(root);
     assert.deepEqual(model.problems, []);
     assert.deepEqual(model.environments.map((environment) => [environment.name, environment.apps.map((candidate) => candidate.name)]), [['production', ['apps', 'infra']]]);
-    const apps = app(model, 'production', 'apps');
+    const apps = appNamed(model, 'production', 'apps');
     assert.equal(apps.unknownReason, undefined);
     assert.equal(apps.path, path.join(root, 'apps/production'));
     assert.deepEqual(apps.controller, { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'apps', namespace: 'flux' });
     assert.equal(apps.flux?.parent, undefined);
-    assert.deepEqual(app(model, 'production', 'infra').flux?.dependsOn, ['flux/apps']);
+    assert.deepEqual(appNamed(model, 'production', 'infra').flux?.dependsOn, ['flux/apps']);
   });
 
   it('a FluxInstance sync.name names the generated source; a FluxInstance syncing another repository is a problem naming it, not a silent gap', async () => {
@@ -97,7 +88,7 @@ describe('Flux Operator discovery', () => {
       'other/flux.yaml': yaml(fluxInstance('flux-system', { path: 'clusters/edge', url: 'https://github.com/example/elsewhere.git' })),
     });
     const model = await discoverRepo(root);
-    assert.equal(app(model, 'staging', 'apps').unknownReason, undefined);
+    assert.equal(appNamed(model, 'staging', 'apps').unknownReason, undefined);
     assert.deepEqual(model.problems.map((problem) => [path.relative(root, problem.file), problem.message]), [[
       'other/flux.yaml',
       'FluxInstance flux-system/flux syncs GitRepository https://github.com/example/elsewhere.git, which is not this repository: its cluster is not listed (add the URL to repoURLs in .driftline.yaml if it is this one)',
@@ -143,7 +134,7 @@ describe('Flux Operator discovery', () => {
       'clusters/edge/cm.yaml': configMap('edge'),
     });
     const model = await discoverRepo(root);
-    const apps = app(model, 'prod', 'apps');
+    const apps = appNamed(model, 'prod', 'apps');
     assert.equal(apps.unknownReason, undefined);
     assert.equal(apps.path, path.join(root, 'apps/prod'));
     assert.deepEqual(model.problems.map((problem) => path.relative(root, problem.file)), ['broken/flux.yaml']);
@@ -170,20 +161,20 @@ describe('Flux Operator discovery', () => {
     assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['podinfo-team1', 'podinfo-team2', 'team1-apps', 'team2-apps', 'tenants']);
     const resourceSetFile = path.join(root, 'tenants/resourceset.yaml');
     for (const tenant of ['team1', 'team2']) {
-      const ks = app(model, 'prod', `${tenant}-apps`);
+      const ks = appNamed(model, 'prod', `${tenant}-apps`);
       assert.equal(ks.unknownReason, undefined);
       assert.equal(ks.path, path.join(root, 'apps', tenant));
       assert.equal(ks.flux?.parent, 'flux-system/tenants');
       assert.equal(ks.declaredAt.file, resourceSetFile);
       assert.deepEqual(ks.controller, { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: `${tenant}-apps`, namespace: 'flux-system' });
-      const release = app(model, 'prod', `podinfo-${tenant}`);
+      const release = appNamed(model, 'prod', `podinfo-${tenant}`);
       assert.equal(release.flux?.parent, 'flux-system/tenants');
       // The template left the namespace out: the operator applies it in the ResourceSet's.
       assert.equal(release.controller?.namespace, 'flux-system');
     }
-    assert.deepEqual(app(model, 'prod', 'podinfo-team2').helm?.values, { replicaCount: 3 });
+    assert.deepEqual(appNamed(model, 'prod', 'podinfo-team2').helm?.values, { replicaCount: 3 });
     // A generated Kustomization renders its folder like any other.
-    const [rendered] = await renderApps([app(model, 'prod', 'team2-apps')]);
+    const [rendered] = await renderApps([appNamed(model, 'prod', 'team2-apps')]);
     assert.equal(rendered.error, undefined);
     assert.deepEqual(rendered.objects.map(({ object }) => `${object.kind}/${object.metadata.name}`), ['ConfigMap/two']);
   });
@@ -206,7 +197,7 @@ describe('Flux Operator discovery', () => {
     const model = await discoverRepo(root);
     assert.deepEqual(model.problems, []);
     assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['red', 'tenants']);
-    const red = app(model, 'prod', 'red');
+    const red = appNamed(model, 'prod', 'red');
     assert.equal(red.unknownReason, undefined);
     assert.equal(red.path, path.join(root, 'teams/red'));
     assert.equal(red.controller?.namespace, 'red');
@@ -272,12 +263,12 @@ describe('Flux Operator discovery', () => {
     const model = await discoverRepo(root);
     assert.deepEqual(model.problems, []);
     assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['by-id', 'missing', 'previews', 'tenants']);
-    const previews = app(model, 'prod', 'previews');
+    const previews = appNamed(model, 'prod', 'previews');
     assert.equal(previews.unknownReason, 'ResourceSet flux-system/previews is not expanded: inputs come from ResourceSetInputProvider flux-system/branches (GitHubBranch): not in Git');
     assert.equal(previews.flux?.parent, 'flux-system/tenants');
     assert.equal(previews.declaredAt.file, path.join(root, 'tenants/previews.yaml'));
-    assert.match(app(model, 'prod', 'missing').unknownReason ?? '', /ResourceSetInputProvider flux-system\/nowhere, which no build of this repo applies: not in Git/);
-    assert.match(app(model, 'prod', 'by-id').unknownReason ?? '', /inputs\.id of ResourceSetInputProvider flux-system\/static \(Static\), the checksum of its UID/);
+    assert.match(appNamed(model, 'prod', 'missing').unknownReason ?? '', /ResourceSetInputProvider flux-system\/nowhere, which no build of this repo applies: not in Git/);
+    assert.match(appNamed(model, 'prod', 'by-id').unknownReason ?? '', /inputs\.id of ResourceSetInputProvider flux-system\/static \(Static\), the checksum of its UID/);
   });
 
   it('a ResourceSet template that does not render is a problem naming the ResourceSet\'s file; the rest of the cluster is still listed', async () => {

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
-import type { AppDefinition, RepoModel } from '../../../src/core/model';
 import { needsLiveSources } from '../../../src/core/render/postBuild';
 import { renderApps } from '../../../src/core/render/renderApps';
 import { removeTempRepos, writeRepo } from '../../support/gitopsExamples';
+import { appNamed, appsOf } from '../../support/repoModel';
 
 interface KsOptions {
   namespace?: string;
@@ -46,15 +46,6 @@ const helmRelease = (name: string, namespace?: string) => stringify({
   spec: { chart: { spec: { chart: name, sourceRef: { kind: 'HelmRepository', name: 'charts', namespace: 'flux-system' } } } },
 });
 
-function appsOf(model: RepoModel, environment: string): AppDefinition[] {
-  return model.environments.find((candidate) => candidate.name === environment)?.apps ?? [];
-}
-
-function app(model: RepoModel, environment: string, name: string): AppDefinition {
-  const found = appsOf(model, environment).find((candidate) => candidate.name === name);
-  assert.ok(found, `no app ${name} in ${environment}: ${appsOf(model, environment).map((candidate) => candidate.name).join(', ')}`);
-  return found;
-}
 
 describe('Flux discovery as kustomize-controller builds it', () => {
   after(removeTempRepos);
@@ -70,7 +61,7 @@ describe('Flux discovery as kustomize-controller builds it', () => {
     });
     const model = await discoverRepo(root);
     assert.deepEqual(model.environments.map((environment) => [environment.name, environment.apps.map((candidate) => candidate.name)]), [['prod', ['apps']]]);
-    const apps = app(model, 'prod', 'apps');
+    const apps = appNamed(model, 'prod', 'apps');
     assert.equal(apps.unknownReason, undefined);
     assert.equal(apps.path, path.join(root, 'apps/prod'));
     assert.equal(apps.declaredAt.file, path.join(root, 'base/apps.yaml'));
@@ -91,15 +82,15 @@ describe('Flux discovery as kustomize-controller builds it', () => {
     });
     const model = await discoverRepo(root);
     assert.deepEqual(appsOf(model, 'dev').map((candidate) => candidate.name), ['podinfo', 'team', 'tenants']);
-    const team = app(model, 'dev', 'team');
+    const team = appNamed(model, 'dev', 'team');
     assert.deepEqual(team.controller, { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'team', namespace: 'team-a' });
     assert.deepEqual(team.flux, { parent: 'flux-system/tenants', dependsOn: ['team-a/base', 'flux-system/crds'], suspend: true });
     assert.equal(team.declaredAt.file, path.join(root, 'tenants/team.yaml'));
     assert.equal(team.declaredAt.line, 1);
-    const podinfo = app(model, 'dev', 'podinfo');
+    const podinfo = appNamed(model, 'dev', 'podinfo');
     assert.equal(podinfo.controller?.namespace, 'team-a');
     assert.equal(podinfo.flux?.parent, 'flux-system/tenants');
-    assert.equal(app(model, 'dev', 'tenants').flux?.parent, undefined);
+    assert.equal(appNamed(model, 'dev', 'tenants').flux?.parent, undefined);
   });
 
   it('builds a folder without kustomization.yaml with kustomize-controller\'s generator: YAML files, nested kustomize folders, no other files, .sourceignore', async () => {
@@ -120,8 +111,8 @@ describe('Flux discovery as kustomize-controller builds it', () => {
     });
     const model = await discoverRepo(root);
     assert.deepEqual(appsOf(model, 'dev').map((candidate) => candidate.name), ['apps', 'podinfo']);
-    assert.equal(app(model, 'dev', 'podinfo').controller?.namespace, 'web');
-    const [rendered] = await renderApps([app(model, 'dev', 'apps')]);
+    assert.equal(appNamed(model, 'dev', 'podinfo').controller?.namespace, 'web');
+    const [rendered] = await renderApps([appNamed(model, 'dev', 'apps')]);
     assert.equal(rendered.error, undefined);
     assert.deepEqual(rendered.objects.filter(({ object }) => object.kind === 'ConfigMap').map(({ object }) => `${object.metadata.namespace}/${object.metadata.name}`).sort(),
       ['web/a', 'web/b', 'web/c']);
@@ -144,22 +135,22 @@ describe('Flux discovery as kustomize-controller builds it', () => {
       'unset/cm.yaml': configMap('unset', { tunnel: '${TUNNEL_ID}', fine: '${OTHER:=x}' }),
     });
     const model = await discoverRepo(root);
-    const apps = app(model, 'dev', 'apps');
+    const apps = appNamed(model, 'dev', 'apps');
     assert.equal(apps.unknownReason, undefined);
     assert.deepEqual(apps.substitute?.variables, { REGION: 'eu' });
     assert.deepEqual(apps.substitute?.from.map((source) => [source.kind, source.namespace, source.name, source.built?.file]),
       [['ConfigMap', 'flux-system', 'cluster-vars', path.join(root, 'clusters/dev/vars.yaml')]]);
     const [rendered] = await renderApps([apps]);
     assert.deepEqual((rendered.objects.find(({ object }) => object.metadata.name === 'settings')?.object as { data?: unknown }).data, { cluster: 'dev', region: 'eu' });
-    assert.equal(app(model, 'dev', 'child').path, path.join(root, 'deploy/dev'));
-    assert.equal(app(model, 'dev', 'child').flux?.parent, 'flux-system/apps');
+    assert.equal(appNamed(model, 'dev', 'child').path, path.join(root, 'deploy/dev'));
+    assert.equal(appNamed(model, 'dev', 'child').flux?.parent, 'flux-system/apps');
     // Not in the build output: kustomize-controller reads it from the cluster, and so does the comparison.
     for (const name of ['missing', 'optional']) {
-      assert.equal(app(model, 'dev', name).unknownReason, undefined);
-      assert.equal(needsLiveSources(app(model, 'dev', name).substitute), true);
-      assert.equal(app(model, 'dev', name).substitute?.from.find((source) => source.name === 'tunnel')?.built, undefined);
+      assert.equal(appNamed(model, 'dev', name).unknownReason, undefined);
+      assert.equal(needsLiveSources(appNamed(model, 'dev', name).substitute), true);
+      assert.equal(appNamed(model, 'dev', name).substitute?.from.find((source) => source.name === 'tunnel')?.built, undefined);
     }
-    const [unset] = await renderApps([app(model, 'dev', 'unset')]);
+    const [unset] = await renderApps([appNamed(model, 'dev', 'unset')]);
     assert.match(unset.error ?? '', /\$\{TUNNEL_ID\} in ConfigMap\/unset .* has no value/);
     assert.doesNotMatch(unset.error ?? '', /OTHER/);
   });
@@ -174,12 +165,12 @@ describe('Flux discovery as kustomize-controller builds it', () => {
     const model = await discoverRepo(root);
     assert.deepEqual(model.environments.map((environment) => [environment.name, environment.context, environment.apps.map((candidate) => candidate.name)]),
       [['ctx-a', 'ctx-a', ['podinfo', 'spoke-a']], ['hub', undefined, ['podinfo', 'spoke-b']]]);
-    assert.equal(app(model, 'ctx-a', 'spoke-a').unknownReason, undefined);
-    assert.equal(app(model, 'ctx-a', 'spoke-a').flux?.kubeConfigSecret, 'flux-system/spoke-a-kubeconfig');
+    assert.equal(appNamed(model, 'ctx-a', 'spoke-a').unknownReason, undefined);
+    assert.equal(appNamed(model, 'ctx-a', 'spoke-a').flux?.kubeConfigSecret, 'flux-system/spoke-a-kubeconfig');
     const unmapped = 'applied to another cluster through kubeConfig secret flux-system/spoke-b-kubeconfig: map it to a context in .driftline.yaml kubeConfigs';
-    assert.equal(app(model, 'hub', 'spoke-b').unknownReason, unmapped);
-    assert.equal(app(model, 'hub', 'podinfo').unknownReason, unmapped);
-    assert.equal(app(model, 'ctx-a', 'podinfo').unknownReason, 'source HelmRepository flux-system/charts is not defined in this repository');
+    assert.equal(appNamed(model, 'hub', 'spoke-b').unknownReason, unmapped);
+    assert.equal(appNamed(model, 'hub', 'podinfo').unknownReason, unmapped);
+    assert.equal(appNamed(model, 'ctx-a', 'podinfo').unknownReason, 'source HelmRepository flux-system/charts is not defined in this repository');
   });
 
   it('names apps that share a name by namespace (then kind), whatever the order of the files', async () => {
@@ -211,7 +202,7 @@ describe('Flux discovery as kustomize-controller builds it', () => {
     const model = await discoverRepo(root);
     assert.deepEqual(model.environments.map((environment) => [environment.name, environment.apps.map((candidate) => candidate.name)]),
       [['dev', ['apps', 'podinfo']], ['prod', ['apps', 'podinfo']]]);
-    for (const environment of ['dev', 'prod']) assert.equal(app(model, environment, 'podinfo').declaredAt.file, path.join(root, 'shared/podinfo.yaml'));
+    for (const environment of ['dev', 'prod']) assert.equal(appNamed(model, environment, 'podinfo').declaredAt.file, path.join(root, 'shared/podinfo.yaml'));
   });
 
   it('discovers a generated 3-level tree of 150 Kustomizations, each with its parent\'s targetNamespace and patches', async function () {
@@ -233,9 +224,9 @@ describe('Flux discovery as kustomize-controller builds it', () => {
     // How fast is `npm run bench`'s to say (its Flux tree figures), not a test's.
     const model = await discoverRepo(root);
     assert.equal(appsOf(model, 'dev').length, teams + teams * appsPerTeam);
-    assert.equal(app(model, 'dev', 'app-3-7').controller?.namespace, 'team-3'); // the parent's targetNamespace
-    assert.equal(app(model, 'dev', 'app-3-7').flux?.parent, 'flux-system/team-3');
-    assert.ok(app(model, 'dev', 'app-3-7').substitute);
+    assert.equal(appNamed(model, 'dev', 'app-3-7').controller?.namespace, 'team-3'); // the parent's targetNamespace
+    assert.equal(appNamed(model, 'dev', 'app-3-7').flux?.parent, 'flux-system/team-3');
+    assert.ok(appNamed(model, 'dev', 'app-3-7').substitute);
   });
 });
 
