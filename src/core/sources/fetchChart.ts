@@ -15,7 +15,8 @@ export async function fetchChart(request: ChartRequest, context: FetchContext): 
     await context.cache.remember({
       source: shownURL(request.repoURL), chart: request.chart, requested, version: fetched.version, digest: fetched.digest, fetchedAt: Date.now(),
     });
-    return fetched;
+    const notice = context.cache.takeNotice();
+    return notice ? { ...fetched, note: fetched.note ? `${fetched.note}; ${notice}` : notice } : fetched;
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
     const previous = await context.cache.resolved(shownURL(request.repoURL), request.chart, requested);

@@ -3,9 +3,11 @@
 // stored once and an archive is never rewritten in place. Beside them, what each request last resolved to
 // (`resolved/<hash of source, chart, requested version>.json`), which is what an offline refresh falls back
 // to. Writes go to a temporary file renamed into place, so two processes filling the cache at once never see
-// half an archive. Past the size limit, the archives used longest ago go first.
+// half an archive. Past the size limit, the archives used longest ago go first. A cache folder that cannot be
+// written (read-only, full, not a folder) is no failure: what is fetched is kept in a folder of this process's
+// own for the rest of the session (removed when it exits), and takeNotice() says so once.
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -37,46 +39,78 @@ export function defaultCacheRoot(env: Env = process.env): string {
 export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 export class SourceCache {
+  /** The session's own folder, once the cache folder refused a write. */
+  private sessionRoot: string | undefined;
+  private notice: string | undefined;
+
   constructor(readonly root: string = defaultCacheRoot(), readonly maxBytes: number = DEFAULT_CACHE_MAX_BYTES) {}
 
-  /** Where the archive with this digest is (whether or not it is there). */
-  archivePath(digest: string): string {
-    return path.join(this.root, 'charts', `${digest}.tgz`);
-  }
-
-  /** The archive's path when the cache holds it (and marks it used, for the size limit). */
+  /** The archive's path when the cache (or the session's folder) holds it, marked used for the size limit. */
   async archive(digest: string): Promise<string | undefined> {
-    const file = this.archivePath(digest);
-    const now = new Date();
-    try {
-      await fs.utimes(file, now, now);
-      return file;
-    } catch {
-      return undefined;
+    for (const root of this.roots()) {
+      const file = path.join(root, 'charts', `${digest}.tgz`);
+      const now = new Date();
+      try {
+        await fs.utimes(file, now, now);
+        return file;
+      } catch {
+        // A read-only cache cannot mark its archives used; the archive is there all the same.
+        if (await fs.access(file).then(() => true, () => false)) return file;
+      }
     }
+    return undefined;
   }
 
   /** Stores an archive under its digest; returns its path. */
   async storeArchive(data: Buffer): Promise<{ digest: string; file: string }> {
     const digest = sha256(data);
-    const file = this.archivePath(digest);
-    if (!(await this.archive(digest))) {
-      await writeAtomically(file, data);
-      await this.enforceLimit(file);
-    }
+    const known = await this.archive(digest);
+    if (known) return { digest, file: known };
+    const file = await this.write(path.join('charts', `${digest}.tgz`), data);
+    if (file.startsWith(this.root)) await this.enforceLimit(file);
     return { digest, file };
   }
 
   async resolved(source: string, chart: string, requested: string): Promise<ResolvedChart | undefined> {
-    try {
-      return JSON.parse(await fs.readFile(this.resolvedPath(source, chart, requested), 'utf8')) as ResolvedChart;
-    } catch {
-      return undefined;
+    for (const root of this.roots()) {
+      try {
+        return JSON.parse(await fs.readFile(path.join(root, this.resolvedFile(source, chart, requested)), 'utf8')) as ResolvedChart;
+      } catch {
+        // not in this one
+      }
     }
+    return undefined;
   }
 
   async remember(entry: ResolvedChart): Promise<void> {
-    await writeAtomically(this.resolvedPath(entry.source, entry.chart, entry.requested), Buffer.from(JSON.stringify(entry)));
+    await this.write(this.resolvedFile(entry.source, entry.chart, entry.requested), Buffer.from(JSON.stringify(entry)));
+  }
+
+  /** Once, after the cache folder refused a write: why, and where fetched charts are kept instead. */
+  takeNotice(): string | undefined {
+    const notice = this.notice;
+    this.notice = undefined;
+    return notice;
+  }
+
+  /** The session's folder first: what it holds is newer than what the shared cache could not take. */
+  private roots(): string[] {
+    return this.sessionRoot ? [this.sessionRoot, this.root] : [this.root];
+  }
+
+  /** Writes `relative` into the shared cache, or into the session's folder when the cache cannot take it. */
+  private async write(relative: string, data: Buffer): Promise<string> {
+    if (!this.sessionRoot) {
+      try {
+        return await writeAtomically(path.join(this.root, relative), data);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (!code || !UNWRITABLE.has(code)) throw error;
+        this.sessionRoot = sessionFolder();
+        this.notice = `the chart cache ${this.root} cannot be written (${code}): fetched charts are kept for this session only`;
+      }
+    }
+    return writeAtomically(path.join(this.sessionRoot, relative), data);
   }
 
   /** Removes everything the cache holds; returns how many files and bytes went. */
@@ -86,8 +120,8 @@ export class SourceCache {
     return { files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) };
   }
 
-  private resolvedPath(source: string, chart: string, requested: string): string {
-    return path.join(this.root, 'resolved', `${sha256(`${source}\n${chart}\n${requested}`)}.json`);
+  private resolvedFile(source: string, chart: string, requested: string): string {
+    return path.join('resolved', `${sha256(`${source}\n${chart}\n${requested}`)}.json`);
   }
 
   /** Deletes the archives used longest ago until the cache fits its limit (never the one just stored). */
@@ -103,11 +137,27 @@ export class SourceCache {
   }
 }
 
-async function writeAtomically(file: string, data: Buffer): Promise<void> {
+/** Why a cache folder cannot take a file: read-only, no permission, full, or a file where a folder should be. */
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'EEXIST']);
+
+/** A folder of this process's own, removed when it exits. */
+function sessionFolder(): string {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'driftline-sources-'));
+  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  return folder;
+}
+
+async function writeAtomically(file: string, data: Buffer): Promise<string> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  await fs.writeFile(temporary, data);
-  await fs.rename(temporary, file);
+  try {
+    await fs.writeFile(temporary, data);
+    await fs.rename(temporary, file);
+  } catch (error) {
+    await fs.rm(temporary, { force: true });
+    throw error;
+  }
+  return file;
 }
 
 async function listFiles(folder: string): Promise<{ path: string; size: number; mtimeMs: number }[]> {

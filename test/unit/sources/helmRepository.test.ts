@@ -95,6 +95,22 @@ describe('Helm repository charts', () => {
     assert.equal(downloads(), before, 'the archive was not downloaded again');
   });
 
+  it('keeps charts for the session when the cache folder cannot be written, and says so once', async () => {
+    // A file where the cache folder should be (what a read-only or full disk does to a root user too).
+    const blocked = path.join(await folder('driftline-blocked-'), 'cache');
+    await fs.writeFile(blocked, 'not a folder');
+    const cache = new SourceCache(blocked);
+    const first = await fetchChart({ repoURL: repo.url, chart: 'podinfo', version: '1.0.0' }, context({ cache }));
+    assert.equal(first.version, '1.0.0');
+    assert.match(first.note ?? '', /^the chart cache .*\/cache cannot be written \((ENOTDIR|EEXIST)\): fetched charts are kept for this session only$/);
+    assert.ok(!first.archive.startsWith(blocked) && (await fs.stat(first.archive)).size > 0, first.archive);
+    const second = await fetchChart({ repoURL: repo.url, chart: 'podinfo', version: '1.1.0' }, context({ cache }));
+    assert.equal(second.version, '1.1.0');
+    assert.equal(second.note, undefined, 'said once');
+    assert.equal((await fetchChart({ repoURL: repo.url, chart: 'podinfo', version: '1.0.0' }, context({ cache }))).archive, first.archive, 'the session keeps what it fetched');
+    assert.equal(await fs.readFile(blocked, 'utf8'), 'not a folder');
+  });
+
   it('downloads absolute URLs of the index, and says a missing archive is HTTP 404 at its URL', async () => {
     const charts = await folder('driftline-absolute-');
     await packageChart(charts, 'web', '0.1.0');
