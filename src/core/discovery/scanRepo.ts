@@ -5,7 +5,8 @@ import { messageOf } from '../errors';
 import type { DiscoveryProblem, KubeObject } from '../model';
 import { readTextFile } from '../render/fileReads';
 import { isYamlFile, listDirectories, listFiles } from '../render/listFiles';
-import { ManifestParseError, parseManifests } from '../render/parseManifests';
+import { ManifestParseError, manifestsOf, parseYamlDocuments } from '../render/parseManifests';
+import { parseQuickly } from '../render/parsedYamlFiles';
 import { CONFIG_FILE_NAME } from './loadConfig';
 
 export interface ScannedObject {
@@ -56,7 +57,9 @@ export async function scanRepo(root: string): Promise<RepoScan> {
     }
     if (!CONTROLLER_GROUPS.test(text)) return found;
     try {
-      for (const { object, source } of parseManifests(text, file)) found.objects.push({ object, file, line: source.line });
+      // js-yaml first (the `yaml` Document API took ~0.25 s of a 500-Kustomization tree's scan); it words the errors.
+      const documents = parseQuickly(text, file) ?? parseYamlDocuments(text, file);
+      for (const { object, source } of manifestsOf(documents, file)) found.objects.push({ object, file, line: source.line });
     } catch (error) {
       const parseError = error as ManifestParseError;
       found.problems.push({ file, line: parseError.line, message: parseError.message });

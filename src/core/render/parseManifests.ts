@@ -126,8 +126,13 @@ export function expandLists(value: unknown): unknown[] {
  * YAML, kustomize config) are skipped; malformed YAML throws a ManifestParseError naming file and line.
  */
 export function parseManifests(text: string, file: string): DesiredObject[] {
+  return manifestsOf(parseYamlDocuments(text, file), file);
+}
+
+/** The Kubernetes objects of parsed documents (see parseManifests). */
+export function manifestsOf(documents: readonly YamlDocument[], file: string): DesiredObject[] {
   const objects: DesiredObject[] = [];
-  for (const document of parseYamlDocuments(text, file)) {
+  for (const document of documents) {
     for (const value of expandLists(document.value)) {
       if (isKubeObject(value) && !isBuildConfig(value)) objects.push({ object: value, source: { file, line: document.line } });
     }
