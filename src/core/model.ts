@@ -91,6 +91,8 @@ export interface AppDefinition {
    * `targetRevision` v1.2.0 while the working tree is compared): the app still renders, and says so.
    */
   revisionNote?: string;
+  /** Set when the app's Git source is the cached checkout of a remote that could not be reached: its row says so. */
+  sourceNote?: string;
   /** YAML renderer: include files in subfolders too (Flux folders without kustomization.yaml, Argo `directory.recurse`). */
   recurse?: boolean;
   /**

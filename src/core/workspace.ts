@@ -17,6 +17,8 @@ import { RenderCache, type RenderAppsOptions } from './render/renderApps';
 import { decryptManifestIfSops } from './sops/manifest';
 import { PredictionCache } from './drift/predictionCache';
 import { fetchChart } from './sources/fetchChart';
+import { fetchGit } from './sources/gitFetch';
+import type { GitFetcher } from './sources/gitTypes';
 import type { ChartFetcher } from './sources/remoteChart';
 import { SharedFetches } from './sources/sharedFetches';
 import { defaultCacheRoot, SourceCache } from './sources/sourceCache';
@@ -127,6 +129,12 @@ export class Workspace {
     ...(this.options.sources?.timeoutMs ? { timeoutMs: this.options.sources.timeoutMs } : {}),
   });
 
+  /** A Git source of another repository (or ref), checked out into the same cache with the user's own git; stopped by the caller's signal. */
+  readonly fetchGit: GitFetcher = (request, signal) => fetchGit(request, {
+    cache: this.sourceCache, env: this.options.sources?.env ?? process.env, signal,
+    ...(this.options.sources?.timeoutMs ? { timeoutMs: this.options.sources.timeoutMs } : {}),
+  });
+
   /** Finds an app by name (and environment, required when the name is in several); the error lists the known ones. */
   async locate(appName: string, environmentName: string | undefined, signal?: AbortSignal): Promise<LocatedApp> {
     const model = await this.discover(signal);
@@ -197,7 +205,7 @@ export class Workspace {
   private async discoverNow(signal: AbortSignal): Promise<RepoModel> {
     await assertDirectory(this.options.repoRoot);
     const { tools, timeoutMs, allowTools } = this.options.renderOptions ?? {};
-    const model = await discoverRepo(this.options.repoRoot, { tools, timeoutMs, allowTools, signal });
+    const model = await discoverRepo(this.options.repoRoot, { tools, timeoutMs, allowTools, signal, fetchGit: this.fetchGit });
     // An app gone from the repo leaves the render cache: its objects are not kept, and its files no longer
     // count as render inputs when deciding what a file change affects.
     this.renderCache.retainOnly(model.environments.flatMap((environment) => environment.apps));

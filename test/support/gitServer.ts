@@ -21,7 +21,9 @@ export async function serveGit(baseDir: string): Promise<GitServer> {
     daemons.add(daemon);
     daemon.on('exit', () => { daemons.delete(daemon); socket.destroy(); });
     daemon.on('error', () => socket.destroy());
+    // A client gone (done, or killed by its timeout) ends its daemon: nothing is left to keep the server open.
     socket.on('error', () => daemon.kill());
+    socket.on('close', () => daemon.kill());
     socket.pipe(daemon.stdin!);
     daemon.stdout!.pipe(socket);
   });
@@ -30,8 +32,8 @@ export async function serveGit(baseDir: string): Promise<GitServer> {
   return {
     url: (name) => `git://127.0.0.1:${port}/${name}.git`,
     stop: () => new Promise<void>((resolve) => {
-      for (const daemon of daemons) daemon.kill();
       server.close(() => resolve());
+      for (const daemon of daemons) daemon.kill();
     }),
   };
 }

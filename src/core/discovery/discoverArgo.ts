@@ -19,7 +19,9 @@ import { type RefSources, resolveValueFiles } from './argoValueFiles';
 import { environmentOfPath } from './environmentOfPath';
 import { expandApplicationSet, type ArgoCluster } from './expandApplicationSet';
 import { loadConfig } from './loadConfig';
-import type { RepoIdentity } from './repoIdentity';
+import { RepoIdentity } from './repoIdentity';
+import { remoteFolder } from './remoteGitSource';
+import type { GitFetcher } from '../sources/gitTypes';
 import { objectsOf, type HelmChartFolder, type RepoScan } from './scanRepo';
 import { argoChartRepoURL } from '../sources/argoChartSource';
 
@@ -56,7 +58,11 @@ interface SourceContext {
   /** `argocd/app.yaml:7: spec.sources[1]`: how messages name the source. */
   field: string;
   project?: string;
+  /** Fetches sources of other repoURLs (the workspace's Git fetcher); without it they are Unknown. */
+  remote?: RemoteGitOptions;
 }
+
+type RemoteGitOptions = { fetchGit?: GitFetcher; signal?: AbortSignal };
 
 const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 /** Argo CD `spec.source.kustomize` fields that are kustomization fields under the same name. */
@@ -93,6 +99,19 @@ async function sourceType(source: ApplicationSource, folder: string): Promise<'h
   return 'directory';
 }
 
+/**
+ * A source of another repoURL: the checkout of its targetRevision (a branch, tag, commit, or HEAD) as Argo CD's
+ * repo-server fetches it, read as if it were this repository.
+ */
+async function remoteSourceApp(base: AppDefinition, source: ApplicationSource, context: SourceContext, fetchGit: GitFetcher, signal?: AbortSignal): Promise<AppDefinition> {
+  const request = { url: source.repoURL!, ref: { revision: source.targetRevision ?? 'HEAD' } };
+  const fetched = await remoteFolder(request, '.', fetchGit, signal);
+  if ('unknownReason' in fetched) return { ...base, unknownReason: fetched.unknownReason };
+  const identity = new RepoIdentity([source.repoURL!]);
+  const app = await sourceApp(base, { ...source, targetRevision: undefined }, { ...context, root: fetched.folder, identity });
+  return fetched.note ? { ...app, sourceNote: fetched.note } : app;
+}
+
 /** `source` of the Application `base` as the app it renders (unknownReason set when it cannot be rendered here). */
 async function sourceApp(base: AppDefinition, source: ApplicationSource, context: SourceContext): Promise<AppDefinition> {
   const { root, identity } = context;
@@ -108,6 +127,9 @@ async function sourceApp(base: AppDefinition, source: ApplicationSource, context
     };
     // The chart is fetched when the app renders (the workspace's chart fetcher, sources/).
     return { ...base, renderer: 'helm', helm, ...('unknownReason' in valueFiles ? { unknownReason: valueFiles.unknownReason } : {}) };
+  }
+  if (!identity.isThisRepo(source.repoURL) && source.repoURL && context.remote?.fetchGit) {
+    return remoteSourceApp(base, source, { ...context, remote: undefined }, context.remote.fetchGit, context.remote.signal);
   }
   if (!identity.isThisRepo(source.repoURL)) {
     return { ...base, unknownReason: `source ${source.repoURL ?? '(no repoURL)'} is not this repository and needs network (add it to repoURLs in .driftline.yaml if it is this one)` };
@@ -179,7 +201,7 @@ async function multiSourceApp(base: AppDefinition, sources: ApplicationSource[],
   };
 }
 
-async function applicationApp(object: KubeObject, declaredAt: SourceLocation, root: string, identity: RepoIdentity, clusters?: ArgoCluster[]): Promise<AppDefinition> {
+async function applicationApp(object: KubeObject, declaredAt: SourceLocation, root: string, identity: RepoIdentity, clusters?: ArgoCluster[], remote?: RemoteGitOptions): Promise<AppDefinition> {
   const spec = (object.spec ?? {}) as ApplicationSpec;
   const base: AppDefinition = {
     name: object.metadata.name, environment: environmentOf(root, declaredAt.file, spec.destination, clusters), renderer: 'yaml',
@@ -188,7 +210,7 @@ async function applicationApp(object: KubeObject, declaredAt: SourceLocation, ro
     ...(spec.destination?.namespace ? { namespace: spec.destination.namespace } : {}),
   };
   const where = `${declaredAt.file}${declaredAt.line ? `:${declaredAt.line}` : ''}`;
-  const context = { root, identity, project: spec.project };
+  const context = { root, identity, project: spec.project, remote };
   // With `sources` set, Argo CD ignores `source`.
   if (Array.isArray(spec.sources) && spec.sources.length > 0) return multiSourceApp(base, spec.sources, context, where);
   return sourceApp(base, spec.source ?? {}, { ...context, refs: new Map(), field: `${where}: spec.source` });
@@ -221,7 +243,7 @@ async function appOfAppsChart(chart: HelmChartFolder, root: string, identity: Re
     return itself({ ...chartApp, unknownReason: `helm template ${chart.dir}: ${(error as Error).message}` });
   }
   const children = rendered.filter(({ object }) => object.kind === 'Application' && object.apiVersion.startsWith('argoproj.io/'));
-  return [...itself(chartApp), ...await Promise.all(children.map(({ object, source }) => applicationApp(object, source, root, identity)))];
+  return [...itself(chartApp), ...await Promise.all(children.map(({ object, source }) => applicationApp(object, source, root, identity, undefined, options)))];
 }
 
 export interface ArgoOptions extends ToolOptions {
@@ -230,15 +252,16 @@ export interface ArgoOptions extends ToolOptions {
    * Secrets live in the cluster, not in Git). Absent: read from `.driftline.yaml`, else Argo CD's `in-cluster`.
    */
   clusters?: ArgoCluster[];
+  fetchGit?: GitFetcher;
 }
 
 /**
  * The Applications an ApplicationSet makes, each an app as if it were written in the ApplicationSet's file;
  * each generator that cannot be expanded is an Unknown app named after the ApplicationSet, saying why.
  */
-async function applicationSetApps(object: KubeObject, declaredAt: SourceLocation, root: string, identity: RepoIdentity, clusters: ArgoCluster[]): Promise<AppDefinition[]> {
+async function applicationSetApps(object: KubeObject, declaredAt: SourceLocation, root: string, identity: RepoIdentity, clusters: ArgoCluster[], remote?: RemoteGitOptions): Promise<AppDefinition[]> {
   const expansion = await expandApplicationSet(object, { root, identity, clusters });
-  const apps = await Promise.all(expansion.applications.map((application) => applicationApp(application, declaredAt, root, identity, clusters)));
+  const apps = await Promise.all(expansion.applications.map((application) => applicationApp(application, declaredAt, root, identity, clusters, remote)));
   if (expansion.unexpanded.length > 0) {
     apps.push({
       name: object.metadata.name, environment: environmentOfPath(root, declaredAt.file) ?? 'in-cluster', renderer: 'yaml',
@@ -265,7 +288,7 @@ export async function discoverArgo(scan: RepoScan, identity: RepoIdentity, optio
   const apps: AppDefinition[] = [];
   const problems: DiscoveryProblem[] = [];
   for (const { object, file, line } of objectsOf(scan, 'argoproj.io', 'Application')) {
-    apps.push(await applicationApp(object, { file, line }, scan.root, identity));
+    apps.push(await applicationApp(object, { file, line }, scan.root, identity, undefined, options));
   }
   const chartsOfApplications = new Set(apps.filter((app) => app.renderer === 'helm').map((app) => path.resolve(app.helm?.chartPath ?? app.path)));
   for (const chart of scan.charts.filter((candidate) => candidate.makesArgoApplications)) {
@@ -273,7 +296,7 @@ export async function discoverArgo(scan: RepoScan, identity: RepoIdentity, optio
   }
   const clusters = options.clusters ?? await configuredClusters(scan.root);
   for (const { object, file, line } of objectsOf(scan, 'argoproj.io', 'ApplicationSet')) {
-    apps.push(...await applicationSetApps(object, { file, line }, scan.root, identity, clusters));
+    apps.push(...await applicationSetApps(object, { file, line }, scan.root, identity, clusters, options));
   }
   return { apps, problems };
 }

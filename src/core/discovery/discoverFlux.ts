@@ -19,7 +19,9 @@ import { postBuildOf, substituteForDiscovery } from './fluxPostBuild';
 import { buildFlux, type BuiltObject, type FluxBuildResult, type FluxBuildSpec } from './fluxBuild';
 import { patchedFluxInstanceRoots } from './fluxInstance';
 import { discoverFluxWithoutTools } from './fluxWithoutTools';
-import { chartRefSource, gitRepositoryIsThisRepo, helmRepositoryOf, resolveKustomizationSource, sourceURL } from './fluxSources';
+import { chartRefSource, gitRepositoryIsThisRepo, helmRepositoryOf, resolveKustomizationSource, sourceURL, type SourceResolution } from './fluxSources';
+import { gitRepositoryRequest, remoteFolder, type RemoteFolder } from './remoteGitSource';
+import type { GitFetcher } from '../sources/gitTypes';
 import type { RepoIdentity } from './repoIdentity';
 import { isResourceSetInput } from './resourceSet';
 import { OPERATOR_GROUP } from './resourceSetInputs';
@@ -40,6 +42,8 @@ export interface FluxOptions extends ToolOptions {
   kubeConfigs?: Record<string, string>;
   /** Environments of .driftline.yaml: a kubeConfig's context that one of them uses puts the app there. */
   configuredEnvironments?: { name: string; context?: string }[];
+  /** Fetches GitRepositories of other repositories (or other refs): their Kustomizations build from the checkout. */
+  fetchGit?: GitFetcher;
 }
 
 const KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
@@ -220,7 +224,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
       ...(typeof spec.targetNamespace === 'string' ? { namespace: spec.targetNamespace } : {}),
       flux: fluxInfo(object, node.namespace, node.parent, node.cluster.kubeConfigSecret),
     };
-    const source = resolveKustomizationSource(scan, identity, { object, file, line });
+    const source = await fetchedIfRemote(resolveKustomizationSource(scan, identity, { object, file, line }), scan, spec, node.namespace, options);
     if ('unknownReason' in source) {
       if (!node.root) node.app = { ...base, unknownReason: source.unknownReason };
       return;
@@ -232,6 +236,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
       if (!node.root) node.app = { ...base, path: source.folder, unknownReason: `spec.path ${written} (${source.folder}) ${why}` };
       return;
     }
+    if ('note' in source) base.sourceNote = source.note;
     const overlay = overlayOf(spec, source.folder);
     const generated = await generatedResources(source.folder, ignore);
     node.spec = { folder: source.folder, ...(generated ? { generated } : {}), ...(overlay ? { overlay } : {}) };
@@ -421,6 +426,14 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   for (const { index, node } of postBuildApps) apps[index] = { ...apps[index], substitute: substitutionOf(node) };
   for (const app of apps) environments.add(app.environment);
   return { apps: uniqueAppNames(apps), environments: [...environments], contexts, problems };
+}
+
+/** A Kustomization whose GitRepository is another repository (or ref) builds from the fetched checkout, when there is a fetcher. */
+async function fetchedIfRemote(source: SourceResolution, scan: RepoScan, spec: Record<string, unknown>, namespace: string, options: FluxOptions): Promise<SourceResolution | RemoteFolder> {
+  const ref = (spec.sourceRef ?? {}) as { kind?: string; name?: string; namespace?: string };
+  if (!('unknownReason' in source) || ref.kind !== 'GitRepository' || !ref.name || !options.fetchGit) return source;
+  const request = gitRepositoryRequest(scan, ref.name, ref.namespace ?? namespace);
+  return request ? remoteFolder(request, String(spec.path ?? './'), options.fetchGit, options.signal) : source;
 }
 
 /** `spec.ignore` of this repo's GitRepository (flux-system), which source-controller adds to .sourceignore. */

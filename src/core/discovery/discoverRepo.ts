@@ -8,6 +8,7 @@ import { exists } from '../render/listFiles';
 import { discoverArgo } from './discoverArgo';
 import { discoverConventions } from './discoverConventions';
 import { discoverFlux } from './discoverFlux';
+import type { GitFetcher } from '../sources/gitTypes';
 import { loadConfig, type ConfigApp, type DriftlineConfig } from './loadConfig';
 import { RepoIdentity } from './repoIdentity';
 import { scanRepo } from './scanRepo';
@@ -23,6 +24,8 @@ export interface DiscoveryOptions {
   allowTools?: boolean;
   /** Stops discovery: its tool processes are killed and it rejects with the abort reason at once. */
   signal?: AbortSignal;
+  /** Fetches Git sources of other repositories (the workspace's, with its cache); without it they are Unknown. */
+  fetchGit?: GitFetcher;
 }
 
 async function detectRenderer(dir: string): Promise<RendererKind> {
@@ -76,7 +79,7 @@ async function discoveredApps(root: string, config: DriftlineConfig | undefined,
   const switches = config?.discovery ?? { flux: true, argo: true, conventions: true };
   const scan = await scanRepo(root);
   const identity = await RepoIdentity.of(root, [...(config?.repoURLs ?? []), ...(options.repoURLs ?? [])]);
-  const toolOptions = { tools, timeoutMs: options.timeoutMs, allowTools: options.allowTools, signal: options.signal };
+  const toolOptions = { tools, timeoutMs: options.timeoutMs, allowTools: options.allowTools, signal: options.signal, fetchGit: options.fetchGit };
   options.signal?.throwIfAborted();
   const flux = switches.flux
     ? await discoverFlux(scan, identity, { ...toolOptions, kubeConfigs: config?.kubeConfigs, configuredEnvironments: config?.environments })

@@ -65,7 +65,7 @@ async function renderObjects(app: AppDefinition, inputs: AppInputs, options: Ren
 
 /** Renders one app whose inputs were already collected and hashed; says where fetched charts came from when that matters. */
 export async function renderCollected(app: AppDefinition, inputs: AppInputs, inputHash: string, options: RenderOptions): Promise<RenderedApp> {
-  const sourceNotes: string[] = [];
+  const sourceNotes: string[] = app.sourceNote ? [app.sourceNote] : [];
   const rendered = await renderCollectedObjects(app, inputs, inputHash, { ...options, sourceNotes });
   if (sourceNotes.length === 0) return rendered;
   // Objects of a cached chart are not those of the same inputs fetched afresh: comparisons cached by hash must not mix them.

@@ -45,11 +45,27 @@ export async function fetchGit(request: GitRequest, context: GitContext): Promis
   return { folder: await gitArtifact(await checkout(request.url, commit, context), context.cache.root, commit, request.ignore), commit, ref };
 }
 
+/** Work on each bare repository, one at a time: concurrent shallow fetches into one repository fail on its shallow.lock. */
+const repositoryQueues = new Map<string, Promise<unknown>>();
+
+function oneAtATime<T>(bare: string, work: () => Promise<T>): Promise<T> {
+  const result = (repositoryQueues.get(bare) ?? Promise.resolve()).catch(() => undefined).then(work);
+  const settled = result.catch(() => undefined);
+  repositoryQueues.set(bare, settled);
+  void settled.then(() => { if (repositoryQueues.get(bare) === settled) repositoryQueues.delete(bare); });
+  return result;
+}
+
 /** Fetches the ref's commit into the URL's bare repository (a commit already checked out needs no network); returns it. */
 async function fetchCommit(request: GitRequest, context: GitContext): Promise<string> {
   const { ref } = request;
   if (ref.commit && /^[0-9a-f]{40}$/i.test(ref.commit) && await exists(checkoutFolder(context, ref.commit))) return ref.commit.toLowerCase();
   const bare = path.join(context.cache.root, 'git', 'repositories', `${sha256(shownURL(request.url))}.git`);
+  return oneAtATime(bare, () => fetchInto(bare, request, context));
+}
+
+async function fetchInto(bare: string, request: GitRequest, context: GitContext): Promise<string> {
+  const { ref } = request;
   if (!await exists(path.join(bare, 'HEAD'))) await git(['init', '--bare', '--quiet', bare], request, context);
   const remoteRef = ref.commit ?? ref.name ?? (ref.semver ? await highestTag(request, ref.semver, context)
     : ref.tag ? `refs/tags/${ref.tag}` : ref.branch ? `refs/heads/${ref.branch}` : ref.revision ?? 'HEAD');
