@@ -179,7 +179,6 @@ export interface SubstituteSource {
   built?: { object: KubeObject; file: string };
 }
 
-
 export interface EnvironmentDefinition {
   name: string;
   /** Kube context from configuration; the engine resolves a default when absent. */
