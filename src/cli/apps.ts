@@ -2,7 +2,7 @@
 // declared it (.driftline.yaml, a Flux or Argo CD object, or a folder convention).
 import path from 'node:path';
 import type { CliIO } from './io';
-import { loadModel, parseListArgs, writeListing } from './listOptions';
+import { loadModel, noSuchEnvironment, parseListArgs, writeListing } from './listOptions';
 
 export async function runApps(args: string[], io: CliIO): Promise<number> {
   const options = parseListArgs(args, 'apps', io, true);
@@ -11,8 +11,7 @@ export async function runApps(args: string[], io: CliIO): Promise<number> {
   if (!model) return 2;
   const environments = model.environments.filter((environment) => !options.env || environment.name === options.env);
   if (options.env && environments.length === 0) {
-    io.stderr.write(`driftline apps: no environment "${options.env}" in ${model.root} ` +
-      `(environments: ${model.environments.map((environment) => environment.name).join(', ') || 'none'})\n`);
+    io.stderr.write(`driftline apps: ${noSuchEnvironment(model, options.env)}\n`);
     return 2;
   }
   const apps = environments.flatMap((environment) => environment.apps).map((app) => ({

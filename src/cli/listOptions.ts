@@ -47,11 +47,16 @@ export async function loadModel(options: ListOptions, command: string, io: CliIO
   return discoverRepo(options.repo);
 }
 
-function describeProblem(problem: DiscoveryProblem): string {
+export function describeProblem(problem: DiscoveryProblem): string {
   return `${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`;
 }
 
-function writeProblems(problems: DiscoveryProblem[], io: CliIO): void {
+/** `no environment "prod" in /repo (environments: dev, staging)`: what --env naming none says. */
+export function noSuchEnvironment(model: RepoModel, name: string): string {
+  return `no environment "${name}" in ${model.root} (environments: ${model.environments.map((environment) => environment.name).join(', ') || 'none'})`;
+}
+
+export function writeProblems(problems: DiscoveryProblem[], io: CliIO): void {
   for (const problem of problems) io.stderr.write(`warning: ${describeProblem(problem)}\n`);
 }
 

@@ -1,5 +1,6 @@
 // `driftline status`: a table of environment, app, status and counts (or the report as JSON, see
 // docs/json-output.md). Exit status 0 in sync, 1 drift, 2 error.
+import { describeProblem } from './listOptions';
 import { CONVENTION_LAYOUTS } from '../core/discovery/discoverConventions';
 import { describeRef, type AppResult, type ResourceResult, type StatusReport } from '../core/model';
 import { exitCodeFor } from '../core/drift/summarize';
@@ -65,7 +66,7 @@ export function formatTable(report: StatusReport): string {
       }
     }
   }
-  for (const problem of report.problems ?? []) details.push(`${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`);
+  for (const problem of report.problems ?? []) details.push(describeProblem(problem));
   if (report.environments.length === 0) {
     out.push(`(no environments found in ${report.repo}: no Flux Kustomization, Argo CD Application or .driftline.yaml, and no folder layout ` +
       `matched (tried ${CONVENTION_LAYOUTS.join(', ')}). Declare the environments and apps in a .driftline.yaml: see docs/driftline-yaml.md)`);

@@ -8,6 +8,7 @@ import { runFlagCommand } from './flagCommand';
 import { stringFlag, type Flags } from './flags';
 import { withInterrupt } from './interrupt';
 import type { CliIO } from './io';
+import { noSuchEnvironment, writeProblems } from './listOptions';
 import { withWorkspace } from './workspaceArgs';
 
 const HELP = `Usage: driftline tree [--env E] [options]
@@ -31,8 +32,7 @@ async function tree(flags: Flags, io: CliIO): Promise<number> {
     const wanted = stringFlag(flags, 'env');
     const environments = model.environments.filter((environment) => !wanted || environment.name === wanted);
     if (wanted && environments.length === 0) {
-      io.stderr.write(`driftline tree: no environment "${wanted}" in ${model.root} ` +
-        `(environments: ${model.environments.map((environment) => environment.name).join(', ') || 'none'})\n`);
+      io.stderr.write(`driftline tree: ${noSuchEnvironment(model, wanted)}\n`);
       return 2;
     }
     const forests = environments.map((environment) => ({ environment, roots: buildAppTree(environment.apps) }));
@@ -41,7 +41,7 @@ async function tree(flags: Flags, io: CliIO): Promise<number> {
       io.stdout.write(`${JSON.stringify({ repo: model.root, environments: json, problems: model.problems }, null, 2)}\n`);
       return 0;
     }
-    for (const problem of model.problems) io.stderr.write(`warning: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}\n`);
+    writeProblems(model.problems, io);
     if (forests.length === 0) io.stdout.write(`no environments found in ${model.root}\n`);
     for (const { environment, roots } of forests) {
       io.stdout.write(`${environment.name}${environment.context ? ` (context ${environment.context})` : ''}\n`);

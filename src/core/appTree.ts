@@ -17,7 +17,7 @@ export interface AppTreeNode<App extends TreeableApp> {
 }
 
 /** `<namespace>/<name>`: how FluxAppInfo names a Kustomization (parent, dependsOn). */
-export function fluxKey(controller: ControllerRef): string {
+function fluxKey(controller: ControllerRef): string {
   return `${controller.namespace}/${controller.name}`;
 }
 
