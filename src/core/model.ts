@@ -26,8 +26,11 @@ export interface ObjectRef {
 /** Whether the live object matches Git. Spelled exactly as in `driftline status --json`. */
 export type SyncStatus = 'Synced' | 'OutOfSync' | 'Missing' | 'Extra' | 'Unknown';
 
-/** Health of a live object, for kinds that have one. */
-export type HealthStatus = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
+/**
+ * Health of a live object, for kinds that have one. `Paused`: a progressive rollout waits at a step for a
+ * promotion or a gate (Argo CD calls it Suspended); `Suspended`: someone stopped it (spec.paused, spec.suspend).
+ */
+export type HealthStatus = 'Healthy' | 'Progressing' | 'Degraded' | 'Paused' | 'Suspended' | 'Missing' | 'Unknown';
 
 /**
  * How the desired objects of an app are produced from the repo. `jsonnet`: an Argo CD directory source with
@@ -277,6 +280,8 @@ export interface ResourceResult {
   changedPaths?: string[];
   /** Why the health is what it is (a failing condition's message, replicas not yet ready, ...). */
   healthMessage?: string;
+  /** The few words of it a row has room for (a rollout's `step 2/6 · weight 40%`, a canary's `weight 20% · 4/10 failed checks`). */
+  healthSummary?: string;
 }
 
 export interface StatusCounts {
