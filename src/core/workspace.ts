@@ -54,8 +54,10 @@ export interface WorkspaceOptions {
 export interface SourceOptions {
   /** Default defaultCacheRoot(): $DRIFTLINE_SOURCES_CACHE, else under $XDG_CACHE_HOME or ~/.cache. */
   cacheRoot?: string;
-  /** Size limit of the cache (default 1 GiB). */
+  /** Size limit of the cached chart archives (default 1 GiB). */
   cacheMaxBytes?: number;
+  /** Size limit of the cached Git repositories and checkouts (default 2 GiB). */
+  gitCacheMaxBytes?: number;
   /** Environment the credentials files are looked up with (default process.env). */
   env?: Record<string, string | undefined>;
   /** Longest one request to a source may take (default 60 s). */
@@ -84,7 +86,7 @@ export class Workspace {
   private readonly clients = new Map<string, ClusterClient>();
 
   constructor(readonly options: WorkspaceOptions) {
-    this.sourceCache = new SourceCache(options.sources?.cacheRoot ?? defaultCacheRoot(options.sources?.env), options.sources?.cacheMaxBytes);
+    this.sourceCache = new SourceCache(options.sources?.cacheRoot ?? defaultCacheRoot(options.sources?.env), options.sources?.cacheMaxBytes, options.sources?.gitCacheMaxBytes);
   }
 
   get repoRoot(): string {

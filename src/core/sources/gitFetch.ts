@@ -13,6 +13,7 @@ import { chooseVersion } from './chartVersion';
 import { timeAgo } from './fetchChart';
 import type { FetchContext } from './fetchTypes';
 import { gitArtifact } from './gitArtifact';
+import { enforceGitCacheLimit, markUsed } from './gitCacheLimit';
 import { describeRef, type FetchedGit, type GitRequest } from './gitTypes';
 import { shownURL } from './httpGet';
 import { SourceError } from './sourceError';
@@ -42,7 +43,17 @@ export async function fetchGit(request: GitRequest, context: GitContext): Promis
     const note = `Git ${url} ${ref} at ${previous.commit.slice(0, 7)} from cache, fetched ${timeAgo(previous.fetchedAt)} (${error.message})`;
     return { folder, commit: previous.commit, ref, note };
   }
-  return { folder: await gitArtifact(await checkout(request.url, commit, context), context.cache.root, commit, request.ignore), commit, ref };
+  const madeBefore = await exists(checkoutFolder(context, commit));
+  const checkedOut = await checkout(request.url, commit, context);
+  const folder = await gitArtifact(checkedOut, context.cache.root, commit, request.ignore);
+  await Promise.all([checkedOut, folder].map(markUsed));
+  // Only a new checkout makes the cache grow enough to matter; measuring it on every use would cost more.
+  if (!madeBefore) await enforceGitCacheLimit(path.join(context.cache.root, 'git'), context.cache.gitMaxBytes, [checkedOut, folder, bareRepository(context, request.url)]);
+  return { folder, commit, ref };
+}
+
+function bareRepository(context: GitContext, url: string): string {
+  return path.join(context.cache.root, 'git', 'repositories', `${sha256(shownURL(url))}.git`);
 }
 
 /** Work on each bare repository, one at a time: concurrent shallow fetches into one repository fail on its shallow.lock. */
@@ -56,39 +67,73 @@ function oneAtATime<T>(bare: string, work: () => Promise<T>): Promise<T> {
   return result;
 }
 
-/** Fetches the ref's commit into the URL's bare repository (a commit already checked out needs no network); returns it. */
+/**
+ * The ref's commit, in the URL's bare repository. The remote is asked first what the ref points at (`git
+ * ls-remote`, one small request): a branch that has not moved since, or a tag already fetched, needs no fetch;
+ * a branch that moved is fetched afresh. A commit already checked out needs no network at all.
+ */
 async function fetchCommit(request: GitRequest, context: GitContext): Promise<string> {
   const { ref } = request;
   if (ref.commit && /^[0-9a-f]{40}$/i.test(ref.commit) && await exists(checkoutFolder(context, ref.commit))) return ref.commit.toLowerCase();
-  const bare = path.join(context.cache.root, 'git', 'repositories', `${sha256(shownURL(request.url))}.git`);
-  return oneAtATime(bare, () => fetchInto(bare, request, context));
+  const advertised = ref.commit ? undefined : await advertisedRef(request, context);
+  if (advertised && await exists(checkoutFolder(context, advertised.commit))) return advertised.commit;
+  const bare = bareRepository(context, request.url);
+  return oneAtATime(bare, () => fetchInto(bare, request, advertised?.name, context));
 }
 
-async function fetchInto(bare: string, request: GitRequest, context: GitContext): Promise<string> {
+async function fetchInto(bare: string, request: GitRequest, advertisedName: string | undefined, context: GitContext): Promise<string> {
   const { ref } = request;
   if (!await exists(path.join(bare, 'HEAD'))) await git(['init', '--bare', '--quiet', bare], request, context);
-  const remoteRef = ref.commit ?? ref.name ?? (ref.semver ? await highestTag(request, ref.semver, context)
-    : ref.tag ? `refs/tags/${ref.tag}` : ref.branch ? `refs/heads/${ref.branch}` : ref.revision ?? 'HEAD');
+  const remoteRef = ref.commit ?? advertisedName ?? ref.name ?? (ref.tag ? `refs/tags/${ref.tag}` : ref.branch ? `refs/heads/${ref.branch}` : ref.revision ?? 'HEAD');
   // A ref of our own per request: concurrent fetches of other refs into the same repository do not race on FETCH_HEAD.
   const local = `refs/driftline/${sha256(remoteRef)}`;
   await git(['-C', bare, 'fetch', '--quiet', '--depth=1', '--no-tags', '--', request.url, `+${remoteRef}:${local}`], request, context);
+  await markUsed(bare);
   return (await git(['-C', bare, 'rev-parse', '--verify', `${local}^{commit}`], request, context)).trim();
 }
 
-/** The tag the semver range picks among the remote's tags, as source-controller picks it. */
-async function highestTag(request: GitRequest, range: string, context: GitContext): Promise<string> {
-  const listing = await git(['ls-remote', '--tags', '--refs', '--', request.url], request, context);
-  const tags = listing.split('\n').map((line) => /\trefs\/tags\/(.+)$/.exec(line)?.[1]).filter((tag): tag is string => tag !== undefined);
+/**
+ * What the remote says the ref points at: its full name and commit (an annotated tag's peeled commit). A short
+ * revision is looked up in the order git itself resolves one (as written, refs/, refs/tags/, refs/heads/).
+ * Undefined when the remote does not list it (an abbreviated commit, say): the fetch then decides.
+ */
+async function advertisedRef(request: GitRequest, context: GitContext): Promise<{ name: string; commit: string } | undefined> {
+  const { ref } = request;
+  if (ref.semver) return highestTag(request, ref.semver, context);
+  const revision = ref.revision ?? 'HEAD';
+  const candidates = ref.name ? [ref.name] : ref.tag ? [`refs/tags/${ref.tag}`] : ref.branch ? [`refs/heads/${ref.branch}`]
+    : [revision, `refs/${revision}`, `refs/tags/${revision}`, `refs/heads/${revision}`];
+  const listed = await listRemote(request, context, candidates);
+  const name = candidates.find((candidate) => listed.has(candidate));
+  return name ? { name, commit: listed.get(name)! } : undefined;
+}
+
+/** `git ls-remote`: ref name -> commit, annotated tags peeled. */
+async function listRemote(request: GitRequest, context: GitContext, patterns: string[]): Promise<Map<string, string>> {
+  const listing = await git(patterns[0] === '--tags' ? ['ls-remote', '--tags', '--', request.url] : ['ls-remote', '--', request.url, ...patterns], request, context);
+  const refs = new Map<string, string>();
+  for (const line of listing.split('\n')) {
+    const match = /^([0-9a-f]{40,64})\t(.+?)(\^\{\})?$/.exec(line);
+    if (match && (match[3] || !refs.has(match[2]))) refs.set(match[2], match[1]);
+  }
+  return refs;
+}
+
+/** The tag the semver range picks among the remote's tags, as source-controller picks it, and its commit. */
+async function highestTag(request: GitRequest, range: string, context: GitContext): Promise<{ name: string; commit: string }> {
+  const listed = await listRemote(request, context, ['--tags']);
+  const tags = [...listed.keys()].flatMap((name) => (name.startsWith('refs/tags/') ? [name.slice('refs/tags/'.length)] : []));
   const choice = chooseVersion(range, tags, `Git repository ${shownURL(request.url)}`);
   if ('problem' in choice) throw new MissingRefError(`${choice.problem.replace('no versions', 'no tags').replace(/version(s?) /g, 'tag$1 ')}`, request.url);
-  return `refs/tags/${choice.version}`;
+  const name = `refs/tags/${choice.version}`;
+  return { name, commit: listed.get(name)! };
 }
 
 /** The folder holding `commit`'s files, made once (in a temporary folder renamed into place). */
 async function checkout(url: string, commit: string, context: GitContext): Promise<string> {
   const folder = checkoutFolder(context, commit);
   if (await exists(folder)) return folder;
-  const bare = path.join(context.cache.root, 'git', 'repositories', `${sha256(shownURL(url))}.git`);
+  const bare = bareRepository(context, url);
   const temporary = `${folder}.${randomBytes(6).toString('hex')}.tmp`;
   await fs.mkdir(temporary, { recursive: true });
   const index = { GIT_INDEX_FILE: `${temporary}.index` };

@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_GIT_CACHE_MAX_BYTES } from './gitCacheLimit';
 
 /** What one request (source + chart + requested version) resolved to when it was last fetched. */
 export interface ResolvedChart {
@@ -43,7 +44,8 @@ export class SourceCache {
   private sessionRoot: string | undefined;
   private notice: string | undefined;
 
-  constructor(readonly root: string = defaultCacheRoot(), readonly maxBytes: number = DEFAULT_CACHE_MAX_BYTES) {}
+  /** `maxBytes` limits the chart archives, `gitMaxBytes` the Git repositories and checkouts (gitCacheLimit.ts). */
+  constructor(readonly root: string = defaultCacheRoot(), readonly maxBytes: number = DEFAULT_CACHE_MAX_BYTES, readonly gitMaxBytes: number = DEFAULT_GIT_CACHE_MAX_BYTES) {}
 
   /** The archive's path when the cache (or the session's folder) holds it, marked used for the size limit. */
   async archive(digest: string): Promise<string | undefined> {

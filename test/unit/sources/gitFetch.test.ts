@@ -7,7 +7,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { fetchGit } from '../../../src/core/sources/gitFetch';
 import { SourceCache } from '../../../src/core/sources/sourceCache';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { git, makeRemote, serveGit, type GitServer } from '../../support/gitServer';
+
+/** Commits one file in `work` on its current branch; returns the commit. */
+function makeCommit(work: string, file: string, text: string): string {
+  writeFileSync(path.join(work, file), text);
+  git(work, 'commit', '--quiet', '-am', `change ${file}`);
+  return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: work, encoding: 'utf8' }).trim();
+}
 
 describe('Git sources fetched from a git daemon', function () {
   this.timeout(60_000);
@@ -67,6 +76,37 @@ describe('Git sources fetched from a git daemon', function () {
       (error: Error) => error.message.includes(server.url('apps')) && /couldn't find remote ref refs\/heads\/nope/.test(error.message));
     await assert.rejects(fetchGit({ url: server.url('apps'), ref: { semver: '>=3.0.0' } }, context()),
       (error: Error) => error.message.includes(server.url('apps')) && error.message.includes('>=3.0.0') && error.message.includes('v2.0.0'));
+  });
+
+  it('asks the remote first: a branch that did not move is not fetched again, one that moved is', async () => {
+    const url = server.url('apps');
+    const first = await fetchGit({ url, ref: { branch: 'stable' } }, context());
+    const bare = path.join(cacheRoot, 'git', 'repositories');
+    await fs.rm(bare, { recursive: true, force: true });
+    const again = await fetchGit({ url, ref: { branch: 'stable' } }, context());
+    assert.equal(again.commit, first.commit);
+    assert.equal(await fs.stat(bare).then(() => true, () => false), false, 'no fetch for a commit already checked out');
+    git(work, 'checkout', '--quiet', 'stable');
+    const moved = makeCommit(work, 'app/cm.yaml', 'version: 1.1\n');
+    git(work, 'push', '--quiet', 'origin', 'stable');
+    git(work, 'checkout', '--quiet', 'main');
+    const after = await fetchGit({ url, ref: { branch: 'stable' } }, context());
+    assert.equal(after.commit, moved);
+    assert.equal(await read(after.folder), 'version: 1.1\n');
+  });
+
+  it('keeps the Git cache under its size limit, dropping what was used longest ago but never what it just fetched', async () => {
+    const limited = await fs.mkdtemp(path.join(os.tmpdir(), 'driftline-git-limited-'));
+    try {
+      const small = () => ({ cache: new SourceCache(limited, undefined, 1), env: process.env });
+      const old = await fetchGit({ url: server.url('apps'), ref: { tag: 'v1.0.0' } }, small());
+      const fresh = await fetchGit({ url: server.url('apps'), ref: { tag: 'v2.0.0' } }, small());
+      assert.equal(await read(fresh.folder), 'version: 2\n');
+      assert.equal(await fs.stat(old.folder).then(() => true, () => false), false, 'the older artifact is evicted');
+      assert.deepEqual(await fs.readdir(path.join(limited, 'git', 'checkouts')), [fresh.commit]);
+    } finally {
+      await fs.rm(limited, { recursive: true, force: true });
+    }
   });
 
   it('uses the commit fetched before when the server is gone, and says so', async () => {
