@@ -19,6 +19,7 @@ import { PredictionCache } from './drift/predictionCache';
 import { fetchChart } from './sources/fetchChart';
 import { fetchGit } from './sources/gitFetch';
 import type { GitFetcher } from './sources/gitTypes';
+import { chartFetcherWithMirrors } from './sources/mirrors';
 import type { ChartFetcher } from './sources/remoteChart';
 import { SharedFetches } from './sources/sharedFetches';
 import { defaultCacheRoot, SourceCache } from './sources/sourceCache';
@@ -75,18 +76,37 @@ export interface LocatedApp {
 
 export class Workspace {
   readonly renderCache = new RenderCache();
-  readonly predictions = new PredictionCache();
+  /** Keyed by desired hash and live resourceVersion: valid for any checkout of the repo, so shared with siblings. */
+  readonly predictions: PredictionCache;
   /** Fetched charts on disk, shared with every other Driftline process of the user. */
   readonly sourceCache: SourceCache;
   /** Chart repository indexes and registry tag lists, fetched once for the many apps of a refresh. */
-  private readonly sharedFetches = new SharedFetches();
+  private readonly sharedFetches: SharedFetches;
   /** The repo model: one discovery shared by every caller, stopped when all callers waiting on it aborted. */
   private model: SharedWork<RepoModel> | undefined;
   private kubeconfig: LoadedKubeConfig | undefined;
-  private readonly clients = new Map<string, ClusterClient>();
+  private readonly clients: Map<string, ClusterClient>;
+  /** A sibling (atRoot) uses its parent's clients: closing it leaves them to the parent. */
+  private readonly ownsClients: boolean;
 
-  constructor(readonly options: WorkspaceOptions) {
-    this.sourceCache = new SourceCache(options.sources?.cacheRoot ?? defaultCacheRoot(options.sources?.env), options.sources?.cacheMaxBytes, options.sources?.gitCacheMaxBytes);
+  constructor(readonly options: WorkspaceOptions, parent?: Workspace) {
+    this.sourceCache = parent?.sourceCache ??
+      new SourceCache(options.sources?.cacheRoot ?? defaultCacheRoot(options.sources?.env), options.sources?.cacheMaxBytes, options.sources?.gitCacheMaxBytes);
+    this.predictions = parent?.predictions ?? new PredictionCache();
+    this.sharedFetches = parent?.sharedFetches ?? new SharedFetches();
+    this.clients = parent?.clients ?? new Map();
+    this.ownsClients = !parent;
+  }
+
+  /**
+   * The same repository checked out at another folder (a revision's scratch worktree, for a branch preview): its
+   * own discovery and renders, sharing what is keyed by content (predictions, fetched sources) and the cluster
+   * clients. `model`, when given, is taken as that checkout's discovery (the caller proved it the same).
+   */
+  atRoot(repoRoot: string, model?: RepoModel): Workspace {
+    const sibling = new Workspace({ ...this.options, repoRoot }, this);
+    if (model) sibling.model = new SharedWork(async () => model, () => undefined);
+    return sibling;
   }
 
   get repoRoot(): string {
@@ -120,7 +140,7 @@ export class Workspace {
   renderOptionsFor(model: RepoModel): RenderAppsOptions {
     const options = this.options.renderOptions ?? {};
     return {
-      decryptSecret: decryptWithDefaultKeys, log: this.options.log, fetchChart: this.fetchChart, ...options,
+      decryptSecret: decryptWithDefaultKeys, log: this.options.log, fetchChart: chartFetcherWithMirrors(this.fetchChart, model.sourceMirrors), ...options,
       tools: { ...model.tools, ...options.tools }, cache: this.renderCache,
     };
   }
@@ -184,6 +204,7 @@ export class Workspace {
 
   /** Drops idle connections so a short-lived process can exit. */
   close(): void {
+    if (!this.ownsClients) return;
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
   }

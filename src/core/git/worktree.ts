@@ -1,5 +1,6 @@
-// A throw-away worktree at HEAD. Reverts are prepared there so that a conflict can never disturb the user's
-// HEAD, index or working tree: the result reaches them only as a fast-forward, or not at all.
+// A throw-away worktree at HEAD (or another commit). Reverts are prepared there so that a conflict can never
+// disturb the user's HEAD, index or working tree: the result reaches them only as a fast-forward, or not at all.
+// Branch previews render other revisions there.
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,10 +11,10 @@ export interface ScratchWorktree extends Repo {
   scratchDir: string;
 }
 
-export async function withScratchWorktree<T>(repo: Repo, work: (scratch: ScratchWorktree) => Promise<T>): Promise<T> {
-  const scratchDir = await fs.mkdtemp(path.join(os.tmpdir(), 'driftline-revert-'));
+export async function withScratchWorktree<T>(repo: Repo, work: (scratch: ScratchWorktree) => Promise<T>, at = 'HEAD'): Promise<T> {
+  const scratchDir = await fs.mkdtemp(path.join(os.tmpdir(), 'driftline-worktree-'));
   const root = path.join(scratchDir, 'worktree');
-  await repo.git.raw(['worktree', 'add', '--detach', '--quiet', root, 'HEAD']);
+  await repo.git.raw(['worktree', 'add', '--detach', '--quiet', root, at]);
   try {
     return await work({ root, git: gitAt(root), scratchDir });
   } finally {
