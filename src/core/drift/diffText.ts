@@ -22,12 +22,14 @@ export function resourceYaml(resource: Pick<ResourceResult, 'live' | 'desired'>,
 /**
  * A unified diff of one object, live (`-`) against desired (`+`), or '' when the texts are equal. An absent side
  * diffs against an empty file, as `kubectl diff` does for objects it would create. `name` heads both files
- * (`Kind/namespace/name` unless the caller says the group too).
+ * (`Kind/namespace/name` unless the caller says the group too), after the sides' labels (`live/`, `git/` unless told).
  */
-export function unifiedDiff(ref: ObjectRef, liveYaml: string | undefined, desiredYaml: string | undefined, name = describeRef(ref)): string {
+export function unifiedDiff(
+  ref: ObjectRef, liveYaml: string | undefined, desiredYaml: string | undefined, name = describeRef(ref), sides: [string, string] = ['live', 'git'],
+): string {
   const live = liveYaml ?? '';
   const desired = desiredYaml ?? '';
   if (live === desired) return '';
-  return createTwoFilesPatch(`live/${name}`, `git/${name}`, live, desired, undefined, undefined, { context: 3 })
+  return createTwoFilesPatch(`${sides[0]}/${name}`, `${sides[1]}/${name}`, live, desired, undefined, undefined, { context: 3 })
     .replace(/^=+\n/m, '');
 }
