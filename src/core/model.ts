@@ -67,6 +67,8 @@ export interface HelmSource {
   /** An OCI tag taken as it is, not as a version or range (Flux OCIRepository `ref.tag`, default `latest`). */
   tag?: string;
   releaseName: string;
+  /** Where helm-controller stores the release (HelmRelease `spec.storageNamespace`, default its own namespace): Flux only. */
+  storageNamespace?: string;
   /** Absolute paths of values files, in order. */
   valuesFiles: string[];
   /** Inline values (HelmRelease `spec.values`, Argo `helm.values`). */
@@ -248,6 +250,11 @@ export interface RenderedApp {
   error?: string;
   /** Where a fetched source came from when the row should say so ("chart podinfo 6.5.4 from cache, fetched 2 h ago (...)"). */
   sourceNote?: string;
+  /**
+   * Set when the render failed only because a remote chart could not be fetched and no copy is cached: why. The
+   * engine may then compare a HelmRelease against the release helm-controller stored in the cluster (storedReleases.ts).
+   */
+  chartNotFetched?: string;
 }
 
 /**

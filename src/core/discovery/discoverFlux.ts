@@ -106,10 +106,11 @@ function helmReleaseApp(scan: RepoScan, identity: RepoIdentity, found: ScannedOb
     : targetNamespace ? `${targetNamespace}-${object.metadata.name}` : object.metadata.name;
   const chartSpec = ((spec.chart as { spec?: ChartSpec } | undefined)?.spec ?? {}) as ChartSpec;
   const values = spec.values as Record<string, unknown> | undefined;
+  const storageNamespace = typeof spec.storageNamespace === 'string' && spec.storageNamespace !== '' ? spec.storageNamespace : namespace;
   const app: AppDefinition = {
     name: object.metadata.name, environment, renderer: 'helm', path: path.dirname(file), namespace: targetNamespace ?? namespace,
     origin: 'flux-helmrelease', declaredAt: { file, line }, controller: controllerOf(object, 'HelmRelease', namespace),
-    helm: { releaseName, valuesFiles: [], ...(values ? { values } : {}), ...(chartSpec.chart ? { chart: chartSpec.chart } : {}), ...(chartSpec.version ? { version: chartSpec.version } : {}) },
+    helm: { releaseName, storageNamespace, valuesFiles: [], ...(values ? { values } : {}), ...(chartSpec.chart ? { chart: chartSpec.chart } : {}), ...(chartSpec.version ? { version: chartSpec.version } : {}) },
   };
   const chartRef = spec.chartRef as { kind?: string; name?: string; namespace?: string } | undefined;
   const ref = chartSpec.sourceRef ?? chartRef ?? {};

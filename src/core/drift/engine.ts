@@ -17,6 +17,7 @@ import { appKey, renderApps } from '../render/renderApps';
 import { Workspace, type WorkspaceOptions } from '../workspace';
 import { appReason, compareEnvironment } from './compareEnvironment';
 import { liveSubstitutionOptions, substituteLiveVariables } from './liveSubstitution';
+import { compareWithStoredReleases } from './storedReleases';
 import { LiveWatch, mergeWatchTargets, watchTargetOf, type EnvironmentWatchTarget, type LiveWatchOptions } from './liveWatch';
 import { Predictor } from './predict';
 import { ComparisonCache } from './comparisonCache';
@@ -198,7 +199,9 @@ export class DriftEngine {
       // Stop reaches the requests too: LISTs, dry-runs and discovery in flight are aborted, not waited for.
       const client = this.workspace.clientFor(context).withSignal(signal);
       const predictor = new Predictor(client, this.workspace.predictions, context, { alwaysDryRun: this.options.alwaysDryRun });
-      const substituted = await substituteLiveVariables(rendered, liveSubstitutionOptions(this.workspace, model, environment, client, signal));
+      const substituted = await compareWithStoredReleases(
+        await substituteLiveVariables(rendered, liveSubstitutionOptions(this.workspace, model, environment, client, signal)),
+        { client, concurrency, signal });
       const before = this.watchTargets.get(environment.name);
       const listedBefore = before?.context === context ? before.lists : [];
       const compared = await compareEnvironment(substituted, {

@@ -15,6 +15,7 @@ import { renderHelm } from './renderHelm';
 import { renderKustomize } from './renderKustomize';
 import { renderYamlFiles } from './renderYaml';
 import { assertToolAllowed } from './runTool';
+import { ChartNotFetchedError } from '../sources/remoteChart';
 
 /** `staging/podinfo (/repo/apps/staging)`: how render errors name an app. */
 function describeApp(app: AppDefinition): string {
@@ -84,7 +85,8 @@ async function renderCollectedObjects(app: AppDefinition, inputs: AppInputs, inp
     return 'unknownReason' in substituted ? { app, objects: [], inputHash, error: substituted.unknownReason } : { app, objects: substituted.objects, inputHash };
   } catch (error) {
     if (stoppedBy(error, options.signal)) throw error;
-    return { app, objects: [], inputHash, error: `${describeApp(app)}: ${error instanceof Error ? error.message : String(error)}` };
+    const failed = { app, objects: [], inputHash, error: `${describeApp(app)}: ${error instanceof Error ? error.message : String(error)}` };
+    return error instanceof ChartNotFetchedError ? { ...failed, chartNotFetched: error.message } : failed;
   }
 }
 

@@ -4,6 +4,15 @@
 import type { HelmSource } from '../model';
 import type { ChartRequest, FetchedChart } from './fetchTypes';
 import { shownURL } from './httpGet';
+import { SourceError } from './sourceError';
+
+/** A chart whose source could not be reached or refused it, with no copy in the cache: the message is the source's error. */
+export class ChartNotFetchedError extends Error {
+  constructor(readonly sourceError: SourceError) {
+    super(sourceError.message, { cause: sourceError });
+    this.name = 'ChartNotFetchedError';
+  }
+}
 
 /** Fetches one remote chart (the workspace binds the cache, credentials and time limit). */
 export type ChartFetcher = (request: ChartRequest, signal?: AbortSignal) => Promise<FetchedChart>;
@@ -27,7 +36,14 @@ export async function chartToRender(source: HelmSource | undefined, options: Rem
     throw new Error(`chart ${source?.chart ?? '(none)'}${source?.repoURL ? ` from ${shownURL(source.repoURL)}` : ''} needs network`);
   }
   const request = { repoURL: source.repoURL, chart: source.chart, ...(source.version ? { version: source.version } : {}), ...(source.tag ? { tag: source.tag } : {}) };
-  const fetched = await options.fetchChart(request, options.signal);
+  let fetched: FetchedChart;
+  try {
+    fetched = await options.fetchChart(request, options.signal);
+  } catch (error) {
+    // Unreachable or refused, with no copy cached: the source is named; a chart that resolved to nothing is no such failure.
+    if (error instanceof SourceError) throw new ChartNotFetchedError(error);
+    throw error;
+  }
   if (fetched.note) options.sourceNotes?.push(fetched.note);
   return { path: fetched.archive, archive: true };
 }
