@@ -229,6 +229,8 @@ export interface RepoModel {
    * the model (absent: unknown, so any change re-discovers).
    */
   controllerFiles?: string[];
+  /** `sources.mirrors` of `.driftline.yaml`: URL prefix -> mirror URL prefix, applied before any source is fetched. */
+  sourceMirrors?: Record<string, string>;
 }
 
 /** One object an app wants, with where it came from. */

@@ -9,6 +9,7 @@ import { discoverArgo } from './discoverArgo';
 import { discoverConventions } from './discoverConventions';
 import { discoverFlux } from './discoverFlux';
 import type { GitFetcher } from '../sources/gitTypes';
+import { gitFetcherWithMirrors } from '../sources/mirrors';
 import { loadConfig, type ConfigApp, type DriftlineConfig } from './loadConfig';
 import { RepoIdentity } from './repoIdentity';
 import { scanRepo } from './scanRepo';
@@ -79,7 +80,8 @@ async function discoveredApps(root: string, config: DriftlineConfig | undefined,
   const switches = config?.discovery ?? { flux: true, argo: true, conventions: true };
   const scan = await scanRepo(root);
   const identity = await RepoIdentity.of(root, [...(config?.repoURLs ?? []), ...(options.repoURLs ?? [])]);
-  const toolOptions = { tools, timeoutMs: options.timeoutMs, allowTools: options.allowTools, signal: options.signal, fetchGit: options.fetchGit };
+  const fetchGit = options.fetchGit && gitFetcherWithMirrors(options.fetchGit, config?.mirrors);
+  const toolOptions = { tools, timeoutMs: options.timeoutMs, allowTools: options.allowTools, signal: options.signal, fetchGit };
   options.signal?.throwIfAborted();
   const flux = switches.flux
     ? await discoverFlux(scan, identity, { ...toolOptions, kubeConfigs: config?.kubeConfigs, configuredEnvironments: config?.environments })
@@ -153,5 +155,6 @@ export async function discoverRepo(root: string, options: DiscoveryOptions = {})
       apps: [...byKey.values()].filter((app) => app.environment === name).sort((a, b) => a.name.localeCompare(b.name)),
     };
   });
-  return { root, environments, ignoreRules: config?.ignoreRules ?? [], problems, tools, controllerFiles: discovered.controllerFiles };
+  const mirrors = config?.mirrors && Object.keys(config.mirrors).length > 0 ? { sourceMirrors: config.mirrors } : {};
+  return { root, environments, ignoreRules: config?.ignoreRules ?? [], problems, tools, controllerFiles: discovered.controllerFiles, ...mirrors };
 }
