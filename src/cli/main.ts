@@ -4,6 +4,7 @@ import { runApps } from './apps';
 import { runCache } from './cache';
 import { runBuild } from './build';
 import { runDiff } from './diff';
+import { runDoctorCommand } from './doctor';
 import { runEnvs } from './envs';
 import { runHistory } from './history';
 import { installInterruptHandlers } from './interrupt';
@@ -33,6 +34,7 @@ const subcommands: Record<string, Subcommand> = {
   resume: { summary: 'let Flux reconcile an app again, and ask it to reconcile now', run: runResume },
   history: { summary: "the commits that touched an app's files", run: runHistory },
   rollback: { summary: 'revert commits of an app (one revert commit), optionally pushed on a new branch', run: runRollback },
+  doctor: { summary: 'GitOps gotchas: plaintext Secrets, missing sources and dependencies, no probes or health checks, unpinned versions (--format sarif)', run: runDoctorCommand },
   sops: { summary: 'decrypt | encrypt [--in-place] | updatekeys a SOPS file', run: runSopsCommand },
   cache: { summary: 'clear | path: the cache of charts fetched from Helm repositories and OCI registries', run: runCache },
 };

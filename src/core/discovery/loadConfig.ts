@@ -3,9 +3,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { RuleSetting } from '../doctor/finding';
+import { DOCTOR_RULES } from '../doctor/rules';
 import type { DiscoveryProblem, IgnoreRule, RendererKind, ToolPaths } from '../model';
 import { mayShareValues, plainDataProblem } from '../render/parseManifests';
-import { mirrorProblem, type SourceMirrors } from '../sources/mirrors';
 import { yamlErrorText, yamlNestingProblem } from '../yamlLimits';
 
 export const CONFIG_FILE_NAME = '.driftline.yaml';
@@ -45,8 +46,8 @@ export interface DriftlineConfig {
   discovery: DiscoverySwitches;
   /** Flux `spec.kubeConfig` secrets (`<namespace>/<secret>`) -> the kube context of the cluster they reach. */
   kubeConfigs?: Record<string, string>;
-  /** `sources.mirrors`: URL prefix -> the mirror's URL prefix, for Helm, OCI and Git sources (sources/mirrors.ts). */
-  mirrors?: SourceMirrors;
+  /** `doctor.rules`: a rule id -> `off` or the severity it is reported at. */
+  doctorRules?: Record<string, RuleSetting>;
 }
 
 type Path = (string | number)[];
@@ -209,20 +210,23 @@ function readKubeConfigs(v: ConfigValidator, value: unknown): Record<string, str
   return mapped;
 }
 
-/** `sources: { mirrors: { <URL prefix>: <mirror URL prefix> } }`. */
-function readMirrors(v: ConfigValidator, value: unknown): SourceMirrors {
-  const mirrors: SourceMirrors = {};
-  if (value === undefined || value === null || !v.mapping(value, ['sources'], ['mirrors'])) return mirrors;
-  const entries = value.mirrors;
-  if (entries === undefined || entries === null || !v.mapping(entries, ['sources', 'mirrors'], Object.keys(entries as object))) return mirrors;
-  for (const [prefix, target] of Object.entries(entries)) {
-    const mirror = v.string(target, ['sources', 'mirrors', prefix], true);
-    if (!mirror) continue;
-    const problem = mirrorProblem(prefix, mirror);
-    if (problem) v.report(['sources', 'mirrors', prefix], problem);
-    else mirrors[prefix] = mirror;
+const RULE_SETTINGS: RuleSetting[] = ['off', 'error', 'warning', 'note'];
+
+/** `doctor: { rules: { <rule id>: off | error | warning | note } }`; an unknown rule id names the known ones. */
+function readDoctorRules(v: ConfigValidator, value: unknown): Record<string, RuleSetting> {
+  const settings: Record<string, RuleSetting> = {};
+  if (value === undefined || value === null || !v.mapping(value, ['doctor'], ['rules'])) return settings;
+  const rules = value.rules;
+  if (rules === undefined || rules === null || !v.mapping(rules, ['doctor', 'rules'], Object.keys(rules as object))) return settings;
+  const known = DOCTOR_RULES.map((rule) => rule.id);
+  for (const [id, setting] of Object.entries(rules)) {
+    if (!known.includes(id)) {
+      v.report(['doctor', 'rules', id], `no doctor rule "${id}" (rules: ${known.join(', ')})`);
+    } else if (!RULE_SETTINGS.includes(setting as RuleSetting)) {
+      v.report(['doctor', 'rules', id], `expected one of ${RULE_SETTINGS.join(', ')}`);
+    } else settings[id] = setting as RuleSetting;
   }
-  return mirrors;
+  return settings;
 }
 
 function readDiscovery(v: ConfigValidator, value: unknown): DiscoverySwitches {
@@ -264,11 +268,11 @@ export function parseConfig(text: string, file: string, root: string): { config:
   if (shared) return { config: empty, problems: [{ file, message: `invalid YAML: ${shared}` }] };
   if (data === null || data === undefined) return { config: empty, problems: [] };
   if (!isMap(document.contents) || isSeq(document.contents)) {
-    v.report([], 'expected a mapping with environments, apps, ignore, tools, repoURLs, discovery, kubeConfigs, sources');
+    v.report([], 'expected a mapping with environments, apps, ignore, tools, repoURLs, discovery, kubeConfigs, doctor');
     return { config: empty, problems: v.problems };
   }
   const top = data as Json;
-  v.mapping(top, [], ['environments', 'apps', 'ignore', 'tools', 'repoURLs', 'discovery', 'kubeConfigs', 'sources']);
+  v.mapping(top, [], ['environments', 'apps', 'ignore', 'tools', 'repoURLs', 'discovery', 'kubeConfigs', 'doctor']);
   const config: DriftlineConfig = {
     file,
     environments: entries(v, top.environments, 'environments', (entry, at) => readEnvironment(v, entry, at)),
@@ -278,7 +282,7 @@ export function parseConfig(text: string, file: string, root: string): { config:
     repoURLs: v.strings(top.repoURLs, ['repoURLs']) ?? [],
     discovery: readDiscovery(v, top.discovery),
     kubeConfigs: readKubeConfigs(v, top.kubeConfigs),
-    mirrors: readMirrors(v, top.sources),
+    doctorRules: readDoctorRules(v, top.doctor),
   };
   const seen = new Set<string>();
   config.environments.forEach((environment, index) => {
