@@ -61,7 +61,7 @@ async function build(flags: Flags, io: CliIO): Promise<number> {
     const unknown = shown.filter((desired) => desired.unknownReason);
     for (const desired of unknown) io.stderr.write(`warning: ${desired.object.kind}/${desired.object.metadata.name}: ${desired.unknownReason}\n`);
     return unknown.length ? 2 : 0;
-  }));
+  }), io);
 }
 
 /** A Secret's values masked, and any field post-build substitution filled from a Secret. */

@@ -12,7 +12,7 @@ const HELP = `Usage: driftline diff [options]\n\nPrints what differs between the
 export async function runDiff(args: string[], io: CliIO): Promise<number> {
   const parsed = readStatusArgs('diff', args, io, HELP, { json: false });
   if (typeof parsed === 'number') return parsed;
-  const engine = engineFor(parsed);
+  const engine = engineFor(parsed, io);
   try {
     // Ctrl-C stops the comparison (tool processes killed) and the command exits 130.
     const report = await interruptible('diff', io, (signal) => engine.status(parsed.filter, signal));

@@ -14,7 +14,7 @@ const HELP = `Usage: driftline status [options]\n\nCompares the live cluster wit
 export async function runStatus(args: string[], io: CliIO): Promise<number> {
   const parsed = readStatusArgs('status', args, io, HELP, { json: true });
   if (typeof parsed === 'number') return parsed;
-  const engine = engineFor(parsed);
+  const engine = engineFor(parsed, io);
   try {
     // Ctrl-C stops the comparison (tool processes killed) and the command exits 130.
     const report = await interruptible('status', io, (signal) => engine.status(parsed.filter, signal));

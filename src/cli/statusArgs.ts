@@ -2,6 +2,7 @@
 // cluster. Parsed strictly: an unknown option is an error that names it, never silently ignored.
 import path from 'node:path';
 import { DriftEngine, type StatusFilter } from '../core/drift/engine';
+import { reportFetches } from './fetchProgress';
 import type { CliIO } from './io';
 
 export interface StatusArgs {
@@ -64,8 +65,11 @@ export function parseStatusArgs(args: string[], options: { json: boolean }): Sta
   return parsed;
 }
 
-export function engineFor(args: StatusArgs): DriftEngine {
-  return new DriftEngine({ repoRoot: args.repo, kubeconfig: args.kubeconfig, concurrency: args.concurrency, alwaysDryRun: args.alwaysDryRun });
+/** The engine of the options; with `io`, fetches of remote sources show on its stderr. */
+export function engineFor(args: StatusArgs, io?: CliIO): DriftEngine {
+  const engine = new DriftEngine({ repoRoot: args.repo, kubeconfig: args.kubeconfig, concurrency: args.concurrency, alwaysDryRun: args.alwaysDryRun });
+  if (io) reportFetches(engine.workspace.sourceFetches, io.stderr);
+  return engine;
 }
 
 /**

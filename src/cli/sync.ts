@@ -66,7 +66,7 @@ function sync(flags: Flags, io: PromptIO): Promise<number> {
     return prepared.mode === 'controller'
       ? syncController(prepared, options, io)
       : syncDirect(prepared, options, io);
-  });
+  }, io);
 }
 
 /** The app, environment and cluster that --env, --app and --context name (sync, suspend, resume). */

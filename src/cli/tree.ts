@@ -48,7 +48,7 @@ async function tree(flags: Flags, io: CliIO): Promise<number> {
       io.stdout.write(drawForest(roots, '', model));
     }
     return 0;
-  }));
+  }), io);
 }
 
 /** `Kustomization/flux-system/apps` for a controller's app, else the app's name. */

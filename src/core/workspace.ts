@@ -22,6 +22,7 @@ import type { GitFetcher } from './sources/gitTypes';
 import { chartFetcherWithMirrors } from './sources/mirrors';
 import type { ChartFetcher } from './sources/remoteChart';
 import { SharedFetches } from './sources/sharedFetches';
+import { chartFetchName, chartOutcome, gitFetchName, gitOutcome, SourceFetchProgress } from './sources/fetchProgress';
 import { defaultCacheRoot, SourceCache } from './sources/sourceCache';
 
 export interface WorkspaceOptions {
@@ -63,6 +64,8 @@ export interface SourceOptions {
   env?: Record<string, string | undefined>;
   /** Longest one request to a source may take (default 60 s). */
   timeoutMs?: number;
+  /** Sources fetched at once (default 6). */
+  concurrency?: number;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -82,6 +85,8 @@ export class Workspace {
   readonly sourceCache: SourceCache;
   /** Chart repository indexes and registry tag lists, fetched once for the many apps of a refresh. */
   private readonly sharedFetches: SharedFetches;
+  /** Every fetch of a remote source, bounded and reported (the CLI's stderr, VS Code's progress); shared with siblings. */
+  readonly sourceFetches: SourceFetchProgress;
   /** The repo model: one discovery shared by every caller, stopped when all callers waiting on it aborted. */
   private model: SharedWork<RepoModel> | undefined;
   private kubeconfig: LoadedKubeConfig | undefined;
@@ -94,6 +99,7 @@ export class Workspace {
       new SourceCache(options.sources?.cacheRoot ?? defaultCacheRoot(options.sources?.env), options.sources?.cacheMaxBytes, options.sources?.gitCacheMaxBytes);
     this.predictions = parent?.predictions ?? new PredictionCache();
     this.sharedFetches = parent?.sharedFetches ?? new SharedFetches();
+    this.sourceFetches = parent?.sourceFetches ?? new SourceFetchProgress(options.sources?.concurrency);
     this.clients = parent?.clients ?? new Map();
     this.ownsClients = !parent;
   }
@@ -146,16 +152,16 @@ export class Workspace {
   }
 
   /** A remote chart through the workspace's cache and the user's credentials; stopped by the caller's signal. */
-  readonly fetchChart: ChartFetcher = (request, signal) => fetchChart(request, {
+  readonly fetchChart: ChartFetcher = (request, signal) => this.sourceFetches.run(chartFetchName(request), signal, () => fetchChart(request, {
     cache: this.sourceCache, env: this.options.sources?.env ?? process.env, signal, shared: this.sharedFetches,
     ...(this.options.sources?.timeoutMs ? { timeoutMs: this.options.sources.timeoutMs } : {}),
-  });
+  }), chartOutcome);
 
   /** A Git source of another repository (or ref), checked out into the same cache with the user's own git; stopped by the caller's signal. */
-  readonly fetchGit: GitFetcher = (request, signal) => fetchGit(request, {
+  readonly fetchGit: GitFetcher = (request, signal) => this.sourceFetches.run(gitFetchName(request), signal, () => fetchGit(request, {
     cache: this.sourceCache, env: this.options.sources?.env ?? process.env, signal,
     ...(this.options.sources?.timeoutMs ? { timeoutMs: this.options.sources.timeoutMs } : {}),
-  });
+  }), gitOutcome);
 
   /** Finds an app by name (and environment, required when the name is in several); the error lists the known ones. */
   async locate(appName: string, environmentName: string | undefined, signal?: AbortSignal): Promise<LocatedApp> {

@@ -9,6 +9,7 @@ import { AppResult, EnvironmentResult, ObjectRef, RepoModel, ResourceResult, Sta
 import type { WatchLiveOptions } from '../core/drift/engine';
 import type { Workspace } from '../core/workspace';
 import { DriftDocumentKey } from './driftUris';
+import { showFetchProgress, type FetchProgressView } from './fetchProgress';
 
 /** The part of the drift engine (src/core/drift/engine.ts) the extension uses. */
 export interface DriftBackend {
@@ -60,6 +61,7 @@ export class DriftSession implements vscode.Disposable {
   private running: Promise<void> | undefined;
   private queued: QueuedRefresh | undefined;
   private abort: AbortController | undefined;
+  private fetching: FetchProgressView | undefined;
   private readonly revealed = new Map<string, ResourceResult>();
 
   private backend: DriftBackend | undefined;
@@ -86,6 +88,8 @@ export class DriftSession implements vscode.Disposable {
   get workspace(): Workspace | undefined { return this.backend?.workspace; }
   /** True while a comparison runs (the view shows Stop). */
   get refreshing(): boolean { return this.running !== undefined; }
+  /** What the notification of the comparison's source fetches says now, if one is shown. */
+  get fetchProgressMessage(): string | undefined { return this.fetching?.message; }
   /** True from the start of a comparison to its end, as onDidChangeActivity reports them (the `driftline.refreshing` key). */
   get comparing(): boolean { return this.abort !== undefined; }
 
@@ -144,6 +148,9 @@ export class DriftSession implements vscode.Disposable {
     this.abort = abort;
     this.activity.fire();
     const started = Date.now();
+    // Cancel in the notification stops this comparison, as Stop does: every fetch in flight is aborted.
+    const fetching = showFetchProgress(backend.workspace.sourceFetches, () => abort.abort(), (line) => this.logLine('warn', line));
+    this.fetching = fetching;
     try {
       await vscode.window.withProgress({ location: { viewId: 'driftline.drift' }, title: `Comparing ${what}` }, async () => {
         const problem = this.currentReport ? undefined : await this.detectProblem(abort.signal);
@@ -176,6 +183,8 @@ export class DriftSession implements vscode.Disposable {
       if (!this.currentReport) this.setState('failed', false);
       this.changed.fire(this.currentReport);
     } finally {
+      fetching.dispose();
+      if (this.fetching === fetching) this.fetching = undefined;
       if (this.abort === abort) this.abort = undefined;
       this.activity.fire();
     }
