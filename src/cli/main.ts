@@ -10,6 +10,7 @@ import { runHistory } from './history';
 import { installInterruptHandlers } from './interrupt';
 import type { CliCommand, CliIO } from './io';
 import { runRollback } from './rollback';
+import { runRollout } from './rollout';
 import { runSopsCommand } from './sops';
 import { runStatus } from './status';
 import { runResume, runSuspend } from './suspend';
@@ -32,6 +33,7 @@ const subcommands: Record<string, Subcommand> = {
   sync: { summary: 'preview, then apply an app from Git (or ask its Flux/Argo CD controller to reconcile)', run: runSync },
   suspend: { summary: "stop Flux reconciling an app (its Kustomization/HelmRelease's spec.suspend)", run: runSuspend },
   resume: { summary: 'let Flux reconcile an app again, and ask it to reconcile now', run: runResume },
+  rollout: { summary: 'promote | promote --full | abort | retry | restart an Argo Rollouts Rollout of an app (as kubectl argo rollouts)', run: runRollout },
   history: { summary: "the commits that touched an app's files", run: runHistory },
   rollback: { summary: 'revert commits of an app (one revert commit), optionally pushed on a new branch', run: runRollback },
   doctor: { summary: 'GitOps gotchas: plaintext Secrets, missing sources and dependencies, no probes or health checks, unpinned versions (--format sarif)', run: runDoctorCommand },

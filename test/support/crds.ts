@@ -16,22 +16,25 @@ export const crdsDir = process.env.DRIFTLINE_CRDS_DIR ?? path.resolve(__dirname,
 export const FLUX_CRD_FILES = ['flux-kustomizations.yaml', 'flux-helmreleases.yaml', 'flux-gitrepositories.yaml',
   'flux-helmrepositories.yaml', 'flux-ocirepositories.yaml', 'flux-buckets.yaml', 'flux-helmcharts.yaml'];
 export const ARGO_CRD_FILES = ['argocd-application.yaml', 'argocd-appproject.yaml', 'argocd-applicationset.yaml'];
+/** In shared/crds (sharedPath('crds')): Argo Rollouts v1.8.3 and Flagger v1.33.0, as their projects ship them. */
+export const ROLLOUTS_CRD_FILES = ['argo-rollouts-rollout-crd.yaml', 'argo-rollouts-analysis-run-crd.yaml', 'argo-rollouts-analysis-template-crd.yaml'];
+export const FLAGGER_CRD_FILES = ['flagger-crds.yaml'];
 
 const CRD_API_VERSION = 'apiextensions.k8s.io/v1';
 const installed = new Set<string>();
 
 /**
- * Installs the Flux and Argo CD CRDs (all of them unless `files` names some) and waits until the server serves
- * them. Idempotent, also across processes sharing the cluster.
+ * Installs the Flux and Argo CD CRDs (all of them unless `files` names some; `dir`: another folder of CRD files,
+ * such as shared/crds) and waits until the server serves them. Idempotent, also across processes sharing the cluster.
  */
-export async function installGitOpsCrds(info: TestClusterInfo, files: string[] = [...FLUX_CRD_FILES, ...ARGO_CRD_FILES]): Promise<void> {
+export async function installGitOpsCrds(info: TestClusterInfo, files: string[] = [...FLUX_CRD_FILES, ...ARGO_CRD_FILES], dir = crdsDir): Promise<void> {
   const pending = files.filter((file) => !installed.has(`${info.server} ${file}`));
   if (pending.length === 0) return;
   const client = testClient();
   try {
     const names: string[] = [];
     for (const file of pending) {
-      for (const crd of readCrds(path.join(crdsDir, file))) {
+      for (const crd of readCrds(path.join(dir, file))) {
         await createUnlessExists(client, crd);
         names.push(crd.metadata.name);
       }

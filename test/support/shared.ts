@@ -19,7 +19,9 @@ export type SharedDataset =
   | 'gitops-examples/argocd-example-apps'
   | 'gitops-examples/flux2-kustomize-helm-example'
   | 'gitops-examples/flux2-kustomize-helm-example-artifacts'
-  | 'gitops-examples';
+  | 'gitops-examples'
+  /** Real CRDs of the controllers the project does not ship (Argo Rollouts, Flagger, ...): shared/crds/README.md. */
+  | 'crds';
 
 /** Whether a dataset is present (its folder exists). */
 export function hasShared(dataset: SharedDataset): boolean {

@@ -22,3 +22,6 @@ export { findLiveController, syncThroughController } from './controller/syncThro
 export { describeSuspendOutcome, findLiveFluxController, setAppSuspended } from './controller/suspendApp';
 export type { SuspendOutcome } from './controller/suspendApp';
 export type { ControllerSyncOptions } from './controller/syncThroughController';
+export { describeRolloutOutcome, rolloutActionVerb, rolloutPatches, runRolloutAction, ROLLOUT_ACTIONS } from './rollout/rolloutActions';
+export type { RolloutAction, RolloutActionOutcome, RolloutPatches } from './rollout/rolloutActions';
+export { findAppRollout, isRollout } from './rollout/findRollout';
