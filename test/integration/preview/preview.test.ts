@@ -128,7 +128,7 @@ describe('branch preview', function () {
       assert.deepEqual(snapshotRepo(repo), before);
     });
 
-    it('leaves out the kinds --skip-kinds names, and Secrets with --skip-secrets', async () => {
+    it('leaves out the kinds --skip-kinds names', async () => {
       const { repo } = fleet();
       branch(repo, 'feature', { 'base/web/configmap.yaml': configMap('web', { LOG_LEVEL: 'debug' }) });
       const io = captureIO();
