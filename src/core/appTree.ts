@@ -1,5 +1,6 @@
 // The tree the Flux controllers build: a Kustomization applies the child Kustomizations and HelmReleases its build
-// emits (FluxAppInfo.parent), as `flux tree kustomization` shows them. Apps with no parent among the apps given
+// emits (FluxAppInfo.parent), as `flux tree kustomization` shows them; a Flux Operator ResourceSet is the parent of
+// the ones it generates (FluxAppInfo.parentKind). Apps with no parent among the apps given
 // (a cluster root, an Argo CD Application, a folder convention) are roots. The Drift view nests apps this way;
 // `driftline tree` prints it. Counts roll up: a Kustomization's total is its own objects plus its descendants'.
 import type { ControllerRef, FluxAppInfo, StatusCounts } from './model';
@@ -16,19 +17,25 @@ export interface AppTreeNode<App extends TreeableApp> {
   children: AppTreeNode<App>[];
 }
 
-/** `<namespace>/<name>`: how FluxAppInfo names a Kustomization (parent, dependsOn). */
-function fluxKey(controller: ControllerRef): string {
-  return `${controller.namespace}/${controller.name}`;
+/** A parent's key: its kind (a Kustomization and a ResourceSet may share a name) and `<namespace>/<name>`, as FluxAppInfo names it. */
+function parentKey(kind: 'Kustomization' | 'ResourceSet', name: string): string {
+  return `${kind}:${name}`;
 }
 
 /** The apps of one environment as a forest, each level in the order the apps were given. */
 export function buildAppTree<App extends TreeableApp>(apps: App[]): AppTreeNode<App>[] {
   const nodes = apps.map((app) => ({ app, children: [] as AppTreeNode<App>[] }));
-  const kustomizations = new Map<string, AppTreeNode<App>>();
+  const parents = new Map<string, AppTreeNode<App>>();
   for (const node of nodes) {
-    if (node.app.controller?.kind === 'Kustomization') kustomizations.set(fluxKey(node.app.controller), node);
+    const controller = node.app.controller;
+    if (controller?.kind === 'Kustomization' || controller?.kind === 'ResourceSet') {
+      parents.set(parentKey(controller.kind, `${controller.namespace}/${controller.name}`), node);
+    }
   }
-  const parentOf = (node: AppTreeNode<App>) => (node.app.flux?.parent ? kustomizations.get(node.app.flux.parent) : undefined);
+  const parentOf = (node: AppTreeNode<App>) => {
+    const flux = node.app.flux;
+    return flux?.parent ? parents.get(parentKey(flux.parentKind ?? 'Kustomization', flux.parent)) : undefined;
+  };
   const roots: AppTreeNode<App>[] = [];
   for (const node of nodes) {
     const parent = parentOf(node);

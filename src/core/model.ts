@@ -34,9 +34,10 @@ export type HealthStatus = 'Healthy' | 'Progressing' | 'Degraded' | 'Paused' | '
 
 /**
  * How the desired objects of an app are produced from the repo. `jsonnet`: an Argo CD directory source with
- * `.jsonnet` files (evaluated with jsonnet), beside any YAML/JSON files of the folder.
+ * `.jsonnet` files (evaluated with jsonnet), beside any YAML/JSON files of the folder. `resourceset`: the
+ * objects a Flux Operator ResourceSet generates, expanded by discovery (AppDefinition.generatedObjects).
  */
-export type RendererKind = 'yaml' | 'kustomize' | 'helm' | 'jsonnet';
+export type RendererKind = 'yaml' | 'kustomize' | 'helm' | 'jsonnet' | 'resourceset';
 
 /** Where an app or environment was declared, for "Go to source" and for error messages. */
 export interface SourceLocation {
@@ -46,12 +47,12 @@ export interface SourceLocation {
   line?: number;
 }
 
-export type AppOrigin = 'config' | 'flux-kustomization' | 'flux-helmrelease' | 'argo-application' | 'convention';
+export type AppOrigin = 'config' | 'flux-kustomization' | 'flux-helmrelease' | 'flux-resourceset' | 'argo-application' | 'convention';
 
 /** The GitOps controller object that manages an app in its cluster, when there is one. */
 export interface ControllerRef {
   apiVersion: string;
-  kind: 'Kustomization' | 'HelmRelease' | 'Application';
+  kind: 'Kustomization' | 'HelmRelease' | 'ResourceSet' | 'Application';
   name: string;
   namespace: string;
 }
@@ -73,40 +74,7 @@ export interface HelmSource {
   valuesFiles: string[];
   /** Inline values (HelmRelease `spec.values`, Argo `helm.values`). */
   values?: Record<string, unknown>;
-  /** A Flux HelmRelease: what helm-controller does beyond `helm template` (valuesFrom, CRDs, post-renderers, labels). */
-  release?: HelmReleaseSettings;
 }
-
-/** The parts of a Flux HelmRelease's spec that decide its objects beside the chart and `spec.values`. */
-export interface HelmReleaseSettings {
-  /** The HelmRelease object (`<namespace>/<name>`): its origin labels, and how messages name it. */
-  name: string;
-  namespace: string;
-  /** `spec.valuesFrom`, in order; `spec.values` (HelmSource.values) is merged over them all. */
-  valuesFrom: HelmValuesReference[];
-  /** `spec.chart.spec.valuesFiles` of a fetched chart: files inside it, merged to replace its values.yaml (source-controller). */
-  chartValuesFiles?: string[];
-  /** `install.crds` / `upgrade.crds` (default Create / Skip): whether the chart's crds/ folder is desired. */
-  installCrds: HelmCrdPolicy;
-  upgradeCrds: HelmCrdPolicy;
-  /** `spec.postRenderers[].kustomize` as written, applied in order to helm's output. */
-  postRenderers: Record<string, unknown>[];
-  /** `spec.commonMetadata`: labels and annotations set on every rendered object. */
-  commonMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
-}
-
-export type HelmCrdPolicy = 'Skip' | 'Create' | 'CreateReplace';
-
-/** One `valuesFrom` entry: a ConfigMap or Secret in the HelmRelease's namespace. */
-export interface HelmValuesReference extends SubstituteSource {
-  /** `valuesKey`, default `values.yaml`. */
-  valuesKey: string;
-  /** `targetPath`: the key's value is set there with helm's `--set` syntax instead of merged as YAML at the root. */
-  targetPath?: string;
-  /** `literal`: with targetPath, the value is set as it is (`--set-literal`). */
-  literal?: boolean;
-}
-
 
 export interface AppDefinition {
   name: string;
@@ -131,6 +99,11 @@ export interface AppDefinition {
   revisionNote?: string;
   /** Set when the app's Git source is the cached checkout of a remote that could not be reached: its row says so. */
   sourceNote?: string;
+  /**
+   * Renderer `resourceset`: the objects the Flux Operator applies for the ResourceSet (its templates x its
+   * inputs, as the parent's build emits it), each declared where the ResourceSet is.
+   */
+  generatedObjects?: DesiredObject[];
   /** YAML renderer: include files in subfolders too (Flux folders without kustomization.yaml, Argo `directory.recurse`). */
   recurse?: boolean;
   /**
@@ -182,6 +155,8 @@ export interface JsonnetVariable {
 export interface FluxAppInfo {
   /** The Kustomization whose build applies it (`<namespace>/<name>`); absent for a cluster root's direct children of no Kustomization. */
   parent?: string;
+  /** `ResourceSet` when `parent` names the Flux Operator ResourceSet that generates it rather than a Kustomization. */
+  parentKind?: 'ResourceSet';
   /** `spec.dependsOn` as `<namespace>/<name>`. */
   dependsOn: string[];
   suspend: boolean;
@@ -397,6 +372,9 @@ export const FLUX_KUSTOMIZE_NAME_LABEL = 'kustomize.toolkit.fluxcd.io/name';
 export const FLUX_KUSTOMIZE_NAMESPACE_LABEL = 'kustomize.toolkit.fluxcd.io/namespace';
 export const FLUX_HELM_NAME_LABEL = 'helm.toolkit.fluxcd.io/name';
 export const FLUX_HELM_NAMESPACE_LABEL = 'helm.toolkit.fluxcd.io/namespace';
+/** The Flux Operator labels what a ResourceSet applies (and lists it in the ResourceSet's `status.inventory`). */
+export const FLUX_RESOURCESET_NAME_LABEL = 'resourceset.fluxcd.controlplane.io/name';
+export const FLUX_RESOURCESET_NAMESPACE_LABEL = 'resourceset.fluxcd.controlplane.io/namespace';
 /** Argo CD annotation tracking: `<app>:<group>/<kind>:<namespace>/<name>`. */
 export const ARGO_TRACKING_ID_ANNOTATION = 'argocd.argoproj.io/tracking-id';
 /** Argo CD's default label tracking (only meaningful for apps an Argo CD Application manages). */

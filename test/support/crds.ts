@@ -70,3 +70,23 @@ export async function waitUntilEstablished(client: ClusterClient, name: string):
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * The Flux Operator's ResourceSet kind, with a CRD written for these tests (the operator's own is not vendored):
+ * served as the API server serves it, namespaced, with a status subresource for its inventory; its spec is not validated.
+ */
+export async function installResourceSetCrd(client: ClusterClient): Promise<void> {
+  const crd: KubeObject = {
+    apiVersion: CRD_API_VERSION, kind: 'CustomResourceDefinition', metadata: { name: 'resourcesets.fluxcd.controlplane.io' },
+    spec: {
+      group: 'fluxcd.controlplane.io', scope: 'Namespaced',
+      names: { kind: 'ResourceSet', listKind: 'ResourceSetList', plural: 'resourcesets', singular: 'resourceset' },
+      versions: [{
+        name: 'v1', served: true, storage: true, subresources: { status: {} },
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      }],
+    },
+  };
+  await createUnlessExists(client, crd);
+  await waitUntilEstablished(client, crd.metadata.name);
+}

@@ -5,7 +5,7 @@ import type { ControllerRef, StatusCounts } from '../../src/core/model';
 interface App {
   name: string;
   controller?: ControllerRef;
-  flux?: { parent?: string; dependsOn: string[]; suspend: boolean };
+  flux?: { parent?: string; parentKind?: 'ResourceSet'; dependsOn: string[]; suspend: boolean };
   counts: StatusCounts;
 }
 
@@ -28,6 +28,14 @@ describe('appTree: the Flux tree of an environment', () => {
       ['flux-system', [['infra', [['redis', []]]], ['apps', [['podinfo', []]]]]],
       ['guestbook', []],
     ]);
+  });
+
+  it('nests what a Flux Operator ResourceSet generates under the ResourceSet, even when a Kustomization has its name', () => {
+    const resourceSet: App = { name: 'ResourceSet/flux-system/tenants', controller: { apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSet', name: 'tenants', namespace: 'flux-system' },
+      flux: { parent: 'flux-system/tenants', dependsOn: [], suspend: false }, counts: counts() };
+    const generated: App = { ...kustomization('team1'), flux: { parent: 'flux-system/tenants', parentKind: 'ResourceSet', dependsOn: [], suspend: false } };
+    const tree = buildAppTree([kustomization('tenants'), resourceSet, generated, kustomization('sibling', 'flux-system/tenants')]);
+    assert.deepEqual(shape(tree), [['tenants', [['ResourceSet/flux-system/tenants', [['team1', []]]], ['sibling', []]]]]);
   });
 
   it('puts an app whose parent is not among the apps at the top, and never loses apps that apply each other', () => {

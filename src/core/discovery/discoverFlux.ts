@@ -16,7 +16,6 @@ import { walkKustomizeTree } from '../render/kustomizeTree';
 import { exists, isWithin } from '../render/listFiles';
 import { environmentOfPath, ENVIRONMENT_FOLDERS } from './environmentOfPath';
 import { postBuildOf, substituteForDiscovery } from './fluxPostBuild';
-import { helmReleaseName, withHelmReleaseSettings } from './fluxHelmRelease';
 import { buildFlux, type BuiltObject, type FluxBuildResult, type FluxBuildSpec } from './fluxBuild';
 import { patchedFluxInstanceRoots } from './fluxInstance';
 import { discoverFluxWithoutTools } from './fluxWithoutTools';
@@ -26,7 +25,7 @@ import type { GitFetcher } from '../sources/gitTypes';
 import type { RepoIdentity } from './repoIdentity';
 import { isResourceSetInput } from './resourceSet';
 import { OPERATOR_GROUP } from './resourceSetInputs';
-import { expandResourceSets, unexpandedResourceSetApp } from './resourceSetChildren';
+import { expandResourceSets, parentOf, resourceSetApp } from './resourceSetChildren';
 import { objectsOf, type RepoScan, type ScannedObject } from './scanRepo';
 
 export interface FluxDiscovery {
@@ -103,7 +102,8 @@ function helmReleaseApp(scan: RepoScan, identity: RepoIdentity, found: ScannedOb
   const spec = (object.spec ?? {}) as Record<string, unknown>;
   const namespace = object.metadata.namespace ?? 'default';
   const targetNamespace = typeof spec.targetNamespace === 'string' ? spec.targetNamespace : undefined;
-  const releaseName = helmReleaseName(object);
+  const releaseName = typeof spec.releaseName === 'string' ? spec.releaseName
+    : targetNamespace ? `${targetNamespace}-${object.metadata.name}` : object.metadata.name;
   const chartSpec = ((spec.chart as { spec?: ChartSpec } | undefined)?.spec ?? {}) as ChartSpec;
   const values = spec.values as Record<string, unknown> | undefined;
   const storageNamespace = typeof spec.storageNamespace === 'string' && spec.storageNamespace !== '' ? spec.storageNamespace : namespace;
@@ -171,6 +171,8 @@ interface TreeNode {
   /** A cluster root: it marks the environment and is no app of its own. */
   root: boolean;
   parent?: string;
+  /** Set when `parent` is the ResourceSet that generates it. */
+  parentKind?: 'ResourceSet';
   /** The environment whose cluster holds this Kustomization, when it applies to another (spec.kubeConfig). */
   home?: string;
   /** Its parent's postBuild left variables in it that only the cluster knows: its app says so. */
@@ -196,8 +198,6 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   const builtFolders: string[] = [];
   /** Apps with a postBuild: their substituteFrom sources are looked up again once every build is done. */
   const postBuildApps: { index: number; node: TreeNode }[] = [];
-  /** HelmReleases: their valuesFrom sources are looked up again once every build is done. */
-  const helmReleaseApps: { index: number; object: KubeObject; environment: string; file: string }[] = [];
 
   // Names are made unique once every app is known (uniqueAppNames), never by the order they were found.
   const add = (app: AppDefinition) => { apps.push(app); };
@@ -225,7 +225,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
       name: object.metadata.name, environment: node.cluster.environment, origin: 'flux-kustomization', declaredAt: { file, ...(line !== undefined ? { line } : {}) },
       controller: controllerOf(object, 'Kustomization', node.namespace), renderer: 'kustomize', path: path.dirname(file),
       ...(typeof spec.targetNamespace === 'string' ? { namespace: spec.targetNamespace } : {}),
-      flux: fluxInfo(object, node.namespace, node.parent, node.cluster.kubeConfigSecret),
+      flux: { ...fluxInfo(object, node.namespace, node.parent, node.cluster.kubeConfigSecret), ...(node.parentKind ? { parentKind: node.parentKind } : {}) },
     };
     const source = await fetchedIfRemote(resolveKustomizationSource(scan, identity, { object, file, line }), scan, spec, node.namespace, options);
     if ('unknownReason' in source) {
@@ -258,15 +258,14 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   const substitutionOf = (node: TreeNode) =>
     postBuildOf(node.object, node.namespace, outputs.get(node.home ?? node.cluster.environment) ?? [], node.file, node.home);
 
-  const helmRelease = (object: KubeObject, origin: { file: string; line?: number }, cluster: Cluster, parent: string | undefined, unresolved?: string) => {
+  const helmRelease = (object: KubeObject, origin: { file: string; line?: number }, cluster: Cluster, parent: Pick<FluxAppInfo, 'parent' | 'parentKind'>, unresolved?: string) => {
     const namespace = object.metadata.namespace ?? 'default';
     const key = `${cluster.environment}|HelmRelease|${namespace}|${object.metadata.name}`;
     if (seen.has(key)) return;
     seen.add(key);
     const app = helmReleaseApp(scan, identity, { object, ...origin }, cluster.environment);
-    helmReleaseApps.push({ index: apps.length, object, environment: cluster.environment, file: origin.file });
     add({
-      ...app, flux: fluxInfo(object, namespace, parent, cluster.kubeConfigSecret),
+      ...app, flux: { ...fluxInfo(object, namespace, parent.parent, cluster.kubeConfigSecret), ...(parent.parentKind ? { parentKind: parent.parentKind } : {}) },
       // Which cluster it is applied to comes first: without one nothing else can be compared; then its values.
       ...(cluster.unknownReason ?? unresolved ? { unknownReason: cluster.unknownReason ?? unresolved } : {}),
     });
@@ -335,12 +334,23 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
         objects = expanded.objects;
         scan.objects.push(...expanded.sources.map(({ object, source }) => ({ object, ...source }))); // found like sources written in Git
         problems.push(...expanded.problems);
-        for (const { resourceSet, reason } of expanded.unknown) add(unexpandedResourceSetApp(resourceSet, reason, node.cluster.environment, node.root ? undefined : self));
-        for (const { object, source, unknownReason: unresolved } of objects) {
+        const kustomization = node.root ? undefined : self;
+        const resourceSets = [
+          ...expanded.expanded.map(({ desired, objects: generated }) => ({ desired, known: { objects: generated } })),
+          ...expanded.unknown.map(({ resourceSet, reason }) => ({ desired: resourceSet, known: { unknownReason: reason } })),
+        ];
+        for (const { desired, known } of resourceSets) {
+          const key = `${node.cluster.environment}|ResourceSet|${desired.object.metadata.namespace ?? 'default'}|${desired.object.metadata.name}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          add(resourceSetApp(desired, node.cluster.environment, kustomization, known, node.cluster.unknownReason));
+        }
+        for (const desired of objects) {
+          const { object, source, unknownReason: unresolved } = desired;
           if (isResourceSetInput(object)) continue;
           if (isKind(object, HELM_GROUP, 'HelmRelease')) {
             const namespace = object.metadata.namespace ?? 'default';
-            helmRelease(object, source, clusterOf(object, namespace, node.cluster), node.root ? undefined : self, unresolved);
+            helmRelease(object, source, clusterOf(object, namespace, node.cluster), parentOf(desired, kustomization), unresolved);
             continue;
           }
           const namespace = kustomizationNamespace(object);
@@ -350,7 +360,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
           if (seen.has(key)) continue;
           seen.add(key);
           const home = cluster.environment !== node.cluster.environment ? { home: node.cluster.environment } : {};
-          next.push({ object, namespace, file: source.file, line: source.line, cluster, root: false, ...home, ...(unresolved ? { unresolved } : {}), ...(node.root ? {} : { parent: self }) });
+          next.push({ object, namespace, file: source.file, line: source.line, cluster, root: false, ...home, ...(unresolved ? { unresolved } : {}), ...parentOf(desired, kustomization) });
         }
       }
       level = next;
@@ -428,7 +438,6 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   }
   // A source that a later build emits (a sibling's or a child's) is found once every build is done.
   for (const { index, node } of postBuildApps) apps[index] = { ...apps[index], substitute: substitutionOf(node) };
-  for (const { index, object, environment, file } of helmReleaseApps) apps[index] = withHelmReleaseSettings(apps[index], object, outputs.get(environment) ?? [], file);
   for (const app of apps) environments.add(app.environment);
   return { apps: uniqueAppNames(apps), environments: [...environments], contexts, problems };
 }

@@ -1,5 +1,6 @@
 // The kinds a GitOps controller says it applied for an app, read from its live object: Flux Kustomization
-// `status.inventory.entries` (`<namespace>_<name>_<group>_<kind>` with the version) and Argo CD Application
+// and Flux Operator ResourceSet `status.inventory.entries` (`<namespace>_<name>_<group>_<kind>` with the
+// version: the operator keeps its inventory in Flux's format) and Argo CD Application
 // `status.resources`. Listing those kinds too finds an object the app owns whose kind Git no longer has at all
 // (Extra: the controller has not pruned it yet), even in a one-shot run. A controller object that cannot be read
 // (not live, CRD not installed, forbidden) adds nothing: Extra detection then sees the kinds Git has, as before.
@@ -33,10 +34,10 @@ export async function controllerInventoryKeys(client: InventoryClient, apps: App
   return [...keys.values()];
 }
 
-/** What a live Flux Kustomization or Argo CD Application lists as applied. */
+/** What a live Flux Kustomization, Flux Operator ResourceSet or Argo CD Application lists as applied. */
 export function inventoryOf(controller: KubeObject): InventoryItem[] {
   const status = controller.status as { inventory?: { entries?: unknown }; resources?: unknown } | undefined;
-  if (controller.kind === 'Kustomization') {
+  if (controller.kind === 'Kustomization' || controller.kind === 'ResourceSet') {
     const entries = Array.isArray(status?.inventory?.entries) ? status.inventory.entries as Array<{ id?: unknown; v?: unknown }> : [];
     return entries.flatMap((entry) => {
       const parts = typeof entry.id === 'string' ? entry.id.split('_') : [];

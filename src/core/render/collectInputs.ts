@@ -57,6 +57,9 @@ export async function collectInputs(app: AppDefinition, reads = new FileReads())
       const files = (await listFiles(app.path, app.recurse === true)).filter(isManifestFile);
       return { files, dirs: app.recurse ? [] : [app.path], trees: app.recurse ? [app.path] : [] };
     }
+    case 'resourceset':
+      // Its objects are in the definition (hashed with it); the file declaring the ResourceSet is what an edit changes.
+      return { files: [app.declaredAt.file], dirs: [], trees: [] };
   }
 }
 

@@ -32,11 +32,14 @@ async function renderSource(app: AppDefinition, inputs: AppInputs, options: Rend
       return applyNamespace(
         await renderKustomize(app, inputs.kustomizeTree!, options, inputs.kustomizeOutput), app.namespace, false);
     case 'helm':
-      return applyNamespace(await renderHelm(app, options, decrypt), app.namespace, false);
+      return applyNamespace(await renderHelm(app, options), app.namespace, false);
     case 'yaml':
     case 'jsonnet':
       return applyNamespace(
         await renderYamlFiles(inputs.files, decrypt), app.namespace, app.origin === 'flux-kustomization');
+    case 'resourceset':
+      // Expanded by discovery (it has to, to find the Kustomizations and HelmReleases among them).
+      return applyNamespace(app.generatedObjects ?? [], app.namespace, false);
   }
 }
 

@@ -1,4 +1,5 @@
-// What a GitOps controller says it applied for an app: Flux Kustomization `status.inventory`, Argo CD
+// What a GitOps controller says it applied for an app: Flux Kustomization (and Flux Operator ResourceSet,
+// in the same format) `status.inventory`, Argo CD
 // Application `status.resources`. An object listed there belongs to the app even without tracking labels.
 import { apiVersionOf, refId } from '../identity';
 import type { KubeObject, ObjectRef } from '../model';
@@ -39,7 +40,7 @@ export function argoResources(application: KubeObject): ObjectRef[] {
 /** The controller object's own list of what it applied, by its kind. */
 export function controllerInventory(controller: KubeObject): ObjectRef[] {
   if (controller.kind === 'Application') return argoResources(controller);
-  if (controller.kind === 'Kustomization') return fluxInventory(controller);
+  if (controller.kind === 'Kustomization' || controller.kind === 'ResourceSet') return fluxInventory(controller);
   return [];
 }
 

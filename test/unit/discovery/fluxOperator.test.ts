@@ -1,10 +1,11 @@
 // Flux Operator in discovery (real `kubectl kustomize`, real git remotes): a FluxInstance's sync is a cluster
-// root, and ResourceSets are expanded as the operator expands them, their Kustomizations and HelmReleases
-// listed as children of the Kustomization applying the ResourceSet.
+// root, and ResourceSets are expanded as the operator expands them: each is an app (under the Kustomization
+// applying it) whose objects are all it generates, its Kustomizations and HelmReleases child apps of it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { buildAppTree } from '../../../src/core/appTree';
 import { discoverRepo } from '../../../src/core/discovery/discoverRepo';
 import { renderApps } from '../../../src/core/render/renderApps';
 import { removeTempRepos, writeRepo } from '../../support/gitopsExamples';
@@ -142,10 +143,10 @@ describe('Flux Operator discovery', () => {
     assert.ok(model.environments.some((environment) => environment.name === 'edge'), 'the unpatched sync still makes the cluster');
   });
 
-  it('a ResourceSet with 2 inputs x (Kustomization + HelmRelease) makes 4 apps named as the operator names them, children of the Kustomization applying it', async () => {
+  it('a ResourceSet with 2 inputs x (Kustomization + HelmRelease) makes 4 apps named as the operator names them, children of the ResourceSet, itself an app under the Kustomization applying it', async () => {
     const root = await fleetRepo({
       ...clusterWithTenants({
-        'resourceset.yaml': yaml(resourceSet('tenants', {
+        'resourceset.yaml': yaml(resourceSet('team-apps', {
           inputs: [{ tenant: 'Team1', replicas: 2 }, { tenant: 'Team2', replicas: 3 }],
           resources: [
             { ...kustomization('<< inputs.tenant | lower >>-apps', 'flux-system', 'flux-system', './apps/<< inputs.tenant | lower >>') },
@@ -158,17 +159,24 @@ describe('Flux Operator discovery', () => {
     });
     const model = await discoverRepo(root);
     assert.deepEqual(model.problems, []);
-    assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['podinfo-team1', 'podinfo-team2', 'team1-apps', 'team2-apps', 'tenants']);
+    assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['podinfo-team1', 'podinfo-team2', 'team-apps', 'team1-apps', 'team2-apps', 'tenants']);
     const resourceSetFile = path.join(root, 'tenants/resourceset.yaml');
+    const set = appNamed(model, 'prod', 'team-apps');
+    assert.deepEqual(set.controller, { apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSet', name: 'team-apps', namespace: 'flux-system' });
+    assert.equal(set.origin, 'flux-resourceset');
+    assert.equal(set.renderer, 'resourceset');
+    assert.deepEqual(set.flux, { parent: 'flux-system/tenants', dependsOn: [], suspend: false });
+    assert.deepEqual(set.declaredAt, { file: resourceSetFile, line: 1 });
     for (const tenant of ['team1', 'team2']) {
       const ks = appNamed(model, 'prod', `${tenant}-apps`);
       assert.equal(ks.unknownReason, undefined);
       assert.equal(ks.path, path.join(root, 'apps', tenant));
-      assert.equal(ks.flux?.parent, 'flux-system/tenants');
+      assert.equal(ks.flux?.parent, 'flux-system/team-apps');
+      assert.equal(ks.flux?.parentKind, 'ResourceSet');
       assert.equal(ks.declaredAt.file, resourceSetFile);
       assert.deepEqual(ks.controller, { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: `${tenant}-apps`, namespace: 'flux-system' });
       const release = appNamed(model, 'prod', `podinfo-${tenant}`);
-      assert.equal(release.flux?.parent, 'flux-system/tenants');
+      assert.deepEqual([release.flux?.parent, release.flux?.parentKind], ['flux-system/team-apps', 'ResourceSet']);
       // The template left the namespace out: the operator applies it in the ResourceSet's.
       assert.equal(release.controller?.namespace, 'flux-system');
     }
@@ -179,7 +187,7 @@ describe('Flux Operator discovery', () => {
     assert.deepEqual(rendered.objects.map(({ object }) => `${object.kind}/${object.metadata.name}`), ['ConfigMap/two']);
   });
 
-  it('the sources a ResourceSet makes are what its Kustomizations name (a GitRepository of this repo builds here); its other objects are no apps', async () => {
+  it('the sources a ResourceSet makes are what its Kustomizations name (a GitRepository of this repo builds here); its other objects are the ResourceSet app\'s, rendered in the namespaces it gives', async () => {
     const root = await fleetRepo({
       ...clusterWithTenants({
         'resourceset.yaml': yaml(resourceSet('teams', {
@@ -196,11 +204,38 @@ describe('Flux Operator discovery', () => {
     });
     const model = await discoverRepo(root);
     assert.deepEqual(model.problems, []);
-    assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['red', 'tenants']);
+    assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['red', 'teams', 'tenants']);
     const red = appNamed(model, 'prod', 'red');
     assert.equal(red.unknownReason, undefined);
     assert.equal(red.path, path.join(root, 'teams/red'));
     assert.equal(red.controller?.namespace, 'red');
+    // The ResourceSet app compares everything the operator applies for it, the Flux objects included.
+    const [rendered] = await renderApps([appNamed(model, 'prod', 'teams')]);
+    assert.equal(rendered.error, undefined);
+    assert.deepEqual(rendered.objects.map(({ object }) => `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`),
+      ['Namespace//red', 'ConfigMap/red/settings', 'GitRepository/red/red-repo', 'Kustomization/red/red']);
+    assert.deepEqual(rendered.objects[1].object.data, { team: 'red' });
+    assert.ok(rendered.objects.every(({ source }) => source.file === path.join(root, 'tenants/resourceset.yaml')));
+    // The Kustomization applying the ResourceSet compares the ResourceSet object, not what it generates.
+    const [tenants] = await renderApps([appNamed(model, 'prod', 'tenants')]);
+    assert.deepEqual(tenants.objects.map(({ object }) => `${object.kind}/${object.metadata.name}`), ['ResourceSet/teams']);
+  });
+
+  it('a ResourceSet that generates a ResourceSet: each is an app, the inner one and what it generates nested under the outer one', async () => {
+    // The outer ResourceSet renders the inner one's template: what it leaves is plain text to the inner one.
+    const inner = resourceSet('<< inputs.team >>-apps', { inputs: [{ app: 'web' }], resources: [helmReleaseTemplate('<< inputs.team >>-web')] });
+    const root = await fleetRepo(clusterWithTenants({
+      'resourceset.yaml': yaml(resourceSet('teams', { inputs: [{ team: 'blue' }], resources: [inner] })),
+    }));
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.problems, []);
+    const tree = buildAppTree(appsOf(model, 'prod'));
+    const shape = (nodes: typeof tree): unknown => nodes.map((node) => [node.app.name, shape(node.children)]);
+    assert.deepEqual(shape(tree), [['tenants', [['teams', [['blue-apps', [['blue-web', []]]]]]]]]);
+    const [outer] = await renderApps([appNamed(model, 'prod', 'teams')]);
+    assert.deepEqual(outer.objects.map(({ object }) => `${object.kind}/${object.metadata.namespace}/${object.metadata.name}`), ['ResourceSet/flux-system/blue-apps']);
+    const [innerRendered] = await renderApps([appNamed(model, 'prod', 'blue-apps')]);
+    assert.deepEqual(innerRendered.objects.map(({ object }) => `${object.kind}/${object.metadata.namespace}/${object.metadata.name}`), ['HelmRelease/flux-system/blue-web']);
   });
 
   it('resourcesTemplate with range and if, and objects annotated reconcile: disabled left out', async () => {
@@ -225,7 +260,7 @@ describe('Flux Operator discovery', () => {
     }));
     const model = await discoverRepo(root);
     assert.deepEqual(model.problems, []);
-    assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['addons-certs', 'addons-ingress', 'tenants']);
+    assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['addons-certs', 'addons-ingress', 'bundles', 'tenants']);
   });
 
   it('inputsFrom a Static ResourceSetInputProvider in the build output gives its defaultValues; Permute makes the product of the providers, each under its name', async () => {
@@ -247,7 +282,7 @@ describe('Flux Operator discovery', () => {
     }));
     const model = await discoverRepo(root);
     assert.deepEqual(model.problems, []);
-    assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['a-staging', 'b-staging', 'tenants', 'web-staging-cluster-settings']);
+    assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['a-staging', 'b-staging', 'flat', 'my-rset', 'tenants', 'web-staging-cluster-settings']);
   });
 
   it('inputsFrom a provider that reads GitHub (or one not in Git, or the UID checksum of a Static one) makes the ResourceSet an Unknown app naming it', async () => {
@@ -266,6 +301,7 @@ describe('Flux Operator discovery', () => {
     const previews = appNamed(model, 'prod', 'previews');
     assert.equal(previews.unknownReason, 'ResourceSet flux-system/previews is not expanded: inputs come from ResourceSetInputProvider flux-system/branches (GitHubBranch): not in Git');
     assert.equal(previews.flux?.parent, 'flux-system/tenants');
+    assert.equal(previews.controller?.kind, 'ResourceSet');
     assert.equal(previews.declaredAt.file, path.join(root, 'tenants/previews.yaml'));
     assert.match(appNamed(model, 'prod', 'missing').unknownReason ?? '', /ResourceSetInputProvider flux-system\/nowhere, which no build of this repo applies: not in Git/);
     assert.match(appNamed(model, 'prod', 'by-id').unknownReason ?? '', /inputs\.id of ResourceSetInputProvider flux-system\/static \(Static\), the checksum of its UID/);
@@ -279,7 +315,7 @@ describe('Flux Operator discovery', () => {
       'good.yaml': yaml(resourceSet('good', { inputs: [{ tenant: 'a' }], resources: [helmReleaseTemplate('<< inputs.tenant >>-web')] })),
     }));
     const model = await discoverRepo(root);
-    assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['a-web', 'tenants']);
+    assert.deepEqual(appsOf(model, 'prod').map((candidate) => candidate.name), ['a-web', 'good', 'tenants']);
     assert.deepEqual(model.problems.map((problem) => [path.relative(root, problem.file), problem.message]), [
       ['tenants/broken.yaml', 'ResourceSet flux-system/broken does not expand as the Flux Operator expands it: resources[0]: map has no entry for key "tenat"'],
       ['tenants/no-kind.yaml', 'ResourceSet flux-system/no-kind does not expand as the Flux Operator expands it: resources[0]: a rendered document is not a Kubernetes object with apiVersion, kind and metadata.name'],

@@ -22,6 +22,11 @@ describe('controller inventories', () => {
     ]);
   });
 
+  it('reads a Flux Operator ResourceSet\'s inventory, kept in Flux\'s format', () => {
+    const resourceSet: KubeObject = { ...fluxKustomization, apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSet' };
+    assert.deepEqual(inventoryOf(resourceSet), inventoryOf(fluxKustomization));
+  });
+
   it('reads Argo CD Application status.resources', () => {
     const application: KubeObject = {
       apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'guestbook', namespace: 'argocd' },

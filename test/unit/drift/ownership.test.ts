@@ -26,6 +26,16 @@ describe('ownership of live objects (Extra candidates)', () => {
     assert.ok(isOwnedByApp(live({ 'helm.toolkit.fluxcd.io/name': 'podinfo', 'helm.toolkit.fluxcd.io/namespace': 'podinfo' }), release));
   });
 
+  it('recognises the Flux Operator\'s labels on what a ResourceSet applies, not a Kustomization\'s of the same name', () => {
+    const resourceSet = app({ apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSet', name: 'tenants', namespace: 'flux-system' });
+    const byOperator = live({ 'resourceset.fluxcd.controlplane.io/name': 'tenants', 'resourceset.fluxcd.controlplane.io/namespace': 'flux-system' });
+    assert.ok(isOwnedByApp(byOperator, resourceSet));
+    assert.ok(!isOwnedByApp(live({ 'resourceset.fluxcd.controlplane.io/name': 'tenants', 'resourceset.fluxcd.controlplane.io/namespace': 'team-a' }), resourceSet));
+    assert.ok(!isOwnedByApp(live({ 'kustomize.toolkit.fluxcd.io/name': 'tenants', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' }), resourceSet));
+    assert.ok(!isOwnedByApp(byOperator, app({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'tenants', namespace: 'flux-system' })));
+    assert.ok(ownerKeysOfLive(byOperator).some((key) => ownerKeysOfApp(resourceSet).includes(key)));
+  });
+
   it('recognises Argo CD tracking ids (plain and namespace-qualified) and, without one, the instance label', () => {
     const application = app({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', name: 'guestbook', namespace: 'argocd' });
     assert.ok(isOwnedByApp(live({}, { 'argocd.argoproj.io/tracking-id': 'guestbook:/ConfigMap:shop/c' }), application));
