@@ -74,7 +74,40 @@ export interface HelmSource {
   valuesFiles: string[];
   /** Inline values (HelmRelease `spec.values`, Argo `helm.values`). */
   values?: Record<string, unknown>;
+  /** A Flux HelmRelease: what helm-controller does beyond `helm template` (valuesFrom, CRDs, post-renderers, labels). */
+  release?: HelmReleaseSettings;
 }
+
+/** The parts of a Flux HelmRelease's spec that decide its objects beside the chart and `spec.values`. */
+export interface HelmReleaseSettings {
+  /** The HelmRelease object (`<namespace>/<name>`): its origin labels, and how messages name it. */
+  name: string;
+  namespace: string;
+  /** `spec.valuesFrom`, in order; `spec.values` (HelmSource.values) is merged over them all. */
+  valuesFrom: HelmValuesReference[];
+  /** `spec.chart.spec.valuesFiles` of a fetched chart: files inside it, merged to replace its values.yaml (source-controller). */
+  chartValuesFiles?: string[];
+  /** `install.crds` / `upgrade.crds` (default Create / Skip): whether the chart's crds/ folder is desired. */
+  installCrds: HelmCrdPolicy;
+  upgradeCrds: HelmCrdPolicy;
+  /** `spec.postRenderers[].kustomize` as written, applied in order to helm's output. */
+  postRenderers: Record<string, unknown>[];
+  /** `spec.commonMetadata`: labels and annotations set on every rendered object. */
+  commonMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+}
+
+export type HelmCrdPolicy = 'Skip' | 'Create' | 'CreateReplace';
+
+/** One `valuesFrom` entry: a ConfigMap or Secret in the HelmRelease's namespace. */
+export interface HelmValuesReference extends SubstituteSource {
+  /** `valuesKey`, default `values.yaml`. */
+  valuesKey: string;
+  /** `targetPath`: the key's value is set there with helm's `--set` syntax instead of merged as YAML at the root. */
+  targetPath?: string;
+  /** `literal`: with targetPath, the value is set as it is (`--set-literal`). */
+  literal?: boolean;
+}
+
 
 export interface AppDefinition {
   name: string;

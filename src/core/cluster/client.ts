@@ -188,6 +188,11 @@ export class ClusterClient {
     return untilAborted(this.discovery.resourceFor(apiVersion, kind), this.signal);
   }
 
+  /** Served group/versions and their kinds (discovery, cached per client like every discovery answer). */
+  servedVersions(): Promise<{ groupVersion: string; kinds: string[] }[]> {
+    return untilAborted(this.discovery.servedVersions(), this.signal);
+  }
+
   async serverVersion(): Promise<ServerVersion> {
     const version = await this.send<ServerVersion>({ method: 'GET', path: '/version', call: { verb: 'get version of' } });
     return { gitVersion: version.gitVersion, major: version.major, minor: version.minor };

@@ -34,6 +34,24 @@ export class Discovery {
     return (await this.resources(apiVersion, true, failedCall))?.find((resource) => resource.kind === kind);
   }
 
+  /**
+   * Every group/version the server serves (`v1`, `apps/v1`, ...), each with its kinds: what helm lists as the
+   * cluster's API versions (.Capabilities.APIVersions). One request for the groups, then one per group/version.
+   */
+  async servedVersions(): Promise<{ groupVersion: string; kinds: string[] }[]> {
+    const call: FailedCall = { verb: 'discover API versions of' };
+    const core = await this.transport.json<{ versions?: unknown }>({ method: 'GET', path: '/api', call });
+    const groups = await this.transport.json<{ groups?: { versions?: { groupVersion?: unknown }[] }[] }>({ method: 'GET', path: '/apis', call });
+    const groupVersions = [
+      ...(Array.isArray(core?.versions) ? core.versions.filter((version): version is string => typeof version === 'string') : []),
+      ...(Array.isArray(groups?.groups) ? groups.groups.flatMap((group) => (Array.isArray(group?.versions) ? group.versions : [])
+        .map((version) => version?.groupVersion).filter((version): version is string => typeof version === 'string')) : []),
+    ];
+    return Promise.all(groupVersions.map(async (groupVersion) => ({
+      groupVersion, kinds: ((await this.resources(groupVersion, false, call)) ?? []).map((resource) => resource.kind),
+    })));
+  }
+
   private resources(apiVersion: string, refresh: boolean, call: FailedCall): Promise<ApiResource[] | undefined> {
     let pending = this.byGroupVersion.get(apiVersion);
     if (!pending || refresh) {

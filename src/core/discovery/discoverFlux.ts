@@ -16,6 +16,7 @@ import { walkKustomizeTree } from '../render/kustomizeTree';
 import { exists, isWithin } from '../render/listFiles';
 import { environmentOfPath, ENVIRONMENT_FOLDERS } from './environmentOfPath';
 import { postBuildOf, substituteForDiscovery } from './fluxPostBuild';
+import { helmReleaseName, withHelmReleaseSettings } from './fluxHelmRelease';
 import { buildFlux, type BuiltObject, type FluxBuildResult, type FluxBuildSpec } from './fluxBuild';
 import { patchedFluxInstanceRoots } from './fluxInstance';
 import { discoverFluxWithoutTools } from './fluxWithoutTools';
@@ -102,8 +103,7 @@ function helmReleaseApp(scan: RepoScan, identity: RepoIdentity, found: ScannedOb
   const spec = (object.spec ?? {}) as Record<string, unknown>;
   const namespace = object.metadata.namespace ?? 'default';
   const targetNamespace = typeof spec.targetNamespace === 'string' ? spec.targetNamespace : undefined;
-  const releaseName = typeof spec.releaseName === 'string' ? spec.releaseName
-    : targetNamespace ? `${targetNamespace}-${object.metadata.name}` : object.metadata.name;
+  const releaseName = helmReleaseName(object);
   const chartSpec = ((spec.chart as { spec?: ChartSpec } | undefined)?.spec ?? {}) as ChartSpec;
   const values = spec.values as Record<string, unknown> | undefined;
   const storageNamespace = typeof spec.storageNamespace === 'string' && spec.storageNamespace !== '' ? spec.storageNamespace : namespace;
@@ -198,6 +198,8 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   const builtFolders: string[] = [];
   /** Apps with a postBuild: their substituteFrom sources are looked up again once every build is done. */
   const postBuildApps: { index: number; node: TreeNode }[] = [];
+  /** HelmReleases: their valuesFrom sources are looked up again once every build is done. */
+  const helmReleaseApps: { index: number; object: KubeObject; environment: string; file: string }[] = [];
 
   // Names are made unique once every app is known (uniqueAppNames), never by the order they were found.
   const add = (app: AppDefinition) => { apps.push(app); };
@@ -264,6 +266,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
     if (seen.has(key)) return;
     seen.add(key);
     const app = helmReleaseApp(scan, identity, { object, ...origin }, cluster.environment);
+    helmReleaseApps.push({ index: apps.length, object, environment: cluster.environment, file: origin.file });
     add({
       ...app, flux: { ...fluxInfo(object, namespace, parent.parent, cluster.kubeConfigSecret), ...(parent.parentKind ? { parentKind: parent.parentKind } : {}) },
       // Which cluster it is applied to comes first: without one nothing else can be compared; then its values.
@@ -438,6 +441,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   }
   // A source that a later build emits (a sibling's or a child's) is found once every build is done.
   for (const { index, node } of postBuildApps) apps[index] = { ...apps[index], substitute: substitutionOf(node) };
+  for (const { index, object, environment, file } of helmReleaseApps) apps[index] = withHelmReleaseSettings(apps[index], object, outputs.get(environment) ?? [], file);
   for (const app of apps) environments.add(app.environment);
   return { apps: uniqueAppNames(apps), environments: [...environments], contexts, problems };
 }

@@ -17,6 +17,7 @@ import { appKey, renderApps } from '../render/renderApps';
 import { Workspace, type WorkspaceOptions } from '../workspace';
 import { appReason, compareEnvironment } from './compareEnvironment';
 import { liveSubstitutionOptions, substituteLiveVariables } from './liveSubstitution';
+import { helmClusterOf } from './helmClusterOf';
 import { compareWithStoredReleases } from './storedReleases';
 import { LiveWatch, mergeWatchTargets, watchTargetOf, type EnvironmentWatchTarget, type LiveWatchOptions } from './liveWatch';
 import { Predictor } from './predict';
@@ -190,10 +191,13 @@ export class DriftEngine {
     const started = Date.now();
     const base = { name: environment.name, protected: environment.protected };
     const concurrency = this.workspace.concurrency;
-    const rendered = await renderApps(apps, { ...this.workspace.renderOptionsFor(model), trusted, reads, signal });
+    const requested = contextOverride ?? this.options.contextOverrides?.[environment.name] ?? environment.context ?? '';
+    // Flux HelmReleases render with what the cluster holds (valuesFrom read live, its versions), as helm-controller does.
+    const helmCluster = helmClusterOf(() => this.workspace.clientFor(this.workspace.contextFor(environment, requested)).withSignal(signal), concurrency, signal);
+    const rendered = await renderApps(apps, { ...this.workspace.renderOptionsFor(model), helmCluster, trusted, reads, signal });
     const renderedAt = Date.now();
     signal?.throwIfAborted();
-    let context = contextOverride ?? this.options.contextOverrides?.[environment.name] ?? environment.context ?? '';
+    let context = requested;
     try {
       context = this.workspace.contextFor(environment, context);
       // Stop reaches the requests too: LISTs, dry-runs and discovery in flight are aborted, not waited for.

@@ -1,6 +1,7 @@
 import type { ToolPaths } from '../model';
 import type { ChartFetcher } from '../sources/remoteChart';
 import type { FileReads } from './fileReads';
+import type { HelmCluster } from './helmCluster';
 
 /**
  * Decrypts one SOPS-encrypted manifest: gets its text and the file it came from, returns the plaintext
@@ -42,6 +43,8 @@ export interface RenderOptions {
   fetchChart?: ChartFetcher;
   /** Filled by one app's render: where its fetched sources came from when that is worth saying (renderCollected sets it). */
   sourceNotes?: string[];
+  /** The environment's cluster, which Flux HelmReleases read live valuesFrom sources and versions from (absent: none is asked). */
+  helmCluster?: HelmCluster;
 }
 
 /** What a tool run needs: paths, timeout, whether tools may run, and the signal that stops it (discovery's renders take these too). */

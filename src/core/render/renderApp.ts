@@ -32,7 +32,7 @@ async function renderSource(app: AppDefinition, inputs: AppInputs, options: Rend
       return applyNamespace(
         await renderKustomize(app, inputs.kustomizeTree!, options, inputs.kustomizeOutput), app.namespace, false);
     case 'helm':
-      return applyNamespace(await renderHelm(app, options), app.namespace, false);
+      return applyNamespace(await renderHelm(app, options, decrypt), app.namespace, false);
     case 'yaml':
     case 'jsonnet':
       return applyNamespace(

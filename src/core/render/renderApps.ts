@@ -7,6 +7,7 @@ import { collectInputs, hashInputs, isAffectedBy, type AppInputs } from './colle
 import type { RenderOptions } from './options';
 import { renderCollected } from './renderApp';
 import { mapWithLimit } from '../concurrency';
+import { readsLiveValues, withClusterInputs, withObjectsFingerprint } from './helmCluster';
 
 interface CacheEntry {
   app: AppDefinition;
@@ -124,11 +125,13 @@ export async function renderApps(apps: AppDefinition[], given: RenderAppsOptions
   const options = { ...given, reads: given.reads ?? new FileReads() };
   const { cache, concurrency = DEFAULT_RENDER_CONCURRENCY } = options;
   const collected = await mapWithLimit(apps, concurrency, async (app): Promise<Collected> => {
-    const trusted = options.trusted?.has(appKey(app)) ? cache?.getTrusted(app) : undefined;
+    // A HelmRelease that reads values live renders every time: the values are no file the cache could watch.
+    const live = readsLiveValues(app);
+    const trusted = options.trusted?.has(appKey(app)) && !live ? cache?.getTrusted(app) : undefined;
     if (trusted) return { app, cached: trusted };
     const inputs = await collectInputs(app, options.reads);
-    const inputHash = await hashInputs(app, inputs, options.reads);
-    const cached = cache?.get(app, inputHash);
+    const inputHash = await withClusterInputs(await hashInputs(app, inputs, options.reads), app, options.helmCluster);
+    const cached = live ? undefined : cache?.get(app, inputHash);
     return cached ? { app, cached } : { app, inputs, inputHash };
   }, options.signal);
   const pending = collected.flatMap((entry) => (entry.cached ? [] : [entry]));
@@ -136,7 +139,8 @@ export async function renderApps(apps: AppDefinition[], given: RenderAppsOptions
   return mapWithLimit(collected, concurrency, async (entry) => {
     if (entry.cached) return entry.cached;
     const { app, inputs, inputHash } = entry;
-    const rendered = await renderCollected(app, inputs, inputHash, options);
+    const collectedRender = await renderCollected(app, inputs, inputHash, options);
+    const rendered = readsLiveValues(app) ? withObjectsFingerprint(collectedRender) : collectedRender;
     delete inputs.kustomizeOutput; // the cache keeps the inputs; the objects live on in `rendered` only
     cache?.set(app, inputs, rendered);
     return rendered;
