@@ -67,6 +67,8 @@ export interface HelmSource {
   version?: string;
   /** An OCI tag taken as it is, not as a version or range (Flux OCIRepository `ref.tag`, default `latest`). */
   tag?: string;
+  /** The OCI registry speaks plain HTTP (Flux HelmRepository/OCIRepository `spec.insecure`). */
+  insecure?: boolean;
   releaseName: string;
   /** Where helm-controller stores the release (HelmRelease `spec.storageNamespace`, default its own namespace): Flux only. */
   storageNamespace?: string;

@@ -130,7 +130,7 @@ function helmReleaseApp(scan: RepoScan, identity: RepoIdentity, found: ScannedOb
     if (chartSpec.valuesFiles?.length) {
       return { ...app, unknownReason: `chart.spec.valuesFiles (${chartSpec.valuesFiles.join(', ')}) of chart ${chartSpec.chart} from ${repository.repoURL} are files inside the chart, which are not read yet` };
     }
-    return { ...app, helm: { ...app.helm!, repoURL: repository.repoURL } };
+    return { ...app, helm: { ...app.helm!, ...repository } };
   }
   if (chartRef?.name) {
     const source = chartRefSource(scan, chartRef.kind, chartRef.name, chartRef.namespace ?? namespace);

@@ -114,19 +114,20 @@ export function sourceURL(scan: RepoScan, kind: string, name: string, namespace:
  * oci), whose charts the workspace fetches; or why it cannot be fetched. Its secretRef, certSecretRef and
  * provider are cluster-side: the user's own helm and docker logins are used instead.
  */
-export function helmRepositoryOf(scan: RepoScan, name: string, namespace: string): { repoURL: string } | { unknownReason: string } {
+export function helmRepositoryOf(scan: RepoScan, name: string, namespace: string): { repoURL: string; insecure?: true } | { unknownReason: string } {
   const found = findObject(scan, SOURCE_GROUP, 'HelmRepository', name, namespace);
   if (!found) return { unknownReason: `source HelmRepository ${namespace}/${name} is not defined in this repository` };
-  const spec = (found.object.spec ?? {}) as { url?: unknown; type?: unknown };
+  const spec = (found.object.spec ?? {}) as { url?: unknown; type?: unknown; insecure?: unknown };
   const where = `HelmRepository ${namespace}/${name} (${found.file})`;
   if (typeof spec.url !== 'string' || spec.url === '') return { unknownReason: `${where} has no spec.url` };
   if (spec.type === 'oci' && !spec.url.startsWith('oci://')) return { unknownReason: `${where} is of type oci but its url ${spec.url} is not oci://` };
   if (spec.type !== 'oci' && !/^https?:\/\//.test(spec.url)) return { unknownReason: `${where}: url ${spec.url} is not http(s):// (set type: oci for a registry)` };
-  return { repoURL: spec.url };
+  // spec.insecure is plain HTTP to an OCI registry, as source-controller reads it (an HTTP repository says so in its URL).
+  return { repoURL: spec.url, ...(spec.type === 'oci' && spec.insecure === true ? { insecure: true as const } : {}) };
 }
 
 /** What a HelmRelease's `chartRef` points at, as the workspace fetches it. */
-export type ChartRefSource = { chart: string; repoURL: string; version?: string; tag?: string } | { unknownReason: string };
+export type ChartRefSource = { chart: string; repoURL: string; version?: string; tag?: string; insecure?: true } | { unknownReason: string };
 
 const HELM_CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
 
@@ -146,17 +147,17 @@ export function chartRefSource(scan: RepoScan, kind: string | undefined, name: s
     if (Array.isArray(spec.valuesFiles) && spec.valuesFiles.length > 0) return { unknownReason: `${where}: valuesFiles inside the chart are not read yet` };
     const repository = helmRepositoryOf(scan, spec.sourceRef.name, namespace);
     if ('unknownReason' in repository) return repository;
-    return { chart: spec.chart, repoURL: repository.repoURL, ...(typeof spec.version === 'string' ? { version: spec.version } : {}) };
+    return { chart: spec.chart, ...repository, ...(typeof spec.version === 'string' ? { version: spec.version } : {}) };
   }
-  const spec = (found.object.spec ?? {}) as { url?: unknown; ref?: { digest?: unknown; semver?: unknown; tag?: unknown }; layerSelector?: { mediaType?: unknown } };
+  const spec = (found.object.spec ?? {}) as { url?: unknown; insecure?: unknown; ref?: { digest?: unknown; semver?: unknown; tag?: unknown }; layerSelector?: { mediaType?: unknown } };
   if (typeof spec.url !== 'string' || !/^oci:\/\/[^/]+\/.+/.test(spec.url)) return { unknownReason: `${where}: url ${String(spec.url ?? '(none)')} is not oci://<registry>/<repository>` };
   const mediaType = spec.layerSelector?.mediaType;
   if (mediaType !== undefined && mediaType !== HELM_CHART_LAYER) return { unknownReason: `${where} selects layers of ${String(mediaType)}, not a Helm chart` };
   const url = spec.url.replace(/\/+$/, '');
   const chart = url.slice(url.lastIndexOf('/') + 1);
-  const repoURL = url.slice(0, url.lastIndexOf('/'));
+  const repository = { repoURL: url.slice(0, url.lastIndexOf('/')), ...(spec.insecure === true ? { insecure: true as const } : {}) };
   const ref = spec.ref ?? {};
-  if (typeof ref.digest === 'string' && ref.digest !== '') return { chart, repoURL, version: ref.digest };
-  if (typeof ref.semver === 'string' && ref.semver !== '') return { chart, repoURL, version: ref.semver };
-  return { chart, repoURL, tag: typeof ref.tag === 'string' && ref.tag !== '' ? ref.tag : 'latest' };
+  if (typeof ref.digest === 'string' && ref.digest !== '') return { chart, ...repository, version: ref.digest };
+  if (typeof ref.semver === 'string' && ref.semver !== '') return { chart, ...repository, version: ref.semver };
+  return { chart, ...repository, tag: typeof ref.tag === 'string' && ref.tag !== '' ? ref.tag : 'latest' };
 }

@@ -7,6 +7,7 @@ import type { RuleSetting } from '../doctor/finding';
 import { DOCTOR_RULES } from '../doctor/rules';
 import type { DiscoveryProblem, IgnoreRule, RendererKind, ToolPaths } from '../model';
 import { mayShareValues, plainDataProblem } from '../render/parseManifests';
+import { mirrorProblem, type SourceMirrors } from '../sources/mirrors';
 import { yamlErrorText, yamlNestingProblem } from '../yamlLimits';
 
 export const CONFIG_FILE_NAME = '.driftline.yaml';
@@ -46,6 +47,8 @@ export interface DriftlineConfig {
   discovery: DiscoverySwitches;
   /** Flux `spec.kubeConfig` secrets (`<namespace>/<secret>`) -> the kube context of the cluster they reach. */
   kubeConfigs?: Record<string, string>;
+  /** `sources.mirrors`: URL prefix -> the mirror's URL prefix, for Helm, OCI and Git sources (sources/mirrors.ts). */
+  mirrors?: SourceMirrors;
   /** `doctor.rules`: a rule id -> `off` or the severity it is reported at. */
   doctorRules?: Record<string, RuleSetting>;
 }
@@ -229,6 +232,22 @@ function readDoctorRules(v: ConfigValidator, value: unknown): Record<string, Rul
   return settings;
 }
 
+/** `sources: { mirrors: { <URL prefix>: <mirror URL prefix> } }`. */
+function readMirrors(v: ConfigValidator, value: unknown): SourceMirrors {
+  const mirrors: SourceMirrors = {};
+  if (value === undefined || value === null || !v.mapping(value, ['sources'], ['mirrors'])) return mirrors;
+  const entries = value.mirrors;
+  if (entries === undefined || entries === null || !v.mapping(entries, ['sources', 'mirrors'], Object.keys(entries as object))) return mirrors;
+  for (const [prefix, target] of Object.entries(entries)) {
+    const mirror = v.string(target, ['sources', 'mirrors', prefix], true);
+    if (!mirror) continue;
+    const problem = mirrorProblem(prefix, mirror);
+    if (problem) v.report(['sources', 'mirrors', prefix], problem);
+    else mirrors[prefix] = mirror;
+  }
+  return mirrors;
+}
+
 function readDiscovery(v: ConfigValidator, value: unknown): DiscoverySwitches {
   const switches: DiscoverySwitches = { flux: true, argo: true, conventions: true };
   if (value === undefined || !v.mapping(value, ['discovery'], Object.keys(switches))) return switches;
@@ -268,11 +287,11 @@ export function parseConfig(text: string, file: string, root: string): { config:
   if (shared) return { config: empty, problems: [{ file, message: `invalid YAML: ${shared}` }] };
   if (data === null || data === undefined) return { config: empty, problems: [] };
   if (!isMap(document.contents) || isSeq(document.contents)) {
-    v.report([], 'expected a mapping with environments, apps, ignore, tools, repoURLs, discovery, kubeConfigs, doctor');
+    v.report([], 'expected a mapping with environments, apps, ignore, tools, repoURLs, discovery, kubeConfigs, sources, doctor');
     return { config: empty, problems: v.problems };
   }
   const top = data as Json;
-  v.mapping(top, [], ['environments', 'apps', 'ignore', 'tools', 'repoURLs', 'discovery', 'kubeConfigs', 'doctor']);
+  v.mapping(top, [], ['environments', 'apps', 'ignore', 'tools', 'repoURLs', 'discovery', 'kubeConfigs', 'sources', 'doctor']);
   const config: DriftlineConfig = {
     file,
     environments: entries(v, top.environments, 'environments', (entry, at) => readEnvironment(v, entry, at)),
@@ -282,6 +301,7 @@ export function parseConfig(text: string, file: string, root: string): { config:
     repoURLs: v.strings(top.repoURLs, ['repoURLs']) ?? [],
     discovery: readDiscovery(v, top.discovery),
     kubeConfigs: readKubeConfigs(v, top.kubeConfigs),
+    mirrors: readMirrors(v, top.sources),
     doctorRules: readDoctorRules(v, top.doctor),
   };
   const seen = new Set<string>();

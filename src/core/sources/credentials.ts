@@ -2,11 +2,12 @@
 // repositories.yaml (username/password per repository URL) for HTTP chart repositories, and the registry
 // configs helm and docker write on `helm registry login` / `docker login` (`auths.<host>.auth`, base64
 // `user:password`) for OCI registries. Each credential is bound to the host it was configured for; the
-// fetchers send it nowhere else. Docker credential helpers (credsStore) are not run.
+// fetchers send it nowhere else. helm's entry may also hold the repository's TLS settings (helmRepositoryTls).
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { TlsSettings } from './tlsGet';
 
 export interface Credential {
   /** `Basic <base64>`: what goes in the Authorization header (or the token request of a registry). */
@@ -69,8 +70,18 @@ export function splitURLLogin(url: string): { url: string; credential?: Credenti
   return { url: parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : ''), credential };
 }
 
-/** The username/password helm has for the repository at `repoURL` (same URL, trailing slash aside). */
-export async function helmRepositoryCredential(repoURL: string, env: Env = process.env): Promise<Credential | undefined> {
+interface HelmRepositoryEntry {
+  url?: unknown;
+  username?: unknown;
+  password?: unknown;
+  caFile?: unknown;
+  certFile?: unknown;
+  keyFile?: unknown;
+  insecure_skip_tls_verify?: unknown;
+}
+
+/** The entry of helm's repositories.yaml for `repoURL` (same URL, trailing slash aside), and the file. */
+async function helmRepositoryEntry(repoURL: string, env: Env): Promise<{ entry: HelmRepositoryEntry; file: string } | undefined> {
   const file = helmRepositoriesFile(env);
   const text = await readOptional(file);
   if (text === undefined) return undefined;
@@ -82,10 +93,33 @@ export async function helmRepositoryCredential(repoURL: string, env: Env = proce
   }
   const entries = (parsed as { repositories?: unknown } | null)?.repositories;
   if (!Array.isArray(entries)) return undefined;
-  const entry = entries.find((candidate: { url?: unknown }) => typeof candidate?.url === 'string' && withoutSlash(candidate.url) === withoutSlash(repoURL)) as
-    { username?: unknown; password?: unknown } | undefined;
+  const entry = entries.find((candidate: HelmRepositoryEntry) => typeof candidate?.url === 'string' && withoutSlash(candidate.url) === withoutSlash(repoURL)) as
+    HelmRepositoryEntry | undefined;
+  return entry ? { entry, file } : undefined;
+}
+
+/** The username/password helm has for the repository at `repoURL`. */
+export async function helmRepositoryCredential(repoURL: string, env: Env = process.env): Promise<Credential | undefined> {
+  const found = await helmRepositoryEntry(repoURL, env);
+  const entry = found?.entry;
   if (typeof entry?.username !== 'string' || entry.username === '') return undefined;
-  return basic(entry.username, typeof entry.password === 'string' ? entry.password : '', new URL(repoURL).host, file);
+  return basic(entry.username, typeof entry.password === 'string' ? entry.password : '', new URL(repoURL).host, found!.file);
+}
+
+/** The TLS settings (`caFile`, `certFile`, `keyFile`, `insecure_skip_tls_verify`) helm has for the repository at `repoURL`. */
+export async function helmRepositoryTls(repoURL: string, env: Env = process.env): Promise<TlsSettings | undefined> {
+  const found = await helmRepositoryEntry(repoURL, env);
+  if (!found) return undefined;
+  const { entry, file } = found;
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  const settings: TlsSettings = {
+    host: new URL(repoURL).host, file,
+    ...(text(entry.caFile) ? { caFile: text(entry.caFile) } : {}),
+    ...(text(entry.certFile) ? { certFile: text(entry.certFile) } : {}),
+    ...(text(entry.keyFile) ? { keyFile: text(entry.keyFile) } : {}),
+    ...(entry.insecure_skip_tls_verify === true ? { insecureSkipVerify: true } : {}),
+  };
+  return settings.caFile || settings.certFile || settings.keyFile || settings.insecureSkipVerify ? settings : undefined;
 }
 
 /** Registry keys name the host, sometimes as a URL (`https://index.docker.io/v1/`). */

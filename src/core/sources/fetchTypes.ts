@@ -10,6 +10,8 @@ export interface ChartRequest {
   version?: string;
   /** OCI only: this tag as it is (OCIRepository `ref.tag`), instead of `version`. */
   tag?: string;
+  /** OCI only: the registry speaks plain HTTP (Flux `spec.insecure`); loopback registries always do. */
+  insecure?: boolean;
 }
 
 export interface FetchContext {

@@ -7,11 +7,12 @@ import { parse as parseYaml } from 'yaml';
 import { yamlNestingProblem } from '../yamlLimits';
 import { chartArchiveProblem } from './chartArchive';
 import { chooseVersion } from './chartVersion';
-import { credentialsNote, helmRepositoryCredential, splitURLLogin, type Credential } from './credentials';
+import { credentialsNote, helmRepositoriesFile, helmRepositoryCredential, helmRepositoryTls, splitURLLogin, type Credential } from './credentials';
 import type { ChartRequest, FetchContext, FetchedChart } from './fetchTypes';
 import { httpFailure, httpGet, type HttpGetOptions } from './httpGet';
 import { sha256 } from './sourceCache';
 import { SourceError } from './sourceError';
+import type { TlsSettings } from './tlsGet';
 
 interface IndexEntry {
   version?: unknown;
@@ -33,9 +34,11 @@ export function chartDownloadURL(repoURL: string, entryURL: string): string {
   return resolved.toString();
 }
 
-function requestOptions(credential: Credential | undefined, context: FetchContext): HttpGetOptions {
+function requestOptions(credential: Credential | undefined, tls: TlsSettings | undefined, repoURL: string, context: FetchContext): HttpGetOptions {
   return {
     ...(credential ? { authorization: credential.authorization, credentialHost: credential.host } : {}),
+    ...(tls ? { tls } : {}),
+    untrustedHint: `give its CA as caFile (or set insecure_skip_tls_verify) in the entry of ${repoURL} in ${helmRepositoriesFile(context.env)}, as for helm`,
     signal: context.signal, timeoutMs: context.timeoutMs,
   };
 }
@@ -77,7 +80,7 @@ export async function fetchHttpChart(request: ChartRequest, context: FetchContex
   const { chart } = request;
   const { url: repoURL, credential: inURL } = splitURLLogin(request.repoURL);
   const credential = inURL ?? await helmRepositoryCredential(repoURL, context.env);
-  const options = requestOptions(credential, context);
+  const options = requestOptions(credential, await helmRepositoryTls(repoURL, context.env), repoURL, context);
   const note = credentialsNote(credential, new URL(repoURL).host);
   const indexURL = `${withoutSlash(repoURL)}/index.yaml`;
   const load = (signal: AbortSignal | undefined) => fetchIndex(indexURL, { ...options, signal }, note);

@@ -4,6 +4,7 @@
 // CDNs): a user's password never reaches a host it is not for.
 import { abortReason } from '../abort';
 import { SourceError } from './sourceError';
+import { TlsFileError, tlsGet, type RawAnswer, type TlsSettings } from './tlsGet';
 
 export interface HttpGetOptions {
   headers?: Record<string, string>;
@@ -13,6 +14,10 @@ export interface HttpGetOptions {
   signal?: AbortSignal;
   /** Longest the whole request may take, body included (default 60 s). */
   timeoutMs?: number;
+  /** The user's TLS settings for one host (a CA, a client certificate, no verification). */
+  tls?: TlsSettings;
+  /** What to do about a certificate that is not trusted ("give its CA as caFile in ..."), added to that error. */
+  untrustedHint?: string;
 }
 
 export interface HttpAnswer {
@@ -26,6 +31,11 @@ export interface HttpAnswer {
 
 export const DEFAULT_FETCH_TIMEOUT_MS = 60_000;
 const MAX_REDIRECTS = 10;
+/** Node's codes for a server certificate that cannot be verified. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT', 'CERT_UNTRUSTED', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 const CONNECTION_ERRORS: Record<string, string> = {
   ENOTFOUND: 'host not found (ENOTFOUND)', ECONNREFUSED: 'connection refused (ECONNREFUSED)', ECONNRESET: 'connection reset (ECONNRESET)',
   EAI_AGAIN: 'host name lookup failed (EAI_AGAIN)', UND_ERR_SOCKET: 'the server closed the connection',
@@ -46,25 +56,40 @@ export async function httpGet(url: string, options: HttpGetOptions = {}): Promis
     for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.authorization && new URL(current).host === options.credentialHost) headers.authorization = options.authorization;
-      const response = await fetch(current, { headers, redirect: 'manual', signal });
+      const response = await sendOnce(current, headers, signal, options.tls);
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
-        await response.body?.cancel();
         current = new URL(location, current).toString();
         continue;
       }
-      const body = Buffer.from(await response.arrayBuffer());
-      return { url: current, status: response.status, statusText: response.statusText, headers: response.headers, body };
+      return { url: current, ...response };
     }
     throw new SourceError(`GET ${shownURL(url)}: more than ${MAX_REDIRECTS} redirects`, shownURL(url));
   } catch (error) {
     if (options.signal?.aborted) throw abortReason(options.signal);
     if (timeout.aborted) throw new SourceError(`GET ${shownURL(current)}: no complete answer within ${timeoutMs / 1000} s`, shownURL(current));
     if (error instanceof SourceError) throw error;
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    if (error instanceof TlsFileError) throw new SourceError(`GET ${shownURL(current)}: ${error.message}`, shownURL(current));
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause ?? (error as { code?: string; message?: string });
+    if (cause.code && UNTRUSTED_CERTIFICATE.has(cause.code)) {
+      const hint = options.untrustedHint ? `: ${options.untrustedHint}` : '';
+      throw new SourceError(`GET ${shownURL(current)}: the server's certificate is not trusted (${cause.code}: ${cause.message})${hint}`, shownURL(current));
+    }
     const why = (cause?.code && CONNECTION_ERRORS[cause.code]) ?? cause?.message ?? (error as Error).message;
     throw new SourceError(`GET ${shownURL(current)}: ${why}`, shownURL(current));
   }
+}
+
+/** One request, no redirect followed: with the user's TLS settings when they are for this host, else with fetch. */
+async function sendOnce(url: string, headers: Record<string, string>, signal: AbortSignal, tls: TlsSettings | undefined): Promise<RawAnswer> {
+  const parsed = new URL(url);
+  if (tls && parsed.protocol === 'https:' && parsed.host === tls.host) return tlsGet(url, headers, tls, signal);
+  const response = await fetch(url, { headers, redirect: 'manual', signal });
+  if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
+    await response.body?.cancel();
+    return { status: response.status, statusText: response.statusText, headers: response.headers, body: Buffer.alloc(0) };
+  }
+  return { status: response.status, statusText: response.statusText, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
 }
 
 /** `GET <url>: HTTP 404 Not Found`, with what a 401/403 means for the credentials used. */

@@ -15,7 +15,8 @@ export class OciRegistry {
   private credential: Credential | undefined;
   private credentialLoaded = false;
 
-  constructor(readonly host: string, private readonly context: FetchContext, private readonly plainHttp = LOOPBACK.test(host)) {}
+  /** `plainHttp`: the registry speaks HTTP (Flux `spec.insecure`, and every loopback registry, as docker treats them). */
+  constructor(readonly host: string, private readonly context: FetchContext, readonly plainHttp = LOOPBACK.test(host)) {}
 
   get base(): string {
     return `${this.plainHttp ? 'http' : 'https'}://${this.host}/v2/`;

@@ -35,7 +35,7 @@ export async function chartToRender(source: HelmSource | undefined, options: Rem
   if (!source?.chart || !source.repoURL || !options.fetchChart) {
     throw new Error(`chart ${source?.chart ?? '(none)'}${source?.repoURL ? ` from ${shownURL(source.repoURL)}` : ''} needs network`);
   }
-  const request = { repoURL: source.repoURL, chart: source.chart, ...(source.version ? { version: source.version } : {}), ...(source.tag ? { tag: source.tag } : {}) };
+  const request = { repoURL: source.repoURL, chart: source.chart, ...(source.version ? { version: source.version } : {}), ...(source.tag ? { tag: source.tag } : {}), ...(source.insecure ? { insecure: true } : {}) };
   let fetched: FetchedChart;
   try {
     fetched = await options.fetchChart(request, options.signal);

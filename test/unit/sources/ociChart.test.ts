@@ -47,6 +47,14 @@ describe('OCI registry charts', function () {
     assert.equal(await version('>=1.1.0-0 <2.0.0'), '1.2.0-rc.1');
   });
 
+  it('speaks plain HTTP to a registry not on loopback only when the source says insecure (Flux spec.insecure)', async () => {
+    // 0.0.0.0 reaches this machine's listeners but is no loopback name: without insecure, HTTPS is spoken.
+    const repoURL = `oci://${registry.host.replace('127.0.0.1', '0.0.0.0')}/charts`;
+    await assert.rejects(fetchChart({ repoURL, chart: 'podinfo', version: '1.1.0' }, context()),
+      (error: Error) => error.message.startsWith(`GET https://${registry.host.replace('127.0.0.1', '0.0.0.0')}/v2/charts/podinfo/manifests/1.1.0: `));
+    assert.equal((await fetchChart({ repoURL, chart: 'podinfo', version: '1.1.0', insecure: true }, context())).version, '1.1.0');
+  });
+
   it('names the range and the tags there are when nothing matches', async () => {
     await assert.rejects(fetchChart({ repoURL: repoURL(), chart: 'podinfo', version: '^3.0.0' }, context()),
       /chart podinfo in oci:\/\/127\.0\.0\.1:\d+\/charts: no version matches "\^3\.0\.0" .*\(versions: 2\.0\.0, 1\.2\.0-rc\.1, 1\.1\.0, 1\.0\.0\)/);
