@@ -89,6 +89,8 @@ export interface HelmReleaseSettings {
   valuesFrom: HelmValuesReference[];
   /** `spec.chart.spec.valuesFiles` of a fetched chart: files inside it, merged to replace its values.yaml (source-controller). */
   chartValuesFiles?: string[];
+  /** `spec.chart.spec.ignoreMissingValuesFiles`: a listed file the chart does not have is left out instead of failing. */
+  ignoreMissingValuesFiles?: boolean;
   /** `install.crds` / `upgrade.crds` (default Create / Skip): whether the chart's crds/ folder is desired. */
   installCrds: HelmCrdPolicy;
   upgradeCrds: HelmCrdPolicy;

@@ -127,9 +127,7 @@ function helmReleaseApp(scan: RepoScan, identity: RepoIdentity, found: ScannedOb
   if (ref.kind === 'HelmRepository' && ref.name && chartSpec.chart && !spec.chartRef) {
     const repository = helmRepositoryOf(scan, ref.name, refNamespace);
     if ('unknownReason' in repository) return { ...app, unknownReason: repository.unknownReason };
-    if (chartSpec.valuesFiles?.length) {
-      return { ...app, unknownReason: `chart.spec.valuesFiles (${chartSpec.valuesFiles.join(', ')}) of chart ${chartSpec.chart} from ${repository.repoURL} are files inside the chart, which are not read yet` };
-    }
+    // Its chart.spec.valuesFiles are files inside the fetched chart (HelmReleaseSettings.chartValuesFiles).
     return { ...app, helm: { ...app.helm!, ...repository } };
   }
   if (chartRef?.name) {

@@ -32,10 +32,13 @@ const stringMap = (value: unknown): Record<string, string> | undefined =>
 
 /**
  * The HelmRelease's settings, its valuesFrom sources found among `built` (what the builds of its cluster emit,
- * `fallbackFile` naming where an object without origin came from). `chartValuesFiles` only for fetched charts.
+ * `fallbackFile` naming where an object without origin came from). `fetchedChart`: its valuesFiles are files inside it.
  */
-export function helmReleaseSettings(object: KubeObject, built: BuiltObject[], fallbackFile: string, chartValuesFiles?: string[]): HelmReleaseSettings | { unknownReason: string } {
+export function helmReleaseSettings(object: KubeObject, built: BuiltObject[], fallbackFile: string, fetchedChart: boolean): HelmReleaseSettings | { unknownReason: string } {
   const spec = (object.spec ?? {}) as Record<string, unknown>;
+  const chartSpec = ((spec.chart ?? {}) as { spec?: { valuesFiles?: unknown; ignoreMissingValuesFiles?: unknown } }).spec ?? {};
+  // A chart in a Git repository takes them as helm values files (discovery resolves them); a fetched one holds them.
+  const chartValuesFiles = fetchedChart && Array.isArray(chartSpec.valuesFiles) ? chartSpec.valuesFiles.map(String) : [];
   const namespace = object.metadata.namespace ?? 'default';
   const install = (spec.install ?? {}) as { crds?: unknown };
   const upgrade = (spec.upgrade ?? {}) as { crds?: unknown };
@@ -49,7 +52,7 @@ export function helmReleaseSettings(object: KubeObject, built: BuiltObject[], fa
   const annotations = stringMap(common?.annotations);
   return {
     name: object.metadata.name, namespace, valuesFrom,
-    ...(chartValuesFiles?.length ? { chartValuesFiles } : {}),
+    ...(chartValuesFiles.length > 0 ? { chartValuesFiles, ...(chartSpec.ignoreMissingValuesFiles === true ? { ignoreMissingValuesFiles: true } : {}) } : {}),
     installCrds: crdPolicy(install.crds, 'Create'), upgradeCrds: crdPolicy(upgrade.crds, 'Skip'), postRenderers,
     ...(labels || annotations ? { commonMetadata: { ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) } } : {}),
   };
@@ -78,6 +81,6 @@ function valuesReferences(entries: unknown, namespace: string, built: BuiltObjec
 /** The app of a HelmRelease with its settings (sources looked up in `built`), or Unknown saying what helm-controller refuses. */
 export function withHelmReleaseSettings(app: AppDefinition, object: KubeObject, built: BuiltObject[], fallbackFile: string): AppDefinition {
   if (!app.helm || app.unknownReason) return app;
-  const release = helmReleaseSettings(object, built, fallbackFile);
+  const release = helmReleaseSettings(object, built, fallbackFile, !app.helm.chartPath);
   return 'unknownReason' in release ? { ...app, unknownReason: release.unknownReason } : { ...app, helm: { ...app.helm, release } };
 }

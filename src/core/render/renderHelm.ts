@@ -5,7 +5,8 @@ import type { AppDefinition, DesiredObject } from '../model';
 import { isBuildConfig, isKubeObject, parseYamlDocuments } from './parseManifests';
 import { assertToolAllowed, findExecutable, runTool } from './runTool';
 import { chartToRender } from '../sources/remoteChart';
-import { prepareHelmRelease, type ChartDocument, type HelmReleaseOptions } from './renderHelmRelease';
+import { chartWithValuesFiles } from './chartValuesFiles';
+import { describeRelease, prepareHelmRelease, type ChartDocument, type HelmReleaseOptions } from './renderHelmRelease';
 import type { DecryptManifest } from './options';
 
 /** `# Source: <chart>/templates/x.yaml` -> `templates/x.yaml`, the file inside the chart folder. */
@@ -25,13 +26,21 @@ export async function renderHelm(app: AppDefinition, options: HelmReleaseOptions
   const release = source.release && await prepareHelmRelease(app, source.release, options, decrypt);
   if (release && release.note) options.sourceNotes?.push(release.note);
   const values = release ? release.values : source.values;
-  const args = ['template', source.releaseName, chart.path, '--include-crds', '--namespace', app.namespace ?? 'default', ...release ? release.args : []];
+  // A HelmRelease's chart.spec.valuesFiles of a fetched chart replace its values.yaml, as source-controller packages it.
+  const unpacked = chart.archive && source.release?.chartValuesFiles ? await chartWithValuesFiles(chart.path, source.release, describeRelease(app, source.release)) : undefined;
+  const chartPath = unpacked?.folder ?? chart.path;
+  const args = ['template', source.releaseName, chartPath, '--include-crds', '--namespace', app.namespace ?? 'default', ...release ? release.args : []];
   for (const file of source.valuesFiles) args.push('--values', file);
   const hasInlineValues = !!values && Object.keys(values).length > 0;
   if (hasInlineValues) args.push('--values', '-');
-  const run = await runTool(helm, args, {
-    cwd: chart.archive ? path.dirname(chart.path) : chart.path, timeoutMs, allowTools, signal, label: 'helm template', input: hasInlineValues ? JSON.stringify(values) : undefined,
-  });
+  let run;
+  try {
+    run = await runTool(helm, args, {
+      cwd: chart.archive && !unpacked ? path.dirname(chart.path) : chartPath, timeoutMs, allowTools, signal, label: 'helm template', input: hasInlineValues ? JSON.stringify(values) : undefined,
+    });
+  } finally {
+    await unpacked?.remove();
+  }
   if (run.code !== 0) throw new Error(run.stderr.trim() || `helm exited with ${run.code}`);
   const documents: ChartDocument[] = [];
   for (const document of parseYamlDocuments(run.stdout, `helm template ${source.releaseName}`)) {
