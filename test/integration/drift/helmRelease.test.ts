@@ -71,7 +71,7 @@ describe('DriftEngine: Flux HelmReleases as helm-controller renders and installs
       'apps/web.yaml': release('web', {
         valuesFrom: [
           { kind: 'ConfigMap', name: 'web-built' },
-          { kind: 'ConfigMap', name: 'web-live', valuesKey: 'color' , targetPath: 'color' },
+          { kind: 'ConfigMap', name: 'web-live', valuesKey: 'color', targetPath: 'color' },
           { kind: 'Secret', name: 'web-secret', valuesKey: 'token', targetPath: 'token' },
           { kind: 'ConfigMap', name: 'absent', optional: true },
         ],
