@@ -19,10 +19,14 @@ export function appContextValue(app: { status: SyncStatus; controller?: { kind: 
   return `app:${app.status}${flux ? ':flux' : ''}`;
 }
 
-/** `resource:<Status>`, then what the row offers: `:source` (Go to Source), `:secret` (Reveal, on a live v1 Secret). */
-export function resourceContextValue(resource: { status: SyncStatus; hasSource: boolean; isLiveSecret: boolean }): string {
+/**
+ * `resource:<Status>`, then what the row offers: `:source` (Go to Source), `:secret` (Reveal, on a live v1 Secret),
+ * `:rollout` (Promote, Abort, Retry, Restart, on a live Argo Rollouts Rollout).
+ */
+export function resourceContextValue(resource: { status: SyncStatus; hasSource: boolean; isLiveSecret: boolean; isLiveRollout?: boolean }): string {
   const tokens = [`resource:${resource.status}`];
   if (resource.hasSource) tokens.push('source');
   if (resource.isLiveSecret) tokens.push('secret');
+  if (resource.isLiveRollout) tokens.push('rollout');
   return tokens.join(':');
 }

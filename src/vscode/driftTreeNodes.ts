@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { AppTreeNode } from '../core/appTree';
 import { describeRef, refId, type ObjectIdentity } from '../core/identity';
 import { appStatus, sumCounts } from '../core/drift/summarize';
+import { isRollout } from '../core/health/related';
 import { appContextValue, environmentContextValue, folderContextValue, resourceContextValue } from './contextValues';
 import type { AppResult, EnvironmentResult, ObjectRef, ResourceResult, StatusCounts, SyncStatus } from '../core/model';
 import type { SessionState } from './driftSession';
@@ -211,7 +212,9 @@ function resourceItem(node: ResourceNode, refreshed: string): vscode.TreeItem {
   item.iconPath = statusIcon(result.status);
   const health = result.health === result.status ? undefined : result.health;
   item.description = [result.status, health, result.namespace].filter(Boolean).join(' · ');
-  item.contextValue = resourceContextValue({ status: result.status, hasSource: !!result.source, isLiveSecret: node.isSecret && !!result.live });
+  item.contextValue = resourceContextValue({
+    status: result.status, hasSource: !!result.source, isLiveSecret: node.isSecret && !!result.live, isLiveRollout: !!result.live && isRollout(result),
+  });
   const tooltip = new vscode.MarkdownString(`**`).appendText(describeRef(result)).appendMarkdown(`** (${result.apiVersion}): ${result.status}`);
   if (result.health) tooltip.appendMarkdown(` · ${result.health}`);
   if (result.healthMessage) tooltip.appendMarkdown('\n\n').appendText(result.healthMessage);

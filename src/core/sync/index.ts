@@ -24,4 +24,4 @@ export type { SuspendOutcome } from './controller/suspendApp';
 export type { ControllerSyncOptions } from './controller/syncThroughController';
 export { describeRolloutOutcome, rolloutActionVerb, rolloutPatches, runRolloutAction, ROLLOUT_ACTIONS } from './rollout/rolloutActions';
 export type { RolloutAction, RolloutActionOutcome, RolloutPatches } from './rollout/rolloutActions';
-export { findAppRollout, isRollout } from './rollout/findRollout';
+export { findAppRollout } from './rollout/findRollout';

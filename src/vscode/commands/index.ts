@@ -36,6 +36,11 @@ const commands: DriftlineCommand[] = [
   fromEngine('driftline.rollback', (loaded) => loaded.rollbackCommand),
   fromEngine('driftline.suspend', (loaded) => loaded.suspendCommand),
   fromEngine('driftline.resume', (loaded) => loaded.resumeCommand),
+  fromEngine('driftline.rolloutPromote', (loaded) => loaded.rolloutPromoteCommand),
+  fromEngine('driftline.rolloutPromoteFull', (loaded) => loaded.rolloutPromoteFullCommand),
+  fromEngine('driftline.rolloutAbort', (loaded) => loaded.rolloutAbortCommand),
+  fromEngine('driftline.rolloutRetry', (loaded) => loaded.rolloutRetryCommand),
+  fromEngine('driftline.rolloutRestart', (loaded) => loaded.rolloutRestartCommand),
 ];
 
 export function registerCommands(services: DriftlineServices, extra: DriftlineCommand[] = []): vscode.Disposable[] {

@@ -30,6 +30,8 @@ function possibleContextValues(): Set<string> {
     // Extra objects are only live (no source in Git); Missing ones only in Git (nothing live to reveal).
     for (const hasSource of status === 'Extra' ? [false] : [false, true]) {
       for (const isLiveSecret of status === 'Missing' ? [false] : [false, true]) values.add(resourceContextValue({ status, hasSource, isLiveSecret }));
+      // A live Rollout (never a Secret too).
+      if (status !== 'Missing') values.add(resourceContextValue({ status, hasSource, isLiveSecret: false, isLiveRollout: true }));
     }
   }
   return values;

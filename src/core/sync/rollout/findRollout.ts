@@ -1,14 +1,11 @@
 // The Rollout of an app a `driftline rollout` command names: one of the app's desired Argo Rollouts Rollouts
 // (`NAME`, or `NAMESPACE/NAME` where names repeat), with its namespace resolved as the comparison resolves it.
-import { describeRef, groupOf, type ObjectRef } from '../../model';
+import { isRollout } from '../../health/related';
+import { describeRef, type ObjectRef } from '../../model';
 import { renderApps } from '../../render/renderApps';
 import type { Workspace } from '../../workspace';
 import { SyncError } from '../errors';
 import type { SyncTarget } from '../prepare';
-
-export function isRollout(ref: Pick<ObjectRef, 'apiVersion' | 'kind'>): boolean {
-  return groupOf(ref.apiVersion) === 'argoproj.io' && ref.kind === 'Rollout';
-}
 
 export async function findAppRollout(workspace: Workspace, target: SyncTarget, name: string, signal?: AbortSignal): Promise<ObjectRef> {
   const { app, environment } = target;
