@@ -4,6 +4,7 @@ import { describeProblem } from './listOptions';
 import { CONVENTION_LAYOUTS } from '../core/discovery/discoverConventions';
 import { describeRef, type AppResult, type ResourceResult, type StatusReport } from '../core/model';
 import { exitCodeFor } from '../core/drift/summarize';
+import { isProgressiveDelivery } from '../core/health/related';
 import { interruptible } from './interrupt';
 import type { CliIO } from './io';
 import { engineFor, readStatusArgs, STATUS_OPTIONS_HELP } from './statusArgs';
@@ -60,6 +61,10 @@ export function formatTable(report: StatusReport): string {
       if (app.reason && app.reason !== environment.reason) details.push(`${environment.name}/${app.name}: ${app.reason}`);
       if (app.sourceNote) details.push(`${environment.name}/${app.name}: ${app.sourceNote}`);
       for (const resource of app.resources) {
+        // Rollouts and canaries say where a release stands (step, weight, pause, failed analysis), in sync or not.
+        if (isProgressiveDelivery(resource) && resource.health && resource.health !== 'Healthy') {
+          details.push(`${environment.name}/${app.name}: ${resource.health} ${describeRef(resource)}${resource.healthMessage ? `: ${resource.healthMessage}` : ''}`);
+        }
         if (resource.status === 'Synced') continue;
         details.push(`${environment.name}/${app.name}: ${resource.status} ${describeRef(resource)}${resource.reason ? `: ${resource.reason}` : ''}` +
           (resource.comparison === 'client-side' ? ' (client-side comparison: dry-run not allowed)' : ''));

@@ -9,6 +9,7 @@ import type { LiveSnapshot } from '../cluster/liveSnapshot';
 import { refId, refOf } from '../identity';
 import { changedPaths } from './changedPaths';
 import { healthOf } from './health';
+import type { RelatedObjects } from '../health/related';
 import { hookOf } from './hooks';
 import { applyIgnoreRules } from './ignoreRules';
 import type { Slots } from '../concurrency';
@@ -135,10 +136,11 @@ function normalizeForComparison(object: KubeObject, ignoreRules: IgnoreRule[]): 
 
 /**
  * The result as it leaves the engine, plain data: both sides normalized, Secrets masked unless `reveal` (the
- * explicit "Reveal secret values" request), health of the live object, and where Git defines it. Their YAML
+ * explicit "Reveal secret values" request), health of the live object (reading `related`: the objects beside it
+ * some health checks need), and where Git defines it. Their YAML
  * text is made only for a diff being shown (`resourceYaml`).
  */
-export function toResult(resource: ComparedResource, ignoreRules: IgnoreRule[], reveal = false): ResourceResult {
+export function toResult(resource: ComparedResource, ignoreRules: IgnoreRule[], reveal = false, related?: RelatedObjects): ResourceResult {
   const { ref } = resource;
   const live = resource.live && normalizeForComparison(resource.live, ignoreRules);
   // Without a prediction (Missing, Unknown) the desired side is Git's object as it would be sent.
@@ -146,12 +148,13 @@ export function toResult(resource: ComparedResource, ignoreRules: IgnoreRule[], 
   const desired = desiredObject === resource.live ? live : desiredObject && normalizeForComparison(desiredObject, ignoreRules);
   const masked = maskSecretPair(live, desired);
   const shown = reveal ? { live, desired } : maskSecretFields(masked.live, masked.desired, resource.desired?.secretPaths);
-  const health = resource.live ? healthOf(resource.live) : resource.status === 'Missing' ? { status: 'Missing' as const } : undefined;
+  const health = resource.live ? healthOf(resource.live, related) : resource.status === 'Missing' ? { status: 'Missing' as const } : undefined;
   return {
     apiVersion: ref.apiVersion, kind: ref.kind, ...(ref.namespace ? { namespace: ref.namespace } : {}), name: ref.name,
     status: resource.status,
     ...(health ? { health: health.status } : {}),
     ...(health?.message ? { healthMessage: health.message } : {}),
+    ...(health?.summary ? { healthSummary: health.summary } : {}),
     ...(resource.reason ? { reason: resource.reason } : {}),
     ...(resource.comparison ? { comparison: resource.comparison } : {}),
     ...(resource.desired ? { source: resource.desired.source } : {}),

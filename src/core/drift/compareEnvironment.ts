@@ -8,6 +8,7 @@ import { kindId, refId, refOf } from '../identity';
 import type { AppResult, IgnoreRule, ObjectRef, RenderedApp } from '../model';
 import { LiveSnapshot, noSuchKindReason, type ListedVersion, type ListingClient, type ListKey } from '../cluster/liveSnapshot';
 import { compareApp, liveInputsOf, toResult, type ResolvedObject } from './compareApp';
+import { relatedFromSnapshot, relatedListKeys, relatedVersionsOf } from '../health/related';
 import { withoutHooks } from './hooks';
 import type { ComparisonCache } from './comparisonCache';
 import { mapWithLimit, Slots } from '../concurrency';
@@ -66,6 +67,10 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
     if (outcome?.state === 'failed') object.unknownReason = messageOf(outcome.error);
   }
   const wantedInEnvironment = new Set(allResolved.map((object) => refId(object.ref)));
+  // What health reads beside the objects (a Rollout's ReplicaSets, a Canary's Events): read once, not watched.
+  const compared = allResolved.filter((object) => !object.unknownReason);
+  const relatedSnapshot = await LiveSnapshot.read(options.client, relatedListKeys(compared.map((object) => object.ref)), { concurrency: options.concurrency, signal: options.signal });
+  const related = relatedFromSnapshot(relatedSnapshot);
   const ignoreRules = JSON.stringify(options.ignoreRules);
   let reused = 0;
   // Apps compare side by side, sharing the environment's requests in flight: one after another, each app's few
@@ -74,7 +79,8 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
   const apps = await Promise.all(rendered.map(async (app): Promise<AppResult> => {
     const reason = appReason(app);
     const inputs = options.previous && !reason && !options.reveal
-      ? `${app.inputHash}\n${ignoreRules}\n${liveInputsOf(app.app, resolved.get(app) ?? [], { snapshot, wantedInEnvironment })}`
+      ? `${app.inputHash}\n${ignoreRules}\n${liveInputsOf(app.app, resolved.get(app) ?? [], { snapshot, wantedInEnvironment })}` +
+        (resolved.get(app) ?? []).map((object) => relatedVersionsOf(object.ref, relatedSnapshot)).filter(Boolean).map((versions) => `\nrelated ${versions}`).join('')
       : undefined;
     const previous = inputs === undefined ? undefined : options.previous?.get(app, inputs);
     if (previous) {
@@ -84,7 +90,7 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
     const resources = reason ? [] : await compareApp(app.app, resolved.get(app) ?? [], {
       snapshot, predictor: options.predictor, ignoreRules: options.ignoreRules, wantedInEnvironment, slots, signal: options.signal,
     });
-    const results = resources.map((resource) => toResult(resource, options.ignoreRules, options.reveal));
+    const results = resources.map((resource) => toResult(resource, options.ignoreRules, options.reveal, related));
     const counts = countStatuses(results);
     const result: AppResult = {
       ...describedApp(app.app), status: appStatus(counts, reason), counts, resources: results, ...(reason ? { reason } : {}),

@@ -1,17 +1,16 @@
 // Health of a live object, for the kinds that have one (after Argo CD gitops-engine pkg/health and Flux's
 // kstatus). Other kinds have no health: `undefined`. No controllers means no status, which reads as
-// Progressing for workloads: the rollout has not been observed yet.
+// Progressing for workloads: the rollout has not been observed yet. Progressive delivery (Argo Rollouts,
+// Flagger) is assessed in core/health, from the object and the live objects beside it (RelatedObjects).
 import { groupOf, type HealthStatus, type KubeObject } from '../model';
+import { canaryHealth } from '../health/canary';
+import type { RelatedObjects } from '../health/related';
+import { rolloutHealth } from '../health/rollout';
+import { condition, type Dict, type Health } from '../health/status';
 
-export interface Health {
-  status: HealthStatus;
-  message?: string;
-}
+export type { Health } from '../health/status';
 
-// Status and spec fields are read as they come from the API server, untyped; each check tests what it reads.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON from the cluster, read field by field
-type Dict = Record<string, any>;
-type HealthCheck = (object: KubeObject, spec: Dict, status: Dict) => Health;
+type HealthCheck = (object: KubeObject, spec: Dict, status: Dict, related?: RelatedObjects) => Health;
 
 const checks: Record<string, HealthCheck> = {
   'apps/Deployment': deploymentHealth,
@@ -22,13 +21,16 @@ const checks: Record<string, HealthCheck> = {
   '/Pod': podHealth,
   '/Service': serviceHealth,
   'argoproj.io/Application': argoApplicationHealth,
+  'argoproj.io/Rollout': (object, _spec, _status, related) => rolloutHealth(object, related),
+  'flagger.app/Canary': (object, _spec, _status, related) => canaryHealth(object, related),
 };
 
-export function healthOf(object: KubeObject): Health | undefined {
+/** `related`: the live objects beside it that some checks read (a Rollout's ReplicaSets, a Canary's Events). */
+export function healthOf(object: KubeObject, related?: RelatedObjects): Health | undefined {
   const group = groupOf(object.apiVersion);
   const check = checks[`${group}/${object.kind}`] ?? (group.endsWith('.toolkit.fluxcd.io') ? fluxHealth : undefined);
   if (!check) return undefined;
-  return check(object, (object.spec ?? {}) as Dict, (object.status ?? {}) as Dict);
+  return check(object, (object.spec ?? {}) as Dict, (object.status ?? {}) as Dict, related);
 }
 
 /** The rollout controller has not seen the newest spec yet. */
@@ -131,9 +133,4 @@ function argoApplicationHealth(_object: KubeObject, _spec: Dict, status: Dict): 
   const known: HealthStatus[] = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'];
   const value = known.find((candidate) => candidate === health?.status);
   return value ? { status: value, message: health?.message } : { status: 'Progressing', message: 'not reconciled yet' };
-}
-
-function condition(status: Dict, type: string): Dict | undefined {
-  const conditions = Array.isArray(status.conditions) ? status.conditions : [];
-  return conditions.find((entry: Dict) => entry?.type === type);
 }
