@@ -1,12 +1,13 @@
 // Credentials for remote sources, from the user's own tool files only (never from the cluster): helm's
 // repositories.yaml (username/password per repository URL) for HTTP chart repositories, and the registry
 // configs helm and docker write on `helm registry login` / `docker login` (`auths.<host>.auth`, base64
-// `user:password`) for OCI registries. Each credential is bound to the host it was configured for; the
-// fetchers send it nowhere else. helm's entry may also hold the repository's TLS settings (helmRepositoryTls).
+// `user:password`, or a docker credential helper: credentialHelper.ts) for OCI registries. Each credential is
+// bound to the host it was configured for; the fetchers send it nowhere else. helm's entry may also hold the repository's TLS settings (helmRepositoryTls).
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { helperLogin } from './credentialHelper';
 import type { TlsSettings } from './tlsGet';
 
 export interface Credential {
@@ -132,18 +133,35 @@ function hostOfKey(key: string): string {
   }
 }
 
-/** The login the user's registry configs hold for `host` (`host:port`). */
+interface RegistryConfig {
+  auths?: Record<string, { auth?: unknown; username?: unknown; password?: unknown }>;
+  credHelpers?: Record<string, unknown>;
+  credsStore?: unknown;
+}
+
+/**
+ * The login the user's registry configs hold for `host` (`host:port`), looked up as docker does in each file:
+ * the registry's own credential helper (`credHelpers`), else the helper of all registries (`credsStore`), else
+ * the login written in `auths`.
+ */
 export async function registryCredential(host: string, env: Env = process.env): Promise<Credential | undefined> {
   for (const file of registryConfigFiles(env)) {
     const text = await readOptional(file);
     if (text === undefined) continue;
-    let auths: Record<string, { auth?: unknown; username?: unknown; password?: unknown }> | undefined;
+    let config: RegistryConfig;
     try {
-      auths = (JSON.parse(text) as { auths?: typeof auths }).auths;
+      config = JSON.parse(text) as RegistryConfig;
     } catch (error) {
       throw new Error(`${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
     }
-    for (const [key, entry] of Object.entries(auths ?? {})) {
+    const ownHelper = Object.entries(config.credHelpers ?? {}).find(([key]) => hostOfKey(key) === host)?.[1];
+    const helper = typeof ownHelper === 'string' && ownHelper !== '' ? ownHelper : typeof config.credsStore === 'string' && config.credsStore !== '' ? config.credsStore : undefined;
+    if (helper) {
+      const login = await helperLogin(helper, host, env, file);
+      if (login) return basic(login.username, login.secret, host, `docker-credential-${helper}`);
+      if (ownHelper) continue;
+    }
+    for (const [key, entry] of Object.entries(config.auths ?? {})) {
       if (hostOfKey(key) !== host) continue;
       if (typeof entry.auth === 'string' && entry.auth !== '') {
         const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');

@@ -13,8 +13,6 @@ import { testClient, testCluster } from '../../support/cluster';
 import { FLUX_CRD_FILES, installGitOpsCrds } from '../../support/crds';
 import { freshNamespace } from '../../support/namespace';
 import { plaintextSecret } from '../../support/plaintext';
-import { encryptText, keyGroupFor } from '../../../src/core/sops';
-import { newAgeIdentity } from '../../support/sops';
 import { makeFluxRepo, type FluxRepo } from '../sync/fluxRepo';
 import { appOf, resourceOf, statusOnce } from './driftFixture';
 
@@ -44,8 +42,6 @@ describe('DriftEngine: Flux HelmReleases as helm-controller renders and installs
   this.timeout(180_000);
   const info = testCluster();
   const token = plaintextSecret('helm-token');
-  const sopsToken = plaintextSecret('helm-sops-token');
-  const savedKey = process.env.SOPS_AGE_KEY;
   let repo: FluxRepo;
   let namespace: string;
   let postRenderer: string;
@@ -65,16 +61,12 @@ describe('DriftEngine: Flux HelmReleases as helm-controller renders and installs
   before(async () => {
     await installGitOpsCrds(info, FLUX_CRD_FILES);
     namespace = await freshNamespace('helm-release');
-    const { identity, recipient } = await newAgeIdentity();
-    const sopsValues = stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sops-values', namespace }, stringData: { 'values.yaml': `token: ${sopsToken}\n` } });
     repo = makeFluxRepo({
-      'apps/sops-values.yaml': await encryptText(sopsValues, 'yaml', { keyGroups: keyGroupFor({ age: [recipient] }), cryptRules: { encrypted_regex: '^(data|stringData)$' } }),
-      'apps/sops.yaml': release('sops', { valuesFrom: [{ kind: 'Secret', name: 'sops-values' }] }),
       'clusters/dev/apps.yaml': stringify({
         apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'apps', namespace: 'flux-system' },
         spec: { interval: '10m', path: './apps', sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
       }),
-      'apps/kustomization.yaml': stringify({ resources: ['web.yaml', 'missing.yaml', 'built-values.yaml', 'sops.yaml', 'sops-values.yaml'] }),
+      'apps/kustomization.yaml': stringify({ resources: ['web.yaml', 'missing.yaml', 'built-values.yaml'] }),
       'apps/built-values.yaml': stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-built', namespace }, data: { 'values.yaml': 'replicas: 2\ncolor: green\n' } }),
       'apps/web.yaml': release('web', {
         valuesFrom: [
@@ -102,15 +94,9 @@ describe('DriftEngine: Flux HelmReleases as helm-controller renders and installs
     await admin.serverSideApply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-secret', namespace }, data: { token: Buffer.from(token).toString('base64') } }, asFlux);
     // The values helm-controller computes: web-built, then color and token at their target paths, then spec.values.
     await helmInstall('web', 'web', { replicas: 3, color: 'purple', token });
-    await helmInstall('sops', 'sops', { token: sopsToken });
-    process.env.SOPS_AGE_KEY = identity;
   });
 
-  after(() => {
-    if (savedKey === undefined) delete process.env.SOPS_AGE_KEY;
-    else process.env.SOPS_AGE_KEY = savedKey;
-    repo?.cleanup();
-  });
+  after(() => repo?.cleanup());
 
   it('is Synced when installed as helm-controller installs it: values from the build output and the cluster, the server\'s version and APIs', async () => {
     const report = await statusOnce(repo.root, info.kubeconfig);
@@ -121,13 +107,6 @@ describe('DriftEngine: Flux HelmReleases as helm-controller renders and installs
     const deployment = resourceOf(web, 'Deployment', 'web');
     assert.equal(JSON.stringify(deployment.desired).includes(token), false, 'the token from the Secret is masked in the desired object');
     assert.equal(JSON.stringify(report).includes(token), false, 'no value from a Secret in the report');
-  });
-
-  it('takes values from a SOPS-encrypted Secret of the build output, decrypted in memory, and masks them', async () => {
-    const report = await statusOnce(repo.root, info.kubeconfig);
-    const sops = appOf(report, 'dev', 'sops');
-    assert.equal(sops.status, 'Synced', `${sops.reason ?? JSON.stringify(sops.resources.map((resource) => [resource.kind, resource.name, resource.status, resource.reason]))}`);
-    assert.equal(JSON.stringify(report).includes(sopsToken), false);
   });
 
   it('is Unknown naming a valuesFrom source that exists neither in the build output nor in the cluster; other releases still compare', async () => {
