@@ -74,8 +74,10 @@ async function compareObject(
   options: CompareRevisionsOptions,
 ): Promise<PreviewObject> {
   const headObject = head && forComparison(head.desired.object, options.ignoreRules);
-  const baseObject = base && forComparison(base.desired.object, options.ignoreRules);
-  const paths = headObject && baseObject ? changedPaths(baseObject, headObject) : [];
+  // A reused render shares the head's very objects: nothing to normalize or compare twice.
+  const same = !!head && head.desired.object === base?.desired.object;
+  const baseObject = same ? headObject : base && forComparison(base.desired.object, options.ignoreRules);
+  const paths = headObject && baseObject && !same ? changedPaths(baseObject, headObject) : [];
   const change = headObject
     ? (!baseObject ? 'added' : paths.length ? 'changed' : 'unchanged')
     : baseObject ? await removal(base!, headLive, baseLive, options) : 'unchanged';

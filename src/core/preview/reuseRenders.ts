@@ -3,7 +3,7 @@
 // apps a changed file feeds (or whose definition differs) are rendered at the base.
 import path from 'node:path';
 import type { AppDefinition, RenderedApp } from '../model';
-import { collectInputs, hashInputs, isAffectedBy } from '../render/collectInputs';
+import { collectInputs, hashInputs } from '../render/collectInputs';
 import { FileReads } from '../render/fileReads';
 import { appKey } from '../render/renderApps';
 import type { Workspace } from '../workspace';
@@ -16,30 +16,33 @@ export interface RenderedSide {
 }
 
 /**
- * Seeds `base.workspace`'s render cache with the head's render of every app no changed file affects on either
- * side; returns the keys of the apps seeded. The base's own input hash is stored, so its renderApps reuses them.
+ * The head's render, moved to the base's folder, of every base app defined as at the head that no changed file
+ * affects, by appKey. The head's inputs suffice: the files an app reads follow from the contents of those it
+ * read, so when none of them (nor a folder it lists) changed, the base reads the same files with the same contents.
  */
-export async function seedUnchangedRenders(head: RenderedSide, base: { workspace: Workspace; root: string }, baseApps: AppDefinition[], changedFiles: string[]): Promise<Set<string>> {
-  const changedAtHead = changedFiles.map((file) => path.join(head.root, file));
-  const changedAtBase = changedFiles.map((file) => path.join(base.root, file));
-  const affectedAtHead = new Set(head.workspace.renderCache.appsAffectedBy(changedAtHead).map(appKey));
+export function reusableRenders(head: RenderedSide, baseRoot: string, baseApps: AppDefinition[], changedFiles: string[]): Map<string, RenderedApp> {
+  const affectedAtHead = new Set(head.workspace.renderCache.appsAffectedBy(changedFiles.map((file) => path.join(head.root, file))).map(appKey));
   const headRenders = new Map(head.rendered.map((rendered) => [appKey(rendered.app), rendered]));
-  const reads = new FileReads();
-  const seeded = new Set<string>();
-  await Promise.all(baseApps.map(async (app) => {
+  const reused = new Map<string, RenderedApp>();
+  for (const app of baseApps) {
     const key = appKey(app);
     const headRender = headRenders.get(key);
-    if (!headRender || headRender.error || headRender.sourceNote || affectedAtHead.has(key)) return;
-    const headDefinition = rebasePaths(withoutDeclaration(headRender.app), head.root, base.root);
-    if (JSON.stringify(headDefinition) !== JSON.stringify(withoutDeclaration(app))) return;
-    const inputs = await collectInputs(app, reads);
-    if (changedAtBase.some((file) => isAffectedBy(inputs, file))) return;
-    const inputHash = await hashInputs(app, inputs, reads);
-    const objects = headRender.objects.map((object) => ({ ...object, source: rebasePaths(object.source, head.root, base.root) }));
-    base.workspace.renderCache.set(app, inputs, { ...headRender, app, objects, inputHash });
-    seeded.add(key);
+    if (!headRender || headRender.error || headRender.sourceNote || affectedAtHead.has(key)) continue;
+    const headDefinition = rebasePaths(withoutDeclaration(headRender.app), head.root, baseRoot);
+    if (JSON.stringify(headDefinition) !== JSON.stringify(withoutDeclaration(app))) continue;
+    const objects = headRender.objects.map((object) => ({ ...object, source: rebasePaths(object.source, head.root, baseRoot) }));
+    reused.set(key, { ...headRender, app, objects });
+  }
+  return reused;
+}
+
+/** Puts reused renders in the base workspace's cache under the base's own input hashes, for a status of the whole base. */
+export async function seedRenderCache(workspace: Workspace, reused: Iterable<RenderedApp>): Promise<void> {
+  const reads = new FileReads();
+  await Promise.all([...reused].map(async (rendered) => {
+    const inputs = await collectInputs(rendered.app, reads);
+    workspace.renderCache.set(rendered.app, inputs, { ...rendered, inputHash: await hashInputs(rendered.app, inputs, reads) });
   }));
-  return seeded;
 }
 
 function withoutDeclaration(app: AppDefinition): Omit<AppDefinition, 'declaredAt'> {
