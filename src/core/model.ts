@@ -78,6 +78,25 @@ export interface HelmSource {
   values?: Record<string, unknown>;
   /** A Flux HelmRelease: what helm-controller does beyond `helm template` (valuesFrom, CRDs, post-renderers, labels). */
   release?: HelmReleaseSettings;
+  /** An Argo CD Helm source: what its repo-server passes to `helm template` beside values (render/argoHelmArgs.ts). */
+  argo?: ArgoHelmSettings;
+}
+
+/** Argo CD `spec.source.helm` fields that change `helm template` beyond value files and values. */
+export interface ArgoHelmSettings {
+  /** `parameters` (`--set`, or `--set-string` with forceString), values after Argo CD's `$ARGOCD_APP_*` substitution. */
+  parameters: { name: string; value: string; forceString: boolean }[];
+  /** `fileParameters` (`--set-file`): absolute paths. */
+  fileParameters: { name: string; path: string }[];
+  /** `skipCrds`: no `--include-crds`. */
+  skipCrds: boolean;
+  skipSchemaValidation: boolean;
+  skipTests: boolean;
+  /** `namespace`: what `.Release.Namespace` is (default the destination namespace). */
+  namespace?: string;
+  /** `kubeVersion` / `apiVersions` (default the target cluster's). */
+  kubeVersion?: string;
+  apiVersions?: string[];
 }
 
 /** The parts of a Flux HelmRelease's spec that decide its objects beside the chart and `spec.values`. */

@@ -3,9 +3,8 @@
 // destination namespace; with `spec.sources`, the union of its sources, Helm value files taken from `$<ref>`
 // sources. An app-of-apps Helm chart (templates that make Applications) is an app too, expanded with helm.
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { stoppedBy } from '../abort';
-import type { AppDefinition, AppSource, DiscoveryProblem, KubeObject, SourceLocation } from '../model';
+import type { AppDefinition, AppSource, DiscoveryProblem, HelmSource, KubeObject, SourceLocation } from '../model';
 import { directoryFiles, isJsonnetFile } from '../render/argoDirectory';
 import type { ToolOptions } from '../render/options';
 import { findKustomizationFile } from '../render/kustomizeTree';
@@ -13,7 +12,8 @@ import { exists } from '../render/listFiles';
 import { renderHelm } from '../render/renderHelm';
 import { findExecutable, ToolNotAllowedError } from '../render/runTool';
 import { type ArgoDirectory, directorySource } from './argoDirectorySource';
-import { argoEnv } from './argoEnv';
+import { argoEnv, argoEnvsubst, type ArgoEnv } from './argoEnv';
+import { argoHelmSettings, argoHelmValues, type ArgoHelmFields } from './argoHelmSource';
 import { revisionCommit, revisionNote } from './argoRevision';
 import { type RefSources, resolveValueFiles } from './argoValueFiles';
 import { environmentOfPath } from './environmentOfPath';
@@ -37,7 +37,7 @@ interface ApplicationSource {
   targetRevision?: string;
   /** Multi-source: names this source for `$<ref>/...` value files of the others. */
   ref?: string;
-  helm?: { releaseName?: string; valueFiles?: string[]; ignoreMissingValueFiles?: boolean; values?: string; valuesObject?: Record<string, unknown> };
+  helm?: ArgoHelmFields;
   kustomize?: Record<string, unknown>;
   directory?: ArgoDirectory;
   plugin?: { name?: string };
@@ -83,10 +83,36 @@ function environmentOf(root: string, file: string, destination: ApplicationSpec[
   }
 }
 
-function helmValues(helm: ApplicationSource['helm']): Record<string, unknown> | undefined {
-  const fromString = helm?.values ? (parseYaml(helm.values) as Record<string, unknown> | null) ?? {} : {};
-  const merged = { ...fromString, ...(helm?.valuesObject ?? {}) };
-  return Object.keys(merged).length > 0 ? merged : undefined;
+/** Argo CD's build environment of the app's source (`$ARGOCD_APP_*`); the revision's commit only when `uses` names it. */
+async function sourceEnv(app: AppDefinition, source: ApplicationSource, context: SourceContext, uses: unknown): Promise<ArgoEnv> {
+  const needsRevision = JSON.stringify(uses ?? {}).includes('ARGOCD_APP_REVISION');
+  return argoEnv({
+    appName: app.name, namespace: app.namespace, project: context.project, repoURL: source.repoURL, path: source.path,
+    targetRevision: source.targetRevision, revision: needsRevision ? await revisionCommit(context.root, source.targetRevision || 'HEAD') : undefined,
+  });
+}
+
+/**
+ * The Helm input of a source: value files, then `valuesObject` (or `values`), then parameters, as the repo-server
+ * passes them; `chartDir` undefined for a chart of a Helm repository.
+ */
+async function helmOf(app: AppDefinition, source: ApplicationSource, context: SourceContext, chartDir: string | undefined): Promise<{ helm: HelmSource; unknownReason?: string }> {
+  const env = await sourceEnv(app, source, context, source.helm);
+  // Argo CD substitutes a value file's $ARGOCD_APP_* after resolving a `$<ref>/` prefix; one naming no ref is kept
+  // as written so that resolveValueFiles names the typo (Argo CD would look for the file without it).
+  const isRef = (file: string) => file.startsWith('$') && !/^\$\{?ARGOCD_/.test(file);
+  const rawFiles = (source.helm?.valueFiles ?? []).map((file) => (isRef(file) ? file : argoEnvsubst(file, env)));
+  const valueFiles = resolveValueFiles(rawFiles, chartDir, {
+    ...context, field: `${context.field}.helm.valueFiles`, ignoreMissing: source.helm?.ignoreMissingValueFiles === true,
+  });
+  const values = argoHelmValues(source.helm, context.field);
+  const settings = argoHelmSettings(source.helm, chartDir, env, context);
+  const helm: HelmSource = {
+    releaseName: source.helm?.releaseName || app.name, valuesFiles: 'files' in valueFiles ? valueFiles.files : [],
+    ...('values' in values && values.values ? { values: values.values } : {}), ...('settings' in settings && settings.settings ? { argo: settings.settings } : {}),
+  };
+  const unknownReason = 'unknownReason' in valueFiles ? valueFiles.unknownReason : 'unknownReason' in values ? values.unknownReason : 'unknownReason' in settings ? settings.unknownReason : undefined;
+  return { helm, ...(unknownReason ? { unknownReason } : {}) };
 }
 
 /** The source's type the way Argo CD chooses it: the one tool field set, else what the folder holds. */
@@ -115,18 +141,11 @@ async function remoteSourceApp(base: AppDefinition, source: ApplicationSource, c
 /** `source` of the Application `base` as the app it renders (unknownReason set when it cannot be rendered here). */
 async function sourceApp(base: AppDefinition, source: ApplicationSource, context: SourceContext): Promise<AppDefinition> {
   const { root, identity } = context;
-  const helmValueFiles = (chartDir: string | undefined) => resolveValueFiles(source.helm?.valueFiles ?? [], chartDir, {
-    ...context, field: `${context.field}.helm.valueFiles`, ignoreMissing: source.helm?.ignoreMissingValueFiles === true,
-  });
   if (source.chart) {
-    const valueFiles = helmValueFiles(undefined);
-    const values = helmValues(source.helm);
-    const helm = {
-      chart: source.chart, repoURL: argoChartRepoURL(source.repoURL), version: source.targetRevision, releaseName: source.helm?.releaseName ?? base.name,
-      valuesFiles: 'files' in valueFiles ? valueFiles.files : [], ...(values ? { values } : {}),
-    };
+    const input = await helmOf(base, source, context, undefined);
+    const helm = { ...input.helm, chart: source.chart, repoURL: argoChartRepoURL(source.repoURL), version: source.targetRevision };
     // The chart is fetched when the app renders (the workspace's chart fetcher, sources/).
-    return { ...base, renderer: 'helm', helm, ...('unknownReason' in valueFiles ? { unknownReason: valueFiles.unknownReason } : {}) };
+    return { ...base, renderer: 'helm', helm, ...(input.unknownReason ? { unknownReason: input.unknownReason } : {}) };
   }
   if (!identity.isThisRepo(source.repoURL) && source.repoURL && context.remote?.fetchGit) {
     return remoteSourceApp(base, source, { ...context, remote: undefined }, context.remote.fetchGit, context.remote.signal);
@@ -144,12 +163,9 @@ async function sourceApp(base: AppDefinition, source: ApplicationSource, context
   }
   if (type === 'plugin') return { ...app, unknownReason: `config management plugin ${source.plugin?.name ?? ''} is not supported` };
   if (type === 'helm') {
-    const valueFiles = helmValueFiles(folder);
-    if ('unknownReason' in valueFiles) return { ...app, renderer: 'helm', unknownReason: valueFiles.unknownReason };
-    const values = helmValues(source.helm);
-    return { ...app, renderer: 'helm', helm: {
-      chartPath: folder, releaseName: source.helm?.releaseName ?? base.name, valuesFiles: valueFiles.files, ...(values ? { values } : {}),
-    } };
+    const input = await helmOf(app, source, context, folder);
+    if (input.unknownReason) return { ...app, renderer: 'helm', unknownReason: input.unknownReason };
+    return { ...app, renderer: 'helm', helm: { ...input.helm, chartPath: folder } };
   }
   if (type === 'kustomize') {
     const overlay = Object.fromEntries(Object.entries(source.kustomize ?? {}).filter(([key]) => KUSTOMIZE_OVERLAY_FIELDS.includes(key)));
@@ -162,11 +178,7 @@ async function sourceApp(base: AppDefinition, source: ApplicationSource, context
 /** A directory source: its YAML/JSON files, and its `.jsonnet` files evaluated with the source's jsonnet settings. */
 async function directoryApp(app: AppDefinition, source: ApplicationSource, context: SourceContext): Promise<AppDefinition> {
   const recurse = source.directory?.recurse === true;
-  const needsRevision = JSON.stringify(source.directory?.jsonnet ?? {}).includes('ARGOCD_APP_REVISION');
-  const env = argoEnv({
-    appName: app.name, namespace: app.namespace, project: context.project, repoURL: source.repoURL, path: source.path,
-    targetRevision: source.targetRevision, revision: needsRevision ? await revisionCommit(context.root, source.targetRevision || 'HEAD') : undefined,
-  });
+  const env = await sourceEnv(app, source, context, source.directory?.jsonnet);
   const outcome = directorySource(source.directory, context.root, env);
   if ('unknownReason' in outcome) return { ...app, renderer: 'yaml', unknownReason: `${context.field}.${outcome.unknownReason}` };
   const files = await directoryFiles({ path: app.path, recurse, directory: outcome.directory });

@@ -21,6 +21,7 @@ import { buildFlux, type BuiltObject, type FluxBuildResult, type FluxBuildSpec }
 import { patchedFluxInstanceRoots } from './fluxInstance';
 import { discoverFluxWithoutTools } from './fluxWithoutTools';
 import { chartRefSource, gitRepositoryIsThisRepo, helmRepositoryOf, resolveKustomizationSource, sourceURL, type SourceResolution } from './fluxSources';
+import { withFetchedChartSource } from './fluxHelmChartSource';
 import { gitRepositoryRequest, remoteFolder, type RemoteFolder } from './remoteGitSource';
 import type { GitFetcher } from '../sources/gitTypes';
 import type { RepoIdentity } from './repoIdentity';
@@ -440,6 +441,8 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   // A source that a later build emits (a sibling's or a child's) is found once every build is done.
   for (const { index, node } of postBuildApps) apps[index] = { ...apps[index], substitute: substitutionOf(node) };
   for (const { index, object, environment, file } of helmReleaseApps) apps[index] = withHelmReleaseSettings(apps[index], object, outputs.get(environment) ?? [], file);
+  // Charts in other Git repositories are fetched (and Bucket charts refused) once every HelmRelease is known.
+  await Promise.all(helmReleaseApps.map(async ({ index, object }) => { apps[index] = await withFetchedChartSource(apps[index], object, scan, identity, options); }));
   for (const app of apps) environments.add(app.environment);
   return { apps: uniqueAppNames(apps), environments: [...environments], contexts, problems };
 }

@@ -101,6 +101,7 @@ export function resolveKustomizationSource(scan: RepoScan, identity: RepoIdentit
   }
   if (ref.kind === 'ExternalArtifact' && ref.name) return resolveExternalArtifact(scan, identity, kustomization, ref, specPath);
   const name = `${ref.namespace ?? namespaceOf(kustomization.object)}/${ref.name ?? '?'}`;
+  if (ref.kind === 'Bucket') return { unknownReason: `source Bucket ${name}: Bucket sources are not fetched` };
   return { unknownReason: `source ${ref.kind ?? '(no kind)'} ${name} is not in this repository and needs network` };
 }
 

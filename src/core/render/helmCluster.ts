@@ -25,9 +25,9 @@ export function readsLiveValues(app: AppDefinition): boolean {
   return !!app.helm?.release?.valuesFrom.some((reference) => !reference.built);
 }
 
-/** `inputHash` with what of the cluster a HelmRelease's render depends on beside its files (its versions); other apps' as it is. */
+/** `inputHash` with what of the cluster a HelmRelease's or an Argo CD Helm source's render depends on beside its files (its versions); other apps' as it is. */
 export async function withClusterInputs(inputHash: string, app: AppDefinition, cluster: HelmCluster | undefined): Promise<string> {
-  if (!app.helm?.release || app.unknownReason) return inputHash;
+  if (!(app.helm?.release || app.helm?.argo) || app.unknownReason) return inputHash;
   const capabilities = await cluster?.capabilities();
   const key = capabilities ? `${capabilities.kubeVersion}\n${capabilities.apiVersions.join(',')}` : 'no cluster';
   return createHash('sha256').update(`${inputHash}\n${key}`).digest('hex');

@@ -8,6 +8,7 @@ import { chartToRender } from '../sources/remoteChart';
 import { chartWithValuesFiles } from './chartValuesFiles';
 import { describeRelease, prepareHelmRelease, type ChartDocument, type HelmReleaseOptions } from './renderHelmRelease';
 import type { DecryptManifest } from './options';
+import { argoHelmArgs } from './argoHelmArgs';
 
 /** `# Source: <chart>/templates/x.yaml` -> `templates/x.yaml`, the file inside the chart folder. */
 function templateOf(comment: string | undefined): string | undefined {
@@ -29,10 +30,13 @@ export async function renderHelm(app: AppDefinition, options: HelmReleaseOptions
   // A HelmRelease's chart.spec.valuesFiles of a fetched chart replace its values.yaml, as source-controller packages it.
   const unpacked = chart.archive && source.release?.chartValuesFiles ? await chartWithValuesFiles(chart.path, source.release, describeRelease(app, source.release)) : undefined;
   const chartPath = unpacked?.folder ?? chart.path;
-  const args = ['template', source.releaseName, chartPath, '--include-crds', '--namespace', app.namespace ?? 'default', ...release ? release.args : []];
+  // An Argo CD source may skip the chart's CRDs and name the namespace helm templates with (default the destination).
+  const args = ['template', source.releaseName, chartPath, ...source.argo?.skipCrds ? [] : ['--include-crds'],
+    '--namespace', source.argo?.namespace ?? app.namespace ?? 'default', ...release ? release.args : []];
   for (const file of source.valuesFiles) args.push('--values', file);
   const hasInlineValues = !!values && Object.keys(values).length > 0;
   if (hasInlineValues) args.push('--values', '-');
+  if (source.argo) args.push(...argoHelmArgs(source.argo, await options.helmCluster?.capabilities()));
   let run;
   try {
     run = await runTool(helm, args, {
