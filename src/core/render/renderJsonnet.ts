@@ -2,8 +2,11 @@
 // app folder, then the `libs` folders (right-most wins, as jsonnet's -J); the source's tlas and extVars, each a
 // string or code. The output is one Kubernetes object or an array of them (Lists expanded); anything else fails
 // there too. Values reach jsonnet through its environment (`--ext-str NAME` reads NAME), never the command line.
+// Each object is declared at the file, on the line that writes it when the file's text tells (jsonnetLines.ts).
+import { promises as fs } from 'node:fs';
 import type { AppDefinition, DesiredObject, JsonnetSettings, JsonnetVariable } from '../model';
 import type { ToolOptions } from './options';
+import { jsonnetLines } from './jsonnetLines';
 import { expandLists, isKubeObject } from './parseManifests';
 import { assertToolAllowed, findExecutable, runTool } from './runTool';
 
@@ -32,17 +35,19 @@ function variableFlags(settings: JsonnetSettings): { args: string[]; env: Record
   return { args, env };
 }
 
-/** The objects of jsonnet's output: one object or an array of them (nulls skipped, as Argo CD skips them). */
-function objectsOf(output: string, file: string): DesiredObject[] {
+/** The objects of jsonnet's output: one object or an array of them (nulls skipped, as Argo CD skips them); `text` is the file's. */
+function objectsOf(output: string, file: string, text: string): DesiredObject[] {
   const value: unknown = JSON.parse(output);
   const items = Array.isArray(value) ? value.filter((item) => item !== null) : [value];
-  return items.flatMap(expandLists).map((item, index) => {
+  const objects = items.flatMap(expandLists).map((item, index) => {
     if (!isKubeObject(item)) {
       const which = Array.isArray(value) ? `item ${index} of its output` : 'its output';
       throw new Error(`${file}: ${which} is not a Kubernetes object (apiVersion, kind, metadata.name); Argo CD renders an object or an array of objects`);
     }
-    return { object: item, source: { file } };
+    return item;
   });
+  const lines = jsonnetLines(text, objects);
+  return objects.map((object, index) => ({ object, source: { file, ...(lines[index] !== undefined ? { line: lines[index] } : {}) } }));
 }
 
 export async function renderJsonnetFile(app: AppDefinition, file: string, options: ToolOptions): Promise<DesiredObject[]> {
@@ -58,5 +63,5 @@ export async function renderJsonnetFile(app: AppDefinition, file: string, option
     cwd: app.path, env: { ...variables.env, JSONNET_PATH: undefined }, timeoutMs, allowTools, signal, label: 'jsonnet',
   });
   if (run.code !== 0) throw new Error(run.stderr.trim() || `jsonnet exited with ${run.code} evaluating ${file}`);
-  return objectsOf(run.stdout, file);
+  return objectsOf(run.stdout, file, await fs.readFile(file, 'utf8'));
 }

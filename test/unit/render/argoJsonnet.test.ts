@@ -56,6 +56,38 @@ describe('Argo CD directory sources with jsonnet', () => {
     assert.equal(rendered.objects[0].source.file, path.join(path.dirname(rendered.objects[0].source.file), 'main.jsonnet'));
   });
 
+  it('declares each object at the line of the main file that writes its kind (or its name), and at the file alone when the text does not tell', async () => {
+    const { root, apps } = await appsOf({
+      'argocd/lines.yaml': application('lines', 'lines'),
+      'lines/main.jsonnet': [
+        "local lib = import 'lib.libsonnet';",
+        '// kind: "Service" in a comment is not the object',
+        '[',
+        '  {',
+        "    apiVersion: 'v1',",
+        "    kind: 'Service',",
+        "    metadata: { name: 'web' },",
+        '  },',
+        '  {',
+        '    "apiVersion": "v1",',
+        '    "kind": "ConfigMap",',
+        '    "metadata": { "name": "first" },',
+        '  },',
+        "  { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'second' } },",
+        "  lib.configMap('from-lib'),",
+        "] + [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'gen-' + n } } for n in ['a', 'b']]",
+        '',
+      ].join('\n'),
+      'lines/lib.libsonnet': "{ configMap(name):: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: name } } }\n",
+    });
+    const rendered = await renderApp(apps.lines);
+    assert.equal(rendered.error, undefined);
+    const file = path.join(root, 'lines/main.jsonnet');
+    assert.deepEqual(rendered.objects.map(({ object, source }) => [`${object.kind}/${object.metadata.name}`, source.file === file ? source.line ?? 'no line' : source.file]), [
+      ['Service/web', 6], ['ConfigMap/first', 12], ['ConfigMap/second', 14], ['ConfigMap/from-lib', 'no line'], ['Secret/gen-a', 'no line'], ['Secret/gen-b', 'no line'],
+    ]);
+  });
+
   it('imports from the app folder and from libs resolved at the repository root, and an edited library re-renders', async () => {
     const { root, apps } = await appsOf({
       'argocd/web.yaml': application('web', 'apps/web', '    directory:\n      jsonnet:\n        libs: [vendor, lib]\n'),
