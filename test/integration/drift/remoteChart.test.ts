@@ -38,7 +38,9 @@ describe('DriftEngine: a HelmRelease of a chart from a HelmRepository', function
     charts = await tempFolder('driftline-remote-charts-');
     cacheRoot = await tempFolder('driftline-remote-cache-');
     await packageChart(charts, 'podinfo', '6.5.4');
+    await packageChart(charts, 'gone', '1.0.0');
     indexFolder(charts);
+    await fs.rm(`${charts}/gone-1.0.0.tgz`); // in the index, not on the server: HTTP 404
     server = await serveFolder(charts);
     repo = makeFluxRepo({
       'clusters/dev/sources.yaml': stringify({
@@ -52,11 +54,19 @@ describe('DriftEngine: a HelmRelease of a chart from a HelmRepository', function
           values: { greeting: 'from-git' },
         },
       }),
+      'clusters/dev/gone.yaml': stringify({
+        apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'gone', namespace },
+        spec: { interval: '10m', chart: { spec: { chart: 'gone', sourceRef: { kind: 'HelmRepository', name: 'charts', namespace: 'flux-system' } } } },
+      }),
     });
-    // What helm-controller installed: the chart's ConfigMap with the release's values and its labels.
+    // What helm-controller installed: the chart's ConfigMap with the release's values, its labels and helm's marks.
     await testClient().serverSideApply({
       apiVersion: 'v1', kind: 'ConfigMap',
-      metadata: { name: 'podinfo-config', namespace, labels: { [FLUX_HELM_NAME_LABEL]: 'podinfo', [FLUX_HELM_NAMESPACE_LABEL]: namespace } },
+      metadata: {
+        name: 'podinfo-config', namespace,
+        labels: { [FLUX_HELM_NAME_LABEL]: 'podinfo', [FLUX_HELM_NAMESPACE_LABEL]: namespace, 'app.kubernetes.io/managed-by': 'Helm' },
+        annotations: { 'meta.helm.sh/release-name': 'podinfo', 'meta.helm.sh/release-namespace': namespace },
+      },
       data: { version: '6.5.4', greeting: 'from-git' },
     }, { fieldManager: 'helm-controller', force: true, dryRun: false });
   });
@@ -68,11 +78,16 @@ describe('DriftEngine: a HelmRelease of a chart from a HelmRepository', function
   });
 
   it('compares the fetched chart\'s objects with the cluster: Synced, then OutOfSync when the live object drifts', async () => {
-    const synced = appOf(await status(), 'dev', 'podinfo');
+    const report = await status();
+    const synced = appOf(report, 'dev', 'podinfo');
     assert.equal(synced.reason, undefined);
     assert.equal(synced.status, 'Synced');
     assert.deepEqual(synced.resources.map((resource) => [resource.kind, resource.name, resource.status]), [['ConfigMap', 'podinfo-config', 'Synced']]);
     assert.equal(synced.sourceNote, undefined);
+    // A chart the repository does not serve fails only its own app, naming the URL and the HTTP status.
+    const gone = appOf(report, 'dev', 'gone');
+    assert.equal(gone.status, 'Unknown');
+    assert.match(gone.reason ?? '', /GET http:\/\/127\.0\.0\.1:\d+\/gone-1\.0\.0\.tgz: HTTP 404 Not Found; no deployed Helm release gone in namespace /);
 
     await testClient().serverSideApply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'podinfo-config', namespace }, data: { greeting: 'edited-live' } },
       { fieldManager: 'kubectl-edit', force: true, dryRun: false });
