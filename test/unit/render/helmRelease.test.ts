@@ -139,6 +139,19 @@ describe('Flux HelmRelease rendered as helm-controller renders it', () => {
     assert.equal(deployment.metadata.labels?.['helm.toolkit.fluxcd.io/name'], 'web', 'origin labels come after the post-renderers');
   });
 
+  it('passes the chart\'s Secrets through post-renderers with their values intact (kustomize reads placeholders), and a patch still sets one', async () => {
+    const rendered = await renderRelease({
+      'charts/web/templates/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: web-secret\nstringData:\n  token: {{ .Values.token | quote }}\n  other: keep-me\n',
+      'apps/dev/kustomization.yaml': kustomizationOf(['release.yaml']),
+      'apps/dev/release.yaml': helmRelease('web', {
+        values: { token: 'from-values' },
+        postRenderers: [{ kustomize: { patches: [{ target: { kind: 'Secret' }, patch: '- op: replace\n  path: /stringData/other\n  value: patched\n' }] } }],
+      }),
+    });
+    assert.equal(rendered.error, undefined);
+    assert.deepEqual(objectNamed(rendered, 'Secret').stringData, { token: 'from-values', other: 'patched' });
+  });
+
   describe('bad input: the app is Unknown naming the HelmRelease, its file and the source', () => {
     const release = (spec: Record<string, unknown>, extra: Record<string, string> = {}) => renderRelease({
       'apps/dev/kustomization.yaml': kustomizationOf(['release.yaml', ...Object.keys(extra).map((file) => path.basename(file))]),
@@ -152,7 +165,7 @@ describe('Flux HelmRelease rendered as helm-controller renders it', () => {
     it('a source neither in the build output nor readable live (no cluster here)', async () => {
       const rendered = await release({ valuesFrom: [{ kind: 'ConfigMap', name: 'live-only' }] });
       assert.match(rendered.error ?? '', where);
-      assert.match(rendered.error ?? '', /valuesFrom ConfigMap apps\/live-only is not in the build output and is read from the cluster/);
+      assert.match(rendered.error ?? '', /valuesFrom ConfigMap apps\/live-only is not in the build output: helm-controller reads it from the cluster, which this command does not read/);
     });
 
     it('a valuesKey the source does not have', async () => {
