@@ -8,6 +8,7 @@ import { runDoctorCommand } from './doctor';
 import { runEnvs } from './envs';
 import { runHistory } from './history';
 import { installInterruptHandlers } from './interrupt';
+import { runPreview } from './preview';
 import type { CliCommand, CliIO } from './io';
 import { runRollback } from './rollback';
 import { runRollout } from './rollout';
@@ -30,6 +31,7 @@ const subcommands: Record<string, Subcommand> = {
   apps: { summary: 'list apps: environment, renderer, path, origin', run: runApps },
   tree: { summary: 'apps as the controllers apply them: Flux Kustomizations with what their builds apply (like flux tree)', run: runTree },
   build: { summary: "an app's desired objects as YAML, each with its source file (Secrets masked unless --reveal)", run: runBuild },
+  preview: { summary: 'what merging a branch would change: head vs base in Git, and with --live vs the cluster (markdown for PR comments)', run: runPreview },
   sync: { summary: 'preview, then apply an app from Git (or ask its Flux/Argo CD controller to reconcile)', run: runSync },
   suspend: { summary: "stop Flux reconciling an app (its Kustomization/HelmRelease's spec.suspend)", run: runSuspend },
   resume: { summary: 'let Flux reconcile an app again, and ask it to reconcile now', run: runResume },

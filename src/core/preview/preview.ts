@@ -5,19 +5,16 @@
 // re-discovers only when a changed file may change discovery, and renders only apps a changed file feeds.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { whyRediscoverAny } from '../discovery/changeAffectsDiscovery';
 import { DriftEngine } from '../drift/engine';
 import { isOwnedByApp } from '../drift/ownership';
 import { openRepo } from '../git/repo';
-import type { EnvironmentResult, RenderedApp, RepoModel, StatusReport } from '../model';
-import { renderApps } from '../render/renderApps';
-import type { Workspace } from '../workspace';
+import type { EnvironmentResult, RepoModel } from '../model';
+import { appKey } from '../render/renderApps';
 import { compareEnvironmentRevisions, sumChanges } from './compareRevisions';
 import type { PreviewResult, PreviewSkips } from './model';
 import { PreviewError } from './previewError';
-import { rebasePaths } from './rebasePaths';
-import { seedUnchangedRenders } from './reuseRenders';
 import { withPreviewCheckouts, type HeadSpec } from './revisions';
+import { baseSideOf, headSideOf, type Side } from './sides';
 import { objectFilter } from './skipKinds';
 
 export interface PreviewOptions {
@@ -38,15 +35,6 @@ export interface PreviewOptions {
   signal?: AbortSignal;
 }
 
-/** One side, discovered and rendered, with the cluster's results when asked. */
-interface Side {
-  workspace: Workspace;
-  root: string;
-  model: RepoModel;
-  rendered: RenderedApp[];
-  live?: StatusReport;
-}
-
 export async function previewRevisions(engine: DriftEngine, options: PreviewOptions): Promise<PreviewResult> {
   const { signal } = options;
   const workspace = engine.workspace;
@@ -59,13 +47,13 @@ export async function previewRevisions(engine: DriftEngine, options: PreviewOpti
       const relative = path.relative(inRepo, file);
       return relative.startsWith('..') ? [] : [relative];
     });
-    const headSide = await sideAt('workingTree' in head ? engine : new DriftEngine(workspace.atRoot(path.join(checkouts.head.root, inRepo))), options);
-    const baseRoot = path.join(checkouts.base.root, inRepo);
-    const reusedModel = await sameDiscovery(headSide, baseRoot, changedFiles);
-    const baseWorkspace = workspace.atRoot(baseRoot, reusedModel);
-    const baseApps = (await baseWorkspace.discover(signal)).environments.flatMap((environment) => environment.apps);
-    const reused = await seedUnchangedRenders(headSide, { workspace: baseWorkspace, root: baseRoot }, baseApps, changedFiles);
-    const baseSide = await sideAt(new DriftEngine(baseWorkspace), options);
+    const filter = { env: options.env, app: options.app, context: options.context, live: options.live, signal };
+    const started = Date.now();
+    const headSide = await headSideOf('workingTree' in head ? engine : new DriftEngine(workspace.atRoot(path.join(checkouts.head.root, inRepo))), filter);
+    const headDone = Date.now();
+    const baseSide = await baseSideOf(workspace, headSide, path.join(checkouts.base.root, inRepo), changedFiles, filter);
+    workspace.log(`preview ${options.base}: ${changedFiles.length} files changed; head ${headDone - started} ms; base ${Date.now() - headDone} ms ` +
+      `(${baseSide.reusedModel ? 'discovery reused' : 'discovered again'}, ${baseSide.rendered.length - baseSide.reused.size} of ${baseSide.rendered.length} apps rendered again)`);
     assertSelected(options, headSide.model, baseSide.model);
     const keep = objectFilter(options.skip);
     const names = [...new Set([...environmentsOf(headSide, options), ...environmentsOf(baseSide, options)])];
@@ -75,7 +63,7 @@ export async function previewRevisions(engine: DriftEngine, options: PreviewOpti
       base: baseSide.rendered.filter((rendered) => rendered.app.environment === name),
       headLive: liveOf(headSide, name),
       baseLive: liveOf(baseSide, name),
-      reused: new Set(baseSide.rendered.filter((rendered) => rendered.app.environment === name && reused.has(`${name}/${rendered.app.name}`)).map((rendered) => rendered.app.name)),
+      reused: new Set(baseSide.rendered.filter((rendered) => rendered.app.environment === name && baseSide.reused.has(appKey(rendered.app))).map((rendered) => rendered.app.name)),
     }, {
       ignoreRules: headSide.model.ignoreRules, keep,
       ownedLive: options.live ? async (ref, app) => {
@@ -91,41 +79,13 @@ export async function previewRevisions(engine: DriftEngine, options: PreviewOpti
       head: checkouts.head.info,
       live: !!options.live,
       changedFiles,
-      rendering: { apps: baseSide.rendered.length, renderedAgain: baseSide.rendered.filter((rendered) => !reused.has(`${rendered.app.environment}/${rendered.app.name}`)).length },
+      rendering: { apps: baseSide.rendered.length, renderedAgain: baseSide.rendered.length - baseSide.reused.size },
       counts: sumChanges(environments.map((environment) => environment.counts)),
       environments,
       // A base that took the head's discovery has the head's problems: listed once.
-      problems: [...headSide.model.problems, ...(reusedModel ? [] : baseSide.model.problems.map((problem) => ({ ...problem, message: `at ${options.base}: ${problem.message}` })))],
+      problems: [...headSide.model.problems, ...(baseSide.reusedModel ? [] : baseSide.model.problems.map((problem) => ({ ...problem, message: `at ${options.base}: ${problem.message}` })))],
     };
   }, signal);
-}
-
-/** Discovers and renders the selected apps of one side (through its engine's caches), then compares them live when asked. */
-async function sideAt(engine: DriftEngine, options: PreviewOptions): Promise<Side> {
-  const { workspace } = engine;
-  const model = await engine.discover(options.signal);
-  const apps = model.environments
-    .filter((environment) => !options.env || environment.name === options.env)
-    .flatMap((environment) => environment.apps.filter((app) => !options.app || app.name === options.app));
-  const rendered = await renderApps(apps, { ...workspace.renderOptionsFor(model), signal: options.signal });
-  const side: Side = { workspace, root: workspace.repoRoot, model, rendered };
-  // The engine renders again through the same cache: every app is a hit.
-  if (options.live && apps.length > 0) side.live = await engine.status({ env: options.env, app: options.app, context: options.context }, options.signal);
-  return side;
-}
-
-/**
- * The head's model moved to the base's folder when no changed file may change discovery, on either side
- * (a file of a Flux or Argo CD object, of an app-of-apps chart, a new folder a convention would take...).
- */
-async function sameDiscovery(head: Side, baseRoot: string, changedFiles: string[]): Promise<RepoModel | undefined> {
-  const renderInputs = head.workspace.renderCache.inputFiles();
-  const atHead = changedFiles.map((file) => path.join(head.root, file));
-  if (await whyRediscoverAny(atHead, head.model, renderInputs)) return undefined;
-  const model = rebasePaths(head.model, head.root, baseRoot);
-  const atBase = changedFiles.map((file) => path.join(baseRoot, file));
-  if (await whyRediscoverAny(atBase, model, new Set(rebasePaths([...renderInputs], head.root, baseRoot)))) return undefined;
-  return model;
 }
 
 /** --env and --app must name something on one side at least; the error lists what both have. */
@@ -147,5 +107,5 @@ function environmentsOf(side: Side, options: PreviewOptions): string[] {
 }
 
 function liveOf(side: Side, environment: string): EnvironmentResult | undefined {
-  return side.live?.environments.find((result) => result.name === environment);
+  return side.live?.find((result) => result.name === environment);
 }

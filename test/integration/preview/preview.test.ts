@@ -242,6 +242,24 @@ describe('branch preview', function () {
       assert.deepEqual(appOf(gitOnly, 'prod', 'worker').objects.map((object) => object.change), ['removed', 'removed']);
     });
 
+    it('compares the base of many apps rendered again with the cluster in one status, each beside the head', async () => {
+      const prod = await freshNamespace('preview-prod');
+      const { repo } = fleet(prod, await freshNamespace('preview-staging'));
+      const names = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'];
+      repo.commit('six apps', Object.fromEntries(names.map((name) => [`environments/prod/${name}/configmap.yaml`, configMap(name, { V: '1' }, prod)])));
+      await applyOwned(names.slice(0, 3).map((name) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: prod }, data: { V: '1' } })), 'x', 'prod');
+      branch(repo, 'bump', Object.fromEntries(names.map((name) => [`environments/prod/${name}/configmap.yaml`, configMap(name, { V: '2' }, prod)])));
+      const result = await previewOnce(repo.root, { base: 'main', head: 'bump', live: true, context: info.adminContext, env: 'prod' });
+      assert.deepEqual(result.rendering, { apps: 8, renderedAgain: 6 });
+      for (const [index, name] of names.entries()) {
+        const object = objectOf(appOf(result, 'prod', name), 'ConfigMap', name);
+        assert.equal(object.change, 'changed', name);
+        assert.equal(object.liveVsBase?.status, index < 3 ? 'Synced' : 'Missing', name);
+        assert.equal(object.headVsLive?.status, index < 3 ? 'OutOfSync' : 'Missing', name);
+      }
+      assert.equal(objectOf(appOf(result, 'prod', 'worker'), 'Service', 'worker').liveVsBase?.status, 'Missing', 'a reused app takes the head\'s comparison');
+    });
+
     it('says what applying a change would do live: the changed field against the live object, exit 1 from the CLI', async () => {
       const prod = await freshNamespace('preview-prod');
       const staging = await freshNamespace('preview-staging');
