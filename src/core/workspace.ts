@@ -17,8 +17,9 @@ import { RenderCache, type RenderAppsOptions } from './render/renderApps';
 import { decryptManifestIfSops } from './sops/manifest';
 import { PredictionCache } from './drift/predictionCache';
 import { fetchChart } from './sources/fetchChart';
-import { fetchGit } from './sources/gitFetch';
-import type { GitFetcher } from './sources/gitTypes';
+import { fetchGit, remoteCommit } from './sources/gitFetch';
+import { describeRef, type GitFetcher, type GitRequest } from './sources/gitTypes';
+import { shownURL } from './sources/httpGet';
 import { chartFetcherWithMirrors } from './sources/mirrors';
 import type { ChartFetcher } from './sources/remoteChart';
 import { SharedFetches } from './sources/sharedFetches';
@@ -70,6 +71,13 @@ export interface SourceOptions {
 
 export const DEFAULT_CONCURRENCY = 8;
 
+/** A Git source a discovery fetched: what it asked for and the commit it got (or the cache gave, the remote being unreachable). */
+interface FetchedGitSource {
+  request: GitRequest;
+  commit: string;
+  fromCache: boolean;
+}
+
 /** An app found by name, with its environment and the model it came from. */
 export interface LocatedApp {
   model: RepoModel;
@@ -89,6 +97,8 @@ export class Workspace {
   readonly sourceFetches: SourceFetchProgress;
   /** The repo model: one discovery shared by every caller, stopped when all callers waiting on it aborted. */
   private model: SharedWork<RepoModel> | undefined;
+  /** The Git sources of other repositories each model was discovered from, asked again on each refresh (discoverCurrent). */
+  private readonly gitSources = new WeakMap<RepoModel, FetchedGitSource[]>();
   private kubeconfig: LoadedKubeConfig | undefined;
   private readonly clients: Map<string, ClusterClient>;
   /** A sibling (atRoot) uses its parent's clients: closing it leaves them to the parent. */
@@ -134,6 +144,25 @@ export class Workspace {
   discover(signal?: AbortSignal): Promise<RepoModel> {
     if (!this.model || this.model.stopped) this.model = this.tracked((stop) => this.discoverNow(stop));
     return this.model.wait(signal);
+  }
+
+  /**
+   * discover() for a refresh: when the model was built from Git sources of other repositories, the remotes are
+   * asked first (`git ls-remote`, no fetch) whether a branch or tag moved, or a remote read from the cache is
+   * back; then the next model is discovered afresh, fetching only the commits that changed.
+   */
+  async discoverCurrent(signal?: AbortSignal): Promise<RepoModel> {
+    const held = this.model;
+    const model = held && !held.stopped ? await held.wait(signal).catch(() => undefined) : undefined;
+    const sources = model ? this.gitSources.get(model) : undefined;
+    if (sources?.length && this.model === held) {
+      const moved = await this.movedGitSource(sources, signal);
+      if (moved && this.model === held) {
+        this.log(`Git source changed: re-discover (${moved})`);
+        this.model = this.tracked((stop) => this.discoverNow(stop));
+      }
+    }
+    return this.discover(signal);
   }
 
   /** Files changed: the next discover() re-discovers only when they may change what discovery finds. */
@@ -234,11 +263,28 @@ export class Workspace {
   private async discoverNow(signal: AbortSignal): Promise<RepoModel> {
     await assertDirectory(this.options.repoRoot);
     const { tools, timeoutMs, allowTools } = this.options.renderOptions ?? {};
-    const model = await discoverRepo(this.options.repoRoot, { tools, timeoutMs, allowTools, signal, fetchGit: this.fetchGit });
+    const fetched: FetchedGitSource[] = [];
+    const recording: GitFetcher = async (request, stop) => {
+      const result = await this.fetchGit(request, stop);
+      fetched.push({ request, commit: result.commit, fromCache: result.note !== undefined });
+      return result;
+    };
+    const model = await discoverRepo(this.options.repoRoot, { tools, timeoutMs, allowTools, signal, fetchGit: recording });
+    this.gitSources.set(model, fetched);
     // An app gone from the repo leaves the render cache: its objects are not kept, and its files no longer
     // count as render inputs when deciding what a file change affects.
     this.renderCache.retainOnly(model.environments.flatMap((environment) => environment.apps));
     return model;
+  }
+
+  /** Why the Git sources a model was built from are stale (`git://host/repo branch main now at 3f2a1bc`), or undefined. */
+  private async movedGitSource(sources: FetchedGitSource[], signal?: AbortSignal): Promise<string | undefined> {
+    const context = { cache: this.sourceCache, env: this.options.sources?.env ?? process.env, signal, ...(this.options.sources?.timeoutMs ? { timeoutMs: this.options.sources.timeoutMs } : {}) };
+    const now = await Promise.all(sources.map((source) => remoteCommit(source.request, context)));
+    const index = sources.findIndex((source, at) => now[at] !== undefined && (now[at] !== source.commit || source.fromCache));
+    if (index === -1) return undefined;
+    const { request, fromCache } = sources[index];
+    return `${shownURL(request.url)} ${describeRef(request.ref)} ${fromCache ? 'is reachable again' : `now at ${now[index]!.slice(0, 7)}`}`;
   }
 
   /** A failed (or stopped) discovery is not kept: the next call starts another. */

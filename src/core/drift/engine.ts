@@ -95,7 +95,8 @@ export class DriftEngine {
   }
 
   private async statusOf(filter: StatusFilter, trusted: ReadonlySet<string> | undefined, signal?: AbortSignal): Promise<{ status: StatusReport; rendered: RenderedApp[] }> {
-    const model = await this.discover(signal);
+    // A refresh: Git sources of other repositories that moved upstream are fetched again.
+    const model = await this.workspace.discoverCurrent(signal);
     const selected = selectApps(model, filter);
     const rendered: RenderedApp[] = [];
     const reads = new FileReads();

@@ -56,6 +56,20 @@ function bareRepository(context: GitContext, url: string): string {
   return path.join(context.cache.root, 'git', 'repositories', `${sha256(shownURL(url))}.git`);
 }
 
+/**
+ * The commit the remote says the ref points at now (one `git ls-remote`), or undefined when it cannot tell: a
+ * ref by commit, a remote that cannot be reached, a ref it does not list.
+ */
+export async function remoteCommit(request: GitRequest, context: GitContext): Promise<string | undefined> {
+  if (request.ref.commit) return undefined;
+  try {
+    return (await advertisedRef(request, context))?.commit;
+  } catch (error) {
+    if (stoppedBy(error, context.signal)) throw error;
+    return undefined;
+  }
+}
+
 /** Work on each bare repository, one at a time: concurrent shallow fetches into one repository fail on its shallow.lock. */
 const repositoryQueues = new Map<string, Promise<unknown>>();
 

@@ -3,7 +3,7 @@
 // controller would pick, served by a real git daemon on loopback; a ref the remote lacks makes only its own app
 // Unknown, naming URL and ref; with the server stopped, the cached checkout renders and the app says so.
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { promises as fs, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RenderedApp } from '../../../src/core/model';
@@ -93,6 +93,26 @@ describe('apps whose Git source is another repository', function () {
     assert.deepEqual(apps.plain?.objects.map((desired) => desired.object.metadata.name), ['plain'], apps.plain?.error);
     assert.match(apps.gone?.error ?? '', new RegExp(`${server.url('platform').replace(/\./g, '\\.')}.*couldn't find remote ref refs/heads/does-not-exist`));
     for (const name of ['by-tag', 'by-semver', 'argo-remote', 'plain']) assert.equal(apps[name]?.sourceNote, undefined, name);
+  });
+
+  it('re-discovers on a refresh when the branch moved upstream, and keeps the model when nothing moved', async () => {
+    const root = await writeRepo({
+      'clusters/dev/sources.yaml': gitRepository('platform-main', server.url('platform'), 'branch: main'),
+      'clusters/dev/apps.yaml': kustomization('moving', 'platform-main', './app'),
+    });
+    const workspace = new Workspace({ repoRoot: root, sources: { cacheRoot, env: { ...process.env, HOME: cacheRoot } } });
+    const render = async (model: Awaited<ReturnType<Workspace['discover']>>) =>
+      (await renderApps(model.environments.flatMap((environment) => environment.apps), workspace.renderOptionsFor(model)))[0];
+    const first = await workspace.discover();
+    assert.equal(versionOf(await render(first)), '2.0');
+    assert.equal(await workspace.discoverCurrent(), first, 'nothing moved: the same model');
+    writeFileSync(path.join(work, 'app/cm.yaml'), configMap('settings', '2.1'));
+    git(work, 'commit', '--quiet', '-am', 'v2.1');
+    git(work, 'push', '--quiet', 'origin', 'main');
+    const moved = await workspace.discoverCurrent();
+    assert.notEqual(moved, first);
+    assert.equal(versionOf(await render(moved)), '2.1');
+    assert.equal(await workspace.discoverCurrent(), moved);
   });
 
   it('renders from the cached checkout when the server is stopped, and says so in the app', async () => {
