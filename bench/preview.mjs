@@ -1,0 +1,72 @@
+// The branch preview scenario (issue 14) on the 1,080-object repo (`npm run bench -- --only preview`): a
+// one-file preview against the live cluster (target 1 s) and a Git-only preview of a branch that changes every
+// app (target at most 3x one cold render). The cluster holds the repo as applied (no drift), so the one-file
+// preview's change is the only difference.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { generateRepo } from './generate.mjs';
+import { applyBaseline, renderAll } from './seed.mjs';
+
+export const PREVIEW_TARGETS = { oneFileLiveMsAtMost: 1000, allAppsGitOverColdRenderAtMost: 3 };
+export const PREVIEW_BRANCH = 'every-app-changed';
+
+function git(cwd, ...args) {
+  const result = spawnSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@driftline.dev', ...args], { cwd, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')} in ${cwd}: ${result.stderr}`);
+}
+
+/** A branch whose commit edits every app's overlay patch; the checkout goes back to main. */
+function commitEveryAppChanged(repo) {
+  git(repo.root, 'checkout', '-q', '-b', PREVIEW_BRANCH);
+  for (const app of repo.apps) {
+    const text = fs.readFileSync(app.patchFile, 'utf8');
+    fs.writeFileSync(app.patchFile, text.replace(/LOG_LEVEL: \w+/, 'LOG_LEVEL: trace'));
+  }
+  git(repo.root, 'commit', '-q', '-a', '-m', 'every app: LOG_LEVEL trace');
+  git(repo.root, 'checkout', '-q', 'main');
+}
+
+export async function benchPreview(size, info, args, workDir, measureInChild, { log, median, round }) {
+  const repo = generateRepo({ ...size, context: info.adminContext, dir: path.join(workDir, 'repo') });
+  const rendered = await renderAll(repo.apps);
+  const objects = rendered.reduce((sum, app) => sum + app.objects.length, 0);
+  log(`preview: applying ${objects} objects`);
+  await applyBaseline({ kubeconfig: info.kubeconfig, context: info.adminContext, environments: repo.environments, rendered });
+  commitEveryAppChanged(repo);
+  const patchFile = repo.apps[0].patchFile;
+  const level = /LOG_LEVEL: (\w+)/.exec(fs.readFileSync(patchFile, 'utf8'))[1];
+  const edit = { file: patchFile, from: `LOG_LEVEL: ${level}`, to: 'LOG_LEVEL: error' };
+  const samples = { oneFileLiveMs: [], oneFileColdMs: [], allAppsGitMs: [], coldRenderMs: [], peakRssMb: [] };
+  let first;
+  for (let run = 0; run < args.runs; run++) {
+    const ours = await measureInChild('preview', { workDir, repoRoot: repo.root, kubeconfig: info.kubeconfig, concurrency: args.concurrency, edit, branch: PREVIEW_BRANCH });
+    for (const key of Object.keys(samples)) samples[key].push(ours[key]);
+    first ??= ours;
+    log(`preview run ${run + 1}/${args.runs}: one file live ${round(ours.oneFileLiveMs)} ms (cold engine ${round(ours.oneFileColdMs)} ms), ` +
+      `every app Git only ${round(ours.allAppsGitMs)} ms, one cold render ${round(ours.coldRenderMs)} ms`);
+  }
+  const medians = Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, round(median(values), key === 'peakRssMb' ? 1 : 0)]));
+  return {
+    objects, runs: args.runs, ...medians,
+    allAppsGitOverColdRender: round(medians.allAppsGitMs / medians.coldRenderMs, 2),
+    checks: {
+      oneFileChangedApps: first.oneFileChangedApps, oneFileRenderedAgain: first.oneFileRenderedAgain, oneFileHeadVsLive: first.oneFileHeadVsLive,
+      oneFileSameCold: first.oneFileSameCold, allAppsChanged: first.allAppsChanged, apps: first.apps,
+      allAppsRenderedAgain: first.allAppsRenderedAgain, renderErrors: first.renderErrors,
+    },
+    targets: PREVIEW_TARGETS,
+    samples: Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, values.map((v) => round(v, 1))])),
+  };
+}
+
+export function renderPreview(point) {
+  const met = (ok) => (ok ? 'met' : 'NOT met');
+  return [
+    `| preview (${point.objects} objects, medians of ${point.runs}) | result | target | |`,
+    '|---|---|---|---|',
+    `| one file, against the live cluster (warm engine) | ${point.oneFileLiveMs} ms | ${PREVIEW_TARGETS.oneFileLiveMsAtMost} ms | ${met(point.oneFileLiveMs <= PREVIEW_TARGETS.oneFileLiveMsAtMost)} |`,
+    `| one file, against the live cluster (fresh engine, as in CI) | ${point.oneFileColdMs} ms | | |`,
+    `| every app changed, Git only / one cold render | ${point.allAppsGitMs} / ${point.coldRenderMs} ms = ${point.allAppsGitOverColdRender}x | ${PREVIEW_TARGETS.allAppsGitOverColdRenderAtMost}x | ${met(point.allAppsGitOverColdRender <= PREVIEW_TARGETS.allAppsGitOverColdRenderAtMost)} |`,
+  ].join('\n');
+}
