@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --runs N] [-- --profile] [-- --only drift|flux-tree]`: Driftline's drift status at
+// `npm run bench [-- --quick] [-- --runs N] [-- --profile] [-- --only drift|flux-tree|preview]`: Driftline's drift status at
 // scale, side by side with the peer a user scripts today (`kubectl diff --server-side` per app) and with the floor
 // (the bare dry-run applies); then cold discovery of a 500-Kustomization Flux tree beside `kubectl kustomize` per
 // Kustomization (fluxTree.mjs). Starts its own test cluster per size, prints a markdown table and writes
@@ -12,6 +12,7 @@ import { startCluster } from '../scripts/cluster/cluster.mjs';
 import { generateRepo } from './generate.mjs';
 import { diffArgs, diffSectionFor, kubectlDiffFileName, kubectlDiffLoop, kubectlVerdicts } from './peer.mjs';
 import { benchFluxTree } from './fluxTree.mjs';
+import { benchPreview, renderPreview } from './preview.mjs';
 import { renderFluxTree, renderTable, renderTargets, TARGETS } from './report.mjs';
 import { applyBaseline, induceDrift, keyOf, renderAll } from './seed.mjs';
 import { kubectl } from './kubectl.mjs';
@@ -46,10 +47,10 @@ function parseArgs(argv) {
     else if (arg === '--concurrency') args.concurrency = Number(argv[++i]);
     else if (arg === '--only') args.only = argv[++i];
     else if (arg === '--sizes') args.sizes = argv[++i].split(',').map((objects) => sizeFor(Number(objects)));
-    else throw new Error(`bench: unknown argument ${arg} (expected --quick, --runs N, --concurrency N, --sizes 270,1080,4320, --profile, --only drift|flux-tree)`);
+    else throw new Error(`bench: unknown argument ${arg} (expected --quick, --runs N, --concurrency N, --sizes 270,1080,4320, --profile, --only drift|flux-tree|preview)`);
   }
   if (!(args.runs >= 1) || !(args.concurrency >= 1)) throw new Error('bench: --runs and --concurrency need a positive number');
-  if (args.only !== undefined && !['drift', 'flux-tree'].includes(args.only)) throw new Error(`bench: --only takes drift or flux-tree; got ${args.only}`);
+  if (args.only !== undefined && !['drift', 'flux-tree', 'preview'].includes(args.only)) throw new Error(`bench: --only takes drift, flux-tree or preview; got ${args.only}`);
   return args;
 }
 
@@ -227,7 +228,7 @@ async function main() {
   const sizes = args.sizes ?? (args.quick ? [DEFAULT_SIZE] : SIZES);
   const points = [];
   let serverVersion;
-  for (const size of args.only === 'flux-tree' ? [] : sizes) {
+  for (const size of args.only === undefined || args.only === 'drift' ? sizes : []) {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-bench-'));
     const cluster = await startCluster({ log });
     serverVersion = cluster.info.version;
@@ -239,13 +240,24 @@ async function main() {
     }
   }
   let fluxTree;
-  if (args.only !== 'drift') {
+  if (args.only === undefined || args.only === 'flux-tree') {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-bench-'));
     try {
       fluxTree = await benchFluxTree(args, workDir, measureInChild, { log, median, round });
     } finally {
       if (args.profile) log(`CPU profile of the last discovery: ${path.join(workDir, 'profiles')}`);
       else fs.rmSync(workDir, { recursive: true, force: true });
+    }
+  }
+  let preview;
+  if (args.only === undefined || args.only === 'preview') {
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-bench-'));
+    const cluster = await startCluster({ log });
+    try {
+      preview = await benchPreview(DEFAULT_SIZE, cluster.info, args, workDir, measureInChild, { log, median, round });
+    } finally {
+      await cluster.stop();
+      fs.rmSync(workDir, { recursive: true, force: true });
     }
   }
   const defaultPoint = points.find((p) => p.objects === objectsOf(DEFAULT_SIZE)) ?? points[0];
@@ -257,10 +269,11 @@ async function main() {
     targets: TARGETS,
     scalePoints: points,
     fluxTree,
+    preview,
   };
   fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-  // The Flux tree alone does not overwrite the full figures.
-  const file = path.join(here, 'results', args.only === 'flux-tree' ? 'flux-tree.json' : 'latest.json');
+  // A scenario alone does not overwrite the full figures.
+  const file = path.join(here, 'results', args.only !== undefined && args.only !== 'drift' ? `${args.only}.json` : 'latest.json');
   fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(result, null, 2)}\n`);
   fs.renameSync(`${file}.tmp`, file);
   if (points.length > 0) {
@@ -268,6 +281,7 @@ async function main() {
     console.log(renderTargets(defaultPoint));
   }
   if (fluxTree) console.log(renderFluxTree(fluxTree));
+  if (preview) console.log(renderPreview(preview));
   log(`wrote ${path.relative(root, file)}`);
 }
 

@@ -3,6 +3,7 @@
 // copy `normalize` hands them; callers never see their input changed.
 import { DRIFTLINE_APP_LABEL, DRIFTLINE_ENV_ANNOTATION, type KubeObject } from '../model';
 import { isPlainObject } from './changedPaths';
+import { storesCanonicalQuantities } from './quantity';
 
 export type NormalizeStep = (object: KubeObject) => void;
 
@@ -83,7 +84,8 @@ export const defaultPortProtocols: NormalizeStep = (object) => {
  */
 export const stringifyQuantities: NormalizeStep = (object) => {
   const spec = object.spec;
-  if (!isPlainObject(spec)) return;
+  // A custom resource keeps a number a number (and so does what its controller or Flux applied): never drift.
+  if (!isPlainObject(spec) || !storesCanonicalQuantities(object.apiVersion)) return;
   for (const podSpec of podSpecsOf(object)) {
     for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
       for (const container of asArray(podSpec[list])) stringifyResources(fieldAt(container, 'resources'));

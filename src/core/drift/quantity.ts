@@ -72,11 +72,19 @@ const LIMIT_RANGE_FIELDS = new Set(['max', 'min', 'default', 'defaultRequest', '
 const isLimitsOrRequests = (segment: string | number | undefined) => segment === 'limits' || segment === 'requests';
 
 /**
+ * Whether the server stores this group's quantities in canonical text (the built-in kinds). A custom resource
+ * (an Argo Rollouts Rollout's pod template) stores what was written: `cpu: 1` stays the number 1.
+ */
+export function storesCanonicalQuantities(apiVersion: string): boolean {
+  return WORKLOAD_GROUPS.has(groupOf(apiVersion));
+}
+
+/**
  * Whether the field at `path` of a built-in object of this kind is a resource quantity (container resources,
  * pod overhead, claim resources, quota, limit ranges). Custom resources are never assumed to hold quantities.
  */
 export function isQuantityField(apiVersion: string, kind: string, path: FieldPath): boolean {
-  if (!WORKLOAD_GROUPS.has(groupOf(apiVersion))) return false;
+  if (!storesCanonicalQuantities(apiVersion)) return false;
   const at = (index: number) => path[index];
   for (const prefix of POD_TEMPLATE_PREFIXES[kind] ?? []) {
     if (!prefix.every((segment, index) => path[index] === segment)) continue;

@@ -101,6 +101,21 @@ describeWithShared('crds', 'progressive delivery in driftline status (real Argo 
     assert.deepEqual(drifted.resources[0]!.changedPaths, ['/spec/template/spec/containers/0/image']);
   });
 
+  it('compares like a Deployment, but stores what Git writes: numeric quantities a controller applied are no drift, a drifted field is', async () => {
+    const rollout = rolloutOf(namespace);
+    const template = (rollout.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template;
+    template.spec.containers[0]!.resources = { limits: { cpu: 1, memory: '256Mi' }, requests: { cpu: 0.5 } };
+    repo = makeRolloutRepo([rollout]);
+    // As kustomize-controller applies it: the unstructured object, numbers as numbers (the CRD keeps them so).
+    await admin.serverSideApply(rollout, { dryRun: false, fieldManager: 'kustomize-controller', force: true });
+    const synced = await statusReport(repo);
+    assert.deepEqual(synced.resources.map((resource) => [resource.status, resource.changedPaths]), [['Synced', undefined]], synced.text);
+
+    await admin.mergePatch(refOf(rollout), { spec: { replicas: 7 } }, { fieldManager: 'kubectl-edit' });
+    const drifted = await statusReport(repo);
+    assert.deepEqual(drifted.resources[0]!.changedPaths, ['/spec/replicas'], drifted.text);
+  });
+
   it('a stalled Flagger Canary: its weight, failed checks of the threshold, why it stalls, and its last events', async () => {
     const canary: KubeObject = {
       apiVersion: 'flagger.app/v1beta1', kind: 'Canary', metadata: { name: 'podinfo', namespace },
