@@ -35,7 +35,9 @@ export function maskForTool(objects: KubeObject[], secretStrings: string[]): Mas
     return value;
   };
   const masked = objects.map((object) => {
-    const copy = maskValue(object) as KubeObject;
+    // Identity and metadata stay as they are: post-renderers select their targets by kind, name, labels and annotations.
+    const { apiVersion, kind, metadata, ...rest } = object;
+    const copy = { apiVersion, kind, metadata, ...maskValue(rest) as Record<string, unknown> } as KubeObject;
     if (object.kind !== 'Secret' || object.apiVersion !== 'v1') return copy;
     for (const field of ['data', 'stringData'] as const) {
       const entries = copy[field];

@@ -24,6 +24,13 @@ describe('maskForTool', () => {
     assert.deepEqual(masked.restore(masked.objects), [secret, deployment]);
   });
 
+  it('leaves names, labels and annotations as they are, since post-renderers select their targets by them', () => {
+    const named: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'tok-123-config', labels: { app: 'tok-123' } }, data: { url: 'tok-123' } };
+    const [masked] = maskForTool([named], ['tok-123']).objects;
+    assert.deepEqual(masked.metadata, named.metadata);
+    assert.notEqual((masked.data as Record<string, string>).url, 'tok-123');
+  });
+
   it('keeps what a tool wrote over a placeholder', () => {
     const masked = maskForTool([secret], []);
     const patched = structuredClone(masked.objects);
