@@ -61,8 +61,9 @@ export async function scanRepo(root: string): Promise<RepoScan> {
       const documents = parseQuickly(text, file) ?? parseYamlDocuments(text, file);
       for (const { object, source } of manifestsOf(documents, file)) found.objects.push({ object, file, line: source.line });
     } catch (error) {
-      const parseError = error as ManifestParseError;
-      found.problems.push({ file, line: parseError.line, message: parseError.message });
+      // The problem carries the file and line: its message is the error's detail alone, not `file:line: ...` again.
+      if (error instanceof ManifestParseError) found.problems.push({ file, ...(error.line !== undefined ? { line: error.line } : {}), message: `invalid YAML: ${error.detail}` });
+      else found.problems.push({ file, message: messageOf(error) });
     }
     return found;
   }
