@@ -111,7 +111,11 @@ const NEXT: Record<RolloutAction, string> = {
 /** `promoted Rollout shop/web: the controller goes on with the next step`, or that nothing needed changing. */
 export function describeRolloutOutcome(outcome: RolloutActionOutcome): string {
   const name = describeRef(outcome.rollout);
-  if (outcome.sent.length === 0) return `${name} is already fully promoted (its current pods are the stable ones); nothing was changed`;
+  if (outcome.sent.length === 0) {
+    return outcome.action === 'promote-full'
+      ? `${name} is already fully promoted (its current pods are the stable ones); nothing was changed`
+      : `${name} is neither paused nor at a step to skip; nothing was changed`;
+  }
   return `${DONE[outcome.action]} ${name}: ${NEXT[outcome.action]}`;
 }
 
