@@ -14,6 +14,7 @@ import { timeAgo } from './fetchChart';
 import type { FetchContext } from './fetchTypes';
 import { gitArtifact } from './gitArtifact';
 import { enforceGitCacheLimit, markUsed } from './gitCacheLimit';
+import { artifactWithIncludes, type IncludedArtifact } from './gitInclude';
 import { describeRef, type FetchedGit, type GitRequest } from './gitTypes';
 import { shownURL } from './httpGet';
 import { SourceError } from './sourceError';
@@ -27,6 +28,24 @@ class MissingRefError extends SourceError {}
 type GitContext = Pick<FetchContext, 'cache' | 'env' | 'signal' | 'timeoutMs'>;
 
 export async function fetchGit(request: GitRequest, context: GitContext): Promise<FetchedGit> {
+  if (request.problem) throw new Error(request.problem);
+  const fetched = await fetchOne(request, context);
+  if (!request.include?.length) return fetched;
+  const included: IncludedArtifact[] = [];
+  const notes = fetched.note ? [fetched.note] : [];
+  for (const include of request.include) {
+    const artifact = await fetchGit(include.request, context).catch((error: unknown) => {
+      if (!(error instanceof SourceError)) throw error;
+      throw new SourceError(`include of GitRepository ${include.name}: ${error.message}`, error.url, error.status);
+    });
+    if (artifact.note) notes.push(artifact.note);
+    included.push({ folder: artifact.folder, fromPath: include.fromPath, toPath: include.toPath });
+  }
+  const folder = await artifactWithIncludes(fetched.folder, included, context.cache.root);
+  return { ...fetched, folder, ...(notes.length ? { note: notes.join('; ') } : {}) };
+}
+
+async function fetchOne(request: GitRequest, context: GitContext): Promise<FetchedGit> {
   const ref = describeRef(request.ref);
   const url = shownURL(request.url);
   const key = sha256(`${url}\n${JSON.stringify(request.ref)}`);

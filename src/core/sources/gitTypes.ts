@@ -19,6 +19,20 @@ export interface GitRequest {
   ref: GitRef;
   /** GitRepository `spec.ignore` (gitignore syntax), added to source-controller's defaults and `.sourceignore` files. */
   ignore?: string;
+  /** GitRepository `spec.include`: other GitRepositories' artifacts copied into this one. */
+  include?: GitInclude[];
+  /** Why the GitRepository cannot be fetched as written (an include naming nothing): the fetch fails with it. */
+  problem?: string;
+}
+
+export interface GitInclude {
+  /** `namespace/name` of the included GitRepository, for messages. */
+  name: string;
+  request: GitRequest;
+  /** Inside the included artifact (default its root). */
+  fromPath: string;
+  /** Inside this artifact (default the included GitRepository's name). */
+  toPath: string;
 }
 
 export interface FetchedGit {

@@ -6,7 +6,19 @@
 import { shownURL } from './httpGet';
 import type { ChartFetcher } from './remoteChart';
 import { SourceError } from './sourceError';
-import type { GitFetcher } from './gitTypes';
+import type { GitFetcher, GitRequest } from './gitTypes';
+
+/** The GitRepositories a request includes, fetched from their mirrors too. */
+function withMirroredIncludes(request: GitRequest, mirrors: SourceMirrors): GitRequest {
+  if (!request.include?.length) return request;
+  return {
+    ...request,
+    include: request.include.map((include) => {
+      const inner = withMirroredIncludes(include.request, mirrors);
+      return { ...include, request: { ...inner, url: mirroredURL(inner.url, mirrors).url } };
+    }),
+  };
+}
 
 /** URL prefix -> mirror URL prefix. */
 export type SourceMirrors = Record<string, string>;
@@ -65,8 +77,8 @@ export function gitFetcherWithMirrors(fetch: GitFetcher, mirrors: SourceMirrors 
   if (!mirrors || Object.keys(mirrors).length === 0) return fetch;
   return async (request, signal) => {
     const { url, mirror } = mirroredURL(request.url, mirrors);
-    if (!mirror) return fetch(request, signal);
-    const fetched = await fetch({ ...request, url }, signal).catch((error: unknown) => { throw atMirror(error, request.url); });
+    if (!mirror) return fetch(withMirroredIncludes(request, mirrors), signal);
+    const fetched = await fetch({ ...withMirroredIncludes(request, mirrors), url }, signal).catch((error: unknown) => { throw atMirror(error, request.url); });
     const served = `Git ${shownURL(request.url)} ${fetched.ref} at ${fetched.commit.slice(0, 7)} from mirror ${shownURL(url)}`;
     return { ...fetched, note: fetched.note ? `${served}; ${fetched.note}` : served };
   };
