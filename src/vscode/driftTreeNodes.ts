@@ -211,7 +211,7 @@ function resourceItem(node: ResourceNode, refreshed: string): vscode.TreeItem {
   item.id = node.id;
   item.iconPath = statusIcon(result.status);
   const health = result.health === result.status ? undefined : result.health;
-  item.description = [result.status, health, result.namespace].filter(Boolean).join(' · ');
+  item.description = [result.status, health, result.healthSummary, result.namespace].filter(Boolean).join(' · ');
   item.contextValue = resourceContextValue({
     status: result.status, hasSource: !!result.source, isLiveSecret: node.isSecret && !!result.live, isLiveRollout: !!result.live && isRollout(result),
   });
