@@ -79,7 +79,8 @@ try {
     ['extensionDevelopmentPath', server.remoteUri(repoRoot)],
     ['extensionTestsPath', server.remoteUri(testsIndex)],
     ['skipWelcome', 'true'],
-  ]));
+  // The workbench's "load" can take long on a busy machine; the suite's own timeout (below) bounds the run.
+  ]), { timeout: 180_000 });
   const timedOut = new Promise((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
   const result = await Promise.race([exited, timedOut]);
   if (result === 'timeout') console.error(elapsed(), `no result from the extension host after ${timeoutMs / 1000} s`);
