@@ -52,7 +52,8 @@ export function helmReleaseSettings(object: KubeObject, built: BuiltObject[], fa
   const annotations = stringMap(common?.annotations);
   return {
     name: object.metadata.name, namespace, valuesFrom,
-    ...(chartValuesFiles.length > 0 ? { chartValuesFiles, ...(chartSpec.ignoreMissingValuesFiles === true ? { ignoreMissingValuesFiles: true } : {}) } : {}),
+    ...(chartValuesFiles.length > 0 ? { chartValuesFiles } : {}),
+    ...(chartSpec.ignoreMissingValuesFiles === true ? { ignoreMissingValuesFiles: true } : {}),
     installCrds: crdPolicy(install.crds, 'Create'), upgradeCrds: crdPolicy(upgrade.crds, 'Skip'), postRenderers,
     ...(labels || annotations ? { commonMetadata: { ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) } } : {}),
   };

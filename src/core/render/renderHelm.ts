@@ -5,8 +5,8 @@ import type { AppDefinition, DesiredObject } from '../model';
 import { isBuildConfig, isKubeObject, parseYamlDocuments } from './parseManifests';
 import { assertToolAllowed, findExecutable, runTool } from './runTool';
 import { chartToRender } from '../sources/remoteChart';
-import { chartWithValuesFiles } from './chartValuesFiles';
-import { describeRelease, prepareHelmRelease, type ChartDocument, type HelmReleaseOptions } from './renderHelmRelease';
+import { chartWithReleaseValuesFiles } from './chartValuesFiles';
+import { prepareHelmRelease, type ChartDocument, type HelmReleaseOptions } from './renderHelmRelease';
 import type { DecryptManifest } from './options';
 import { argoHelmArgs } from './argoHelmArgs';
 
@@ -27,13 +27,13 @@ export async function renderHelm(app: AppDefinition, options: HelmReleaseOptions
   const release = source.release && await prepareHelmRelease(app, source.release, options, decrypt);
   if (release && release.note) options.sourceNotes?.push(release.note);
   const values = release ? release.values : source.values;
-  // A HelmRelease's chart.spec.valuesFiles of a fetched chart replace its values.yaml, as source-controller packages it.
-  const unpacked = chart.archive && source.release?.chartValuesFiles ? await chartWithValuesFiles(chart.path, source.release, describeRelease(app, source.release)) : undefined;
+  // A HelmRelease's chart.spec.valuesFiles replace its chart's values.yaml, as source-controller builds the chart.
+  const unpacked = await chartWithReleaseValuesFiles(app, chart);
   const chartPath = unpacked?.folder ?? chart.path;
   // An Argo CD source may skip the chart's CRDs and name the namespace helm templates with (default the destination).
   const args = ['template', source.releaseName, chartPath, ...source.argo?.skipCrds ? [] : ['--include-crds'],
     '--namespace', source.argo?.namespace ?? app.namespace ?? 'default', ...release ? release.args : []];
-  for (const file of source.valuesFiles) args.push('--values', file);
+  for (const file of unpacked ? [] : source.valuesFiles) args.push('--values', file);
   const hasInlineValues = !!values && Object.keys(values).length > 0;
   if (hasInlineValues) args.push('--values', '-');
   if (source.argo) args.push(...argoHelmArgs(source.argo, await options.helmCluster?.capabilities()));

@@ -152,6 +152,27 @@ describe('Flux HelmRelease rendered as helm-controller renders it', () => {
     assert.deepEqual(objectNamed(rendered, 'Secret').stringData, { token: 'from-values', other: 'patched' });
   });
 
+  it('merges chart.spec.valuesFiles (repository paths) in place of the chart\'s values.yaml, as source-controller builds a chart from Git', async () => {
+    const withValuesFiles = (valuesFiles: string[], extra: Record<string, unknown> = {}) => renderRelease({
+      'charts/web/values-prod.yaml': 'settings:\n  color: red\n',
+      'apps/dev/kustomization.yaml': kustomizationOf(['release.yaml']),
+      'apps/dev/release.yaml': helmRelease('web', { install: { crds: 'Skip' }, values: { token: 'x' } }).replace('chart: ./charts/web', `chart: ./charts/web\n      valuesFiles: ${JSON.stringify(valuesFiles)}${extra.ignoreMissingValuesFiles ? '\n      ignoreMissingValuesFiles: true' : ''}`),
+    });
+    const layered = await withValuesFiles(['./charts/web/values.yaml', './charts/web/values-prod.yaml']);
+    assert.equal(layered.error, undefined);
+    assert.deepEqual(objectNamed(layered, 'ConfigMap', 'settings').data, { color: 'red', size: 'small' });
+    // Without the chart's own values.yaml in the list, its defaults are gone (replicas, image, settings.size).
+    const alone = await withValuesFiles(['./charts/web/values-prod.yaml']);
+    assert.equal(alone.error, undefined);
+    assert.deepEqual(objectNamed(alone, 'ConfigMap', 'settings').data, { color: 'red' });
+    const missing = await withValuesFiles(['./charts/web/values-none.yaml']);
+    assert.match(missing.error ?? '', /HelmRelease apps\/web \(.*release\.yaml\): chart\.spec\.valuesFiles names .*charts\/web\/values-none\.yaml, which the repository does not have/);
+    const ignored = await withValuesFiles(['./charts/web/values-none.yaml', './charts/web/values.yaml'], { ignoreMissingValuesFiles: true });
+    assert.deepEqual(objectNamed(ignored, 'ConfigMap', 'settings').data, { color: 'blue', size: 'small' });
+    const settings = ignored.objects.find(({ object }) => object.kind === 'ConfigMap' && object.metadata.name === 'settings');
+    assert.equal(settings?.source.file, path.join(path.dirname(path.dirname(path.dirname(ignored.app.declaredAt.file))), 'charts/web/templates/settings.yaml'), 'objects point at the chart in the repository, not the copy');
+  });
+
   describe('bad input: the app is Unknown naming the HelmRelease, its file and the source', () => {
     const release = (spec: Record<string, unknown>, extra: Record<string, string> = {}) => renderRelease({
       'apps/dev/kustomization.yaml': kustomizationOf(['release.yaml', ...Object.keys(extra).map((file) => path.basename(file))]),
