@@ -3,6 +3,7 @@
 // write (sync, rollback, suspend/resume, the Argo Rollouts actions). Activation loads none of it; the first
 // comparison or command does.
 export { createBackend, problemDetector } from './driftBackend';
+export { diagnose } from '../core/doctor/diagnose';
 export { listKubeContexts } from './kubeContexts';
 export { rollbackCommand } from './commands/rollback';
 export { rolloutAbortCommand } from './commands/rolloutAbort';

@@ -5,6 +5,7 @@ import { AutoRefresh } from './autoRefresh';
 import { registerCommands } from './commands';
 import { DriftlineServices } from './commands/command';
 import { createDesiredDocumentProvider } from './desiredDocumentProvider';
+import { registerDoctor } from './doctor';
 import { DriftFileDecorationProvider } from './driftFileDecorationProvider';
 import { DriftRoots } from './driftRoots';
 import { DriftTreeProvider } from './driftTreeProvider';
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): DriftlineApi {
     vscode.workspace.registerTextDocumentContentProvider(desired.scheme, desired),
     decorations, vscode.window.registerFileDecorationProvider(decorations),
     ...registerCommands(services),
+    ...registerDoctor(roots, log),
     roots.onDidChange(() => { treeView.message = viewMessage(roots); }),
     vscode.workspace.onDidChangeConfiguration((event) => { if (event.affectsConfiguration('driftline.refreshIntervalSeconds')) setInterval(); }),
   );
