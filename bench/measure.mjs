@@ -3,12 +3,14 @@
 //   node bench/measure.mjs floor <job.json>       the bare dry-run applies of all objects, nothing else
 //   node bench/measure.mjs discover <job.json>    one cold discovery of the repo (the Flux tree scenario)
 //   node bench/measure.mjs preview <job.json>     branch previews (bench/measurePreview.mjs)
+//   node bench/measure.mjs helm-charts <job.json> cold render of Helm apps, then warm (bench/measureHelmCharts.mjs)
 // Prints one JSON line on stdout. Loads Driftline from the compiled out/ tree (`npm run build`).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureHelmCharts } from './measureHelmCharts.mjs';
 import { measurePreview } from './measurePreview.mjs';
 
 const require = createRequire(import.meta.url);
@@ -123,9 +125,9 @@ async function measureDiscover(job) {
 
 const [mode, jobFile] = process.argv.slice(2);
 const job = JSON.parse(fs.readFileSync(jobFile, 'utf8'));
-const measure = { driftline: measureDriftline, floor: measureFloor, discover: measureDiscover, preview: measurePreview }[mode];
+const measure = { driftline: measureDriftline, floor: measureFloor, discover: measureDiscover, preview: measurePreview, 'helm-charts': measureHelmCharts }[mode];
 if (!measure) {
-  console.error('usage: node bench/measure.mjs driftline|floor|discover|preview <job.json>');
+  console.error('usage: node bench/measure.mjs driftline|floor|discover|preview|helm-charts <job.json>');
   process.exit(2);
 }
 const result = await measure(job);

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --runs N] [-- --profile] [-- --only drift|flux-tree|preview]`: Driftline's drift status at
+// `npm run bench [-- --quick] [-- --runs N] [-- --profile] [-- --only drift|flux-tree|preview|helm-charts]`: Driftline's drift status at
 // scale, side by side with the peer a user scripts today (`kubectl diff --server-side` per app) and with the floor
 // (the bare dry-run applies); then cold discovery of a 500-Kustomization Flux tree beside `kubectl kustomize` per
 // Kustomization (fluxTree.mjs). Starts its own test cluster per size, prints a markdown table and writes
@@ -12,6 +12,7 @@ import { startCluster } from '../scripts/cluster/cluster.mjs';
 import { generateRepo } from './generate.mjs';
 import { diffArgs, diffSectionFor, kubectlDiffFileName, kubectlDiffLoop, kubectlVerdicts } from './peer.mjs';
 import { benchFluxTree } from './fluxTree.mjs';
+import { benchHelmCharts, renderHelmCharts } from './helmCharts.mjs';
 import { benchPreview, renderPreview } from './preview.mjs';
 import { renderFluxTree, renderTable, renderTargets, TARGETS } from './report.mjs';
 import { applyBaseline, induceDrift, keyOf, renderAll } from './seed.mjs';
@@ -37,6 +38,9 @@ function sizeFor(objects) {
   return size;
 }
 
+/** What `--only` can pick; each but drift writes bench/results/<name>.json when run alone. */
+const SCENARIOS = ['drift', 'flux-tree', 'preview', 'helm-charts'];
+
 function parseArgs(argv) {
   const args = { quick: false, runs: 5, profile: false, concurrency: DEFAULT_CONCURRENCY, sizes: undefined, only: undefined };
   for (let i = 0; i < argv.length; i++) {
@@ -47,10 +51,10 @@ function parseArgs(argv) {
     else if (arg === '--concurrency') args.concurrency = Number(argv[++i]);
     else if (arg === '--only') args.only = argv[++i];
     else if (arg === '--sizes') args.sizes = argv[++i].split(',').map((objects) => sizeFor(Number(objects)));
-    else throw new Error(`bench: unknown argument ${arg} (expected --quick, --runs N, --concurrency N, --sizes 270,1080,4320, --profile, --only drift|flux-tree|preview)`);
+    else throw new Error(`bench: unknown argument ${arg} (expected --quick, --runs N, --concurrency N, --sizes 270,1080,4320, --profile, --only drift|flux-tree|preview|helm-charts)`);
   }
   if (!(args.runs >= 1) || !(args.concurrency >= 1)) throw new Error('bench: --runs and --concurrency need a positive number');
-  if (args.only !== undefined && !['drift', 'flux-tree', 'preview'].includes(args.only)) throw new Error(`bench: --only takes drift, flux-tree or preview; got ${args.only}`);
+  if (args.only !== undefined && !SCENARIOS.includes(args.only)) throw new Error(`bench: --only takes ${SCENARIOS.join(', ')}; got ${args.only}`);
   return args;
 }
 
@@ -260,6 +264,15 @@ async function main() {
       fs.rmSync(workDir, { recursive: true, force: true });
     }
   }
+  let helmCharts;
+  if (args.only === undefined || args.only === 'helm-charts') {
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-bench-'));
+    try {
+      helmCharts = await benchHelmCharts(args, workDir, measureInChild, { log, median, round });
+    } finally {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
+  }
   const defaultPoint = points.find((p) => p.objects === objectsOf(DEFAULT_SIZE)) ?? points[0];
   const result = {
     generatedAt: new Date().toISOString(), command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
@@ -270,6 +283,7 @@ async function main() {
     scalePoints: points,
     fluxTree,
     preview,
+    helmCharts,
   };
   fs.mkdirSync(path.join(here, 'results'), { recursive: true });
   // A scenario alone does not overwrite the full figures.
@@ -282,6 +296,7 @@ async function main() {
   }
   if (fluxTree) console.log(renderFluxTree(fluxTree));
   if (preview) console.log(renderPreview(preview));
+  if (helmCharts) console.log(renderHelmCharts(helmCharts));
   log(`wrote ${path.relative(root, file)}`);
 }
 
