@@ -1,0 +1,98 @@
+// Promote on an Argo Rollouts Rollout row, inside a real VS Code against the real Rollout CRD (shared/crds; no
+// controller runs: the test writes status as the rollouts controller does). A Rollout paused at a step is added
+// to the demo repo's shop app for this suite and removed afterwards.
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { stringify } from 'yaml';
+import type { DriftNode } from '../../src/vscode/driftTreeNodes';
+import { describeWithShared, sharedPath } from '../support/shared';
+import { clusterInfo, environment, findNode, namespaceOf, readyDriftline, repoFile, waitFor, withDialogs } from './support';
+
+const FILE = 'environments/dev/shop/rollout.yaml';
+
+function kubectl(...args: string[]): string {
+  const cluster = clusterInfo();
+  return execFileSync('kubectl', ['--kubeconfig', cluster.kubeconfig, '--context', cluster.adminContext, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+}
+
+describeWithShared('crds', 'Argo Rollouts: Promote from the Drift view', () => {
+  const namespace = () => namespaceOf('shop');
+  const live = (jsonpath: string) => kubectl('-n', namespace(), 'get', 'rollouts.argoproj.io', 'shop-canary', '-o', `jsonpath=${jsonpath}`);
+  const rolloutRow = async (): Promise<DriftNode> => {
+    const api = await readyDriftline();
+    const row = api.tree.getChildren(findNode(api, environment, 'shop')).find((node) => node.kind === 'resource' && node.result.kind === 'Rollout');
+    if (!row) throw new Error('no Rollout row under shop');
+    return row;
+  };
+
+  before(async () => {
+    for (const file of ['argo-rollouts-rollout-crd.yaml', 'argo-rollouts-analysis-run-crd.yaml']) {
+      // A 1.20 server and these CRDs: created without client validation (shared/crds/README.md); kept when there.
+      try {
+        kubectl('create', '--validate=false', '-f', path.join(sharedPath('crds'), file));
+      } catch (error) {
+        if (!/AlreadyExists/.test(String((error as { stderr?: Buffer }).stderr ?? error))) throw error;
+      }
+    }
+    kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd/rollouts.argoproj.io', 'crd/analysisruns.argoproj.io');
+    const rollout = {
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout',
+      metadata: { name: 'shop-canary', namespace: namespace(), labels: { 'driftline.dev/app': 'shop' }, annotations: { 'driftline.dev/environment': 'dev' } },
+      spec: {
+        replicas: 2, selector: { matchLabels: { app: 'shop-canary' } },
+        template: { metadata: { labels: { app: 'shop-canary' } }, spec: { containers: [{ name: 'shop', image: 'nginx:1.27', ports: [{ containerPort: 8080, protocol: 'TCP' }] }] } },
+        strategy: { canary: { steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 75 }, { pause: { duration: '5m' } }] } },
+      },
+    };
+    fs.writeFileSync(repoFile(FILE), stringify(rollout));
+    kubectl('apply', '--server-side', '--field-manager=test-setup', '-f', repoFile(FILE));
+    const generation = live('{.metadata.generation}');
+    kubectl('-n', namespace(), 'patch', 'rollouts.argoproj.io', 'shop-canary', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: {
+      observedGeneration: generation, currentPodHash: '6f8d7c9b5', stableRS: '5c4b7d8f9', currentStepIndex: 1,
+      replicas: 3, updatedReplicas: 1, availableReplicas: 3, readyReplicas: 3,
+      pauseConditions: [{ reason: 'CanaryPauseStep', startTime: '2026-12-02T01:10:00Z' }], controllerPause: true,
+    } }));
+    const api = await readyDriftline();
+    await api.session.refresh({ environment, app: 'shop' });
+    await waitFor(() => api.tree.getChildren(findNode(api, environment, 'shop')).some((node) => node.kind === 'resource' && node.result.kind === 'Rollout'), 'the Rollout row');
+  });
+
+  after(async () => {
+    fs.rmSync(repoFile(FILE), { force: true });
+    kubectl('-n', namespace(), 'delete', 'rollouts.argoproj.io', 'shop-canary', '--ignore-not-found');
+    await (await readyDriftline()).session.refresh({ environment, app: 'shop' });
+  });
+
+  it('shows the Rollout Synced and Paused at its step, with the Rollout commands on its row', async () => {
+    const api = await readyDriftline();
+    const row = await rolloutRow();
+    const item = api.tree.getTreeItem(row);
+    assert.strictEqual(item.description, `Synced · Paused · step 2/4 · weight 25% · ${namespace()}`);
+    assert.match(item.contextValue ?? '', /^resource:Synced:source:rollout$/);
+    // The tooltip is made on hover.
+    const tooltip = api.tree.resolveTreeItem(item, row).tooltip as vscode.MarkdownString;
+    assert.match(tooltip.value, /paused by the controller \(CanaryPauseStep\)/);
+  });
+
+  it('Promote asks what it does, clears the pause conditions and says so; cancelling writes nothing', async () => {
+    const asked: string[] = [];
+    const before = live('{.metadata.resourceVersion}');
+    const row = await rolloutRow();
+    await withDialogs({ showWarningMessage: (message: string) => { asked.push(message); return undefined; } },
+      () => vscode.commands.executeCommand('driftline.rolloutPromote', row));
+    assert.match(asked.join('\n'), new RegExp(`Promote Rollout/${namespace()}/shop-canary \\(app shop in dev\\)\\?`));
+    assert.strictEqual(live('{.metadata.resourceVersion}'), before, 'cancelled: nothing written');
+
+    const messages: string[] = [];
+    await withDialogs({
+      showWarningMessage: () => 'Promote',
+      showInformationMessage: (message: string) => { messages.push(message); },
+    }, () => vscode.commands.executeCommand('driftline.rolloutPromote', row));
+    assert.strictEqual(live('{.status.pauseConditions}'), '');
+    assert.strictEqual(live('{.status.currentStepIndex}'), '1', 'the controller moves to the next step, not the command');
+    assert.match(messages.join('\n'), new RegExp(`promoted Rollout/${namespace()}/shop-canary: the controller goes on with the next step`));
+  });
+});
