@@ -18,6 +18,8 @@ import { environmentOfPath, ENVIRONMENT_FOLDERS } from './environmentOfPath';
 import { postBuildOf, substituteForDiscovery } from './fluxPostBuild';
 import { helmReleaseName, withHelmReleaseSettings } from './fluxHelmRelease';
 import { buildFlux, type BuiltObject, type FluxBuildResult, type FluxBuildSpec } from './fluxBuild';
+import { buildOutlook, valuesFromSources, type SourceKind, type WantedSource } from './fluxBuildOutlook';
+import { BuildOutputs } from './fluxBuildOutputs';
 import { patchedFluxInstanceRoots } from './fluxInstance';
 import { discoverFluxWithoutTools } from './fluxWithoutTools';
 import { chartRefSource, gitRepositoryIsThisRepo, helmRepositoryOf, resolveKustomizationSource, sourceURL, type SourceResolution } from './fluxSources';
@@ -179,6 +181,8 @@ interface TreeNode {
   app?: AppDefinition;
   spec?: FluxBuildSpec;
   result?: FluxBuildResult;
+  /** How many Kustomizations were found before it (level by level): where its objects go among the cluster's. */
+  order?: number;
 }
 
 export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, options: FluxOptions = {}): Promise<FluxDiscovery> {
@@ -191,7 +195,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   const ignore = new SourceIgnore(scan.root, gitRepositoryIgnore(scan));
   const reads = new FileReads();
   /** Every object each environment's builds emitted so far (substituteFrom ConfigMaps/Secrets are looked up there first). */
-  const outputs = new Map<string, BuiltObject[]>();
+  const outputs = new BuildOutputs();
   /** Files an emitted object comes from, and files read by the builds (patches): no orphan Kustomization. */
   const covered = new Set<string>();
   const builtFolders: string[] = [];
@@ -293,30 +297,71 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
     node.result = { objects };
   };
 
+  /** Builds `nodes` in one batch (one or two kustomize runs) and keeps what they emit. */
+  const build = async (nodes: TreeNode[]): Promise<void> => {
+    const results = await buildFlux(nodes.map((node) => node.spec!), options);
+    nodes.forEach((node, index) => { node.result = results[index]; });
+    await Promise.all(nodes.map((node) => salvage(node)));
+    for (const node of nodes) {
+      if (node.result && 'objects' in node.result) {
+        outputs.add(node.cluster.environment, node.order!, node.result.objects);
+        for (const { origin } of node.result.objects) if (origin) covered.add(origin);
+      }
+    }
+  };
+
+  const reportFailure = (node: TreeNode): void => {
+    if (!node.result || !('error' in node.result)) return;
+    const self = `${node.namespace}/${node.object.metadata.name}`;
+    const what = node.root ? `cluster ${node.cluster.environment}: the root Kustomization ${self}` : `Kustomization ${self}`;
+    problems.push({ file: node.file, ...(node.line !== undefined ? { line: node.line } : {}), message: `${what} does not build as kustomize-controller builds it: ${node.result.error}` });
+  };
+
+  /** Kustomizations discovery has not built (their inputs hold no Flux object), with the sources they may emit. */
+  const unbuilt: { node: TreeNode; mayEmit: (kind: SourceKind, name: string) => boolean }[] = [];
+  let found = 0;
+  /** The substituteFrom sources of `nodes`, in the environment whose builds they are looked up in. */
+  const substituteSources = (nodes: TreeNode[]): WantedSource[] => nodes.flatMap((node) =>
+    (substitutionOf(node)?.from ?? []).map(({ kind, name }) => ({ environment: node.home ?? node.cluster.environment, kind, name })));
+
+  /**
+   * Builds the folders not built yet (those found up to `upTo`) that may emit one of `sources`, so each is found
+   * where it would be if every folder were built (even one found already: the first build emitting it wins);
+   * the build errors of those found before `reportBefore` are reported here (their level is done).
+   */
+  const buildSourcesOf = async (sources: WantedSource[], upTo: number, reportBefore: number): Promise<void> => {
+    const wanted = [...new Map(sources.map((source) => [`${source.environment}|${source.kind}|${source.name}`, source])).values()];
+    const chosen = unbuilt.filter(({ node, mayEmit }) => node.order! <= upTo &&
+      wanted.some(({ environment, kind, name }) => environment === node.cluster.environment && mayEmit(kind, name)));
+    if (chosen.length === 0) return;
+    for (const entry of chosen) unbuilt.splice(unbuilt.indexOf(entry), 1);
+    await build(chosen.map(({ node }) => node));
+    for (const { node } of chosen) if (node.order! < reportBefore) reportFailure(node);
+  };
+
   /** Builds the tree from `level`, level by level. */
   const grow = async (level: TreeNode[]): Promise<void> => {
     while (level.length > 0) {
       options.signal?.throwIfAborted();
       await Promise.all(level.map(prepare));
       for (const node of level) if (node.unresolved && node.app && !node.app.unknownReason) node.app = { ...node.app, unknownReason: node.unresolved };
-      // Every cluster's Kustomizations of this level in one batch (one or two kustomize runs).
-      const building = level.filter((node) => node.spec);
-      const results = await buildFlux(building.map((node) => node.spec!), options);
-      building.forEach((node, index) => { node.result = results[index]; });
-      await Promise.all(building.map((node) => salvage(node)));
-      for (const node of level) {
-        if (node.result && 'objects' in node.result) {
-          outputs.set(node.cluster.environment, [...outputs.get(node.cluster.environment) ?? [], ...node.result.objects]);
-          for (const { origin } of node.result.objects) if (origin) covered.add(origin);
-        }
-      }
+      const first = found;
+      for (const node of level) node.order = found++;
+      // A folder whose inputs hold no Flux object has no child to find: render builds it (fluxBuildOutlook.ts).
+      const outlooks = await Promise.all(level.map(async (node) => (node.spec && !node.root ? buildOutlook(node.spec, reads) : undefined)));
+      const building = level.filter((node, index) => {
+        const outlook = outlooks[index];
+        if (outlook?.build === false) unbuilt.push({ node, mayEmit: outlook.mayEmit });
+        return node.spec && outlook?.build !== false;
+      });
+      // Every cluster's Kustomizations of this level in one batch.
+      await build(building);
+      // What these builds apply may use a source that a folder not built so far emits.
+      await buildSourcesOf(substituteSources(building), found - 1, first);
       const next: TreeNode[] = [];
       for (const node of level) {
         const self = `${node.namespace}/${node.object.metadata.name}`;
-        if (node.result && 'error' in node.result) {
-          const what = node.root ? `cluster ${node.cluster.environment}: the root Kustomization ${self}` : `Kustomization ${self}`;
-          problems.push({ file: node.file, ...(node.line !== undefined ? { line: node.line } : {}), message: `${what} does not build as kustomize-controller builds it: ${node.result.error}` });
-        }
+        reportFailure(node);
         let objects: DesiredObject[] = node.result && 'objects' in node.result
           ? node.result.objects.filter(({ object }) => isKind(object, KUSTOMIZE_GROUP, 'Kustomization') || isKind(object, HELM_GROUP, 'HelmRelease') || isResourceSetInput(object))
             .map(({ object, origin }) => ({ object, source: locate(scan, object, origin, { file: node.file, line: node.line }) }))
@@ -439,6 +484,9 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
     problems.push({ file: found.file, ...(found.line !== undefined ? { line: found.line } : {}), message: `ResourceSet ${found.object.metadata.namespace ?? 'default'}/${found.object.metadata.name} is applied by no Kustomization or FluxInstance of this repo: its objects are not listed` });
   }
   // A source that a later build emits (a sibling's or a child's) is found once every build is done.
+  // HelmReleases' valuesFrom sources are looked up in the build output too (withHelmReleaseSettings).
+  const valuesSources = helmReleaseApps.flatMap(({ object, environment }) => valuesFromSources(object, environment));
+  await buildSourcesOf([...substituteSources(postBuildApps.map(({ node }) => node)), ...valuesSources], Infinity, Infinity);
   for (const { index, node } of postBuildApps) apps[index] = { ...apps[index], substitute: substitutionOf(node) };
   for (const { index, object, environment, file } of helmReleaseApps) apps[index] = withHelmReleaseSettings(apps[index], object, outputs.get(environment) ?? [], file);
   // Charts in other Git repositories are fetched (and Bucket charts refused) once every HelmRelease is known.

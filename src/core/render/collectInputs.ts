@@ -78,7 +78,7 @@ async function directoryInputs(app: AppDefinition, reads: FileReads): Promise<Ap
  * generator lists (discovery gives them): those files, and the trees of the folders among them. A file
  * created anywhere below the folder can change the list.
  */
-async function generatedTree(folder: string, resources: string[], reads: FileReads): Promise<KustomizeTree> {
+export async function generatedTree(folder: string, resources: string[], reads: FileReads): Promise<KustomizeTree> {
   const tree: KustomizeTree = {
     kustomizationFiles: [], resourceFiles: [], inputFiles: [], inputDirs: [folder], remoteResources: [], inflatesHelmCharts: false,
   };

@@ -39,6 +39,55 @@ describe('Flux postBuild sources in discovery', function () {
     assert.deepEqual(rendered.objects[0]?.object.data, { region: 'deep-eu' });
   });
 
+  it('finds sources in folders holding no Flux object (built only for that): a sibling\'s that a child\'s path uses, a generated one, one under a namePrefix, one a leaf below emits', async () => {
+    const root = await writeRepo({
+      'clusters/dev/vars.yaml': ks('vars', './config/vars'),
+      'config/vars/kustomization.yaml': 'resources: [cluster-vars.yaml]\n',
+      'config/vars/cluster-vars.yaml': configMap('cluster-vars', { CLUSTER: 'dev' }, 'flux-system'),
+      'clusters/dev/gen.yaml': ks('gen', './config/gen'),
+      'config/gen/kustomization.yaml': 'namespace: flux-system\nconfigMapGenerator:\n  - name: gen-vars\n    literals: [REGION=eu]\ngeneratorOptions:\n  disableNameSuffixHash: true\n',
+      'clusters/dev/prefixed.yaml': ks('prefixed', './config/prefixed'),
+      'config/prefixed/kustomization.yaml': 'namePrefix: team-\nnamespace: flux-system\nresources: [vars.yaml]\n',
+      'config/prefixed/vars.yaml': configMap('vars', { TEAM: 'a' }),
+      'clusters/dev/apps.yaml': ks('apps', './apps', {
+        postBuild: { substituteFrom: ['cluster-vars', 'gen-vars', 'team-vars', 'late-vars'].map((name) => ({ kind: 'ConfigMap', name })) },
+      }),
+      'apps/web.yaml': ks('web', './web/${CLUSTER}'),
+      'web/dev/kustomization.yaml': 'resources: [late-vars.yaml]\n',
+      'web/dev/late-vars.yaml': configMap('late-vars', { LATE: 'yes' }, 'flux-system'),
+    });
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.problems, []);
+    const web = appIn(model, 'dev', 'web');
+    assert.equal(web.unknownReason, undefined);
+    assert.equal(web.path, path.join(root, 'web/dev'), '${CLUSTER} comes from the ConfigMap of config/vars');
+    const apps = appIn(model, 'dev', 'apps');
+    assert.deepEqual(apps.substitute?.from.map((source) => [source.name, source.built?.object.metadata.name, source.built?.object.data]), [
+      ['cluster-vars', 'cluster-vars', { CLUSTER: 'dev' }], ['gen-vars', 'gen-vars', { REGION: 'eu' }],
+      ['team-vars', 'team-vars', { TEAM: 'a' }], ['late-vars', 'late-vars', { LATE: 'yes' }],
+    ]);
+    const [rendered] = await renderApps([apps]);
+    assert.equal(rendered.error, undefined);
+    assert.equal((rendered.objects[0]?.object.spec as { path?: string } | undefined)?.path, './web/dev');
+  });
+
+  it('finds a HelmRelease\'s valuesFrom source in a folder holding no Flux object', async () => {
+    const root = await writeRepo({
+      'clusters/dev/values.yaml': ks('values', './config/values'),
+      'config/values/kustomization.yaml': 'resources: [web-values.yaml]\n',
+      'config/values/web-values.yaml': configMap('web-values', { 'values.yaml': 'replicas: 3\n' }, 'apps'),
+      'clusters/dev/apps.yaml': ks('apps', './apps'),
+      'apps/web.yaml': stringify({
+        apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'web', namespace: 'apps' },
+        spec: { chart: { spec: { chart: './charts/web', sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' } } }, valuesFrom: [{ kind: 'ConfigMap', name: 'web-values' }] },
+      }),
+      'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
+    });
+    const web = appIn(await discoverRepo(root), 'dev', 'web');
+    assert.equal(web.unknownReason, undefined);
+    assert.deepEqual(web.helm?.release?.valuesFrom.map((source) => [source.name, source.built?.file]), [['web-values', path.join(root, 'config/values/web-values.yaml')]]);
+  });
+
   it('says so when a child\'s spec.path keeps a variable only the cluster knows, instead of a folder that does not exist', async () => {
     const root = await writeRepo({
       'clusters/dev/apps.yaml': ks('apps', './apps', { postBuild: { substituteFrom: [{ kind: 'ConfigMap', name: 'live-only' }] } }),

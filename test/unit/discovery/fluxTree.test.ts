@@ -173,6 +173,34 @@ describe('Flux discovery as kustomize-controller builds it', () => {
     assert.equal(appNamed(model, 'ctx-a', 'podinfo').unknownReason, 'source HelmRepository flux-system/charts is not defined in this repository');
   });
 
+  it('a leaf folder is built by render only: its kustomize error is its app\'s, naming its folder; a broken tree is still a problem; nothing else is lost', async () => {
+    const root = await writeRepo({
+      ...bootstrap('dev'),
+      'clusters/dev/kustomization.yaml': 'resources: [flux-system, good.yaml, dup.yaml, gone.yaml]\n',
+      'clusters/dev/good.yaml': ks('good', { path: './apps/good', spec: { targetNamespace: 'good', dependsOn: [{ name: 'dup' }], suspend: true, postBuild: { substitute: { A: '1' } } } }),
+      'apps/good/kustomization.yaml': 'resources: [cm.yaml]\n',
+      'apps/good/cm.yaml': configMap('good-settings'),
+      // Two files define one object: only kustomize itself can tell.
+      'clusters/dev/dup.yaml': ks('dup', { path: './apps/dup' }),
+      'apps/dup/kustomization.yaml': 'resources: [a.yaml, b.yaml]\n',
+      'apps/dup/a.yaml': configMap('same'),
+      'apps/dup/b.yaml': configMap('same'),
+      'clusters/dev/gone.yaml': ks('gone', { path: './apps/gone' }),
+      'apps/gone/kustomization.yaml': 'resources: [missing.yaml]\n',
+    });
+    const model = await discoverRepo(root);
+    assert.deepEqual(appsOf(model, 'dev').map((candidate) => candidate.name).sort(), ['dup', 'gone', 'good']);
+    const good = appNamed(model, 'dev', 'good');
+    assert.deepEqual([good.namespace, good.flux, good.substitute], ['good', { dependsOn: ['flux-system/dup'], suspend: true, targetNamespace: 'good' }, { variables: { A: '1' }, from: [] }]);
+    assert.deepEqual(model.problems.map((problem) => [path.relative(root, problem.file), problem.line]), [['clusters/dev/gone.yaml', 1]]);
+    assert.match(model.problems[0].message, /^Kustomization flux-system\/gone does not build as kustomize-controller builds it: .*missing\.yaml/);
+    const [dup, rendered] = await renderApps([appNamed(model, 'dev', 'dup'), good]);
+    assert.match(dup.error ?? '', /already registered id/);
+    assert.ok(dup.error?.includes(path.join(root, 'apps/dup')), dup.error);
+    assert.equal(rendered.error, undefined);
+    assert.deepEqual(rendered.objects.map(({ object }) => `${object.metadata.namespace}/${object.metadata.name}`), ['good/good-settings']);
+  });
+
   it('names apps that share a name by namespace (then kind), whatever the order of the files', async () => {
     const files = {
       ...bootstrap('dev'),
