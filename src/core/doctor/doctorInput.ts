@@ -93,3 +93,10 @@ export function objectsOfKinds(view: EnvironmentView, kinds: ReadonlySet<string>
   }
   return found;
 }
+
+/** Every desired object of every app, with its environment's view and its app: what the per-object rules walk. */
+export function* desiredObjectsOf(views: EnvironmentView[]): Generator<{ view: EnvironmentView; app: AppDefinition; desired: DesiredObject }> {
+  for (const view of views) {
+    for (const { app, objects } of view.apps) for (const desired of objects) yield { view, app, desired };
+  }
+}
