@@ -222,6 +222,13 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
     return { environment, context, kubeConfigSecret: key };
   };
 
+  /** What kustomize-controller builds for a Kustomization syncing `folder`. */
+  const buildSpecOf = async (object: KubeObject, folder: string): Promise<FluxBuildSpec> => {
+    const overlay = overlayOf((object.spec ?? {}) as Record<string, unknown>, folder);
+    const generated = await generatedResources(folder, ignore);
+    return { folder, ...(generated ? { generated } : {}), ...(overlay ? { overlay } : {}) };
+  };
+
   /** A Kustomization node: its app (unless a root) and what to build. */
   const prepare = async (node: TreeNode): Promise<void> => {
     const { object, file, line } = node;
@@ -245,9 +252,8 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
       return;
     }
     if ('note' in source) base.sourceNote = source.note;
-    const overlay = overlayOf(spec, source.folder);
-    const generated = await generatedResources(source.folder, ignore);
-    node.spec = { folder: source.folder, ...(generated ? { generated } : {}), ...(overlay ? { overlay } : {}) };
+    node.spec = await buildSpecOf(object, source.folder);
+    const { generated, overlay } = node.spec;
     builtFolders.push(source.folder);
     if (!generated) for (const input of (await walkKustomizeTree(source.folder, reads)).inputFiles) covered.add(input);
     if (node.root) return;
@@ -297,10 +303,44 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
     node.result = { objects };
   };
 
-  /** Builds `nodes` in one batch (one or two kustomize runs) and keeps what they emit. */
+  /**
+   * Builds started beside the cluster roots' own: the Kustomizations a root applies, as written in Git (a root
+   * seldom changes what it applies), keyed by their spec. A node takes one only when the spec its parent's
+   * build gives it is the same; any other is built in its level.
+   */
+  const early = new Map<string, { batch: Promise<FluxBuildResult[]>; index: number }>();
+  const earlyBatches: Promise<unknown>[] = [];
+  const startEarly = async (rootNodes: TreeNode[]): Promise<void> => {
+    const rootFolders = rootNodes.map((node) => node.spec!.folder);
+    const inputs = new Set((await Promise.all(rootNodes.map(async ({ spec }) => spec!.generated ?? (await walkKustomizeTree(spec!.folder, reads)).inputFiles))).flat());
+    const pending = new Map<string, FluxBuildSpec>();
+    for (const found of kustomizations) {
+      if (!inputs.has(found.file) && !rootNodes.some(({ spec }) => spec!.generated && isWithin(found.file, spec!.folder))) continue;
+      const source = resolveKustomizationSource(scan, identity, found);
+      if (!('folder' in source) || 'note' in source || rootFolders.includes(source.folder) || !await exists(source.folder)) continue;
+      const spec = await buildSpecOf(found.object, source.folder);
+      const key = JSON.stringify(spec);
+      if (!pending.has(key) && (await buildOutlook(spec, reads)).build) pending.set(key, spec);
+    }
+    if (pending.size === 0) return;
+    const batch = buildFlux([...pending.values()], options);
+    earlyBatches.push(batch.catch(() => undefined)); // awaited by the nodes that take it, and at the end
+    [...pending.keys()].forEach((key, index) => early.set(key, { batch, index }));
+  };
+  const takeEarly = (spec: FluxBuildSpec) => {
+    const key = JSON.stringify(spec);
+    const entry = early.get(key);
+    early.delete(key);
+    return entry && entry.batch.then((results) => results[entry.index]);
+  };
+
+  /** Builds `nodes` in one batch (one or two kustomize runs), or takes their early builds, and keeps what they emit. */
   const build = async (nodes: TreeNode[]): Promise<void> => {
-    const results = await buildFlux(nodes.map((node) => node.spec!), options);
-    nodes.forEach((node, index) => { node.result = results[index]; });
+    const taken = nodes.map((node) => takeEarly(node.spec!));
+    const rest = nodes.filter((_node, index) => !taken[index]);
+    const results = await buildFlux(rest.map((node) => node.spec!), options);
+    rest.forEach((node, index) => { node.result = results[index]; });
+    await Promise.all(nodes.map(async (node, index) => { if (taken[index]) node.result = await taken[index]; }));
     await Promise.all(nodes.map((node) => salvage(node)));
     for (const node of nodes) {
       if (node.result && 'objects' in node.result) {
@@ -354,8 +394,9 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
         if (outlook?.build === false) unbuilt.push({ node, mayEmit: outlook.mayEmit });
         return node.spec && outlook?.build !== false;
       });
-      // Every cluster's Kustomizations of this level in one batch.
-      await build(building);
+      // Every cluster's Kustomizations of this level in one batch; beside the roots', what they apply.
+      const roots = building.filter((node) => node.root);
+      await Promise.all([build(building), roots.length > 0 ? startEarly(roots) : undefined]);
       // What these builds apply may use a source that a folder not built so far emits.
       await buildSourcesOf(substituteSources(building), found - 1, first);
       const next: TreeNode[] = [];
@@ -491,6 +532,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   for (const { index, object, environment, file } of helmReleaseApps) apps[index] = withHelmReleaseSettings(apps[index], object, outputs.get(environment) ?? [], file);
   // Charts in other Git repositories are fetched (and Bucket charts refused) once every HelmRelease is known.
   await Promise.all(helmReleaseApps.map(async ({ index, object }) => { apps[index] = await withFetchedChartSource(apps[index], object, scan, identity, options); }));
+  await Promise.all(earlyBatches); // none is left running
   for (const app of apps) environments.add(app.environment);
   return { apps: uniqueAppNames(apps), environments: [...environments], contexts, problems };
 }

@@ -201,6 +201,21 @@ describe('Flux discovery as kustomize-controller builds it', () => {
     assert.deepEqual(rendered.objects.map(({ object }) => `${object.metadata.namespace}/${object.metadata.name}`), ['good/good-settings']);
   });
 
+  it('a child built beside its cluster root from Git is built again when the root\'s patches change it', async () => {
+    const root = await writeRepo({
+      ...bootstrap('dev'),
+      'clusters/dev/kustomization.yaml': 'resources: [flux-system, apps.yaml, same.yaml]\npatches:\n  - target: { kind: Kustomization, name: apps }\n    patch: |\n      - op: replace\n        path: /spec/targetNamespace\n        value: team-b\n',
+      'clusters/dev/apps.yaml': ks('apps', { path: './apps', spec: { targetNamespace: 'team-a' } }),
+      'clusters/dev/same.yaml': ks('same', { path: './same', spec: { targetNamespace: 'team-c' } }),
+      'apps/web.yaml': helmRelease('web'),
+      'same/db.yaml': helmRelease('db'),
+    });
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.problems, []);
+    assert.equal(appNamed(model, 'dev', 'web').controller?.namespace, 'team-b', 'the patched targetNamespace, not the one written in apps.yaml');
+    assert.equal(appNamed(model, 'dev', 'db').controller?.namespace, 'team-c');
+  });
+
   it('names apps that share a name by namespace (then kind), whatever the order of the files', async () => {
     const files = {
       ...bootstrap('dev'),

@@ -101,7 +101,8 @@ describe('Stop while kustomize hangs', function () {
       const first = new AbortController();
       const second = new AbortController();
       const discoveries = [engine.discover(first.signal), engine.discover(second.signal)];
-      await waitUntil(() => tool.runs() === 1, 'discovery ran kustomize');
+      // The cluster root's build, and the build of what it applies, started beside it.
+      await waitUntil(() => tool.runs() >= 1, 'discovery ran kustomize');
       first.abort();
       const { error } = await rejectionAfter(discoveries[0], Date.now());
       assert.equal(error.name, 'AbortError');
@@ -112,9 +113,10 @@ describe('Stop while kustomize hangs', function () {
       assert.ok(ms < 1000, `discovery rejected ${ms} ms after the last waiter aborted`);
       await assertNoneLeft(tool);
       // The stopped discovery is not kept: the next one runs kustomize again.
+      const runsBefore = tool.runs();
       const third = new AbortController();
       const again = engine.discover(third.signal);
-      await waitUntil(() => tool.runs() === 2, 'a new discovery ran kustomize');
+      await waitUntil(() => tool.runs() > runsBefore, 'a new discovery ran kustomize');
       third.abort();
       await assert.rejects(again, { name: 'AbortError' });
       await assertNoneLeft(tool);
