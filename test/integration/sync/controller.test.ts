@@ -11,7 +11,7 @@ import {
   ARGO_REQUEST_INFO, FLUX_RECONCILE_ANNOTATION, findLiveController, prepareSync, setFluxSuspended, syncThroughController,
 } from '../../../src/core/sync';
 import { testClient, testCluster, testWorkspace } from '../../support/cluster';
-import { installGitOpsCrds, installResourceSetCrd } from '../../support/crds';
+import { FLUX_CRD_FILES, installGitOpsCrds, installResourceSetCrd } from '../../support/crds';
 import { freshNamespace } from '../../support/namespace';
 import { fluxHelmRelease, fluxKustomization as kustomization, helmRepository, makeFluxRepo, type FluxRepo } from './fluxRepo';
 import { runCli } from './runCli';
@@ -129,25 +129,6 @@ describe('core/sync controller mode (real Flux and Argo CD CRDs, status written 
     assert.equal(((await admin.get(refTo(live)))?.spec as { suspend: boolean }).suspend, true);
   });
 
-  it('Flux Operator: refuses a ResourceSet paused by fluxcd.controlplane.io/reconcile: disabled; resume removes it and the reconcile is followed until the operator handles it', async () => {
-    await installResourceSetCrd(admin);
-    const paused = { apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSet', metadata: { name: 'tenants', namespace, annotations: { 'fluxcd.controlplane.io/reconcile': 'disabled' } }, spec: { inputs: [] } };
-    const live = await admin.serverSideApply(paused, setup);
-    await assert.rejects(syncThroughController(admin, live, follow), /ResourceSet\/.*\/tenants is suspended: resume it first/);
-
-    await setFluxSuspended(admin, refTo(live), false);
-    const resumed = await admin.get(refTo(live));
-    assert.equal(resumed?.metadata.annotations?.['fluxcd.controlplane.io/reconcile'], undefined);
-    const controller = playController((requestedAt) =>
-      writeFluxHandled(refTo(live), requestedAt, { status: 'True', reason: 'ReconciliationSucceeded', message: 'Reconciliation finished in 1s' }));
-    const result = await syncThroughController(admin, resumed!, { ...follow, onRequested: controller.onRequested });
-    await controller.settled();
-    assert.equal(result.outcome, 'Succeeded');
-    await setFluxSuspended(admin, refTo(live), true);
-    assert.equal((await admin.get(refTo(live)))?.metadata.annotations?.['fluxcd.controlplane.io/reconcile'], 'disabled');
-    await assert.rejects(syncThroughController(admin, (await admin.get(refTo(live)))!, { intervalMs: 50, timeoutMs: 500 }), /is suspended/);
-  });
-
   it('Argo CD: writes .operation.sync and completes when status.operationState shows that operation finished', async () => {
     const live = await admin.serverSideApply(application(namespace), setup);
     const controller = playController(async (requestedAt) => {
@@ -183,6 +164,36 @@ describe('core/sync controller mode (real Flux and Argo CD CRDs, status written 
     await assert.rejects(syncThroughController(admin, running, follow), /Application\/.*\/guestbook already has an operation running \(one of 3 tasks done\)/);
     assert.equal((await admin.get(refTo(live)))?.operation, undefined);
   });
+});
+
+describe('core/sync controller mode for a Flux Operator ResourceSet (the Flux CRDs and a ResourceSet CRD, status written by the test)', () => {
+  let namespace: string;
+  before(async () => {
+    await installGitOpsCrds(testCluster(), FLUX_CRD_FILES);
+    await installResourceSetCrd(admin);
+  });
+  beforeEach(async () => {
+    namespace = await freshNamespace('resourceset-sync', admin);
+  });
+
+  it('Flux Operator: refuses a ResourceSet paused by fluxcd.controlplane.io/reconcile: disabled; resume removes it and the reconcile is followed until the operator handles it', async () => {
+    const paused = { apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSet', metadata: { name: 'tenants', namespace, annotations: { 'fluxcd.controlplane.io/reconcile': 'disabled' } }, spec: { inputs: [] } };
+    const live = await admin.serverSideApply(paused, setup);
+    await assert.rejects(syncThroughController(admin, live, follow), /ResourceSet\/.*\/tenants is suspended: resume it first/);
+
+    await setFluxSuspended(admin, refTo(live), false);
+    const resumed = await admin.get(refTo(live));
+    assert.equal(resumed?.metadata.annotations?.['fluxcd.controlplane.io/reconcile'], undefined);
+    const controller = playController((requestedAt) =>
+      writeFluxHandled(refTo(live), requestedAt, { status: 'True', reason: 'ReconciliationSucceeded', message: 'Reconciliation finished in 1s' }));
+    const result = await syncThroughController(admin, resumed!, { ...follow, onRequested: controller.onRequested });
+    await controller.settled();
+    assert.equal(result.outcome, 'Succeeded');
+    await setFluxSuspended(admin, refTo(live), true);
+    assert.equal((await admin.get(refTo(live)))?.metadata.annotations?.['fluxcd.controlplane.io/reconcile'], 'disabled');
+    await assert.rejects(syncThroughController(admin, (await admin.get(refTo(live)))!, { intervalMs: 50, timeoutMs: 500 }), /is suspended/);
+  });
+
 });
 
 describe('sync chooses controller mode when the app\'s Flux Kustomization is live', () => {

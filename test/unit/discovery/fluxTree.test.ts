@@ -68,6 +68,22 @@ describe('Flux discovery as kustomize-controller builds it', () => {
     assert.deepEqual(model.problems, []);
   });
 
+  it('a child Kustomization of the whole repo (path: ./) is an app of the cluster that applies it, not a cluster root', async () => {
+    const root = await writeRepo({
+      ...bootstrap('prod'),
+      'clusters/prod/kustomization.yaml': 'resources: [flux-system, everything.yaml]\n',
+      'clusters/prod/everything.yaml': ks('everything', { path: './' }),
+      'apps/cm.yaml': configMap('settings'),
+    });
+    const model = await discoverRepo(root);
+    assert.deepEqual(model.environments.map((environment) => environment.name), ['prod']);
+    // Its build applies the whole repo, the cluster's own flux-system Kustomization too (as it would in the cluster).
+    assert.deepEqual(appsOf(model, 'prod').map((app) => [app.name, app.flux?.parent]), [['everything', undefined], ['flux-system', 'flux-system/everything']]);
+    const everything = appNamed(model, 'prod', 'everything');
+    assert.equal(everything.path, root);
+    assert.deepEqual(model.problems, []);
+  });
+
   it('takes namespaces from the parent\'s kustomization.yaml, with parent, dependsOn and suspend; a commented-out resource is no app', async () => {
     const root = await writeRepo({
       ...bootstrap('dev'),
