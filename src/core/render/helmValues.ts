@@ -63,7 +63,7 @@ async function readReference(reference: HelmValuesReference, decrypt: DecryptMan
     if (decrypted.unknownReason) throw new HelmValuesError(`${where}: ${decrypted.unknownReason}`);
     return decrypted.object;
   }
-  if (!readLive) throw new HelmValuesError(`${where} is not in the build output and is read from the cluster, which is not reachable here`);
+  if (!readLive) throw new HelmValuesError(`${where} is not in the build output: helm-controller reads it from the cluster, which this command does not read`);
   try {
     return await readLive(reference);
   } catch (error) {

@@ -13,6 +13,8 @@ import { testClient, testCluster } from '../../support/cluster';
 import { FLUX_CRD_FILES, installGitOpsCrds } from '../../support/crds';
 import { freshNamespace } from '../../support/namespace';
 import { plaintextSecret } from '../../support/plaintext';
+import { encryptText, keyGroupFor } from '../../../src/core/sops';
+import { newAgeIdentity } from '../../support/sops';
 import { makeFluxRepo, type FluxRepo } from '../sync/fluxRepo';
 import { appOf, resourceOf, statusOnce } from './driftFixture';
 
@@ -42,18 +44,22 @@ describe('DriftEngine: Flux HelmReleases as helm-controller renders and installs
   this.timeout(180_000);
   const info = testCluster();
   const token = plaintextSecret('helm-token');
+  const sopsToken = plaintextSecret('helm-sops-token');
+  const savedKey = process.env.SOPS_AGE_KEY;
   let repo: FluxRepo;
   let namespace: string;
   let postRenderer: string;
 
+  /** Longer than helm's 53 characters: helm-controller installs it as `<first 40>-<12 hex of sha256>`. */
+  const longName = 'a-release-named-at-length-so-that-helm-controller-shortens-it';
   const release = (name: string, spec: Record<string, unknown>) => stringify({
     apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name, namespace },
     spec: { interval: '10m', chart: { spec: { chart: './charts/web', sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' } } }, ...spec },
   });
 
   /** `helm install` with `values` on stdin and helm-controller's origin labels added by a kustomize post-renderer. */
-  const helmInstall = async (releaseName: string, helmRelease: string, values: Record<string, unknown>) => {
-    await run('helm', ['install', releaseName, path.join(repo.root, 'charts/web'), '--namespace', namespace, '--kubeconfig', info.kubeconfig,
+  const helmInstall = async (releaseName: string, helmRelease: string, values: Record<string, unknown>, extra: string[] = []) => {
+    await run('helm', ['install', releaseName, ...extra, path.join(repo.root, 'charts/web'), '--namespace', namespace, '--kubeconfig', info.kubeconfig,
       '--kube-context', info.adminContext, '--post-renderer', postRenderer, '--post-renderer-args', helmRelease, '--post-renderer-args', namespace, '--values', '-'],
     JSON.stringify(values));
   };
@@ -61,12 +67,16 @@ describe('DriftEngine: Flux HelmReleases as helm-controller renders and installs
   before(async () => {
     await installGitOpsCrds(info, FLUX_CRD_FILES);
     namespace = await freshNamespace('helm-release');
+    const { identity, recipient } = await newAgeIdentity();
+    const sopsValues = stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sops-values', namespace }, stringData: { 'values.yaml': `token: ${sopsToken}\n` } });
     repo = makeFluxRepo({
+      'apps/sops-values.yaml': await encryptText(sopsValues, 'yaml', { keyGroups: keyGroupFor({ age: [recipient] }), cryptRules: { encrypted_regex: '^(data|stringData)$' } }),
+      'apps/sops.yaml': release('sops', { valuesFrom: [{ kind: 'Secret', name: 'sops-values' }] }),
       'clusters/dev/apps.yaml': stringify({
         apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'apps', namespace: 'flux-system' },
         spec: { interval: '10m', path: './apps', sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
       }),
-      'apps/kustomization.yaml': stringify({ resources: ['web.yaml', 'missing.yaml', 'built-values.yaml'] }),
+      'apps/kustomization.yaml': stringify({ resources: ['web.yaml', 'missing.yaml', 'built-values.yaml', 'sops.yaml', 'sops-values.yaml', 'crds.yaml', `${longName}.yaml`] }),
       'apps/built-values.yaml': stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-built', namespace }, data: { 'values.yaml': 'replicas: 2\ncolor: green\n' } }),
       'apps/web.yaml': release('web', {
         valuesFrom: [
@@ -78,7 +88,15 @@ describe('DriftEngine: Flux HelmReleases as helm-controller renders and installs
         values: { replicas: 3 },
       }),
       'apps/missing.yaml': release('missing', { valuesFrom: [{ kind: 'ConfigMap', name: 'never-created' }], values: { token: 'x' } }),
+      'apps/crds.yaml': release('crds', { values: { token: 'x' } }),
+      [`apps/${longName}.yaml`]: release(longName, { install: { crds: 'Skip' }, values: { token: 'x' } }),
       ...chartFiles,
+      // crds/ files are not templates: the CRD's group names the test's namespace, so runs sharing a cluster never meet.
+      'charts/web/crds/widgets.yaml': stringify({
+        apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `widgets.${namespace}.example.com` },
+        spec: { group: `${namespace}.example.com`, names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' }, scope: 'Namespaced',
+          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] },
+      }),
     });
     // helm-controller's post-renderer: kustomize's label transformer over what helm rendered.
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-postrender-'));
@@ -93,10 +111,18 @@ describe('DriftEngine: Flux HelmReleases as helm-controller renders and installs
     await admin.serverSideApply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-live', namespace }, data: { color: 'purple' } }, asFlux);
     await admin.serverSideApply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-secret', namespace }, data: { token: Buffer.from(token).toString('base64') } }, asFlux);
     // The values helm-controller computes: web-built, then color and token at their target paths, then spec.values.
-    await helmInstall('web', 'web', { replicas: 3, color: 'purple', token });
+    await helmInstall('web', 'web', { replicas: 3, color: 'purple', token }, ['--skip-crds']);
+    await helmInstall('sops', 'sops', { token: sopsToken }, ['--skip-crds']);
+    await helmInstall('crds', 'crds', { token: 'x' });
+    await helmInstall('a-release-named-at-length-so-that-helm-c-b956e6dacc78', longName, { token: 'x' }, ['--skip-crds']);
+    process.env.SOPS_AGE_KEY = identity;
   });
 
-  after(() => repo?.cleanup());
+  after(() => {
+    if (savedKey === undefined) delete process.env.SOPS_AGE_KEY;
+    else process.env.SOPS_AGE_KEY = savedKey;
+    repo?.cleanup();
+  });
 
   it('is Synced when installed as helm-controller installs it: values from the build output and the cluster, the server\'s version and APIs', async () => {
     const report = await statusOnce(repo.root, info.kubeconfig);
@@ -107,6 +133,24 @@ describe('DriftEngine: Flux HelmReleases as helm-controller renders and installs
     const deployment = resourceOf(web, 'Deployment', 'web');
     assert.equal(JSON.stringify(deployment.desired).includes(token), false, 'the token from the Secret is masked in the desired object');
     assert.equal(JSON.stringify(report).includes(token), false, 'no value from a Secret in the report');
+  });
+
+  it('wants the chart\'s crds/ CRDs by default (helm install created them) and not with install.crds Skip; a long name is shortened as helm-controller does', async () => {
+    const report = await statusOnce(repo.root, info.kubeconfig);
+    const crds = appOf(report, 'dev', 'crds');
+    assert.equal(crds.status, 'Synced', `${crds.reason ?? JSON.stringify(crds.resources.map((resource) => [resource.kind, resource.name, resource.status, resource.reason]))}`);
+    assert.equal(resourceOf(crds, 'CustomResourceDefinition', `widgets.${namespace}.example.com`).status, 'Synced');
+    const long = appOf(report, 'dev', longName);
+    assert.equal(long.status, 'Synced', `${long.reason ?? JSON.stringify(long.resources.map((resource) => [resource.kind, resource.name, resource.status, resource.reason]))}`);
+    assert.deepEqual(long.resources.map((resource) => `${resource.kind}/${resource.name}`).sort(),
+      ['ConfigMap/a-release-named-at-length-so-that-helm-c-b956e6dacc78-settings', 'Deployment/a-release-named-at-length-so-that-helm-c-b956e6dacc78']);
+  });
+
+  it('takes values from a SOPS-encrypted Secret of the build output, decrypted in memory, and masks them', async () => {
+    const report = await statusOnce(repo.root, info.kubeconfig);
+    const sops = appOf(report, 'dev', 'sops');
+    assert.equal(sops.status, 'Synced', `${sops.reason ?? JSON.stringify(sops.resources.map((resource) => [resource.kind, resource.name, resource.status, resource.reason]))}`);
+    assert.equal(JSON.stringify(report).includes(sopsToken), false);
   });
 
   it('is Unknown naming a valuesFrom source that exists neither in the build output nor in the cluster; other releases still compare', async () => {
