@@ -62,7 +62,7 @@ describe('.driftline.yaml', () => {
     const described = problems.map((problem) => `${problem.file}:${problem.line}: ${problem.message}`);
     assert.deepEqual([...described].sort(), [
       `${FILE}:3: environments[0].protected: expected true or false`,
-      `${FILE}:15: colour: unknown key "colour" (expected one of: environments, apps, ignore, tools, repoURLs, discovery, kubeConfigs)`,
+      `${FILE}:15: colour: unknown key "colour" (expected one of: environments, apps, ignore, tools, repoURLs, discovery, kubeConfigs, sources, doctor)`,
       `${FILE}:8: apps[0].renderer: "jsonnet" is not one of yaml, kustomize, helm`,
       `${FILE}:6: apps[0]: needs "environment" or "environments"`,
       `${FILE}:14: ignore[0].jsonPointers[0]: "spec/replicas" is not a JSON pointer (starts with /)`,
