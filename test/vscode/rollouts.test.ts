@@ -74,7 +74,9 @@ describeWithShared('crds', 'Argo Rollouts: Promote from the Drift view', () => {
     assert.match(item.contextValue ?? '', /^resource:Synced:source:rollout$/);
     // The tooltip is made on hover.
     const tooltip = api.tree.resolveTreeItem(item, row).tooltip as vscode.MarkdownString;
-    assert.match(tooltip.value, /paused by the controller \(CanaryPauseStep\)/);
+    // appendText escapes the message for markdown (spaces as &nbsp;, punctuation with a backslash).
+    const text = tooltip.value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+    assert.match(text, /paused by the controller \(CanaryPauseStep\) since 2026-12-02T01:10:00Z: Promote continues it/);
   });
 
   it('Promote asks what it does, clears the pause conditions and says so; cancelling writes nothing', async () => {
