@@ -121,6 +121,13 @@ describe('driftline doctor', function () {
     assert.ok(argo.every((finding) => finding.severity === 'note'));
   });
 
+  it('warns of an app that does not render here, naming why (its chart repository does not answer)', () => {
+    const failures = of('render-failure');
+    assert.deepEqual(failures.map((finding) => finding.app), ['podinfo']);
+    assert.equal(failures[0]!.severity, 'warning');
+    assert.match(failures[0]!.message, /app podinfo does not render: .*127\.0\.0\.1:9/);
+  });
+
   it('prints compiler-style lines with the counts, and says which rules need --live', async () => {
     const { code, stdout } = await runCommand(runDoctorCommand, ['--repo', repo]);
     assert.equal(code, 1);
@@ -151,7 +158,7 @@ describe('driftline doctor', function () {
     assert.ok(tunedFindings.filter((finding) => finding.rule === 'argo-manual-sync').every((finding) => finding.severity === 'error'));
     const problem = tunedFindings.find((finding) => finding.rule === 'repo-problem');
     assert.ok(problem, 'the unknown rule id is reported');
-    assert.match(problem.message, /doctor\.rules\.no-probes: no doctor rule "no-probes" \(rules: repo-problem, plaintext-secret, /);
+    assert.match(problem.message, /doctor\.rules\.no-probes: no doctor rule "no-probes" \(rules: repo-problem, render-failure, plaintext-secret, /);
     assert.equal(relative(problem), '.driftline.yaml:6');
   });
 

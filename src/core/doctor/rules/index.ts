@@ -5,6 +5,7 @@ import { missingProbes } from './missingProbes';
 import { noHealthChecks } from './noHealthChecks';
 import { plaintextSecret } from './plaintextSecret';
 import { pruneOffExtra } from './pruneOffExtra';
+import { renderFailure } from './renderFailure';
 import { repoProblems } from './repoProblems';
 import { sourceRefMissing } from './sourceRefMissing';
 import { unpinnedChart } from './unpinnedChart';
@@ -12,5 +13,5 @@ import { unpinnedImage } from './unpinnedImage';
 import type { DoctorRule } from '../rule';
 
 export const DOCTOR_RULES: readonly DoctorRule[] = [
-  repoProblems, plaintextSecret, sourceRefMissing, dependsOnMissing, pruneOffExtra, noHealthChecks, missingProbes, unpinnedImage, unpinnedChart, argoManualSync,
+  repoProblems, renderFailure, plaintextSecret, sourceRefMissing, dependsOnMissing, pruneOffExtra, noHealthChecks, missingProbes, unpinnedImage, unpinnedChart, argoManualSync,
 ];
