@@ -130,7 +130,7 @@ describe('Stop while kustomize hangs', function () {
     roots.push(root);
     const controller = new AbortController();
     const discovery = discoverRepo(root, { signal: controller.signal });
-    await waitUntil(() => tool.runs() === 1, 'discovery ran kustomize');
+    await waitUntil(() => tool.runs() >= 1, 'discovery ran kustomize'); // the root's build, and its child's beside it
     const abortedAt = Date.now();
     controller.abort();
     const { error, ms } = await rejectionAfter(discovery, abortedAt);
