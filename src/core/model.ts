@@ -117,6 +117,11 @@ export interface HelmReleaseSettings {
   postRenderers: Record<string, unknown>[];
   /** `spec.commonMetadata`: labels and annotations set on every rendered object. */
   commonMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  /**
+   * The environment whose cluster holds the HelmRelease, when it installs into another one (spec.kubeConfig):
+   * helm-controller reads valuesFrom there, with its own client.
+   */
+  sourcesEnvironment?: string;
 }
 
 export type HelmCrdPolicy = 'Skip' | 'Create' | 'CreateReplace';
@@ -130,7 +135,6 @@ export interface HelmValuesReference extends SubstituteSource {
   /** `literal`: with targetPath, the value is set as it is (`--set-literal`). */
   literal?: boolean;
 }
-
 
 export interface AppDefinition {
   name: string;

@@ -202,7 +202,8 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   /** Apps with a postBuild: their substituteFrom sources are looked up again once every build is done. */
   const postBuildApps: { index: number; node: TreeNode }[] = [];
   /** HelmReleases: their valuesFrom sources are looked up again once every build is done. */
-  const helmReleaseApps: { index: number; object: KubeObject; environment: string; file: string }[] = [];
+  /** `home`: the environment whose cluster holds the HelmRelease (its parent's), where helm-controller reads valuesFrom. */
+  const helmReleaseApps: { index: number; object: KubeObject; environment: string; home: string; file: string }[] = [];
 
   // Names are made unique once every app is known (uniqueAppNames), never by the order they were found.
   const add = (app: AppDefinition) => { apps.push(app); };
@@ -269,13 +270,13 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   const substitutionOf = (node: TreeNode) =>
     postBuildOf(node.object, node.namespace, outputs.get(node.home ?? node.cluster.environment) ?? [], node.file, node.home);
 
-  const helmRelease = (object: KubeObject, origin: { file: string; line?: number }, cluster: Cluster, parent: Pick<FluxAppInfo, 'parent' | 'parentKind'>, unresolved?: string) => {
+  const helmRelease = (object: KubeObject, origin: { file: string; line?: number }, home: string, cluster: Cluster, parent: Pick<FluxAppInfo, 'parent' | 'parentKind'>, unresolved?: string) => {
     const namespace = object.metadata.namespace ?? 'default';
     const key = `${cluster.environment}|HelmRelease|${namespace}|${object.metadata.name}`;
     if (seen.has(key)) return;
     seen.add(key);
     const app = helmReleaseApp(scan, identity, { object, ...origin }, cluster.environment);
-    helmReleaseApps.push({ index: apps.length, object, environment: cluster.environment, file: origin.file });
+    helmReleaseApps.push({ index: apps.length, object, environment: cluster.environment, home, file: origin.file });
     add({
       ...app, flux: { ...fluxInfo(object, namespace, parent.parent, cluster.kubeConfigSecret), ...(parent.parentKind ? { parentKind: parent.parentKind } : {}) },
       // Which cluster it is applied to comes first: without one nothing else can be compared; then its values.
@@ -438,7 +439,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
           if (isResourceSetInput(object)) continue;
           if (isKind(object, HELM_GROUP, 'HelmRelease')) {
             const namespace = object.metadata.namespace ?? 'default';
-            helmRelease(object, source, clusterOf(object, namespace, node.cluster), parentOf(desired, kustomization), unresolved);
+            helmRelease(object, source, node.cluster.environment, clusterOf(object, namespace, node.cluster), parentOf(desired, kustomization), unresolved);
             continue;
           }
           const namespace = kustomizationNamespace(object);
@@ -526,10 +527,12 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   }
   // A source that a later build emits (a sibling's or a child's) is found once every build is done.
   // HelmReleases' valuesFrom sources are looked up in the build output too (withHelmReleaseSettings).
-  const valuesSources = helmReleaseApps.flatMap(({ object, environment }) => valuesFromSources(object, environment));
+  const valuesSources = helmReleaseApps.flatMap(({ object, home }) => valuesFromSources(object, home));
   await buildSourcesOf([...substituteSources(postBuildApps.map(({ node }) => node)), ...valuesSources], Infinity, Infinity);
   for (const { index, node } of postBuildApps) apps[index] = { ...apps[index], substitute: substitutionOf(node) };
-  for (const { index, object, environment, file } of helmReleaseApps) apps[index] = withHelmReleaseSettings(apps[index], object, outputs.get(environment) ?? [], file);
+  for (const { index, object, environment, home, file } of helmReleaseApps) {
+    apps[index] = withHelmReleaseSettings(apps[index], object, outputs.get(home) ?? [], file, home !== environment ? home : undefined);
+  }
   // Charts in other Git repositories are fetched (and Bucket charts refused) once every HelmRelease is known.
   await Promise.all(helmReleaseApps.map(async ({ index, object }) => { apps[index] = await withFetchedChartSource(apps[index], object, scan, identity, options); }));
   await Promise.all(earlyBatches); // none is left running

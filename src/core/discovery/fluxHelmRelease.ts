@@ -80,8 +80,9 @@ function valuesReferences(entries: unknown, namespace: string, built: BuiltObjec
 }
 
 /** The app of a HelmRelease with its settings (sources looked up in `built`), or Unknown saying what helm-controller refuses. */
-export function withHelmReleaseSettings(app: AppDefinition, object: KubeObject, built: BuiltObject[], fallbackFile: string): AppDefinition {
+export function withHelmReleaseSettings(app: AppDefinition, object: KubeObject, built: BuiltObject[], fallbackFile: string, sourcesEnvironment?: string): AppDefinition {
   if (!app.helm || app.unknownReason) return app;
   const release = helmReleaseSettings(object, built, fallbackFile, !app.helm.chartPath);
-  return 'unknownReason' in release ? { ...app, unknownReason: release.unknownReason } : { ...app, helm: { ...app.helm, release } };
+  if ('unknownReason' in release) return { ...app, unknownReason: release.unknownReason };
+  return { ...app, helm: { ...app.helm, release: { ...release, ...(sourcesEnvironment ? { sourcesEnvironment } : {}) } } };
 }

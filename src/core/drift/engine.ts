@@ -16,7 +16,7 @@ import { isWithin } from '../render/listFiles';
 import { appKey, renderApps } from '../render/renderApps';
 import { Workspace, type WorkspaceOptions } from '../workspace';
 import { appReason, compareEnvironment } from './compareEnvironment';
-import { liveSubstitutionOptions, substituteLiveVariables } from './liveSubstitution';
+import { liveSubstitutionOptions, substituteLiveVariables, sourcesClientFor } from './liveSubstitution';
 import { helmClusterOf } from './helmClusterOf';
 import { compareWithStoredReleases } from './storedReleases';
 import { LiveWatch, mergeWatchTargets, watchTargetOf, type EnvironmentWatchTarget, type LiveWatchOptions } from './liveWatch';
@@ -194,7 +194,8 @@ export class DriftEngine {
     const concurrency = this.workspace.concurrency;
     const requested = contextOverride ?? this.options.contextOverrides?.[environment.name] ?? environment.context ?? '';
     // Flux HelmReleases render with what the cluster holds (valuesFrom read live, its versions), as helm-controller does.
-    const helmCluster = helmClusterOf(() => this.workspace.clientFor(this.workspace.contextFor(environment, requested)).withSignal(signal), concurrency, signal);
+    const target = () => this.workspace.clientFor(this.workspace.contextFor(environment, requested)).withSignal(signal);
+    const helmCluster = helmClusterOf(sourcesClientFor(this.workspace, model, environment, target, signal), concurrency, signal);
     const rendered = await renderApps(apps, { ...this.workspace.renderOptionsFor(model), helmCluster, trusted, reads, signal });
     const renderedAt = Date.now();
     signal?.throwIfAborted();

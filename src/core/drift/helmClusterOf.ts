@@ -8,16 +8,17 @@ import { Slots } from '../concurrency';
 import type { KubeObject } from '../model';
 import type { HelmCapabilities, HelmCluster } from '../render/helmCluster';
 
-export function helmClusterOf(client: () => ClusterClient, concurrency: number, signal?: AbortSignal): HelmCluster {
+/** `client(sourcesEnvironment)`: the environment's cluster without one, else that of the environment holding the HelmRelease. */
+export function helmClusterOf(client: (sourcesEnvironment?: string) => ClusterClient, concurrency: number, signal?: AbortSignal): HelmCluster {
   const slots = new Slots(concurrency);
   const reads = new Map<string, Promise<KubeObject | undefined>>();
   let capabilities: Promise<HelmCapabilities | undefined> | undefined;
   return {
-    readLive: (source) => {
-      const key = [source.kind, source.namespace, source.name].join('\u0000');
+    readLive: (source, sourcesEnvironment) => {
+      const key = [sourcesEnvironment ?? '', source.kind, source.namespace, source.name].join('\u0000');
       let read = reads.get(key);
       if (!read) {
-        read = slots.run(() => client().get({ apiVersion: 'v1', kind: source.kind, namespace: source.namespace, name: source.name }), signal);
+        read = slots.run(() => client(sourcesEnvironment).get({ apiVersion: 'v1', kind: source.kind, namespace: source.namespace, name: source.name }), signal);
         reads.set(key, read);
       }
       return read;

@@ -26,15 +26,25 @@ export function liveSubstitutionOptions(
 ): LiveSubstitutionOptions {
   const renderOptions = workspace.renderOptionsFor(model);
   return {
-    clientFor: (name) => {
-      if (!name || name === environment.name) return client;
-      const home = model.environments.find((candidate) => candidate.name === name);
-      if (!home) throw new Error(`environment ${name}, whose cluster holds the Kustomization, is not in the repository's model`);
-      return workspace.clientFor(workspace.contextFor(home)).withSignal(signal);
-    },
+    clientFor: sourcesClientFor(workspace, model, environment, () => client, signal),
     decryptFor: (app) => decryptFor(app, renderOptions),
     concurrency: workspace.concurrency,
     signal,
+  };
+}
+
+/**
+ * The client of the cluster holding a Flux object whose sources are read live: `client` (the environment's own),
+ * or, for an object applied to another cluster through spec.kubeConfig, that of the environment holding it.
+ */
+export function sourcesClientFor(
+  workspace: Workspace, model: RepoModel, environment: EnvironmentDefinition, client: () => ClusterClient, signal?: AbortSignal,
+): (sourcesEnvironment: string | undefined) => ClusterClient {
+  return (name) => {
+    if (!name || name === environment.name) return client();
+    const home = model.environments.find((candidate) => candidate.name === name);
+    if (!home) throw new Error(`environment ${name}, whose cluster holds the Flux object, is not in the repository's model`);
+    return workspace.clientFor(workspace.contextFor(home)).withSignal(signal);
   };
 }
 

@@ -14,8 +14,12 @@ export interface HelmCapabilities {
 }
 
 export interface HelmCluster {
-  /** Reads one valuesFrom source (each object once per refresh, cancelled with it): undefined when it does not exist. */
-  readLive: ReadLiveSource;
+  /**
+   * Reads one valuesFrom source (each object once per refresh, cancelled with it): undefined when it does not exist.
+   * In the cluster of `sourcesEnvironment` when given (a HelmRelease installing into another cluster through
+   * spec.kubeConfig: helm-controller reads its values where the HelmRelease is), else the environment's.
+   */
+  readLive(source: Parameters<ReadLiveSource>[0], sourcesEnvironment?: string): ReturnType<ReadLiveSource>;
   /** The server's capabilities; undefined when it cannot be asked (then helm's defaults, and the row says so). */
   capabilities(): Promise<HelmCapabilities | undefined>;
 }

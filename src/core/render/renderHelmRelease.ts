@@ -4,6 +4,7 @@
 // from Secrets are masked wherever they show in the objects.
 import type { AppDefinition, DesiredObject, HelmReleaseSettings, KubeObject } from '../model';
 import type { HelmCluster } from './helmCluster';
+import type { ReadLiveSource } from './postBuild';
 import { releaseMetadata, runPostRenderers } from './helmPostRender';
 import { HelmValuesError, resolveHelmValues, type Values } from './helmValues';
 import type { DecryptManifest, ToolOptions } from './options';
@@ -42,7 +43,7 @@ export async function prepareHelmRelease(app: AppDefinition, release: HelmReleas
   const where = describeRelease(app, release);
   let resolved;
   try {
-    resolved = await resolveHelmValues(release, app.helm?.values, decrypt, options.helmCluster?.readLive);
+    resolved = await resolveHelmValues(release, app.helm?.values, decrypt, liveReader(options.helmCluster, release.sourcesEnvironment));
   } catch (error) {
     if (error instanceof HelmValuesError) throw new HelmValuesError(`${where}: ${error.message}`);
     throw error;
@@ -90,4 +91,9 @@ function pathsHolding(object: KubeObject, secrets: string[]): string[] {
   };
   visit(object, []);
   return found;
+}
+
+/** The cluster's reader of valuesFrom sources, in the cluster holding the HelmRelease. */
+function liveReader(cluster: HelmCluster | undefined, sourcesEnvironment: string | undefined): ReadLiveSource | undefined {
+  return cluster ? (source) => cluster.readLive(source, sourcesEnvironment) : undefined;
 }

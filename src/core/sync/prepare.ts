@@ -3,7 +3,7 @@
 // that should reconcile it (controller mode) or a dry-run plan (direct mode).
 import type { ClusterClient } from '../cluster/client';
 import type { AppDefinition, EnvironmentDefinition, KubeObject, ObjectRef } from '../model';
-import { liveSubstitutionOptions, substituteLiveVariables } from '../drift/liveSubstitution';
+import { liveSubstitutionOptions, substituteLiveVariables, sourcesClientFor } from '../drift/liveSubstitution';
 import { helmClusterOf } from '../drift/helmClusterOf';
 import { renderApps } from '../render/renderApps';
 import type { Workspace } from '../workspace';
@@ -51,7 +51,7 @@ export async function prepareSync(workspace: Workspace, request: SyncRequest): P
   const controller = await findLiveController(client, app.controller);
   if (controller && (request.mode ?? 'auto') === 'auto') return { mode: 'controller', target, controller };
   const model = await workspace.discover(request.signal);
-  const helmCluster = helmClusterOf(() => client, workspace.concurrency, request.signal);
+  const helmCluster = helmClusterOf(sourcesClientFor(workspace, model, environment, () => client, request.signal), workspace.concurrency, request.signal);
   const [rendered] = await substituteLiveVariables(await renderApps([app], { ...workspace.renderOptionsFor(model), helmCluster, signal: request.signal }),
     liveSubstitutionOptions(workspace, model, environment, client, request.signal));
   if (rendered!.error) throw new SyncError(`Cannot sync ${environment.name}/${app.name}: ${rendered!.error}`);

@@ -143,4 +143,24 @@ describe('Flux postBuild sources in discovery', function () {
     assert.equal(spoke.substitute?.from[0]?.built?.file, path.join(root, 'clusters/hub/vars.yaml'));
     assert.equal(spoke.substitute?.from[1]?.built, undefined, 'not built: read live from the hub cluster');
   });
+
+  it('looks a kubeConfig HelmRelease\'s valuesFrom up in the cluster holding it, not the one it installs into', async () => {
+    const root = await writeRepo({
+      '.driftline.yaml': 'kubeConfigs:\n  flux-system/spoke-kubeconfig: ctx-spoke\n',
+      'clusters/hub/hub-values.yaml': configMap('hub-values', { 'values.yaml': 'replicas: 2\n' }, 'flux-system'),
+      'clusters/hub/web.yaml': stringify({
+        apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'web', namespace: 'flux-system' },
+        spec: {
+          kubeConfig: { secretRef: { name: 'spoke-kubeconfig' } },
+          chart: { spec: { chart: './charts/web', sourceRef: { kind: 'GitRepository', name: 'flux-system' } } },
+          valuesFrom: [{ kind: 'ConfigMap', name: 'hub-values' }, { kind: 'Secret', name: 'hub-secret' }],
+        },
+      }),
+      'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
+    });
+    const web = appIn(await discoverRepo(root), 'ctx-spoke', 'web');
+    assert.equal(web.helm?.release?.sourcesEnvironment, 'hub', 'helm-controller in the hub reads the values there');
+    assert.equal(web.helm?.release?.valuesFrom[0]?.built?.file, path.join(root, 'clusters/hub/hub-values.yaml'), 'taken from the hub\'s build output');
+    assert.equal(web.helm?.release?.valuesFrom[1]?.built, undefined, 'not built: read live from the hub cluster');
+  });
 });
