@@ -22,7 +22,7 @@ import { buildOutlook, valuesFromSources, type SourceKind, type WantedSource } f
 import { BuildOutputs } from './fluxBuildOutputs';
 import { patchedFluxInstanceRoots } from './fluxInstance';
 import { discoverFluxWithoutTools } from './fluxWithoutTools';
-import { chartRefSource, gitRepositoryIsThisRepo, helmRepositoryOf, resolveKustomizationSource, sourceURL, type SourceResolution } from './fluxSources';
+import { chartRefSource, gitRepositoryIsThisRepo, helmChartValuesFiles, helmRepositoryOf, resolveKustomizationSource, sourceURL, type SourceResolution } from './fluxSources';
 import { withFetchedChartSource } from './fluxHelmChartSource';
 import { gitRepositoryRequest, remoteFolder, type RemoteFolder } from './remoteGitSource';
 import type { GitFetcher } from '../sources/gitTypes';
@@ -531,7 +531,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   await buildSourcesOf([...substituteSources(postBuildApps.map(({ node }) => node)), ...valuesSources], Infinity, Infinity);
   for (const { index, node } of postBuildApps) apps[index] = { ...apps[index], substitute: substitutionOf(node) };
   for (const { index, object, environment, home, file } of helmReleaseApps) {
-    apps[index] = withHelmReleaseSettings(apps[index], object, outputs.get(home) ?? [], file, home !== environment ? home : undefined);
+    apps[index] = withHelmReleaseSettings(apps[index], object, outputs.get(home) ?? [], file, home !== environment ? home : undefined, helmChartValuesFiles(scan, object));
   }
   // Charts in other Git repositories are fetched (and Bucket charts refused) once every HelmRelease is known.
   await Promise.all(helmReleaseApps.map(async ({ index, object }) => { apps[index] = await withFetchedChartSource(apps[index], object, scan, identity, options); }));

@@ -80,9 +80,15 @@ function valuesReferences(entries: unknown, namespace: string, built: BuiltObjec
 }
 
 /** The app of a HelmRelease with its settings (sources looked up in `built`), or Unknown saying what helm-controller refuses. */
-export function withHelmReleaseSettings(app: AppDefinition, object: KubeObject, built: BuiltObject[], fallbackFile: string, sourcesEnvironment?: string): AppDefinition {
+export function withHelmReleaseSettings(
+  app: AppDefinition, object: KubeObject, built: BuiltObject[], fallbackFile: string, sourcesEnvironment?: string,
+  chartRefValuesFiles?: { files: string[]; ignoreMissing: boolean },
+): AppDefinition {
   if (!app.helm || app.unknownReason) return app;
   const release = helmReleaseSettings(object, built, fallbackFile, !app.helm.chartPath);
   if ('unknownReason' in release) return { ...app, unknownReason: release.unknownReason };
-  return { ...app, helm: { ...app.helm, release: { ...release, ...(sourcesEnvironment ? { sourcesEnvironment } : {}) } } };
+  // A chartRef HelmChart lists them itself (a HelmRelease has either chart.spec or chartRef, never both).
+  const chartValues = chartRefValuesFiles
+    ? { chartValuesFiles: chartRefValuesFiles.files, ...(chartRefValuesFiles.ignoreMissing ? { ignoreMissingValuesFiles: true } : {}) } : {};
+  return { ...app, helm: { ...app.helm, release: { ...release, ...chartValues, ...(sourcesEnvironment ? { sourcesEnvironment } : {}) } } };
 }

@@ -127,6 +127,19 @@ export function helmRepositoryOf(scan: RepoScan, name: string, namespace: string
   return { repoURL: spec.url, ...(spec.type === 'oci' && spec.insecure === true ? { insecure: true as const } : {}) };
 }
 
+/**
+ * A `chartRef` HelmChart's `valuesFiles` (files inside the chart it fetches, merged in place of its values.yaml
+ * as source-controller packages it) and `ignoreMissingValuesFiles`; undefined for another chartRef or none listed.
+ */
+export function helmChartValuesFiles(scan: RepoScan, helmRelease: KubeObject): { files: string[]; ignoreMissing: boolean } | undefined {
+  const chartRef = (helmRelease.spec as { chartRef?: { kind?: unknown; name?: unknown; namespace?: unknown } } | undefined)?.chartRef;
+  if (chartRef?.kind !== 'HelmChart' || typeof chartRef.name !== 'string') return undefined;
+  const namespace = typeof chartRef.namespace === 'string' ? chartRef.namespace : namespaceOf(helmRelease);
+  const spec = findObject(scan, SOURCE_GROUP, 'HelmChart', chartRef.name, namespace)?.object.spec as { valuesFiles?: unknown; ignoreMissingValuesFiles?: unknown } | undefined;
+  if (!Array.isArray(spec?.valuesFiles) || spec.valuesFiles.length === 0) return undefined;
+  return { files: spec.valuesFiles.map(String), ignoreMissing: spec.ignoreMissingValuesFiles === true };
+}
+
 /** What a HelmRelease's `chartRef` points at, as the workspace fetches it. */
 export type ChartRefSource = { chart: string; repoURL: string; version?: string; tag?: string; insecure?: true } | { unknownReason: string };
 
@@ -145,7 +158,6 @@ export function chartRefSource(scan: RepoScan, kind: string | undefined, name: s
     const spec = (found.object.spec ?? {}) as { chart?: unknown; version?: unknown; sourceRef?: SourceRef; valuesFiles?: unknown[] };
     if (typeof spec.chart !== 'string' || spec.chart === '') return { unknownReason: `${where} has no spec.chart` };
     if (spec.sourceRef?.kind !== 'HelmRepository' || !spec.sourceRef.name) return { unknownReason: `${where}: charts from a ${spec.sourceRef?.kind ?? '(no kind)'} source are not fetched yet` };
-    if (Array.isArray(spec.valuesFiles) && spec.valuesFiles.length > 0) return { unknownReason: `${where}: valuesFiles inside the chart are not read yet` };
     const repository = helmRepositoryOf(scan, spec.sourceRef.name, namespace);
     if ('unknownReason' in repository) return repository;
     return { chart: spec.chart, ...repository, ...(typeof spec.version === 'string' ? { version: spec.version } : {}) };

@@ -1,7 +1,7 @@
 // spec.chart.spec.valuesFiles of a HelmRelease whose chart comes from a HelmRepository: files inside the fetched
 // chart (a real chart repository on loopback), merged in order to replace the chart's values.yaml as
 // source-controller packages it; spec.values still win. A file the chart does not have fails naming it, unless
-// ignoreMissingValuesFiles.
+// ignoreMissingValuesFiles. A chartRef HelmChart's own valuesFiles count the same way.
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { stringify } from 'yaml';
@@ -47,6 +47,15 @@ describe('Flux HelmRelease chart.spec.valuesFiles of a fetched chart', () => {
       'clusters/dev/overridden.yaml': release('overridden', { valuesFiles: ['values-prod.yaml'] }, { greeting: 'from-git' }),
       'clusters/dev/missing.yaml': release('missing', { valuesFiles: ['values-none.yaml'] }),
       'clusters/dev/ignored.yaml': release('ignored', { valuesFiles: ['values-none.yaml', 'values-prod.yaml'], ignoreMissingValuesFiles: true }),
+      // A chartRef to a HelmChart: the HelmChart lists the valuesFiles.
+      'clusters/dev/helmchart.yaml': stringify({
+        apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', metadata: { name: 'podinfo-prod', namespace: 'flux-system' },
+        spec: { chart: 'podinfo', version: '6.5.x', sourceRef: { kind: 'HelmRepository', name: 'charts' }, valuesFiles: ['values-prod.yaml'] },
+      }),
+      'clusters/dev/viachart.yaml': stringify({
+        apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'viachart', namespace: 'apps' },
+        spec: { chartRef: { kind: 'HelmChart', name: 'podinfo-prod', namespace: 'flux-system' } },
+      }),
     });
     const workspace = new Workspace({ repoRoot: root, sources: { cacheRoot, env: { HOME: cacheRoot } } });
     const model = await workspace.discover();
@@ -63,6 +72,7 @@ describe('Flux HelmRelease chart.spec.valuesFiles of a fetched chart', () => {
     assert.deepEqual(data(apps.replaced), { 'replaced-config': { version: '6.5.4', greeting: 'from-eu' }, extra: { extra: 'unset' } });
     assert.deepEqual(data(apps.overridden), { 'overridden-config': { version: '6.5.4', greeting: 'from-git' }, extra: { extra: '1' } });
     assert.deepEqual(data(apps.ignored), { 'ignored-config': { version: '6.5.4', greeting: 'from-prod' }, extra: { extra: '1' } });
+    assert.deepEqual(data(apps.viachart), { 'viachart-config': { version: '6.5.4', greeting: 'from-prod' }, extra: { extra: '1' } }, 'a chartRef HelmChart\'s valuesFiles');
     assert.match(apps.missing.error ?? '', /HelmRelease apps\/missing \(.*clusters\/dev\/missing\.yaml\): chart\.spec\.valuesFiles names values-none\.yaml, which the chart does not have/);
   });
 });
