@@ -126,7 +126,7 @@ export class DriftSession implements vscode.Disposable {
     const queued: QueuedRefresh = { scope, done: Promise.resolve() };
     queued.done = this.running.then(() => {
       this.queued = undefined;
-      return this.refresh(queued.scope);
+      return queued.dropped ? undefined : this.refresh(queued.scope);
     });
     this.queued = queued;
     return queued.done;
@@ -134,9 +134,11 @@ export class DriftSession implements vscode.Disposable {
 
   /**
    * Stops the comparison in progress (the view's Stop button) at once: discovery and renders stop and their
-   * tool processes are killed; the previous report stays.
+   * tool processes are killed; the previous report stays. A refresh queued behind it does not start.
    */
   cancel(): void {
+    // A refresh queued behind the stopped one (a second file event, say) would start the same work again.
+    if (this.queued) this.queued.dropped = true;
     this.abort?.abort();
   }
 
@@ -257,6 +259,8 @@ export function rootOf(folder: vscode.WorkspaceFolder | undefined): string {
 interface QueuedRefresh {
   scope: RefreshScope | undefined;
   done: Promise<void>;
+  /** Stop was pressed before it started: it does not run. */
+  dropped?: boolean;
 }
 
 /** The smallest scope that covers both: the same app, else the same environment, else everything. */

@@ -39,8 +39,10 @@ describe('Fetch progress', () => {
     };
     const settings = vscode.workspace.getConfiguration('driftline');
     try {
+      const reportBefore = api.session.report;
       await settings.update('helmPath', testHelm(), vscode.ConfigurationTarget.Global);
-      await waitFor(() => api.session.state === 'ready' && !api.session.refreshing, 'the view to compare with helm');
+      // The setting makes a new engine, whose first comparison gives a new report: the files come after it.
+      await waitFor(() => api.session.state === 'ready' && !api.session.refreshing && api.session.report !== reportBefore, 'the view to compare with helm');
       // Created together: one refresh (the view refreshes on file changes) fetches the chart.
       for (const [file, text] of Object.entries(files)) fs.writeFileSync(repoFile(file), text);
       await waitFor(() => api.session.fetchProgressMessage !== undefined, 'the fetch notification');

@@ -1,6 +1,6 @@
 // Stop Refresh inside a real VS Code: with driftline.kustomizePath pointing at a kustomize that hangs, the
 // refresh the setting starts is stopped by the view's Stop command within 1 s, and no kustomize process of it
-// is left. The setting is restored afterwards and the view compares again.
+// is left, and a refresh queued behind it does not start. The setting is restored afterwards and the view compares again.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { assertNoneLeft, writeHangingTool } from '../support/hangingTool';
@@ -24,6 +24,27 @@ describe('Stop Refresh', () => {
       // The first comparison of the new engine was stopped: the view says so instead of "Comparing...".
       assert.equal(api.session.state, 'failed');
       assert.equal(api.session.failureMessage, 'the comparison was stopped');
+    } finally {
+      await settings.update('kustomizePath', undefined, vscode.ConfigurationTarget.Global);
+      tool.remove();
+    }
+    await waitFor(() => api.session.state === 'ready' && !api.session.refreshing && api.session.report !== undefined, 'the view compares again');
+  });
+
+  it('drops a refresh queued behind the stopped one (a second file event), instead of starting the same hang again', async () => {
+    const api = await readyDriftline();
+    const tool = writeHangingTool('kustomize');
+    const settings = vscode.workspace.getConfiguration('driftline');
+    try {
+      await settings.update('kustomizePath', tool.path, vscode.ConfigurationTarget.Global);
+      await waitFor(() => tool.runs() >= 1, 'the refresh the setting started ran the hanging kustomize', 30_000);
+      const queued = api.session.refresh();
+      const runs = tool.runs();
+      await vscode.commands.executeCommand('driftline.stopRefresh');
+      await queued;
+      assert.ok(!api.session.refreshing, 'nothing runs after Stop');
+      assert.strictEqual(tool.runs(), runs, 'the queued refresh did not run kustomize again');
+      await assertNoneLeft(tool);
     } finally {
       await settings.update('kustomizePath', undefined, vscode.ConfigurationTarget.Global);
       tool.remove();
