@@ -119,13 +119,14 @@ export class DriftSession implements vscode.Disposable {
       this.running = this.runRefresh(scope).finally(() => { this.running = undefined; });
       return this.running;
     }
-    if (this.queued) {
+    // A refresh asked for after Stop (a new engine's first one, say) runs, even behind the one Stop dropped.
+    if (this.queued && !this.queued.dropped) {
       this.queued.scope = widen(this.queued.scope, scope);
       return this.queued.done;
     }
     const queued: QueuedRefresh = { scope, done: Promise.resolve() };
     queued.done = this.running.then(() => {
-      this.queued = undefined;
+      if (this.queued === queued) this.queued = undefined;
       return queued.dropped ? undefined : this.refresh(queued.scope);
     });
     this.queued = queued;

@@ -31,7 +31,7 @@ describe('Stop Refresh', () => {
     await waitFor(() => api.session.state === 'ready' && !api.session.refreshing && api.session.report !== undefined, 'the view compares again');
   });
 
-  it('drops a refresh queued behind the stopped one (a second file event), instead of starting the same hang again', async () => {
+  it('drops a refresh queued behind the stopped one (a second file event), instead of starting the same hang again, and still runs one asked for after Stop', async () => {
     const api = await readyDriftline();
     const tool = writeHangingTool('kustomize');
     const settings = vscode.workspace.getConfiguration('driftline');
@@ -44,6 +44,18 @@ describe('Stop Refresh', () => {
       await queued;
       assert.ok(!api.session.refreshing, 'nothing runs after Stop');
       assert.strictEqual(tool.runs(), runs, 'the queued refresh did not run kustomize again');
+      await assertNoneLeft(tool);
+
+      // A refresh asked for right after Stop, while the stopped one still winds down (as a new engine's first
+      // refresh is), runs: it is not the one Stop dropped.
+      const first = api.session.refresh();
+      await waitFor(() => tool.runs() > runs, 'the next refresh to run kustomize');
+      const dropped = api.session.refresh();
+      api.session.cancel();
+      const asked = api.session.refresh();
+      await waitFor(() => tool.runs() > runs + 1, 'the refresh asked for after Stop to run kustomize');
+      await vscode.commands.executeCommand('driftline.stopRefresh');
+      await Promise.all([first, dropped, asked]);
       await assertNoneLeft(tool);
     } finally {
       await settings.update('kustomizePath', undefined, vscode.ConfigurationTarget.Global);
