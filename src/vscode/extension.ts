@@ -7,6 +7,7 @@ import { DriftlineServices } from './commands/command';
 import { createDesiredDocumentProvider } from './desiredDocumentProvider';
 import { registerDoctor } from './doctor';
 import { DriftFileDecorationProvider } from './driftFileDecorationProvider';
+import { DriftNotifications } from './driftNotifications';
 import { DriftRoots } from './driftRoots';
 import { DriftTreeProvider } from './driftTreeProvider';
 import { engine } from './lazyEngine';
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): DriftlineApi {
     decorations, vscode.window.registerFileDecorationProvider(decorations),
     ...registerCommands(services),
     ...registerDoctor(roots, log),
+    new DriftNotifications(roots, tree, treeView, log),
     roots.onDidChange(() => { treeView.message = viewMessage(roots); }),
     vscode.workspace.onDidChangeConfiguration((event) => { if (event.affectsConfiguration('driftline.refreshIntervalSeconds')) setInterval(); }),
   );
