@@ -31,6 +31,8 @@ export interface PreviewOptions {
   app?: string;
   /** Compare against this kube context instead of each environment's own. */
   context?: string;
+  /** Without `head`: unsaved editor buffers (absolute path -> text) read in place of their files, never written to them. */
+  unsaved?: ReadonlyMap<string, string>;
   skip?: PreviewSkips;
   signal?: AbortSignal;
 }
@@ -41,7 +43,9 @@ export async function previewRevisions(engine: DriftEngine, options: PreviewOpti
   const repo = await openRepo(workspace.repoRoot);
   // The GitOps repository may be a folder of the git repository: each checkout has it at the same place.
   const inRepo = path.relative(await fs.realpath(repo.root), await fs.realpath(workspace.repoRoot));
-  const head: HeadSpec = options.head === undefined ? { workingTree: true } : { ref: options.head, merge: options.merge ?? true };
+  const head: HeadSpec = options.head === undefined
+    ? { workingTree: true, unsaved: await unsavedInRepo(repo.root, options.unsaved) }
+    : { ref: options.head, merge: options.merge ?? true };
   return withPreviewCheckouts(repo, options.base, head, async (checkouts) => {
     const changedFiles = checkouts.changedFiles.flatMap((file) => {
       const relative = path.relative(inRepo, file);
@@ -49,7 +53,9 @@ export async function previewRevisions(engine: DriftEngine, options: PreviewOpti
     });
     const filter = { env: options.env, app: options.app, context: options.context, live: options.live, signal };
     const started = Date.now();
-    const headSide = await headSideOf('workingTree' in head ? engine : new DriftEngine(workspace.atRoot(path.join(checkouts.head.root, inRepo))), filter);
+    // The caller's engine (its caches warm) when the head is the working tree as it is on disk.
+    const onDisk = checkouts.head.root === repo.root;
+    const headSide = await headSideOf(onDisk ? engine : new DriftEngine(workspace.atRoot(path.join(checkouts.head.root, inRepo))), filter);
     const headDone = Date.now();
     const baseSide = await baseSideOf(workspace, headSide, path.join(checkouts.base.root, inRepo), changedFiles, filter);
     workspace.log(`preview ${options.base}: ${changedFiles.length} files changed; head ${headDone - started} ms; base ${Date.now() - headDone} ms ` +
@@ -100,6 +106,18 @@ function assertSelected(options: PreviewOptions, head: RepoModel, base: RepoMode
   if (options.app && !apps.includes(options.app)) {
     throw new PreviewError(`no app "${options.app}" ${options.env ? `in environment ${options.env} ` : ''}at ${options.base} or the head (apps: ${[...new Set(apps)].join(', ') || 'none'})`);
   }
+}
+
+/** Buffers of files inside the git repository, by repo-relative path (symlinked folders resolved as git sees them). */
+async function unsavedInRepo(gitRoot: string, unsaved: ReadonlyMap<string, string> | undefined): Promise<Map<string, string>> {
+  const root = await fs.realpath(gitRoot);
+  const inside = new Map<string, string>();
+  for (const [file, text] of unsaved ?? []) {
+    const folder = await fs.realpath(path.dirname(file)).catch(() => path.dirname(file));
+    const relative = path.relative(root, path.join(folder, path.basename(file)));
+    if (!relative.startsWith('..') && !path.isAbsolute(relative)) inside.set(relative, text);
+  }
+  return inside;
 }
 
 function environmentsOf(side: Side, options: PreviewOptions): string[] {

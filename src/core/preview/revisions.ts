@@ -7,9 +7,13 @@ import { withScratchWorktree } from '../git/worktree';
 import type { Repo } from '../git/repo';
 import { PreviewError } from './previewError';
 import type { RevisionInfo } from './model';
+import { withWorkingTreeCopy, type UnsavedBuffers } from './workingTreeCopy';
 
-/** What the head of a preview is: the working tree (uncommitted and untracked files too), or a Git revision. */
-export type HeadSpec = { workingTree: true } | { ref: string; merge: boolean };
+/**
+ * What the head of a preview is: the working tree (uncommitted and untracked files too, and the texts of
+ * unsaved editor buffers in place of their files), or a Git revision.
+ */
+export type HeadSpec = { workingTree: true; unsaved?: UnsavedBuffers } | { ref: string; merge: boolean };
 
 /** One side, checked out: where its files are and which commit (or merge) they are. */
 export interface Checkout {
@@ -32,9 +36,18 @@ export async function withPreviewCheckouts<T>(
   const base = { ref: baseRef, commit: baseCommit };
   if ('workingTree' in head) {
     const changedFiles = await changedInWorkingTree(repo, baseCommit, signal);
-    return withScratchWorktree(repo, (scratch) => work({
-      base: { root: scratch.root, info: base }, head: { root: repo.root, info: { ref: 'working tree', commit: undefined } }, changedFiles,
-    }), baseCommit);
+    const unsaved = head.unsaved ?? new Map<string, string>();
+    if (unsaved.size === 0) {
+      return withScratchWorktree(repo, (scratch) => work({
+        base: { root: scratch.root, info: base }, head: { root: repo.root, info: { ref: 'working tree', commit: undefined } }, changedFiles,
+      }), baseCommit);
+    }
+    // Unsaved buffers: the head is a copy of the working tree with their texts (the user's files stay as they are).
+    const differences = await changedInWorkingTree(repo, 'HEAD', signal);
+    const info: RevisionInfo = { ref: `working tree with ${unsaved.size} unsaved file${unsaved.size === 1 ? '' : 's'}`, commit: undefined };
+    return withScratchWorktree(repo, (scratch) => withWorkingTreeCopy(repo, differences, unsaved, (copy) => work({
+      base: { root: scratch.root, info: base }, head: { root: copy, info }, changedFiles: [...new Set([...changedFiles, ...unsaved.keys()])],
+    })), baseCommit);
   }
   const headCommit = await resolveRevision(repo, head.ref, signal);
   const tree = head.merge ? await mergeTree(repo, baseCommit, headCommit, baseRef, head.ref, signal) : undefined;
