@@ -97,6 +97,12 @@ export class Workspace {
   readonly sourceFetches: SourceFetchProgress;
   /** The repo model: one discovery shared by every caller, stopped when all callers waiting on it aborted. */
   private model: SharedWork<RepoModel> | undefined;
+  /**
+   * Files changed since `model` started, checked at the next discover(). Not checked at once: that check waits
+   * for the discovery in progress, and a waiter nobody waits for would keep it (and its tools) running after
+   * every caller stopped it.
+   */
+  private changedSince: { paths: string[]; renderInputs: Set<string> } | undefined;
   /** The Git sources of other repositories each model was discovered from, asked again on each refresh (discoverCurrent). */
   private readonly gitSources = new WeakMap<RepoModel, FetchedGitSource[]>();
   private kubeconfig: LoadedKubeConfig | undefined;
@@ -142,8 +148,17 @@ export class Workspace {
    * as soon as it aborts; the discovery itself (and the tools it runs) stops once no caller waits for it any more.
    */
   discover(signal?: AbortSignal): Promise<RepoModel> {
-    if (!this.model || this.model.stopped) this.model = this.tracked((stop) => this.discoverNow(stop));
-    return this.model.wait(signal);
+    return this.currentModel().wait(signal);
+  }
+
+  /** The discovery to wait for: the one in hand, checked against the files changed since it started. */
+  private currentModel(): SharedWork<RepoModel> {
+    const previous = this.model;
+    const changed = this.changedSince;
+    this.changedSince = undefined;
+    if (!previous || previous.stopped) this.model = this.tracked((stop) => this.discoverNow(stop));
+    else if (changed) this.model = this.tracked((stop) => this.keptOrRediscovered(previous, changed.paths, changed.renderInputs, stop));
+    return this.model!;
   }
 
   /**
@@ -152,13 +167,15 @@ export class Workspace {
    * back; then the next model is discovered afresh, fetching only the commits that changed.
    */
   async discoverCurrent(signal?: AbortSignal): Promise<RepoModel> {
-    const held = this.model;
-    const model = held && !held.stopped ? await held.wait(signal).catch(() => undefined) : undefined;
+    const held = this.currentModel();
+    const model = await held.wait(signal).catch(() => undefined);
+    signal?.throwIfAborted();
     const sources = model ? this.gitSources.get(model) : undefined;
     if (sources?.length && this.model === held) {
       const moved = await this.movedGitSource(sources, signal);
       if (moved && this.model === held) {
         this.log(`Git source changed: re-discover (${moved})`);
+        this.changedSince = undefined;
         this.model = this.tracked((stop) => this.discoverNow(stop));
       }
     }
@@ -167,8 +184,11 @@ export class Workspace {
 
   /** Files changed: the next discover() re-discovers only when they may change what discovery finds. */
   filesChanged(paths: string[]): void {
-    const previous = this.model;
-    if (previous && !previous.stopped) this.model = this.tracked((stop) => this.keptOrRediscovered(previous, paths, stop));
+    if (!this.model || this.model.stopped) return;
+    // The render inputs as they are now: a render after the change may add the changed file as an input.
+    this.changedSince ??= { paths: [], renderInputs: new Set() };
+    this.changedSince.paths.push(...paths);
+    for (const file of this.renderCache.inputFiles()) this.changedSince.renderInputs.add(file);
   }
 
   /** Render options for the apps of `model`: the caller's tools over the repo's, SOPS decrypted with sops' own keys by default. */
@@ -250,8 +270,7 @@ export class Workspace {
   }
 
   /** The model again when no change can alter discovery, else a new discovery. */
-  private async keptOrRediscovered(previous: SharedWork<RepoModel>, paths: string[], signal: AbortSignal): Promise<RepoModel> {
-    const renderInputs = this.renderCache.inputFiles();
+  private async keptOrRediscovered(previous: SharedWork<RepoModel>, paths: string[], renderInputs: ReadonlySet<string>, signal: AbortSignal): Promise<RepoModel> {
     const model = await previous.wait(signal).catch(() => undefined);
     signal.throwIfAborted();
     const reason = model ? await whyRediscoverAny(paths, model, renderInputs) : 'the previous discovery failed';

@@ -125,6 +125,26 @@ describe('Stop while kustomize hangs', function () {
     }
   });
 
+  it('a file change while discovery runs, then Stop: nothing left waits for that discovery, so it stops too', async () => {
+    const root = fluxRepo(tool.path);
+    roots.push(root);
+    const engine = new DriftEngine({ repoRoot: root, kubeconfig: path.join(root, 'no-kubeconfig') });
+    try {
+      const controller = new AbortController();
+      const discovery = engine.discover(controller.signal);
+      await waitUntil(() => tool.runs() >= 1, 'discovery ran kustomize');
+      // A file event (an editor saving, say) arrives while the discovery runs, as in VS Code.
+      engine.filesChanged([path.join(root, 'apps/staging/release.yaml')]);
+      const abortedAt = Date.now();
+      controller.abort();
+      const { ms } = await rejectionAfter(discovery, abortedAt);
+      assert.ok(ms < 1000, `discovery rejected ${ms} ms after the abort`);
+      await assertNoneLeft(tool);
+    } finally {
+      engine.close();
+    }
+  });
+
   it('discoverRepo itself, with its signal', async () => {
     const root = fluxRepo(tool.path);
     roots.push(root);
