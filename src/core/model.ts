@@ -1,5 +1,6 @@
 // The shared vocabulary of Driftline: what discovery finds, what rendering produces, and what the drift
 // engine reports. Every layer (CLI, VS Code views, sync, bench) reads these types; none of them import vscode.
+import type { ControllerState, DirectSyncState } from './health/controllerState';
 
 /** A Kubernetes object as plain JSON (what YAML parses to and what the API returns). */
 export interface KubeObject {
@@ -379,8 +380,11 @@ export interface AppResult {
   resources: ResourceResult[];
   /** Render, discovery or cluster error for the whole app. */
   reason?: string;
-  /** The GitOps controller object that manages the app (from discovery), when it has one. */
-  controller?: ControllerRef;
+  /**
+   * The GitOps controller object that manages the app (from discovery), when it has one, with what its live status
+   * says (ControllerState: Ready, revisions, source, commits behind; the engine reads it after comparing).
+   */
+  controller?: ControllerState;
   /**
    * Hook objects Git defines for the app (Argo CD `argocd.argoproj.io/hook`, `helm.sh/hook` for Argo CD and Helm
    * apps): run around a sync, not desired state, so not compared (absent when there are none).
@@ -392,6 +396,8 @@ export interface AppResult {
   sourceNote?: string;
   /** From discovery: where a Flux Kustomization or HelmRelease sits in the tree (parent, dependsOn, suspend). */
   flux?: FluxAppInfo;
+  /** An app Driftline syncs directly (no controller): the commit its last sync recorded on the objects (DirectSyncState). */
+  directSync?: DirectSyncState;
 }
 
 /** A hook object of an app: kept out of the comparison, listed apart. */
@@ -425,6 +431,8 @@ export interface StatusReport {
 /** Labels and annotations Driftline writes on what it applies, so that prune can find its own objects. */
 export const DRIFTLINE_APP_LABEL = 'driftline.dev/app';
 export const DRIFTLINE_ENV_ANNOTATION = 'driftline.dev/environment';
+/** The commit a direct sync applied from (`<sha>`, `<sha>-dirty` with uncommitted changes in the app's files). */
+export const DRIFTLINE_REVISION_ANNOTATION = 'driftline.dev/revision';
 export const DRIFTLINE_FIELD_MANAGER = 'driftline';
 
 /** Tracking labels and annotations GitOps controllers put on what they apply: how Extra objects are found. */

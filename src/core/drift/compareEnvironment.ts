@@ -14,6 +14,7 @@ import type { ComparisonCache } from './comparisonCache';
 import { mapWithLimit, Slots } from '../concurrency';
 import type { DryRunClient, Predictor } from './predict';
 import { appStatus, countStatuses, describedApp } from './summarize';
+import { directSyncRevision } from './directSyncRevision';
 
 /** The part of ClusterClient one environment's comparison needs. */
 export interface EnvironmentClient extends ListingClient, DryRunClient {
@@ -97,6 +98,9 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
       ...(hooksOf.get(app)?.length ? { hooks: hooksOf.get(app) } : {}),
       ...(app.sourceNote ? { sourceNote: app.sourceNote } : {}),
     };
+    // An app Driftline syncs itself: the commit its last sync recorded (directSyncRevision.ts).
+    const directSync = app.app.controller || reason ? undefined : directSyncRevision((resolved.get(app) ?? []).map((object) => snapshot.find(object.ref)));
+    if (directSync) result.directSync = directSync;
     if (inputs !== undefined) options.previous?.set(app, inputs, result);
     return result;
   }));

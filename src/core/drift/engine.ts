@@ -23,6 +23,7 @@ import { LiveWatch, mergeWatchTargets, watchTargetOf, type EnvironmentWatchTarge
 import { Predictor } from './predict';
 import { ComparisonCache } from './comparisonCache';
 import { controllerInventoryKeys } from './inventory';
+import { withControllerStates } from './controllerStates';
 import { describedApp } from './summarize';
 
 /** The engine's options are its workspace's: a CLI run makes one workspace per command, VS Code one per folder. */
@@ -215,9 +216,11 @@ export class DriftEngine {
         previous: this.comparisonsOf(context),
         alsoList: controllerInventoryKeys(client, apps, concurrency).then((inventory) => [...inventory, ...listedBefore]),
       });
+      // What the cluster runs: each controller's state and revision, against this clone's branch (controllerStates.ts).
+      const withStates = await withControllerStates(compared.apps, apps, { client, repoRoot: model.root, concurrency, signal });
       this.options.log?.(`${environment.name} (context ${context}): ${apps.length} apps (${compared.reused} unchanged), ${compared.lists} LISTs, ` +
         `${predictor.dryRuns} dry-runs sent (${predictor.provenUnchanged} not needed), ${Date.now() - started} ms (render ${renderedAt - started} ms)`);
-      return { environment: { ...base, context, apps: compared.apps }, rendered: substituted, listed: compared.listed };
+      return { environment: { ...base, context, apps: withStates }, rendered: substituted, listed: compared.listed };
     } catch (error) {
       if (signal?.aborted) throw error;
       this.workspace.forgetCredentials(context);

@@ -1,7 +1,7 @@
 // Normalization as small named steps (after Argo CD gitops-engine pkg/diff): each removes one kind of noise
 // that is not drift, so the predicted and the live object can be compared field by field. Steps mutate the
 // copy `normalize` hands them; callers never see their input changed.
-import { DRIFTLINE_APP_LABEL, DRIFTLINE_ENV_ANNOTATION, type KubeObject } from '../model';
+import { DRIFTLINE_APP_LABEL, DRIFTLINE_ENV_ANNOTATION, DRIFTLINE_REVISION_ANNOTATION, type KubeObject } from '../model';
 import { isPlainObject } from './changedPaths';
 import { storesCanonicalQuantities } from './quantity';
 
@@ -40,6 +40,14 @@ export const removeLastAppliedAnnotation: NormalizeStep = (object) => {
 export const removeDriftlineTracking: NormalizeStep = (object) => {
   if (object.metadata.labels) delete object.metadata.labels[DRIFTLINE_APP_LABEL];
   if (object.metadata.annotations) delete object.metadata.annotations[DRIFTLINE_ENV_ANNOTATION];
+};
+
+/**
+ * The commit a direct sync recorded (tracking.ts) says when the object was applied, not what it should be: never
+ * drift, and no reason for a sync to write an object again (a sync plan compares without it too).
+ */
+export const removeDriftlineRevision: NormalizeStep = (object) => {
+  if (object.metadata.annotations) delete object.metadata.annotations[DRIFTLINE_REVISION_ANNOTATION];
 };
 
 /** `labels: {}` and no labels mean the same to the server; so do empty annotations. */
@@ -150,6 +158,7 @@ export const comparisonSteps: NormalizeStep[] = [
   removeStatus,
   removeLastAppliedAnnotation,
   removeDriftlineTracking,
+  removeDriftlineRevision,
   removeEmptyMetadataMaps,
   secretStringDataToData,
 ];

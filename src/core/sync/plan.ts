@@ -38,6 +38,8 @@ export interface PlanSyncInput {
   /** Requests in flight at once (default 8). */
   concurrency?: number;
   signal?: AbortSignal;
+  /** The commit the objects are rendered from (`<sha>`, `<sha>-dirty`): recorded on what is applied (tracking.ts). */
+  revision?: string;
 }
 
 /** Driftline's label is compared here (unlike in drift status): adding it to an untracked object is a change. */
@@ -122,7 +124,7 @@ function prerequisitesCreatedBy(objects: KubeObject[]): Prerequisites {
 }
 
 async function planObject(input: PlanSyncInput, desired: DesiredObject, createdHere: Prerequisites): Promise<PlannedChange | BlockedChange> {
-  const object = normalize(withTracking(desired.object, input.app), beforeDryRunSteps);
+  const object = normalize(withTracking(desired.object, input.app, input.revision), beforeDryRunSteps);
   const ref = refOf(object);
   if (desired.unknownReason) return { ref, reason: desired.unknownReason };
   const base = { ref, object, source: desired.source };

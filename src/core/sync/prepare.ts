@@ -11,6 +11,7 @@ import { findLiveController } from './controller/syncThroughController';
 import { SyncError } from './errors';
 import type { SyncPlan } from './model';
 import { planSync } from './plan';
+import { workingRevision } from '../git/workingRevision';
 
 export interface SyncRequest {
   environment: string;
@@ -56,7 +57,7 @@ export async function prepareSync(workspace: Workspace, request: SyncRequest): P
     liveSubstitutionOptions(workspace, model, environment, client, request.signal));
   if (rendered!.error) throw new SyncError(`Cannot sync ${environment.name}/${app.name}: ${rendered!.error}`);
   const plan = await planSync({
-    client, app, environment: { name: environment.name, context, protected: environment.protected },
+    client, app, environment: { name: environment.name, context, protected: environment.protected }, revision: await workingRevision(workspace.repoRoot, app),
     desired: rendered!.objects, extra: request.extra, controllerObject: controller, concurrency: workspace.concurrency,
     prune: request.prune, forceConflicts: request.forceConflicts, signal: request.signal,
   });

@@ -1,11 +1,15 @@
 // Driftline marks what it applies, so that a later sync can prune exactly what it created.
-import { DRIFTLINE_APP_LABEL, DRIFTLINE_ENV_ANNOTATION, type AppDefinition, type KubeObject } from '../model';
+// The commit it applied from goes beside them, so the Drift view can say what the cluster runs.
+import { DRIFTLINE_APP_LABEL, DRIFTLINE_ENV_ANNOTATION, DRIFTLINE_REVISION_ANNOTATION, type AppDefinition, type KubeObject } from '../model';
 
-/** A copy of `object` carrying the app's tracking label and the environment annotation. */
-export function withTracking(object: KubeObject, app: Pick<AppDefinition, 'name' | 'environment'>): KubeObject {
+/** A copy of `object` carrying the app's tracking label, the environment annotation and (when known) the commit. */
+export function withTracking(object: KubeObject, app: Pick<AppDefinition, 'name' | 'environment'>, revision?: string): KubeObject {
   const copy = structuredClone(object);
   copy.metadata.labels = { ...copy.metadata.labels, [DRIFTLINE_APP_LABEL]: app.name };
-  copy.metadata.annotations = { ...copy.metadata.annotations, [DRIFTLINE_ENV_ANNOTATION]: app.environment };
+  copy.metadata.annotations = {
+    ...copy.metadata.annotations, [DRIFTLINE_ENV_ANNOTATION]: app.environment,
+    ...(revision ? { [DRIFTLINE_REVISION_ANNOTATION]: revision } : {}),
+  };
   return copy;
 }
 
