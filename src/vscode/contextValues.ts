@@ -30,3 +30,13 @@ export function resourceContextValue(resource: { status: SyncStatus; hasSource: 
   if (resource.isLiveRollout) tokens.push('rollout');
   return tokens.join(':');
 }
+
+/** Preview mode: `preview:app:<change>` (added, removed, changed, unknown). */
+export function previewAppContextValue(app: { change: string }): string {
+  return `preview:app:${app.change}`;
+}
+
+/** Preview mode: `preview:object:<change>`, then `:live` when the cluster was compared for it (Open Preview Diff has three sides). */
+export function previewObjectContextValue(object: { change: string; headVsLive?: unknown; liveVsBase?: unknown }): string {
+  return `preview:object:${object.change}${object.headVsLive || object.liveVsBase ? ':live' : ''}`;
+}

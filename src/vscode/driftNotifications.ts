@@ -12,7 +12,9 @@ import type { StatusReport } from '../core/model';
 import type { DriftSessions } from './driftRoots';
 import type { DriftSession } from './driftSession';
 import type { DriftTreeProvider } from './driftTreeProvider';
-import type { AppNode, DriftNode, ResourceNode } from './driftTreeNodes';
+import type { ResourceNode } from './driftTreeNodes';
+import { findAppNode } from './findAppNode';
+import type { ViewNode } from './preview/driftViewProvider';
 
 export const SHOW_DIFF = 'Show Diff';
 export const SHOW_STATUS = 'Show Status';
@@ -27,7 +29,7 @@ export class DriftNotifications implements vscode.Disposable {
   constructor(
     sessions: DriftSessions,
     private readonly tree: DriftTreeProvider,
-    private readonly treeView: vscode.TreeView<DriftNode>,
+    private readonly treeView: vscode.TreeView<ViewNode>,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.subscriptions = [
@@ -68,7 +70,7 @@ export class DriftNotifications implements vscode.Disposable {
   }
 
   private async act(choice: string | undefined, root: string, transition: Transition): Promise<void> {
-    const app = this.findApp(root, transition.environment, transition.app);
+    const app = findAppNode(this.tree, root, transition.environment, transition.app);
     if (!choice) return;
     if (!app) {
       void vscode.window.showInformationMessage(`Driftline: ${transition.app} in ${transition.environment} is no longer in the Drift view.`);
@@ -79,18 +81,6 @@ export class DriftNotifications implements vscode.Disposable {
     // The object's row when it is still there, as a click on it; else the whole app's diff.
     const row = wanted && this.tree.getChildren(app).find((node): node is ResourceNode => node.kind === 'resource' && sameObject(node.result, wanted));
     await vscode.commands.executeCommand('driftline.diff', row ?? app);
-  }
-
-  /** The app's row, wherever the layout puts it (nested under the Kustomization that applies it, in the tree layout). */
-  private findApp(root: string, environment: string, name: string): AppNode | undefined {
-    const pending = [...this.tree.getChildren()];
-    while (pending.length) {
-      const node = pending.shift()!;
-      if (node.root !== root || node.kind === 'resource') continue;
-      if (node.kind === 'app' && node.environment === environment && node.name === name) return node;
-      if (node.kind !== 'environment' || node.name === environment) pending.push(...this.tree.getChildren(node));
-    }
-    return undefined;
   }
 
   dispose(): void {

@@ -13,3 +13,4 @@ export { rolloutRestartCommand } from './commands/rolloutRestart';
 export { rolloutRetryCommand } from './commands/rolloutRetry';
 export { resumeCommand, suspendCommand } from './commands/suspend';
 export { syncCommand, syncDryRunCommand } from './commands/sync';
+export { previewBranch, previewSummaryLine, listPreviewRefs } from './preview/previewEngine';

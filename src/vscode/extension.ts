@@ -12,6 +12,9 @@ import { DriftRoots } from './driftRoots';
 import { DriftTreeProvider } from './driftTreeProvider';
 import { engine } from './lazyEngine';
 import { createLiveDocumentProvider } from './liveDocumentProvider';
+import { registerPreviewMode } from './preview';
+import { BranchPreview } from './preview/branchPreview';
+import { DriftViewProvider, type ViewNode } from './preview/driftViewProvider';
 import { readSettings } from './settings';
 import { registerSops } from './sops';
 import { DriftStatusBar } from './statusBar';
@@ -27,28 +30,32 @@ export function activate(context: vscode.ExtensionContext): DriftlineApi {
   // One session (engine, settings, watches) per workspace folder; started past activate() (driftRoots.ts).
   const roots = new DriftRoots(log);
   const tree = new DriftTreeProvider(roots);
-  const treeView = vscode.window.createTreeView('driftline.drift', { treeDataProvider: tree, showCollapseAll: true });
+  // Preview mode shows a branch preview's rows in the same view (preview/driftViewProvider.ts).
+  const preview = new BranchPreview();
+  const view = new DriftViewProvider(tree, preview);
+  const treeView = vscode.window.createTreeView<ViewNode>('driftline.drift', { treeDataProvider: view, showCollapseAll: true });
   const statusBar = new DriftStatusBar(roots);
   const autoRefresh = new AutoRefresh(roots);
   const live = createLiveDocumentProvider(roots);
   const desired = createDesiredDocumentProvider(roots);
   const decorations = new DriftFileDecorationProvider(roots);
   const services: DriftlineApi = {
-    extensionContext: context, roots, tree, treeView, log, statusBar, decorations,
+    extensionContext: context, roots, tree, treeView, log, statusBar, decorations, preview, previewRows: view.previewRows,
     get session() { return roots.primary; },
     kubeContexts: (folder) => engine().listKubeContexts(readSettings(folder ?? roots.primary.folder).kubeconfig),
   };
   const setInterval = () => autoRefresh.setInterval(readSettings(roots.primary.folder).refreshIntervalSeconds);
   setInterval();
   context.subscriptions.push(
-    log, roots, tree, treeView, statusBar, autoRefresh, live, desired,
+    log, roots, tree, preview, view, treeView, statusBar, autoRefresh, live, desired,
     vscode.workspace.registerTextDocumentContentProvider(live.scheme, live),
     vscode.workspace.registerTextDocumentContentProvider(desired.scheme, desired),
     decorations, vscode.window.registerFileDecorationProvider(decorations),
     ...registerCommands(services),
     ...registerDoctor(roots, log),
     new DriftNotifications(roots, tree, treeView, log),
-    roots.onDidChange(() => { treeView.message = viewMessage(roots); }),
+    ...registerPreviewMode(preview, roots, treeView, () => viewMessage(roots)),
+    roots.onDidChange(() => { if (!preview.active) treeView.message = viewMessage(roots); }),
     vscode.workspace.onDidChangeConfiguration((event) => { if (event.affectsConfiguration('driftline.refreshIntervalSeconds')) setInterval(); }),
   );
   registerSops(context);

@@ -5,6 +5,10 @@ import type { DriftRoots } from '../driftRoots';
 import { DriftSession } from '../driftSession';
 import { DriftTreeProvider } from '../driftTreeProvider';
 import { DriftNode } from '../driftTreeNodes';
+import type { BranchPreview } from '../preview/branchPreview';
+import type { ViewNode } from '../preview/driftViewProvider';
+import type { PreviewTreeProvider } from '../preview/previewTreeProvider';
+import { isPreviewNode } from '../preview/previewTreeNodes';
 
 export interface DriftlineServices {
   readonly extensionContext: vscode.ExtensionContext;
@@ -13,7 +17,11 @@ export interface DriftlineServices {
   /** The first folder's session: all there is in a single-folder workspace. */
   readonly session: DriftSession;
   readonly tree: DriftTreeProvider;
-  readonly treeView: vscode.TreeView<DriftNode>;
+  /** The Drift view: drift rows, or in preview mode the preview's rows. */
+  readonly treeView: vscode.TreeView<ViewNode>;
+  /** Preview mode: the branch preview shown, and its rows. */
+  readonly preview: BranchPreview;
+  readonly previewRows: PreviewTreeProvider;
   readonly log: vscode.LogOutputChannel;
   /** Kube context names from the kubeconfig configured for `folder` (default: the first), for pickers. */
   kubeContexts(folder?: vscode.WorkspaceFolder): string[];
@@ -27,8 +35,9 @@ export interface DriftlineCommand {
 
 /** The node a command acts on: its argument, else the view's selection. */
 export function targetNode(services: DriftlineServices, argument: unknown): DriftNode | undefined {
-  if (argument && typeof argument === 'object' && 'kind' in argument && 'result' in argument) return argument as DriftNode;
-  return services.treeView.selection[0];
+  if (argument && typeof argument === 'object' && 'kind' in argument && 'result' in argument && !isPreviewNode(argument)) return argument as DriftNode;
+  const [selected] = services.treeView.selection;
+  return selected && !isPreviewNode(selected) ? selected : undefined;
 }
 
 /** The session (workspace folder) of a row; the first folder's without one. */

@@ -8,9 +8,15 @@ import { DriftlineCommand, DriftlineServices } from './command';
 import { createConfigCommand } from './createConfig';
 import { diffCommand } from './diff';
 import { goToSourceCommand } from './goToSource';
+import { leavePreviewCommand } from './leavePreview';
+import { openPreviewDiffCommand } from './openPreviewDiff';
+import { previewBranchCommand } from './previewBranch';
+import { previewWorkingTreeCommand } from './previewWorkingTree';
+import { revealAppCommand } from './revealApp';
 import { refreshCommand } from './refresh';
 import { revealSecretCommand } from './revealSecret';
 import { setContextCommand } from './setContext';
+import { showAffectedAppsCommand } from './showAffectedApps';
 import { showLogCommand } from './showLog';
 import { stopRefreshCommand } from './stopRefresh';
 import { showAsListCommand, showAsTreeCommand } from './viewLayout';
@@ -31,6 +37,12 @@ const commands: DriftlineCommand[] = [
   showLogCommand,
   showAsTreeCommand,
   showAsListCommand,
+  previewBranchCommand,
+  previewWorkingTreeCommand,
+  leavePreviewCommand,
+  openPreviewDiffCommand,
+  showAffectedAppsCommand,
+  revealAppCommand,
   fromEngine('driftline.sync', (loaded) => loaded.syncCommand),
   fromEngine('driftline.syncDryRun', (loaded) => loaded.syncDryRunCommand),
   fromEngine('driftline.rollback', (loaded) => loaded.rollbackCommand),

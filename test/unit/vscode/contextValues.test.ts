@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { appStatus } from '../../../src/core/drift/summarize';
 import type { StatusCounts, SyncStatus } from '../../../src/core/model';
-import { appContextValue, environmentContextValue, folderContextValue, resourceContextValue } from '../../../src/vscode/contextValues';
+import {
+  appContextValue, environmentContextValue, folderContextValue, previewAppContextValue, previewObjectContextValue, resourceContextValue,
+} from '../../../src/vscode/contextValues';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -33,6 +35,11 @@ function possibleContextValues(): Set<string> {
       // A live Rollout (never a Secret too).
       if (status !== 'Missing') values.add(resourceContextValue({ status, hasSource, isLiveSecret: false, isLiveRollout: true }));
     }
+  }
+  // Preview mode's rows.
+  for (const change of ['added', 'removed', 'changed', 'unknown']) values.add(previewAppContextValue({ change }));
+  for (const change of ['added', 'changed', 'removed', 'pruned']) {
+    for (const live of [undefined, { status: 'Synced' }]) values.add(previewObjectContextValue({ change, headVsLive: live }));
   }
   return values;
 }
