@@ -11,14 +11,14 @@ import path from 'node:path';
 import type { AppDefinition, ControllerRef, DesiredObject, DiscoveryProblem, FluxAppInfo, KubeObject } from '../model';
 import type { ToolOptions } from '../render/options';
 import { generatedResources, SourceIgnore } from '../render/fluxGenerator';
-import { FileReads } from '../render/fileReads';
-import { walkKustomizeTree } from '../render/kustomizeTree';
+import { FileReads, remembered } from '../render/fileReads';
+import { walkKustomizeTree, type KustomizeTree } from '../render/kustomizeTree';
 import { exists, isWithin } from '../render/listFiles';
 import { environmentOfPath, ENVIRONMENT_FOLDERS } from './environmentOfPath';
 import { postBuildOf, substituteForDiscovery } from './fluxPostBuild';
 import { helmReleaseName, withHelmReleaseSettings } from './fluxHelmRelease';
 import { buildFlux, type BuiltObject, type FluxBuildResult, type FluxBuildSpec } from './fluxBuild';
-import { buildOutlook, valuesFromSources, type SourceKind, type WantedSource } from './fluxBuildOutlook';
+import { buildOutlook, valuesFromSources, type BuildOutlook, type SourceKind, type WantedSource } from './fluxBuildOutlook';
 import { BuildOutputs } from './fluxBuildOutputs';
 import { patchedFluxInstanceRoots } from './fluxInstance';
 import { discoverFluxWithoutTools } from './fluxWithoutTools';
@@ -193,7 +193,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   const problems: DiscoveryProblem[] = [];
   const seen = new Set<string>();
   const ignore = new SourceIgnore(scan.root, gitRepositoryIgnore(scan));
-  const reads = new FileReads();
+  const reads = scan.reads ?? new FileReads();
   /** Every object each environment's builds emitted so far (substituteFrom ConfigMaps/Secrets are looked up there first). */
   const outputs = new BuildOutputs();
   /** Files an emitted object comes from, and files read by the builds (patches): no orphan Kustomization. */
@@ -223,10 +223,18 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
     return { environment, context, kubeConfigSecret: key };
   };
 
+  // Each folder's kustomize tree and generated resources, and each spec's outlook, are worked out once: the
+  // next level's are prepared while a level's kustomize runs (prepareAhead), when Node has nothing else to do.
+  const trees = new Map<string, Promise<KustomizeTree>>();
+  const treeOf = (folder: string) => remembered(trees, folder, () => walkKustomizeTree(folder, reads));
+  const generatedFolders = new Map<string, Promise<string[] | undefined>>();
+  const outlooks = new Map<string, Promise<BuildOutlook>>();
+  const outlookOf = (spec: FluxBuildSpec) => remembered(outlooks, JSON.stringify(spec), () => buildOutlook(spec, reads, treeOf));
+
   /** What kustomize-controller builds for a Kustomization syncing `folder`. */
   const buildSpecOf = async (object: KubeObject, folder: string): Promise<FluxBuildSpec> => {
     const overlay = overlayOf((object.spec ?? {}) as Record<string, unknown>, folder);
-    const generated = await generatedResources(folder, ignore);
+    const generated = await remembered(generatedFolders, folder, () => generatedResources(folder, ignore));
     return { folder, ...(generated ? { generated } : {}), ...(overlay ? { overlay } : {}) };
   };
 
@@ -256,7 +264,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
     node.spec = await buildSpecOf(object, source.folder);
     const { generated, overlay } = node.spec;
     builtFolders.push(source.folder);
-    if (!generated) for (const input of (await walkKustomizeTree(source.folder, reads)).inputFiles) covered.add(input);
+    if (!generated) for (const input of (await treeOf(source.folder)).inputFiles) covered.add(input);
     if (node.root) return;
     const kustomizeOverlay = { ...overlay, ...(generated ? { resources: generated } : {}) };
     node.app = {
@@ -305,28 +313,42 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   };
 
   /**
-   * Builds started beside the cluster roots' own: the Kustomizations a root applies, as written in Git (a root
-   * seldom changes what it applies), keyed by their spec. A node takes one only when the spec its parent's
-   * build gives it is the same; any other is built in its level.
+   * Builds run beside the cluster roots' own, in the same kustomize runs (one process less to start): the
+   * Kustomizations a root applies, as written in Git (a root seldom changes what it applies), keyed by their
+   * spec. A node takes one only when the spec its parent's build gives it is the same; any other is built in
+   * its level.
    */
   const early = new Map<string, { batch: Promise<FluxBuildResult[]>; index: number }>();
   const earlyBatches: Promise<unknown>[] = [];
-  const startEarly = async (rootNodes: TreeNode[]): Promise<void> => {
-    const rootFolders = rootNodes.map((node) => node.spec!.folder);
-    const inputs = new Set((await Promise.all(rootNodes.map(async ({ spec }) => spec!.generated ?? (await walkKustomizeTree(spec!.folder, reads)).inputFiles))).flat());
-    const pending = new Map<string, FluxBuildSpec>();
+  /** The specs of the Kustomizations that the builds of `parents` apply as written in Git (none of `parents` themselves). */
+  const appliedAsWritten = async (parents: FluxBuildSpec[]): Promise<FluxBuildSpec[]> => {
+    const folders = parents.map((spec) => spec.folder);
+    const inputs = new Set((await Promise.all(parents.map(async (spec) => spec.generated ?? (await treeOf(spec.folder)).inputFiles))).flat());
+    const specs: FluxBuildSpec[] = [];
     for (const found of kustomizations) {
-      if (!inputs.has(found.file) && !rootNodes.some(({ spec }) => spec!.generated && isWithin(found.file, spec!.folder))) continue;
+      if (!inputs.has(found.file) && !parents.some((spec) => spec.generated && isWithin(found.file, spec.folder))) continue;
       const source = resolveKustomizationSource(scan, identity, found);
-      if (!('folder' in source) || 'note' in source || rootFolders.includes(source.folder) || !await exists(source.folder)) continue;
-      const spec = await buildSpecOf(found.object, source.folder);
-      const key = JSON.stringify(spec);
-      if (!pending.has(key) && (await buildOutlook(spec, reads)).build) pending.set(key, spec);
+      if (!('folder' in source) || 'note' in source || folders.includes(source.folder) || !await exists(source.folder)) continue;
+      specs.push(await buildSpecOf(found.object, source.folder));
     }
-    if (pending.size === 0) return;
-    const batch = buildFlux([...pending.values()], options);
-    earlyBatches.push(batch.catch(() => undefined)); // awaited by the nodes that take it, and at the end
-    [...pending.keys()].forEach((key, index) => early.set(key, { batch, index }));
+    return specs;
+  };
+  /** The specs of what `rootNodes` apply as written in Git, that discovery builds. */
+  const earlySpecs = async (rootNodes: TreeNode[]): Promise<Map<string, FluxBuildSpec>> => {
+    const pending = new Map<string, FluxBuildSpec>();
+    for (const spec of await appliedAsWritten(rootNodes.map((node) => node.spec!))) {
+      const key = JSON.stringify(spec);
+      if (!pending.has(key) && (await outlookOf(spec)).build) pending.set(key, spec);
+    }
+    return pending;
+  };
+  /** Works out the trees and outlooks of what the builds of `specs` apply (as written in Git), for their level to find ready. */
+  const prepareAhead = async (specs: FluxBuildSpec[]): Promise<void> => {
+    try {
+      await Promise.all((await appliedAsWritten(specs)).map(outlookOf));
+    } catch {
+      // Only a head start: the level reports what fails when it gets there.
+    }
   };
   const takeEarly = (spec: FluxBuildSpec) => {
     const key = JSON.stringify(spec);
@@ -335,11 +357,17 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
     return entry && entry.batch.then((results) => results[entry.index]);
   };
 
-  /** Builds `nodes` in one batch (one or two kustomize runs), or takes their early builds, and keeps what they emit. */
-  const build = async (nodes: TreeNode[]): Promise<void> => {
+  /**
+   * Builds `nodes` in one batch (one or two kustomize runs), or takes their early builds, and keeps what they
+   * emit; `alongside` are built in the same runs, for the nodes of a later level to take.
+   */
+  const build = async (nodes: TreeNode[], alongside = new Map<string, FluxBuildSpec>()): Promise<void> => {
     const taken = nodes.map((node) => takeEarly(node.spec!));
     const rest = nodes.filter((_node, index) => !taken[index]);
-    const results = await buildFlux(rest.map((node) => node.spec!), options);
+    const batch = buildFlux([...rest.map((node) => node.spec!), ...alongside.values()], options);
+    if (alongside.size > 0) earlyBatches.push(batch.catch(() => undefined)); // awaited by the nodes that take it, and at the end
+    [...alongside.keys()].forEach((key, index) => early.set(key, { batch, index: rest.length + index }));
+    const [results] = await Promise.all([batch, prepareAhead([...rest.map((node) => node.spec!), ...alongside.values()])]);
     rest.forEach((node, index) => { node.result = results[index]; });
     await Promise.all(nodes.map(async (node, index) => { if (taken[index]) node.result = await taken[index]; }));
     await Promise.all(nodes.map((node) => salvage(node)));
@@ -389,15 +417,15 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
       const first = found;
       for (const node of level) node.order = found++;
       // A folder whose inputs hold no Flux object has no child to find: render builds it (fluxBuildOutlook.ts).
-      const outlooks = await Promise.all(level.map(async (node) => (node.spec && !node.root ? buildOutlook(node.spec, reads) : undefined)));
+      const outlooks = await Promise.all(level.map(async (node) => (node.spec && !node.root ? outlookOf(node.spec) : undefined)));
       const building = level.filter((node, index) => {
         const outlook = outlooks[index];
         if (outlook?.build === false) unbuilt.push({ node, mayEmit: outlook.mayEmit });
         return node.spec && outlook?.build !== false;
       });
-      // Every cluster's Kustomizations of this level in one batch; beside the roots', what they apply.
+      // Every cluster's Kustomizations of this level in one batch; with the roots', what they apply.
       const roots = building.filter((node) => node.root);
-      await Promise.all([build(building), roots.length > 0 ? startEarly(roots) : undefined]);
+      await build(building, roots.length > 0 ? await earlySpecs(roots) : undefined);
       // What these builds apply may use a source that a folder not built so far emits.
       await buildSourcesOf(substituteSources(building), found - 1, first);
       const next: TreeNode[] = [];
@@ -419,7 +447,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
           if (node.cluster.context) contexts[node.cluster.environment] ??= node.cluster.context;
         }
         // The Flux Operator expands the ResourceSets this build applies (after postBuild substitution).
-        const expanded = expandResourceSets(objects, (outputs.get(node.cluster.environment) ?? []).map(({ object }) => object));
+        const expanded = expandResourceSets(objects, () => (outputs.get(node.cluster.environment) ?? []).map(({ object }) => object));
         objects = expanded.objects;
         scan.objects.push(...expanded.sources.map(({ object, source }) => ({ object, ...source }))); // found like sources written in Git
         problems.push(...expanded.problems);

@@ -48,15 +48,18 @@ const OWN_FIELDS = 'the Flux Kustomization\'s spec';
 
 const isSet = (value: unknown) => value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
 
+/** Walks the kustomize tree of a folder (discovery walks each folder once, and passes its own). */
+export type TreeWalker = (folder: string) => Promise<KustomizeTree>;
+
 /** The kustomize trees the build reads: the folder's (or the generated kustomization's) and the components the Kustomization adds. */
-async function treesOf(spec: FluxBuildSpec, reads: FileReads): Promise<KustomizeTree[]> {
-  const main = spec.generated ? await generatedTree(spec.folder, spec.generated, reads) : await walkKustomizeTree(spec.folder, reads);
+async function treesOf(spec: FluxBuildSpec, reads: FileReads, walk: TreeWalker): Promise<KustomizeTree[]> {
+  const main = spec.generated ? await generatedTree(spec.folder, spec.generated, reads) : await walk(spec.folder);
   const components = Array.isArray(spec.overlay?.components) ? spec.overlay.components as string[] : [];
-  return [main, ...await Promise.all(components.map((component) => walkKustomizeTree(component, reads)))];
+  return [main, ...await Promise.all(components.map(walk))];
 }
 
-export async function buildOutlook(spec: FluxBuildSpec, reads = new FileReads()): Promise<BuildOutlook> {
-  const trees = await treesOf(spec, reads);
+export async function buildOutlook(spec: FluxBuildSpec, reads = new FileReads(), walk: TreeWalker = (folder) => walkKustomizeTree(folder, reads)): Promise<BuildOutlook> {
+  const trees = await treesOf(spec, reads, walk);
   for (const tree of trees) {
     if (tree.problem) return { build: true, why: tree.problem };
     if (tree.remoteResources.length > 0) return { build: true, why: `remote resource ${tree.remoteResources[0]}` };

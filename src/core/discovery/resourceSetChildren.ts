@@ -41,10 +41,13 @@ const SOURCE_GROUP = 'source.toolkit.fluxcd.io';
 const isFluxChild = (object: KubeObject) => (object.kind === 'Kustomization' && object.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) ||
   (object.kind === 'HelmRelease' && object.apiVersion.startsWith('helm.toolkit.fluxcd.io/'));
 
-/** Expands the ResourceSets of `objects`; `candidates` are the other objects the cluster's builds apply (their input providers). */
-export function expandResourceSets(objects: DesiredObject[], candidates: KubeObject[]): ResourceSetChildren {
+/**
+ * Expands the ResourceSets of `objects`; `candidates` gives the other objects the cluster's builds apply (their
+ * input providers), asked for only when there is a ResourceSet (most builds have none, and a tree's builds many objects).
+ */
+export function expandResourceSets(objects: DesiredObject[], candidates: () => KubeObject[]): ResourceSetChildren {
   const result: ResourceSetChildren = { objects: [], expanded: [], sources: [], unknown: [], problems: [] };
-  const visible = [...objects.map(({ object }) => object), ...candidates];
+  let visible: KubeObject[] | undefined;
   // A ResourceSet may make ResourceSets, which the operator expands in turn: each joins the queue.
   const queue: ExpandedObject[] = [...objects];
   let expansions = 0;
@@ -58,7 +61,7 @@ export function expandResourceSets(objects: DesiredObject[], candidates: KubeObj
       result.problems.push({ file: desired.source.file, message: `ResourceSet ${nameOf(desired.object)} is not expanded: more than ${MAX_EXPANSIONS} ResourceSets make one another` });
       continue;
     }
-    const expansion = expandResourceSet(desired.object, namespace, visible);
+    const expansion = expandResourceSet(desired.object, namespace, visible ??= [...objects.map(({ object }) => object), ...candidates()]);
     if ('error' in expansion) {
       result.problems.push({
         file: desired.source.file, ...(desired.source.line !== undefined ? { line: desired.source.line } : {}),

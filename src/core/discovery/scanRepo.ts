@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { messageOf } from '../errors';
 import type { DiscoveryProblem, KubeObject } from '../model';
-import { readTextFile } from '../render/fileReads';
+import { FileReads, readTextFile } from '../render/fileReads';
 import { isYamlFile, listDirectories, listFiles } from '../render/listFiles';
 import { ManifestParseError, manifestsOf, parseYamlDocuments } from '../render/parseManifests';
 import { parseQuickly } from '../render/parsedYamlFiles';
@@ -26,6 +26,11 @@ export interface RepoScan {
   objects: ScannedObject[];
   charts: HelmChartFolder[];
   problems: DiscoveryProblem[];
+  /**
+   * The files the scan read (every YAML file of the repo). Discovery reads many again (kustomizations, the
+   * inputs of each Kustomization's folder): they come from here instead of the disk, as the same version.
+   */
+  reads?: FileReads;
 }
 
 /** A YAML file that does not match this holds no Flux, Flux Operator or Argo CD object. */
@@ -40,8 +45,8 @@ async function scanChart(dir: string): Promise<HelmChartFolder> {
   return { dir, makesArgoApplications };
 }
 
-export async function scanRepo(root: string): Promise<RepoScan> {
-  const scan: RepoScan = { root, objects: [], charts: [], problems: [] };
+export async function scanRepo(root: string, reads = new FileReads()): Promise<RepoScan> {
+  const scan: RepoScan = { root, objects: [], charts: [], problems: [], reads };
   const configFile = path.join(root, CONFIG_FILE_NAME);
   /** One folder's findings; folders and files are read in parallel and their findings kept in walk order. */
   type Found = { objects: ScannedObject[]; charts: HelmChartFolder[]; problems: RepoScan['problems'] };
@@ -49,7 +54,7 @@ export async function scanRepo(root: string): Promise<RepoScan> {
     const found: Found = { objects: [], charts: [], problems: [] };
     let text: string;
     try {
-      text = await readTextFile(file);
+      text = await reads.readText(file);
     } catch (error) {
       // One file that cannot be read (permissions, a broken link) hides only its own objects, and says so.
       found.problems.push({ file, message: `cannot read: ${messageOf(error)}` });

@@ -45,7 +45,8 @@ export class FileReads {
   }
 }
 
-function remembered<T>(memo: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+/** The promise `memo` holds for `key`, made by `load` the first time (a failure is remembered too). */
+export function remembered<T>(memo: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
   let pending = memo.get(key);
   if (!pending) {
     pending = load();
