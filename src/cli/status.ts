@@ -5,6 +5,7 @@ import { CONVENTION_LAYOUTS } from '../core/discovery/discoverConventions';
 import { describeRef, type AppResult, type ResourceResult, type StatusReport } from '../core/model';
 import { exitCodeFor } from '../core/drift/summarize';
 import { isProgressiveDelivery } from '../core/health/related';
+import { controllerProblems, describeProblem as describeControllerProblem, runsSummary } from '../core/health/describeControllerState';
 import { interruptible } from './interrupt';
 import type { CliIO } from './io';
 import { engineFor, readStatusArgs, STATUS_OPTIONS_HELP } from './statusArgs';
@@ -41,6 +42,19 @@ export function jsonReport(report: StatusReport): unknown {
   };
 }
 
+/**
+ * What the app's cluster runs ("runs a1b2c3d · 4 behind origin/main"), each controller or source that reports
+ * a failed reconcile with its message, and the commits behind that touch the app.
+ */
+function runsLines(where: string, app: AppResult): string[] {
+  const summary = runsSummary(app);
+  if (!summary) return [];
+  const problems = controllerProblems(app.controller).map((problem) => `${where}: ${problem.kind} ${problem.namespace}/${problem.name} ${describeControllerProblem(problem)}`);
+  const behind = app.controller ? app.controller.behind : app.directSync?.behind;
+  const touching = (behind?.commits ?? []).filter((commit) => commit.touchesApp).map((commit) => `${where}:   ${commit.sha.slice(0, 7)} ${commit.subject}`);
+  return [`${where}: ${summary}`, ...problems, ...touching];
+}
+
 function withoutObjects(resource: ResourceResult): Omit<ResourceResult, 'live' | 'desired'> {
   const { live: _live, desired: _desired, ...fields } = resource;
   return fields;
@@ -60,6 +74,7 @@ export function formatTable(report: StatusReport): string {
     for (const app of environment.apps) {
       if (app.reason && app.reason !== environment.reason) details.push(`${environment.name}/${app.name}: ${app.reason}`);
       if (app.sourceNote) details.push(`${environment.name}/${app.name}: ${app.sourceNote}`);
+      details.push(...runsLines(`${environment.name}/${app.name}`, app));
       for (const resource of app.resources) {
         // Rollouts and canaries say where a release stands (step, weight, pause, failed analysis), in sync or not.
         if (isProgressiveDelivery(resource) && resource.health && resource.health !== 'Healthy') {

@@ -9,11 +9,12 @@ import type { AppTreeNode } from '../core/appTree';
 import { describeRef, refId, type ObjectIdentity } from '../core/identity';
 import { appStatus, sumCounts } from '../core/drift/summarize';
 import { isRollout } from '../core/health/related';
+import { controllerLines, describeProblem, runsSummary, type ControllerProblem } from '../core/health/describeControllerState';
 import { appContextValue, environmentContextValue, folderContextValue, resourceContextValue } from './contextValues';
 import type { AppResult, EnvironmentResult, ObjectRef, ResourceResult, StatusCounts, SyncStatus } from '../core/model';
 import type { SessionState } from './driftSession';
 
-export type DriftNode = FolderNode | EnvironmentNode | AppNode | ResourceNode;
+export type DriftNode = FolderNode | EnvironmentNode | AppNode | ResourceNode | ControllerProblemNode;
 
 export function folderNodeId(root: string): string {
   return `folder:${root}`;
@@ -25,6 +26,10 @@ export function environmentNodeId(root: string, environment: string): string {
 
 export function appNodeId(root: string, environment: string, app: string): string {
   return `app:${root}|${environment}/${app}`;
+}
+
+export function controllerProblemNodeId(root: string, environment: string, app: string, problem: ControllerProblem): string {
+  return `ctl:${root}|${environment}/${app}/${problem.kind}/${problem.namespace}/${problem.name}`;
 }
 
 export function resourceNodeId(root: string, environment: string, app: string, ref: ObjectRef | ObjectIdentity): string {
@@ -88,6 +93,13 @@ export class ResourceNode {
   get isSecret(): boolean { return this.result.kind === 'Secret' && this.result.apiVersion === 'v1'; }
 }
 
+/** A warning row under an app: its controller or the source it reads reports a failed reconcile (Ready=False). */
+export class ControllerProblemNode {
+  readonly kind = 'controllerProblem';
+  constructor(readonly root: string, readonly environment: string, readonly app: string, public result: ControllerProblem) {}
+  get id(): string { return controllerProblemNodeId(this.root, this.environment, this.app, this.result); }
+}
+
 const statusIcons: Record<SyncStatus, [icon: string, color: string]> = {
   Synced: ['pass', 'testing.iconPassed'],
   OutOfSync: ['diff-modified', 'gitDecoration.modifiedResourceForeground'],
@@ -124,6 +136,7 @@ export function toTreeItem(node: DriftNode, lastRefresh: Date | undefined): vsco
   if (node.kind === 'folder') return folderItem(node, refreshed);
   if (node.kind === 'environment') return environmentItem(node, refreshed);
   if (node.kind === 'app') return appItem(node, refreshed);
+  if (node.kind === 'controllerProblem') return controllerProblemItem(node, refreshed);
   return resourceItem(node, refreshed);
 }
 
@@ -185,7 +198,7 @@ function appItem(node: AppNode, refreshed: string): vscode.TreeItem {
   item.iconPath = statusIcon(status);
   const counts = result.reason && status === 'Unknown' ? `Unknown: ${result.reason}` : describeCounts(placement.total);
   const flux = result.flux;
-  item.description = [flux?.suspend ? 'suspended in Git' : undefined, counts,
+  item.description = [flux?.suspend ? 'suspended in Git' : undefined, counts, runsSummary(result),
     flux?.dependsOn.length ? `after ${flux.dependsOn.map(shortName).join(', ')}` : undefined, result.sourceNote].filter(Boolean).join(' · ');
   item.contextValue = appContextValue(result);
   const tooltip = new vscode.MarkdownString(`**${result.name}** in ${node.environment}: ${status}\n\n`);
@@ -197,7 +210,37 @@ function appItem(node: AppNode, refreshed: string): vscode.TreeItem {
   if (flux?.suspend) tooltip.appendMarkdown('\n\nSuspended in Git (spec.suspend: true)');
   if (result.reason) tooltip.appendMarkdown('\n\nReason: ').appendText(result.reason);
   if (result.sourceNote) tooltip.appendMarkdown('\n\n').appendText(result.sourceNote);
+  appendWhatRuns(tooltip, result);
   item.tooltip = tooltip.appendMarkdown(refreshed);
+  return item;
+}
+
+/** What the cluster runs, and the commits it lacks (newest first, those that touch the app marked). */
+function appendWhatRuns(tooltip: vscode.MarkdownString, result: AppResult): void {
+  const lines = controllerLines(result);
+  if (lines.length === 0) return;
+  tooltip.appendMarkdown('\n\n**What the cluster runs**');
+  for (const line of lines) tooltip.appendMarkdown('\n\n').appendText(line);
+  const behind = result.controller ? result.controller.behind : result.directSync?.behind;
+  const shown = behind?.commits.slice(0, MAX_TOOLTIP_COMMITS) ?? [];
+  for (const commit of shown) {
+    tooltip.appendMarkdown('\n- `').appendText(commit.sha.slice(0, 7)).appendMarkdown('` ').appendText(commit.subject);
+    if (commit.touchesApp) tooltip.appendMarkdown(' *(touches this app)*');
+  }
+  if (behind && behind.count > shown.length) tooltip.appendMarkdown(`\n- … and ${behind.count - shown.length} more`);
+}
+
+const MAX_TOOLTIP_COMMITS = 10;
+
+function controllerProblemItem(node: ControllerProblemNode, refreshed: string): vscode.TreeItem {
+  const problem = node.result;
+  const item = new vscode.TreeItem(`${problem.kind} ${problem.namespace}/${problem.name}`, vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  item.description = describeProblem(problem);
+  item.contextValue = 'controllerProblem';
+  const tooltip = new vscode.MarkdownString('**').appendText(`${problem.kind} ${problem.namespace}/${problem.name}`).appendMarkdown('** reports a failed reconcile\n\n');
+  item.tooltip = tooltip.appendText(describeProblem(problem)).appendMarkdown(refreshed);
   return item;
 }
 

@@ -10,8 +10,9 @@ import type { AppResult } from '../core/model';
 import type { DriftSessions } from './driftRoots';
 import type { DriftSession } from './driftSession';
 import { VIEW_LAYOUT_SETTING, readViewLayout, type ViewLayout } from './settings';
+import { controllerProblems } from '../core/health/describeControllerState';
 import {
-  AppNode, DriftNode, EnvironmentNode, FolderNode, ResourceNode, appNodeId, environmentNodeId, folderNodeId, resourceNodeId, toTreeItem,
+  AppNode, ControllerProblemNode, DriftNode, EnvironmentNode, FolderNode, ResourceNode, appNodeId, environmentNodeId, folderNodeId, resourceNodeId, toTreeItem,
 } from './driftTreeNodes';
 
 export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode>, vscode.Disposable {
@@ -57,6 +58,7 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode>, vs
     if (node.kind === 'app') {
       const labels = shownNames(node.result.resources);
       return [
+        ...controllerProblems(node.result.controller).map((problem) => this.node(new ControllerProblemNode(node.root, node.environment, node.name, problem))),
         ...node.placement.children.map((child) => this.appNode(node.root, node.environment, child, node.name)),
         ...node.result.resources.map((resource, index) => this.node(new ResourceNode(node.root, node.environment, node.name, resource, labels[index]))),
       ];
@@ -159,6 +161,7 @@ function fingerprint(node: DriftNode): string {
     const { children, ...placement } = node.placement;
     return JSON.stringify([row, placement, children.map((child) => child.app.name), resources.map((resource) => resourceNodeId(node.root, node.environment, node.name, resource))]);
   }
+  if (node.kind === 'controllerProblem') return JSON.stringify(node.result);
   if (node.kind === 'folder') {
     const { environments, ...row } = node.result;
     return JSON.stringify([row, environments.map((environment) => [environment.name, environment.reason, environment.apps.map((app) => [app.name, app.status, app.counts])])]);

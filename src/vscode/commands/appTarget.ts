@@ -46,7 +46,7 @@ export async function resolveAppTarget(services: DriftlineServices, argument: un
   } else {
     const node = targetNode(services, argument);
     if (node?.kind === 'app') named = { session: sessionOf(services, node), environment: node.environment, app: node.name };
-    else if (node?.kind === 'resource') named = { session: sessionOf(services, node), environment: node.environment, app: node.app };
+    else if (node?.kind === 'resource' || node?.kind === 'controllerProblem') named = { session: sessionOf(services, node), environment: node.environment, app: node.app };
     else named = await pickApp(services, action);
   }
   if (!named) return undefined;

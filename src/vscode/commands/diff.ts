@@ -7,7 +7,7 @@ export const diffCommand: DriftlineCommand = {
   id: 'driftline.diff',
   async run(services, node?: unknown) {
     const target = targetNode(services, node);
-    if (!target || target.kind === 'environment' || target.kind === 'folder') {
+    if (!target || target.kind === 'environment' || target.kind === 'folder' || target.kind === 'controllerProblem') {
       void vscode.window.showInformationMessage('Driftline: select an app or a resource in the Drift view to diff it.');
       return;
     }
