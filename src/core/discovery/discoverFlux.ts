@@ -30,7 +30,7 @@ import type { RepoIdentity } from './repoIdentity';
 import { isResourceSetInput } from './resourceSet';
 import { OPERATOR_GROUP } from './resourceSetInputs';
 import { expandResourceSets, parentOf, resourceSetApp } from './resourceSetChildren';
-import { objectsOf, type RepoScan, type ScannedObject } from './scanRepo';
+import { objectsInFile, objectsOf, type RepoScan, type ScannedObject } from './scanRepo';
 
 export interface FluxDiscovery {
   apps: AppDefinition[];
@@ -147,7 +147,7 @@ function helmReleaseApp(scan: RepoScan, identity: RepoIdentity, found: ScannedOb
 /** Where an object of a build comes from: its origin file, and the line of the document that defines it there. */
 function locate(scan: RepoScan, object: KubeObject, origin: string | undefined, fallback: { file: string; line?: number }): { file: string; line?: number } {
   if (!origin) return fallback;
-  const inFile = scan.objects.filter((found) => found.file === origin && found.object.kind === object.kind);
+  const inFile = objectsInFile(scan, origin).filter((found) => found.object.kind === object.kind);
   const match = inFile.find((found) => found.object.metadata.name === object.metadata.name) ??
     inFile.find((found) => object.metadata.name.includes(found.object.metadata.name)) ?? inFile[0];
   return { file: origin, ...(match?.line !== undefined ? { line: match.line } : {}) };

@@ -93,7 +93,33 @@ export async function scanRepo(root: string, reads = new FileReads()): Promise<R
   return scan;
 }
 
-/** Scanned objects of a kind in an API group (`kustomize.toolkit.fluxcd.io`), any version. */
+/**
+ * Answers of objectsOf and objectsInFile for each scan's objects, while none is added (discovery adds the
+ * sources operators generate): a tree's discovery looks up its GitRepository three times per Kustomization,
+ * and each built object's file.
+ */
+const lookups = new WeakMap<ScannedObject[], { count: number; found: Map<string, ScannedObject[]> }>();
+
+function lookedUp(scan: RepoScan, key: string, find: (found: ScannedObject) => boolean): ScannedObject[] {
+  let index = lookups.get(scan.objects);
+  if (index?.count !== scan.objects.length) {
+    index = { count: scan.objects.length, found: new Map() };
+    lookups.set(scan.objects, index);
+  }
+  let found = index.found.get(key);
+  if (!found) {
+    found = scan.objects.filter(find);
+    index.found.set(key, found);
+  }
+  return found;
+}
+
+/** Scanned objects of a kind in an API group (`kustomize.toolkit.fluxcd.io`), any version; shared: never change the list. */
 export function objectsOf(scan: RepoScan, group: string, kind: string): ScannedObject[] {
-  return scan.objects.filter(({ object }) => object.kind === kind && object.apiVersion.startsWith(`${group}/`));
+  return lookedUp(scan, `kind ${group}/${kind}`, ({ object }) => object.kind === kind && object.apiVersion.startsWith(`${group}/`));
+}
+
+/** Scanned objects of one file, in its order; shared: never change the list. */
+export function objectsInFile(scan: RepoScan, file: string): ScannedObject[] {
+  return lookedUp(scan, `file ${file}`, (found) => found.file === file);
 }
