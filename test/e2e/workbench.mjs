@@ -41,11 +41,12 @@ export async function withOwnCodeServer({ folder, env = {}, settings = {} }, use
   }
 }
 
-export async function openDriftView(page) {
+/** Shows the Drift view, its side bar `width` px wide (room for the rows' descriptions). */
+export async function openDriftView(page, width = 420) {
   await page.locator('#workbench\\.parts\\.activitybar').getByRole('tab', { name: /Driftline/ }).click();
   // The container has one view, so VS Code hides its pane header: wait for the side bar's title instead.
   await page.locator('#workbench\\.parts\\.sidebar .composite.title', { hasText: /driftline/i }).waitFor();
-  await widenSideBar(page, 420);
+  await widenSideBar(page, width);
 }
 
 /** Drags the side bar's edge so that rows and their descriptions fit (the default 300 px cuts them). */

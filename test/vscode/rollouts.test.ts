@@ -8,7 +8,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { stringify } from 'yaml';
 import type { DriftNode } from '../../src/vscode/driftTreeNodes';
-import { describeWithShared, sharedPath } from '../support/shared';
+import { applyPausedRollout, installRolloutCrds, pausedRollout } from '../support/pausedRollout';
+import { describeWithShared } from '../support/shared';
 import { clusterInfo, environment, findNode, namespaceOf, readyDriftline, repoFile, waitFor, withDialogs } from './support';
 
 const FILE = 'environments/dev/shop/rollout.yaml';
@@ -29,32 +30,9 @@ describeWithShared('crds', 'Argo Rollouts: Promote from the Drift view', () => {
   };
 
   before(async () => {
-    for (const file of ['argo-rollouts-rollout-crd.yaml', 'argo-rollouts-analysis-run-crd.yaml']) {
-      // A 1.20 server and these CRDs: created without client validation (shared/crds/README.md); kept when there.
-      try {
-        kubectl('create', '--validate=false', '-f', path.join(sharedPath('crds'), file));
-      } catch (error) {
-        if (!/AlreadyExists/.test(String((error as { stderr?: Buffer }).stderr ?? error))) throw error;
-      }
-    }
-    kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd/rollouts.argoproj.io', 'crd/analysisruns.argoproj.io');
-    const rollout = {
-      apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout',
-      metadata: { name: 'shop-canary', namespace: namespace(), labels: { 'driftline.dev/app': 'shop' }, annotations: { 'driftline.dev/environment': 'dev' } },
-      spec: {
-        replicas: 2, selector: { matchLabels: { app: 'shop-canary' } },
-        template: { metadata: { labels: { app: 'shop-canary' } }, spec: { containers: [{ name: 'shop', image: 'nginx:1.27', ports: [{ containerPort: 8080, protocol: 'TCP' }] }] } },
-        strategy: { canary: { steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 75 }, { pause: { duration: '5m' } }] } },
-      },
-    };
-    fs.writeFileSync(repoFile(FILE), stringify(rollout));
-    kubectl('apply', '--server-side', '--field-manager=test-setup', '-f', repoFile(FILE));
-    const generation = live('{.metadata.generation}');
-    kubectl('-n', namespace(), 'patch', 'rollouts.argoproj.io', 'shop-canary', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: {
-      observedGeneration: generation, currentPodHash: '6f8d7c9b5', stableRS: '5c4b7d8f9', currentStepIndex: 1,
-      replicas: 3, updatedReplicas: 1, availableReplicas: 3, readyReplicas: 3,
-      pauseConditions: [{ reason: 'CanaryPauseStep', startTime: '2026-12-02T01:10:00Z' }], controllerPause: true,
-    } }));
+    await installRolloutCrds(kubectl);
+    fs.writeFileSync(repoFile(FILE), stringify(pausedRollout(namespace(), 'shop', environment)));
+    applyPausedRollout(kubectl, namespace(), repoFile(FILE));
     const api = await readyDriftline();
     await api.session.refresh({ environment, app: 'shop' });
     await waitFor(() => api.tree.getChildren(findNode(api, environment, 'shop')).some((node) => node.kind === 'resource' && node.result.kind === 'Rollout'), 'the Rollout row');
