@@ -4,7 +4,6 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { stringify } from 'yaml';
 import type { DriftNode } from '../../src/vscode/driftTreeNodes';
