@@ -322,6 +322,12 @@ export interface RenderedApp {
   /** Where a fetched source came from when the row should say so ("chart podinfo 6.5.4 from cache, fetched 2 h ago (...)"). */
   sourceNote?: string;
   /**
+   * True when a stand-in was rendered for something that may be back by the next refresh (the cached chart of an
+   * unreachable source, helm's default versions for a cluster that did not answer): the render cache does not
+   * keep it. A note that stays true (a mirror served the chart) does not make a render provisional.
+   */
+  provisional?: boolean;
+  /**
    * Set when the render failed only because a remote chart could not be fetched and no copy is cached: why. The
    * engine may then compare a HelmRelease against the release helm-controller stored in the cluster (storedReleases.ts).
    */

@@ -285,7 +285,7 @@ export class Workspace {
     const fetched: FetchedGitSource[] = [];
     const recording: GitFetcher = async (request, stop) => {
       const result = await this.fetchGit(request, stop);
-      fetched.push({ request, commit: result.commit, fromCache: result.note !== undefined });
+      fetched.push({ request, commit: result.commit, fromCache: result.fromCache === true });
       return result;
     };
     const model = await discoverRepo(this.options.repoRoot, { tools, timeoutMs, allowTools, signal, fetchGit: recording });

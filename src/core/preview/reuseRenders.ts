@@ -27,7 +27,7 @@ export function reusableRenders(head: RenderedSide, baseRoot: string, baseApps: 
   for (const app of baseApps) {
     const key = appKey(app);
     const headRender = headRenders.get(key);
-    if (!headRender || headRender.error || headRender.sourceNote || affectedAtHead.has(key)) continue;
+    if (!headRender || headRender.error || headRender.provisional || affectedAtHead.has(key)) continue;
     const headDefinition = rebasePaths(withoutDeclaration(headRender.app), head.root, baseRoot);
     if (JSON.stringify(headDefinition) !== JSON.stringify(withoutDeclaration(app))) continue;
     const objects = headRender.objects.map((object) => ({ ...object, source: rebasePaths(object.source, head.root, baseRoot) }));

@@ -42,9 +42,16 @@ export interface RenderOptions {
   /** Fetches charts from Helm repositories and OCI registries (the workspace's cache); without it they need network. */
   fetchChart?: ChartFetcher;
   /** Filled by one app's render: where its fetched sources came from when that is worth saying (renderCollected sets it). */
-  sourceNotes?: string[];
+  sourceNotes?: SourceNote[];
   /** The environment's cluster, which Flux HelmReleases read live valuesFrom sources and versions from (absent: none is asked). */
   helmCluster?: HelmCluster;
+}
+
+/** What a render tells about its sources: a mirror that served a chart, a stand-in for something unreachable. */
+export interface SourceNote {
+  text: string;
+  /** A stand-in for what may be back by the next refresh (a cached chart, helm's default versions): the render is not kept. */
+  provisional?: boolean;
 }
 
 /** What a tool run needs: paths, timeout, whether tools may run, and the signal that stops it (discovery's renders take these too). */

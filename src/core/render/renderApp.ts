@@ -9,7 +9,7 @@ import { applyNamespace } from './applyNamespace';
 import { renderDirectory } from './argoDirectory';
 import { collectInputs, hashInputs, type AppInputs } from './collectInputs';
 import { decryptObjects } from './decryptSops';
-import type { DecryptManifest, RenderOptions } from './options';
+import type { DecryptManifest, RenderOptions, SourceNote } from './options';
 import { applyPostBuild, needsLiveSources } from './postBuild';
 import { renderHelm } from './renderHelm';
 import { renderKustomize } from './renderKustomize';
@@ -69,12 +69,19 @@ async function renderObjects(app: AppDefinition, inputs: AppInputs, options: Ren
 
 /** Renders one app whose inputs were already collected and hashed; says where fetched charts came from when that matters. */
 export async function renderCollected(app: AppDefinition, inputs: AppInputs, inputHash: string, options: RenderOptions): Promise<RenderedApp> {
-  const sourceNotes: string[] = app.sourceNote ? [app.sourceNote] : [];
+  // A Git source from the cache is the app definition's note: discovery asks the remote again on each refresh.
+  const sourceNotes: SourceNote[] = app.sourceNote ? [{ text: app.sourceNote }] : [];
   const rendered = await renderCollectedObjects(app, inputs, inputHash, { ...options, sourceNotes });
   if (sourceNotes.length === 0) return rendered;
   // Objects of a cached chart are not those of the same inputs fetched afresh: comparisons cached by hash must not mix them.
-  const sourceNote = sourceNotes.join('; ');
-  return { ...rendered, sourceNote, inputHash: createHash('sha256').update(`${rendered.inputHash}\n${sourceNote}`).digest('hex') };
+  const sourceNote = sourceNotes.map((note) => note.text).join('; ');
+  const provisional = sourceNotes.some((note) => note.provisional);
+  return { ...rendered, sourceNote, ...(provisional ? { provisional } : {}), inputHash: notedInputHash(rendered.inputHash, sourceNote) };
+}
+
+/** The inputHash of a render from inputs hashing to `inputHash` whose sources are noted as `sourceNote`. */
+export function notedInputHash(inputHash: string, sourceNote: string | undefined): string {
+  return sourceNote === undefined ? inputHash : createHash('sha256').update(`${inputHash}\n${sourceNote}`).digest('hex');
 }
 
 async function renderCollectedObjects(app: AppDefinition, inputs: AppInputs, inputHash: string, options: RenderOptions): Promise<RenderedApp> {

@@ -5,7 +5,7 @@ import { buildKustomizeBatch } from './buildKustomizeBatch';
 import { FileReads } from './fileReads';
 import { collectInputs, hashInputs, isAffectedBy, type AppInputs } from './collectInputs';
 import type { RenderOptions } from './options';
-import { renderCollected } from './renderApp';
+import { notedInputHash, renderCollected } from './renderApp';
 import { mapWithLimit } from '../concurrency';
 import { readsLiveValues, withClusterInputs, withObjectsFingerprint } from './helmCluster';
 
@@ -26,9 +26,10 @@ export class RenderCache {
 
   get(app: AppDefinition, inputHash: string): RenderedApp | undefined {
     const entry = this.entries.get(appKey(app));
-    // Failed renders are retried: the cause (a missing tool, a timeout) may be outside the inputs. So are renders
-    // of a cached chart whose source could not be reached: it may be back.
-    const reusable = entry && entry.rendered.inputHash === inputHash && !entry.rendered.error && !entry.rendered.sourceNote;
+    // Failed renders are retried: the cause (a missing tool, a timeout) may be outside the inputs. So are
+    // provisional ones (a cached chart whose source could not be reached): it may be back.
+    // A render's own hash also covers its source notes (a mirror named in the row).
+    const reusable = entry && entry.rendered.inputHash === notedInputHash(inputHash, entry.rendered.sourceNote) && !entry.rendered.error && !entry.rendered.provisional;
     return reusable ? { ...entry.rendered, app } : undefined;
   }
 
@@ -38,7 +39,7 @@ export class RenderCache {
    */
   getTrusted(app: AppDefinition): RenderedApp | undefined {
     const entry = this.entries.get(appKey(app));
-    const reusable = entry && !entry.rendered.error && !entry.rendered.sourceNote && sameDefinition(entry.app, app);
+    const reusable = entry && !entry.rendered.error && !entry.rendered.provisional && sameDefinition(entry.app, app);
     return reusable ? { ...entry.rendered, app } : undefined;
   }
 

@@ -25,7 +25,7 @@ export async function renderHelm(app: AppDefinition, options: HelmReleaseOptions
   const source = app.helm!;
   const chart = await chartToRender(app.helm, options);
   const release = source.release && await prepareHelmRelease(app, source.release, options, decrypt);
-  if (release && release.note) options.sourceNotes?.push(release.note);
+  if (release && release.note) options.sourceNotes?.push({ text: release.note, provisional: true });
   const values = release ? release.values : source.values;
   // A HelmRelease's chart.spec.valuesFiles replace its chart's values.yaml, as source-controller builds the chart.
   const unpacked = await chartWithReleaseValuesFiles(app, chart);

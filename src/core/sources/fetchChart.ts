@@ -23,7 +23,7 @@ export async function fetchChart(request: ChartRequest, context: FetchContext): 
     const archive = previous && await context.cache.archive(previous.digest);
     if (!previous || !archive) throw error;
     const note = `chart ${request.chart} ${previous.version} from cache, fetched ${timeAgo(previous.fetchedAt)} (${error.message})`;
-    return { archive, version: previous.version, digest: previous.digest, note };
+    return { archive, version: previous.version, digest: previous.digest, note, fromCache: true };
   }
 }
 

@@ -31,6 +31,8 @@ export interface FetchedChart {
   version: string;
   /** sha256 hex of the archive. */
   digest: string;
-  /** Set when the source could not be reached and the cached copy is used ("chart podinfo 6.5.4 from cache, fetched 2 h ago: ..."). */
+  /** Where the chart came from when the row should say so: a mirror, or the cached copy of an unreachable source ("chart podinfo 6.5.4 from cache, fetched 2 h ago: ..."). */
   note?: string;
+  /** True when the cached copy stands in for a source that could not be reached: the next refresh tries the source again. */
+  fromCache?: boolean;
 }

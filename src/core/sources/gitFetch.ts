@@ -33,16 +33,18 @@ export async function fetchGit(request: GitRequest, context: GitContext): Promis
   if (!request.include?.length) return fetched;
   const included: IncludedArtifact[] = [];
   const notes = fetched.note ? [fetched.note] : [];
+  let fromCache = fetched.fromCache === true;
   for (const include of request.include) {
     const artifact = await fetchGit(include.request, context).catch((error: unknown) => {
       if (!(error instanceof SourceError)) throw error;
       throw new SourceError(`include of GitRepository ${include.name}: ${error.message}`, error.url, error.status);
     });
     if (artifact.note) notes.push(artifact.note);
+    fromCache ||= artifact.fromCache === true;
     included.push({ folder: artifact.folder, fromPath: include.fromPath, toPath: include.toPath });
   }
   const folder = await artifactWithIncludes(fetched.folder, included, context.cache.root);
-  return { ...fetched, folder, ...(notes.length ? { note: notes.join('; ') } : {}) };
+  return { ...fetched, folder, ...(notes.length ? { note: notes.join('; ') } : {}), ...(fromCache ? { fromCache } : {}) };
 }
 
 async function fetchOne(request: GitRequest, context: GitContext): Promise<FetchedGit> {
@@ -60,7 +62,7 @@ async function fetchOne(request: GitRequest, context: GitContext): Promise<Fetch
     if (!previous || !await exists(checkoutFolder(context, previous.commit))) throw error;
     const folder = await gitArtifact(checkoutFolder(context, previous.commit), context.cache.root, previous.commit, request.ignore);
     const note = `Git ${url} ${ref} at ${previous.commit.slice(0, 7)} from cache, fetched ${timeAgo(previous.fetchedAt)} (${error.message})`;
-    return { folder, commit: previous.commit, ref, note };
+    return { folder, commit: previous.commit, ref, note, fromCache: true };
   }
   const madeBefore = await exists(checkoutFolder(context, commit));
   const checkedOut = await checkout(request.url, commit, context);

@@ -41,8 +41,10 @@ export interface FetchedGit {
   commit: string;
   /** How the ref is named in messages: `branch main`, `tag v1.2.0`, `semver >=1.0.0 (v1.4.2)`. */
   ref: string;
-  /** Set when the remote could not be reached and the cached checkout is used ("... from cache, fetched 2 h ago"). */
+  /** Where the checkout came from when the row should say so: a mirror, or the cached checkout of an unreachable remote ("... from cache, fetched 2 h ago"). */
   note?: string;
+  /** True when the cached checkout stands in for a remote that could not be reached: the next refresh asks the remote again. */
+  fromCache?: boolean;
 }
 
 /** Fetches one Git source (the workspace binds the cache, the time limit and the user's git configuration). */

@@ -2,6 +2,7 @@
 // repository or an OCI registry, the archive fetched into the cache through the workspace's fetcher. When the
 // archive is the cached copy of a source that could not be reached, the render's notes say so.
 import type { HelmSource } from '../model';
+import type { SourceNote } from '../render/options';
 import type { ChartRequest, FetchedChart } from './fetchTypes';
 import { shownURL } from './httpGet';
 import { SourceError } from './sourceError';
@@ -27,7 +28,7 @@ export interface RemoteChartOptions {
   fetchChart?: ChartFetcher;
   signal?: AbortSignal;
   /** Collects what the render should tell about where its sources came from ("chart podinfo 6.5.4 from cache, ..."). */
-  sourceNotes?: string[];
+  sourceNotes?: SourceNote[];
 }
 
 export async function chartToRender(source: HelmSource | undefined, options: RemoteChartOptions): Promise<ChartToRender> {
@@ -44,6 +45,6 @@ export async function chartToRender(source: HelmSource | undefined, options: Rem
     if (error instanceof SourceError) throw new ChartNotFetchedError(error);
     throw error;
   }
-  if (fetched.note) options.sourceNotes?.push(fetched.note);
+  if (fetched.note) options.sourceNotes?.push({ text: fetched.note, provisional: fetched.fromCache === true });
   return { path: fetched.archive, archive: true };
 }

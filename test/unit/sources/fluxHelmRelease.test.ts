@@ -77,6 +77,7 @@ describe('Flux HelmReleases with a chart from a HelmRepository', () => {
     assert.equal(podinfo.error, undefined);
     assert.deepEqual(podinfo.objects.map(({ object }) => object.data), [{ version: '6.5.4', greeting: 'from-git' }]);
     assert.match(podinfo.sourceNote ?? '', new RegExp(`^chart podinfo 6.5.4 from cache, fetched (just now|1 min ago) \\(GET ${server.url}/index.yaml: `));
+    assert.equal(podinfo.provisional, true, 'a stand-in for an unreachable source: the next refresh tries the source again');
   });
 });
 
