@@ -1,12 +1,14 @@
 // Quick fixes on the doctor's diagnostics: "Add spec.wait: true" where a Kustomization applies workloads
 // without health checks, and, on every finding, "Turn rule X off" in the repo's .driftline.yaml. Both are
-// workspace edits: undoable, seen before saving.
+// workspace edits: undoable, seen before saving. "Encrypt with SOPS" on a plaintext Secret is a command
+// (encryptSecretFix.ts): the plaintext must not go through an edit and a save.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME } from '../../core/discovery/loadConfig';
 import { addKustomizationWait, ruleOffConfig } from '../../core/doctor/fixes';
 import type { DriftSessions } from '../driftRoots';
 import { DOCTOR_SOURCE } from './doctorDiagnostics';
+import { encryptSecretAction } from './encryptSecretFix';
 
 export class DoctorQuickFixes implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
@@ -21,6 +23,7 @@ export class DoctorQuickFixes implements vscode.CodeActionProvider {
         const fixed = addKustomizationWait(document.getText(), diagnostic.range.start.line + 1);
         if (fixed !== undefined) actions.push(replaceAll(document, fixed, 'Add spec.wait: true (wait for what it applies to be ready)', diagnostic, true));
       }
+      if (diagnostic.code === 'plaintext-secret' && document.uri.scheme === 'file') actions.push(encryptSecretAction(document, diagnostic));
       const off = await this.ruleOff(document, diagnostic, diagnostic.code);
       if (off) actions.push(off);
     }
