@@ -22,9 +22,10 @@ export interface TestRegistry {
 
 /**
  * Starts a registry; resolves once it says it is listening. `htpasswd` (`user:password`) puts it behind Basic
- * auth, `token` behind a token service granting that login (Bearer auth, as public registries do).
+ * auth, `token` behind a token service granting that login (Bearer auth, as public registries do), and
+ * `identityToken` too when given (the refresh token an identity-token login exchanges there).
  */
-export async function startRegistry(options: { htpasswd?: string; token?: string } = {}): Promise<TestRegistry> {
+export async function startRegistry(options: { htpasswd?: string; token?: string; identityToken?: string } = {}): Promise<TestRegistry> {
   const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'driftline-registry-'));
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
@@ -38,7 +39,7 @@ export async function startRegistry(options: { htpasswd?: string; token?: string
     await fs.writeFile(path.join(folder, 'htpasswd'), execFileSync('htpasswd', ['-Bbn', user, password]));
     config.push('auth:', '  htpasswd:', '    realm: driftline-test', `    path: ${path.join(folder, 'htpasswd')}`);
   }
-  const tokens = options.token ? await startTokenServer(folder, options.token) : undefined;
+  const tokens = options.token ? await startTokenServer(folder, options.token, options.identityToken) : undefined;
   if (tokens) {
     config.push('auth:', '  token:', `    realm: ${tokens.realm}`, `    service: ${tokens.service}`, `    issuer: ${tokens.issuer}`,
       `    rootcertbundle: ${tokens.certFile}`);

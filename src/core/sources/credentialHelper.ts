@@ -2,16 +2,15 @@
 // keychain rather than in config.json: `credHelpers.<host>` names the helper of one registry, `credsStore` the
 // helper of all the others. The helper is `docker-credential-<name>` on PATH, run as `get` with the registry
 // host on stdin; it answers JSON `{"ServerURL", "Username", "Secret"}`, or fails saying it has no credentials.
+// Username `<token>` (Azure's acr helper, among others) makes Secret an identity token: an OAuth2 refresh token
+// for the registry's token service (ociRegistry.ts), never sent as a password.
 import { runTool } from '../render/runTool';
 
-export interface HelperLogin {
-  username: string;
-  secret: string;
-}
+export type HelperLogin = { username: string; secret: string } | { identityToken: string };
 
 /** Helpers answer this (exit 1, on stdout) when they hold nothing for the host: that is no error. */
 const NOT_FOUND = /credentials not found/i;
-/** `Username: "<token>"` is an identity token, exchanged at a token service: not a password to send. */
+/** `Username: "<token>"`: Secret is an identity token, exchanged at a token service. */
 const IDENTITY_TOKEN = '<token>';
 const HELPER_TIMEOUT_MS = 30_000;
 
@@ -37,6 +36,6 @@ export async function helperLogin(helper: string, host: string, env: Record<stri
     throw new Error(`${where} get ${host} did not answer JSON`);
   }
   if (typeof answer.Username !== 'string' || typeof answer.Secret !== 'string' || answer.Secret === '') return undefined;
-  if (answer.Username === IDENTITY_TOKEN) return undefined;
+  if (answer.Username === IDENTITY_TOKEN) return { identityToken: answer.Secret };
   return { username: answer.Username, secret: answer.Secret };
 }

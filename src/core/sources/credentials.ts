@@ -1,7 +1,7 @@
 // Credentials for remote sources, from the user's own tool files only (never from the cluster): helm's
 // repositories.yaml (username/password per repository URL) for HTTP chart repositories, and the registry
 // configs helm and docker write on `helm registry login` / `docker login` (`auths.<host>.auth`, base64
-// `user:password`, or a docker credential helper: credentialHelper.ts) for OCI registries. Each credential is
+// `user:password`, an `identitytoken`, or a docker credential helper: credentialHelper.ts) for OCI registries. Each credential is
 // bound to the host it was configured for; the fetchers send it nowhere else. helm's entry may also hold the repository's TLS settings (helmRepositoryTls).
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -11,8 +11,13 @@ import { helperLogin } from './credentialHelper';
 import type { TlsSettings } from './tlsGet';
 
 export interface Credential {
-  /** `Basic <base64>`: what goes in the Authorization header (or the token request of a registry). */
-  authorization: string;
+  /** `Basic <base64>`: what goes in the Authorization header (or the token request of a registry); none for an identity token. */
+  authorization?: string;
+  /**
+   * A registry's identity token (docker `auths.<host>.identitytoken`, or a credential helper's `<token>` login): an
+   * OAuth2 refresh token, sent only to the registry's own token service in exchange for an access token.
+   */
+  identityToken?: string;
   username: string;
   /** `host:port` the credential is for. */
   host: string;
@@ -134,7 +139,7 @@ function hostOfKey(key: string): string {
 }
 
 interface RegistryConfig {
-  auths?: Record<string, { auth?: unknown; username?: unknown; password?: unknown }>;
+  auths?: Record<string, { auth?: unknown; username?: unknown; password?: unknown; identitytoken?: unknown }>;
   credHelpers?: Record<string, unknown>;
   credsStore?: unknown;
 }
@@ -158,11 +163,13 @@ export async function registryCredential(host: string, env: Env = process.env): 
     const helper = typeof ownHelper === 'string' && ownHelper !== '' ? ownHelper : typeof config.credsStore === 'string' && config.credsStore !== '' ? config.credsStore : undefined;
     if (helper) {
       const login = await helperLogin(helper, host, env, file);
-      if (login) return basic(login.username, login.secret, host, `docker-credential-${helper}`);
+      if (login) return 'identityToken' in login ? identityToken(login.identityToken, host, `docker-credential-${helper}`) : basic(login.username, login.secret, host, `docker-credential-${helper}`);
       if (ownHelper) continue;
     }
     for (const [key, entry] of Object.entries(config.auths ?? {})) {
       if (hostOfKey(key) !== host) continue;
+      // docker writes the identity token beside the user name (`auth` holds `user:` with no password then).
+      if (typeof entry.identitytoken === 'string' && entry.identitytoken !== '') return identityToken(entry.identitytoken, host, file);
       if (typeof entry.auth === 'string' && entry.auth !== '') {
         const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
         const colon = decoded.indexOf(':');
@@ -174,9 +181,14 @@ export async function registryCredential(host: string, env: Env = process.env): 
   return undefined;
 }
 
+function identityToken(token: string, host: string, file: string): Credential {
+  return { identityToken: token, username: 'identity token', host, file };
+}
+
 /** What a 401/403 says about the credentials sent. */
 export function credentialsNote(credential: Credential | undefined, host: string): string {
-  return credential
-    ? `the credentials of ${credential.username} from ${credential.file} were refused`
-    : `no credentials for ${host} in your helm or docker configuration`;
+  if (!credential) return `no credentials for ${host} in your helm or docker configuration`;
+  return credential.identityToken
+    ? `the identity token from ${credential.file} was refused`
+    : `the credentials of ${credential.username} from ${credential.file} were refused`;
 }

@@ -2,7 +2,9 @@
 // two auth challenges registries answer a 401 with: `Basic` (htpasswd registries) is answered with the user's
 // login for that host, `Bearer realm=...,service=...,scope=...` with a token fetched from the realm (sending the
 // login there only when the realm is the registry's own host or domain, as registry-1.docker.io sends logins
-// to auth.docker.io; anonymous otherwise). Loopback registries are plain HTTP, as docker treats them.
+// to auth.docker.io; anonymous otherwise). An identity token (Azure's and others' OAuth2 refresh token) goes to
+// the same realm, POSTed as docker's distribution client does (grant_type=refresh_token), never as a password.
+// Loopback registries are plain HTTP, as docker treats them.
 import { credentialsNote, registryCredential, type Credential } from './credentials';
 import type { FetchContext } from './fetchTypes';
 import { httpFailure, httpGet, type HttpAnswer } from './httpGet';
@@ -55,6 +57,7 @@ export class OciRegistry {
     const login = await this.login();
     if (challenge?.scheme === 'basic') {
       if (!login) throw httpFailure(answer, credentialsNote(undefined, this.host));
+      if (!login.authorization) throw httpFailure(answer, `${this.host} asks for a password (Basic auth), and ${login.file} holds only an identity token for it`);
       this.authorization = login.authorization;
       return;
     }
@@ -62,10 +65,12 @@ export class OciRegistry {
     const realm = new URL(challenge.params.realm);
     for (const key of ['service', 'scope'] as const) if (challenge.params[key]) realm.searchParams.set(key, challenge.params[key]);
     const sendLogin = login && sameSite(realm.hostname, this.host);
-    const tokenAnswer = await httpGet(realm.toString(), {
-      signal: this.context.signal, timeoutMs: this.context.timeoutMs,
-      ...(sendLogin ? { authorization: login.authorization, credentialHost: realm.host } : {}),
-    });
+    const tokenAnswer = sendLogin && login.identityToken
+      ? await this.exchangeIdentityToken(realm, login.identityToken, challenge.params)
+      : await httpGet(realm.toString(), {
+        signal: this.context.signal, timeoutMs: this.context.timeoutMs,
+        ...(sendLogin && login.authorization ? { authorization: login.authorization, credentialHost: realm.host } : {}),
+      });
     if (tokenAnswer.status !== 200) throw httpFailure(tokenAnswer, credentialsNote(sendLogin ? login : undefined, this.host));
     let token: string | undefined;
     try {
@@ -76,6 +81,13 @@ export class OciRegistry {
     }
     if (!token) throw new SourceError(`GET ${realm.origin}${realm.pathname}: the token service answered without a token`, realm.toString());
     this.authorization = `Bearer ${token}`;
+  }
+
+  /** The OAuth2 refresh-token grant of the distribution token spec: the identity token in a form, to the realm itself. */
+  private exchangeIdentityToken(realm: URL, refreshToken: string, params: Record<string, string>): Promise<HttpAnswer> {
+    const form: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'driftline' };
+    for (const key of ['service', 'scope'] as const) if (params[key]) form[key] = params[key];
+    return httpGet(`${realm.origin}${realm.pathname}`, { form, signal: this.context.signal, timeoutMs: this.context.timeoutMs });
   }
 }
 

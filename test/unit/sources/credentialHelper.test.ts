@@ -87,6 +87,54 @@ describe('OCI registry logins from docker credential helpers', function () {
       /HTTP 401/.test(error.message) && error.message.includes('the credentials of keeper from docker-credential-keychain were refused'));
   });
 
+  describe('identity tokens (Username <token>, as Azure\'s acr helper answers)', () => {
+    let tokenRegistry: TestRegistry;
+    const identityToken = 'refresh-7f3a9c';
+
+    before(async () => {
+      tokenRegistry = await startRegistry({ token: 'reader:t0ken-pass', identityToken });
+      await tokenRegistry.push(path.join(charts, 'podinfo-1.0.0.tgz'), 'private');
+    });
+    after(() => tokenRegistry.stop());
+
+    const fetchPrivate = () => fetchChart({ repoURL: `oci://${tokenRegistry.host}/private`, chart: 'podinfo', version: '1.0.0' }, context());
+    async function installFor(host: string, name: string, login: string): Promise<void> {
+      const file = path.join(bin, `docker-credential-${name}`);
+      await fs.writeFile(file, helperScript(host, login, log()));
+      await fs.chmod(file, 0o755);
+    }
+
+    it('exchanges the helper\'s identity token at the registry\'s token service and reads the chart, never sending it as a password', async () => {
+      await installFor(tokenRegistry.host, 'acr', `<token>:${identityToken}`);
+      await dockerConfig({ credsStore: 'acr' });
+      const before = tokenRegistry.tokens!.requests.length;
+      assert.equal((await fetchPrivate()).version, '1.0.0');
+      const asked = tokenRegistry.tokens!.requests.slice(before);
+      assert.ok(asked.length > 0, 'the token service was asked');
+      assert.ok(asked.every((request) => request.method === 'POST' && request.grantType === 'refresh_token' && request.refreshToken === identityToken), JSON.stringify(asked));
+      assert.ok(asked.every((request) => request.authorization === undefined), 'no Authorization header carried the token');
+    });
+
+    it('takes the identitytoken docker login wrote in config.json the same way', async () => {
+      await dockerConfig({ auths: { [tokenRegistry.host]: { auth: Buffer.from('00000000-0000-0000-0000-000000000000:').toString('base64'), identitytoken: identityToken } } });
+      assert.equal((await fetchPrivate()).version, '1.0.0');
+    });
+
+    it('says the token service refused the identity token, naming where it came from', async () => {
+      await installFor(tokenRegistry.host, 'acr', '<token>:refresh-expired');
+      await dockerConfig({ credsStore: 'acr' });
+      await assert.rejects(fetchPrivate(), (error: Error) =>
+        error.message.startsWith(`POST ${tokenRegistry.tokens!.realm}: HTTP 401 Unauthorized (the identity token from docker-credential-acr was refused)`));
+    });
+
+    it('says a registry asking for a password cannot take an identity token', async () => {
+      await install('acr', `<token>:${identityToken}`);
+      await dockerConfig({ credsStore: 'acr' });
+      await assert.rejects(fetchPodinfo(), (error: Error) =>
+        /HTTP 401/.test(error.message) && error.message.includes(`${registry.host} asks for a password (Basic auth), and docker-credential-acr holds only an identity token for it`));
+    });
+  });
+
   it('names the helper and the config file when the helper is not installed', async () => {
     await dockerConfig({ credsStore: 'desktop' });
     await assert.rejects(fetchPodinfo(), (error: Error) =>
