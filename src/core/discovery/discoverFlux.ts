@@ -301,7 +301,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   const salvage = async (node: TreeNode): Promise<void> => {
     const generated = node.spec?.generated;
     if (!node.result || !('error' in node.result) || !generated || generated.length < 2) return;
-    const results = await buildFlux(generated.map((entry) => ({ ...node.spec!, generated: [entry] })), options);
+    const results = await buildFlux(generated.map((entry) => ({ ...node.spec!, generated: [entry] })), options, scan.root);
     const objects: BuiltObject[] = [];
     results.forEach((result, index) => {
       if ('objects' in result) objects.push(...result.objects);
@@ -364,7 +364,7 @@ export async function discoverFlux(scan: RepoScan, identity: RepoIdentity, optio
   const build = async (nodes: TreeNode[], alongside = new Map<string, FluxBuildSpec>()): Promise<void> => {
     const taken = nodes.map((node) => takeEarly(node.spec!));
     const rest = nodes.filter((_node, index) => !taken[index]);
-    const batch = buildFlux([...rest.map((node) => node.spec!), ...alongside.values()], options);
+    const batch = buildFlux([...rest.map((node) => node.spec!), ...alongside.values()], options, scan.root);
     if (alongside.size > 0) earlyBatches.push(batch.catch(() => undefined)); // awaited by the nodes that take it, and at the end
     [...alongside.keys()].forEach((key, index) => early.set(key, { batch, index: rest.length + index }));
     const [results] = await Promise.all([batch, prepareAhead([...rest.map((node) => node.spec!), ...alongside.values()])]);

@@ -13,6 +13,7 @@ import { stoppedBy } from '../abort';
 import type { KubeObject } from '../model';
 import type { ToolOptions } from '../render/options';
 import { parseToolOutput } from '../render/parseToolOutput';
+import { withoutBuildDirs } from '../render/kustomizeBuildDirs';
 import { kustomizeCommand, kustomizeLabel, kustomizeMessage } from '../render/renderKustomize';
 import { assertToolAllowed, runTool } from '../render/runTool';
 
@@ -104,7 +105,13 @@ function sortOutput(stdout: string, builtDir: string, indexes: number[]): Map<nu
   return byEntry;
 }
 
-async function buildChunk(batchDir: string, name: string, wrappers: string[], indexes: number[], options: ToolOptions): Promise<Map<number, FluxBuildResult>> {
+/** The error of entry `index` built alone, naming its folder (relative to `repoRoot`) where kustomize names Driftline's temporary folders. */
+function entryError(error: string, spec: FluxBuildSpec, repoRoot: string | undefined): string {
+  const shown = repoRoot ? path.relative(repoRoot, spec.folder) || '.' : spec.folder;
+  return withoutBuildDirs(error, { folders: [spec.folder, ...(spec.generated ?? [])], nameOf: () => shown });
+}
+
+async function buildChunk(batchDir: string, name: string, specs: FluxBuildSpec[], wrappers: string[], indexes: number[], options: ToolOptions, repoRoot: string | undefined): Promise<Map<number, FluxBuildResult>> {
   const results = new Map<number, FluxBuildResult>();
   if (indexes.length > 1) {
     const dir = path.join(batchDir, name);
@@ -124,13 +131,16 @@ async function buildChunk(batchDir: string, name: string, wrappers: string[], in
   await Promise.all(indexes.map(async (index) => {
     const run = await runBuild(wrappers[index], options);
     const sorted = 'stdout' in run ? sortOutput(run.stdout, wrappers[index], [index]) : undefined;
-    results.set(index, 'error' in run ? run : sorted ? { objects: sorted.get(index)! } : { error: 'kustomize printed objects of another build' });
+    results.set(index, 'error' in run ? { error: entryError(run.error, specs[index], repoRoot) } : sorted ? { objects: sorted.get(index)! } : { error: 'kustomize printed objects of another build' });
   }));
   return results;
 }
 
-/** Builds every spec; one result per spec, in order. Rejects only when `options.signal` aborts. */
-export async function buildFlux(specs: FluxBuildSpec[], options: ToolOptions = {}): Promise<FluxBuildResult[]> {
+/**
+ * Builds every spec; one result per spec, in order. Rejects only when `options.signal` aborts. Errors name
+ * folders relative to `repoRoot` where kustomize names the temporary ones the build runs in.
+ */
+export async function buildFlux(specs: FluxBuildSpec[], options: ToolOptions = {}, repoRoot?: string): Promise<FluxBuildResult[]> {
   if (specs.length === 0) return [];
   try {
     assertToolAllowed('kustomize', options);
@@ -143,7 +153,7 @@ export async function buildFlux(specs: FluxBuildSpec[], options: ToolOptions = {
     const runs = Math.min(RUNS_PER_BATCH, specs.length);
     const chunks = Array.from({ length: runs }, (_, run) => specs.map((_spec, index) => index).filter((index) => index % runs === run));
     const results = new Map<number, FluxBuildResult>();
-    for (const chunk of await Promise.all(chunks.map((indexes, run) => buildChunk(batchDir, `batch-${run}`, wrappers, indexes, options)))) {
+    for (const chunk of await Promise.all(chunks.map((indexes, run) => buildChunk(batchDir, `batch-${run}`, specs, wrappers, indexes, options, repoRoot)))) {
       for (const [index, result] of chunk) results.set(index, result);
     }
     return specs.map((_spec, index) => results.get(index)!);

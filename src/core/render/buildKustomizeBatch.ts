@@ -15,6 +15,7 @@ import { stoppedBy } from '../abort';
 import { messageOf } from '../errors';
 import { describeRef, refOf } from '../identity';
 import type { DesiredObject } from '../model';
+import { withoutBuildDirs } from './kustomizeBuildDirs';
 import type { ToolOptions } from './options';
 import { parseToolOutput } from './parseToolOutput';
 import { kustomizeCommand, kustomizeLabel, kustomizeMessage } from './renderKustomize';
@@ -68,7 +69,11 @@ export async function buildKustomizeBatch(buildRoots: string[], options: ToolOpt
     await fs.writeFile(batchFile, asYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: wrappers }));
     const [command, args] = await kustomizeCommand(tools, batchDir);
     const run = await runTool(command, args, { cwd: batchDir, timeoutMs, allowTools, signal, label: kustomizeLabel(command, args) });
-    if (run.code !== 0) return { failure: kustomizeMessage(run.stderr) || `${path.basename(command)} exited with ${run.code}` };
+    if (run.code !== 0) {
+      const failure = kustomizeMessage(run.stderr) || `${path.basename(command)} exited with ${run.code}`;
+      // Entry app-<i> of the batch's folder stands for the folder of app i.
+      return { failure: withoutBuildDirs(failure, { folders: buildRoots, nameOf: (entry) => buildRoots[Number(/^app-(\d+)$/.exec(entry ?? '')?.[1])] ?? 'the batch' }) };
+    }
     const byEntry: DesiredObject[][] = buildRoots.map(() => []);
     for (const desired of parseToolOutput(run.stdout, batchFile)) {
       const index = untag(desired);

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { AppDefinition, DesiredObject, ToolPaths } from '../model';
+import { withoutBuildDirs } from './kustomizeBuildDirs';
 import type { KustomizeTree } from './kustomizeTree';
 import { mapSources } from './mapSources';
 import type { RenderOptions } from './options';
@@ -78,7 +79,12 @@ export async function renderKustomize(
     if (app.origin === 'flux-kustomization') args.push('--load-restrictor', 'LoadRestrictionsNone');
     if (tree.inflatesHelmCharts) args.push(...await helmChartFlags(tools));
     const run = await runTool(command, args, { cwd: app.path, timeoutMs, allowTools, signal, label: kustomizeLabel(command, args) });
-    if (run.code !== 0) throw new Error(kustomizeMessage(run.stderr) || `${path.basename(command)} exited with ${run.code}`);
+    if (run.code !== 0) {
+      const message = kustomizeMessage(run.stderr) || `${path.basename(command)} exited with ${run.code}`;
+      // The overlay's temporary folder stands for the app's: errors name that.
+      const resources = Array.isArray(app.kustomizeOverlay?.resources) ? app.kustomizeOverlay.resources as string[] : [];
+      throw new Error(overlayDir ? withoutBuildDirs(message, { folders: [app.path, ...resources], nameOf: () => app.path }) : message);
+    }
     return mapSources(parseToolOutput(run.stdout, tree.kustomizationFiles[0] ?? app.path), tree, reads);
   } finally {
     if (overlayDir) await fs.rm(overlayDir, { recursive: true, force: true });
