@@ -39,19 +39,21 @@ export class LiveSnapshot {
   static async read(
     client: ListingClient,
     keys: ListKey[],
-    options: { concurrency: number; signal?: AbortSignal; describeFailure?: (key: ListKey, error: unknown) => string },
+    options: {
+      concurrency: number; signal?: AbortSignal; describeFailure?: (key: ListKey, error: unknown) => string;
+      /** LISTs of the same context already read or in flight (SharedLists): taken instead of listed again, and added to. */
+      shared?: Map<string, Promise<ListOutcome>>;
+    },
   ): Promise<LiveSnapshot> {
     const unique = [...new Map(keys.map((key) => [listKeyId(key), key])).values()];
     const outcomes = await mapWithLimit(unique, options.concurrency, async (key): Promise<[string, ListOutcome]> => {
-      try {
-        const { items, resourceVersion } = await client.list(key.apiVersion, key.kind, key.namespace ? { namespace: key.namespace } : {});
-        // List items carry no apiVersion/kind of their own; they are the kind that was asked for.
-        const objects = items.map((item) => ({ ...item, apiVersion: key.apiVersion, kind: key.kind }));
-        return [listKeyId(key), { state: 'listed', objects, resourceVersion }];
-      } catch (error) {
-        const reason = options.describeFailure?.(key, error) ?? messageOf(error);
-        return [listKeyId(key), { state: 'failed', reason, error }];
+      const id = listKeyId(key);
+      let outcome = options.shared?.get(id);
+      if (!outcome) {
+        outcome = listOnce(client, key, options.describeFailure);
+        options.shared?.set(id, outcome);
       }
+      return [id, await outcome];
     }, options.signal);
     return new LiveSnapshot(new Map(outcomes), unique);
   }
@@ -85,6 +87,17 @@ export class LiveSnapshot {
     for (const outcome of this.outcomes.values()) {
       if (outcome.state === 'listed') yield* outcome.objects;
     }
+  }
+}
+
+async function listOnce(client: ListingClient, key: ListKey, describeFailure?: (key: ListKey, error: unknown) => string): Promise<ListOutcome> {
+  try {
+    const { items, resourceVersion } = await client.list(key.apiVersion, key.kind, key.namespace ? { namespace: key.namespace } : {});
+    // List items carry no apiVersion/kind of their own; they are the kind that was asked for.
+    const objects = items.map((item) => ({ ...item, apiVersion: key.apiVersion, kind: key.kind }));
+    return { state: 'listed', objects, resourceVersion };
+  } catch (error) {
+    return { state: 'failed', reason: describeFailure?.(key, error) ?? messageOf(error), error };
   }
 }
 

@@ -6,7 +6,7 @@ import { isClusterWideFailure } from '../cluster/errors';
 import { messageOf } from '../errors';
 import { kindId, refId, refOf } from '../identity';
 import type { AppResult, IgnoreRule, ObjectRef, RenderedApp } from '../model';
-import { LiveSnapshot, noSuchKindReason, type ListedVersion, type ListingClient, type ListKey } from '../cluster/liveSnapshot';
+import { LiveSnapshot, noSuchKindReason, type ListedVersion, type ListingClient, type ListKey, type ListOutcome } from '../cluster/liveSnapshot';
 import { compareApp, liveInputsOf, toResult, type ResolvedObject } from './compareApp';
 import { relatedFromSnapshot, relatedListKeys, relatedVersionsOf } from '../health/related';
 import { withoutHooks } from './hooks';
@@ -39,6 +39,8 @@ export interface CompareEnvironmentOptions {
    * May still be arriving: it is awaited alongside the server's kinds.
    */
   alsoList?: ListKey[] | Promise<ListKey[]>;
+  /** LISTs of this context shared with other comparisons of the same operation (SharedLists.of). */
+  sharedLists?: Map<string, Promise<ListOutcome>>;
 }
 
 export async function compareEnvironment(rendered: RenderedApp[], options: CompareEnvironmentOptions): Promise<{
@@ -58,7 +60,7 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
   const resolved = new Map(comparable.map((app) => [app, app.objects.map((desired) => resolveObject(desired, app, kinds, options))]));
   const allResolved = [...resolved.values()].flat();
   const keys = withKeys(listKeys(allResolved, kinds), alsoList);
-  const snapshot = await LiveSnapshot.read(options.client, keys, { concurrency: options.concurrency, signal: options.signal });
+  const snapshot = await LiveSnapshot.read(options.client, keys, { concurrency: options.concurrency, signal: options.signal, shared: options.sharedLists });
   for (const key of keys) {
     const outcome = snapshot.outcome(key);
     if (outcome?.state === 'failed' && isClusterWideFailure(outcome.error)) throw outcome.error;
@@ -70,7 +72,9 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
   const wantedInEnvironment = new Set(allResolved.map((object) => refId(object.ref)));
   // What health reads beside the objects (a Rollout's ReplicaSets, a Canary's Events): read once, not watched.
   const compared = allResolved.filter((object) => !object.unknownReason);
-  const relatedSnapshot = await LiveSnapshot.read(options.client, relatedListKeys(compared.map((object) => object.ref)), { concurrency: options.concurrency, signal: options.signal });
+  const relatedSnapshot = await LiveSnapshot.read(options.client, relatedListKeys(compared.map((object) => object.ref)), {
+    concurrency: options.concurrency, signal: options.signal, shared: options.sharedLists,
+  });
   const related = relatedFromSnapshot(relatedSnapshot);
   const ignoreRules = JSON.stringify(options.ignoreRules);
   let reused = 0;

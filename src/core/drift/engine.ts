@@ -4,6 +4,7 @@
 // re-asks the server only for what changed. Data flows one way: discover -> render -> live -> compare.
 import path from 'node:path';
 import type { ListedVersion } from '../cluster/liveSnapshot';
+import type { SharedLists } from '../cluster/sharedLists';
 import { messageOf } from '../errors';
 import { describeRef, refId } from '../identity';
 import {
@@ -36,6 +37,14 @@ export interface StatusFilter {
   app?: string;
   /** Compare against this kube context instead of each environment's own. */
   context?: string;
+}
+
+/** How a status reads, for callers that hold part of the answer already (a branch preview's two sides). */
+export interface StatusOptions {
+  /** LISTs shared with the other comparisons of the caller's operation (SharedLists): each kind and namespace read once. */
+  sharedLists?: SharedLists;
+  /** Apps (appKey) whose render in the cache the caller vouches for: reused without reading their files. */
+  trustedRenders?: ReadonlySet<string>;
 }
 
 export type WatchLiveOptions = Pick<LiveWatchOptions, 'maxWatches' | 'onUnwatched' | 'onHealth' | 'backoffMs' | 'maxBackoffMs'>;
@@ -78,13 +87,14 @@ export class DriftEngine {
    * Live vs Git for every environment and app the filter selects; Secrets masked. When `signal` aborts, the
    * status rejects with its reason at once: discovery, renders (their tool processes killed) and requests stop.
    */
-  async status(filter: StatusFilter = {}, signal?: AbortSignal): Promise<StatusReport> {
-    const trusted = this.trustNextStatus ? new Set(this.verified) : undefined;
+  async status(filter: StatusFilter = {}, signal?: AbortSignal, options: StatusOptions = {}): Promise<StatusReport> {
+    const verified = this.trustNextStatus ? this.verified : undefined;
+    const trusted = verified || options.trustedRenders ? new Set([...verified ?? [], ...options.trustedRenders ?? []]) : undefined;
     this.trustNextStatus = false;
     const changesBefore = this.changesReported;
     this.statusesRunning += 1;
     try {
-      const report = await this.statusOf(filter, trusted, signal);
+      const report = await this.statusOf(filter, trusted, signal, options.sharedLists);
       // Renders that started after every reported change read current files; the others may not have.
       if (this.changesReported === changesBefore) {
         for (const app of report.rendered) if (!app.error) this.verified.add(appKey(app.app));
@@ -95,14 +105,16 @@ export class DriftEngine {
     }
   }
 
-  private async statusOf(filter: StatusFilter, trusted: ReadonlySet<string> | undefined, signal?: AbortSignal): Promise<{ status: StatusReport; rendered: RenderedApp[] }> {
+  private async statusOf(
+    filter: StatusFilter, trusted: ReadonlySet<string> | undefined, signal?: AbortSignal, sharedLists?: SharedLists,
+  ): Promise<{ status: StatusReport; rendered: RenderedApp[] }> {
     // A refresh: Git sources of other repositories that moved upstream are fetched again.
     const model = await this.workspace.discoverCurrent(signal);
     const selected = selectApps(model, filter);
     const rendered: RenderedApp[] = [];
     const reads = new FileReads();
     const environments = await Promise.all(selected.map(async ({ environment, apps }) => {
-      const result = await this.compareEnvironment(model, environment, apps, filter.context, signal, false, trusted, reads);
+      const result = await this.compareEnvironment(model, environment, apps, filter.context, signal, false, trusted, reads, sharedLists);
       rendered.push(...result.rendered);
       if (result.listed) {
         const target = watchTargetOf(result.environment, apps, result.listed);
@@ -188,7 +200,7 @@ export class DriftEngine {
 
   private async compareEnvironment(
     model: RepoModel, environment: EnvironmentDefinition, apps: AppDefinition[], contextOverride: string | undefined,
-    signal: AbortSignal | undefined, reveal: boolean, trusted?: ReadonlySet<string>, reads = new FileReads(),
+    signal: AbortSignal | undefined, reveal: boolean, trusted?: ReadonlySet<string>, reads = new FileReads(), sharedLists?: SharedLists,
   ): Promise<{ environment: EnvironmentResult; rendered: RenderedApp[]; listed?: ListedVersion[] }> {
     const started = Date.now();
     const base = { name: environment.name, protected: environment.protected };
@@ -212,6 +224,7 @@ export class DriftEngine {
       const before = this.watchTargets.get(environment.name);
       const listedBefore = before?.context === context ? before.lists : [];
       const compared = await compareEnvironment(substituted, {
+        sharedLists: sharedLists?.of(context),
         client, predictor, ignoreRules: model.ignoreRules, defaultNamespace: client.defaultNamespace, concurrency, signal, reveal,
         previous: this.comparisonsOf(context),
         alsoList: controllerInventoryKeys(client, apps, concurrency).then((inventory) => [...inventory, ...listedBefore]),
