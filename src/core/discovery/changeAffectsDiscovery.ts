@@ -56,14 +56,19 @@ export async function readChangedFile(file: string): Promise<ChangedFile> {
   return { path: file, isFile: true, namesControllers: text === undefined || CONTROLLER_GROUPS.test(text) };
 }
 
-/** The first reason any of these paths may change discovery of `model`, or undefined when none can. */
-export async function whyRediscoverAny(paths: string[], model: RepoModel, renderInputs: ReadonlySet<string>): Promise<string | undefined> {
+/**
+ * The first reason any of these paths may change discovery of `model`, or undefined when none can. `read` says
+ * what is at a path now (the disk; a branch preview reads another revision through it).
+ */
+export async function whyRediscoverAny(
+  paths: string[], model: RepoModel, renderInputs: ReadonlySet<string>, read: (file: string) => Promise<ChangedFile> = readChangedFile,
+): Promise<string | undefined> {
   const known: KnownRepo = {
     root: model.root, controllerFiles: model.controllerFiles, renderInputs,
     chartDirs: model.environments.flatMap((environment) => environment.apps.flatMap((app) => app.helm?.chartPath ?? [])),
   };
   for (const file of paths) {
-    const reason = whyRediscover(await readChangedFile(file), known);
+    const reason = whyRediscover(await read(file), known);
     if (reason) return `${file}: ${reason}`;
   }
   return undefined;

@@ -2,19 +2,25 @@
 // merge of a revision into the base), compared object by object, and with the cluster both compared with it
 // live. The head is the caller's engine when it is the working tree (VS Code's, with its caches warm); every
 // other side is a sibling workspace on a scratch worktree, sharing predictions, sources and clients. The base
-// re-discovers only when a changed file may change discovery, and renders only apps a changed file feeds.
+// re-discovers only when a changed file may change discovery, and renders only apps a changed file feeds; for
+// the working tree its renders come from the engine's cache when it can (baseFromCaches.ts), with no checkout.
+// Both sides read the cluster through one set of LISTs.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { SharedLists } from '../cluster/sharedLists';
 import { DriftEngine } from '../drift/engine';
 import { isOwnedByApp } from '../drift/ownership';
-import { openRepo } from '../git/repo';
+import { openRepo, type Repo } from '../git/repo';
 import type { EnvironmentResult, RepoModel } from '../model';
 import { appKey } from '../render/renderApps';
 import { compareEnvironmentRevisions, sumChanges } from './compareRevisions';
-import type { PreviewResult, PreviewSkips } from './model';
+import { baseSideFromCaches, hasRenders } from './baseFromCaches';
+import type { PreviewEnvironment, PreviewResult, PreviewSkips, RevisionInfo } from './model';
 import { PreviewError } from './previewError';
-import { withPreviewCheckouts, type HeadSpec } from './revisions';
-import { baseSideOf, headSideOf, type Side } from './sides';
+import { rebasePaths } from './rebasePaths';
+import { RevisionReads } from './revisionReads';
+import { changedInWorkingTree, resolveRevision, withPreviewCheckouts, type HeadSpec } from './revisions';
+import { baseSideOf, headSideOf, type BaseSide, type Side, type SideFilter } from './sides';
 import { objectFilter } from './skipKinds';
 
 export interface PreviewOptions {
@@ -46,52 +52,102 @@ export async function previewRevisions(engine: DriftEngine, options: PreviewOpti
   const head: HeadSpec = options.head === undefined
     ? { workingTree: true, unsaved: await unsavedInRepo(repo.root, options.unsaved) }
     : { ref: options.head, merge: options.merge ?? true };
+  const filter: SideFilter = { env: options.env, app: options.app, context: options.context, live: options.live, signal, sharedLists: new SharedLists() };
+  const started = Date.now();
+  // The working tree as it is on disk: the caller's engine is the head, and its caches may hold the base too.
+  const early = 'workingTree' in head && !head.unsaved?.size && hasRenders(workspace.renderCache)
+    ? await workingTreeFromCaches(engine, repo, inRepo, options.base, filter) : undefined;
+  if (early?.base) return compareSides(engine, options, early.head, early.base, early.info, started);
   return withPreviewCheckouts(repo, options.base, head, async (checkouts) => {
-    const changedFiles = checkouts.changedFiles.flatMap((file) => {
-      const relative = path.relative(inRepo, file);
-      return relative.startsWith('..') ? [] : [relative];
-    });
-    const filter = { env: options.env, app: options.app, context: options.context, live: options.live, signal };
-    const started = Date.now();
+    const changedFiles = inFolder(checkouts.changedFiles, inRepo);
     // The caller's engine (its caches warm) when the head is the working tree as it is on disk.
     const onDisk = checkouts.head.root === repo.root;
-    const headSide = await headSideOf(onDisk ? engine : new DriftEngine(workspace.atRoot(path.join(checkouts.head.root, inRepo))), filter);
-    const headDone = Date.now();
+    const headSide = early?.head ?? await headSideOf(onDisk ? engine : new DriftEngine(workspace.atRoot(path.join(checkouts.head.root, inRepo))), filter);
     const baseSide = await baseSideOf(workspace, headSide, path.join(checkouts.base.root, inRepo), changedFiles, filter);
-    workspace.log(`preview ${options.base}: ${changedFiles.length} files changed; head ${headDone - started} ms; base ${Date.now() - headDone} ms ` +
-      `(${baseSide.reusedModel ? 'discovery reused' : 'discovered again'}, ${baseSide.rendered.length - baseSide.reused.size} of ${baseSide.rendered.length} apps rendered again)`);
-    assertSelected(options, headSide.model, baseSide.model);
-    const keep = objectFilter(options.skip);
-    const names = [...new Set([...environmentsOf(headSide, options), ...environmentsOf(baseSide, options)])];
-    const environments = await Promise.all(names.map((name) => compareEnvironmentRevisions({
-      name,
-      head: headSide.rendered.filter((rendered) => rendered.app.environment === name),
-      base: baseSide.rendered.filter((rendered) => rendered.app.environment === name),
-      headLive: liveOf(headSide, name),
-      baseLive: liveOf(baseSide, name),
-      reused: new Set(baseSide.rendered.filter((rendered) => rendered.app.environment === name && baseSide.reused.has(appKey(rendered.app))).map((rendered) => rendered.app.name)),
-    }, {
-      ignoreRules: headSide.model.ignoreRules, keep,
-      ownedLive: options.live ? async (ref, app) => {
-        const context = liveOf(baseSide, name)?.context;
-        const live = context ? await workspace.clientFor(context).withSignal(signal).get(ref) : undefined;
-        return !!live && isOwnedByApp(live, app);
-      } : undefined,
-    })));
-    return {
-      repo: workspace.repoRoot,
-      generatedAt: new Date().toISOString(),
-      base: checkouts.base.info,
-      head: checkouts.head.info,
-      live: !!options.live,
-      changedFiles,
-      rendering: { apps: baseSide.rendered.length, renderedAgain: baseSide.rendered.length - baseSide.reused.size },
-      counts: sumChanges(environments.map((environment) => environment.counts)),
-      environments,
-      // A base that took the head's discovery has the head's problems: listed once.
-      problems: [...headSide.model.problems, ...(baseSide.reusedModel ? [] : baseSide.model.problems.map((problem) => ({ ...problem, message: `at ${options.base}: ${problem.message}` })))],
-    };
+    return compareSides(engine, options, headSide, baseSide, { base: checkouts.base.info, head: checkouts.head.info, changedFiles }, started);
   }, signal);
+}
+
+/** Which revisions the two sides are, and the GitOps-repo-relative files that differ between them. */
+interface ComparedRevisions {
+  base: RevisionInfo;
+  head: RevisionInfo;
+  changedFiles: string[];
+}
+
+/**
+ * The head side of a working-tree preview from the caller's engine, and its base from the same engine's caches
+ * when they hold it (`base` undefined: a checkout is needed, the head side stands).
+ */
+async function workingTreeFromCaches(
+  engine: DriftEngine, repo: Repo, inRepo: string, baseRef: string, filter: SideFilter,
+): Promise<{ head: Side; base?: BaseSide; info: ComparedRevisions }> {
+  // The git repository's top folder as the engine names its files (the GitOps repository may be a folder of it).
+  const gitRoot = path.resolve(engine.workspace.repoRoot, path.relative(inRepo, ''));
+  // The head's status and git's answers about the base, side by side: each mostly waits on processes.
+  const [head, { commit, changed, reads }] = await Promise.all([headSideOf(engine, filter), (async () => {
+    const commit = await resolveRevision(repo, baseRef, filter.signal);
+    const changed = await changedInWorkingTree(repo, commit, filter.signal);
+    return { commit, changed, reads: await RevisionReads.of(repo, commit, changed, gitRoot) };
+  })()]);
+  const base = reads && await baseSideFromCaches(reads, changed, head, filter);
+  return { head, base, info: { base: { ref: baseRef, commit }, head: { ref: 'working tree', commit: undefined }, changedFiles: inFolder(changed, inRepo) } };
+}
+
+/** The git-relative `files` inside the folder `inRepo`, relative to it. */
+function inFolder(files: string[], inRepo: string): string[] {
+  return files.flatMap((file) => {
+    const relative = path.relative(inRepo, file);
+    return relative.startsWith('..') ? [] : [relative];
+  });
+}
+
+/** Both sides object by object, per environment, with the cluster's results beside them. */
+async function compareSides(
+  engine: DriftEngine, options: PreviewOptions, headSide: Side, baseSide: BaseSide, revisions: ComparedRevisions, started: number,
+): Promise<PreviewResult> {
+  const { workspace } = engine;
+  const { signal } = options;
+  const { changedFiles } = revisions;
+  workspace.log(`preview ${options.base}: ${changedFiles.length} files changed; ${Date.now() - started} ms for both sides ` +
+    `(${baseSide.root === headSide.root ? 'base from the engine\'s caches' : 'base checked out'}, ${baseSide.reusedModel ? 'discovery reused' : 'discovered again'}, ` +
+    `${baseSide.rendered.length - baseSide.reused.size} of ${baseSide.rendered.length} apps rendered again)`);
+  assertSelected(options, headSide.model, baseSide.model);
+  const keep = objectFilter(options.skip);
+  const names = [...new Set([...environmentsOf(headSide, options), ...environmentsOf(baseSide, options)])];
+  const environments = await Promise.all(names.map((name) => compareEnvironmentRevisions({
+    name,
+    head: headSide.rendered.filter((rendered) => rendered.app.environment === name),
+    base: baseSide.rendered.filter((rendered) => rendered.app.environment === name),
+    headLive: liveOf(headSide, name),
+    baseLive: liveOf(baseSide, name),
+    reused: new Set(baseSide.rendered.filter((rendered) => rendered.app.environment === name && baseSide.reused.has(appKey(rendered.app))).map((rendered) => rendered.app.name)),
+  }, {
+    ignoreRules: headSide.model.ignoreRules, keep,
+    ownedLive: options.live ? async (ref, app) => {
+      const context = liveOf(baseSide, name)?.context;
+      const live = context ? await workspace.clientFor(context).withSignal(signal).get(ref) : undefined;
+      return !!live && isOwnedByApp(live, app);
+    } : undefined,
+  }).then((environment) => inUserCheckout(environment, [headSide.root, baseSide.root], workspace.repoRoot))));
+  return {
+    repo: workspace.repoRoot,
+    generatedAt: new Date().toISOString(),
+    base: revisions.base,
+    head: revisions.head,
+    live: !!options.live,
+    changedFiles,
+    rendering: { apps: baseSide.rendered.length, renderedAgain: baseSide.rendered.length - baseSide.reused.size },
+    counts: sumChanges(environments.map((environment) => environment.counts)),
+    environments,
+    // A base that took the head's discovery has the head's problems: listed once.
+    problems: [...headSide.model.problems, ...(baseSide.reusedModel ? [] : baseSide.model.problems.map((problem) => ({ ...problem, message: `at ${options.base}: ${problem.message}` })))],
+  };
+}
+
+/** Sources named in the user's checkout: a scratch worktree is gone once the preview returns. */
+function inUserCheckout(environment: PreviewEnvironment, roots: string[], repoRoot: string): PreviewEnvironment {
+  return roots.filter((root) => root !== repoRoot).reduce((rebased, root) => rebasePaths(rebased, root, repoRoot), environment);
 }
 
 /** --env and --app must name something on one side at least; the error lists what both have. */

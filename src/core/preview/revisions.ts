@@ -5,6 +5,7 @@
 import { runTool } from '../render/runTool';
 import { withScratchWorktree } from '../git/worktree';
 import type { Repo } from '../git/repo';
+import { fetchRevision } from './fetchRevision';
 import { PreviewError } from './previewError';
 import type { RevisionInfo } from './model';
 import { withWorkingTreeCopy, type UnsavedBuffers } from './workingTreeCopy';
@@ -60,11 +61,16 @@ export async function withPreviewCheckouts<T>(
   }, tree ? baseCommit : headCommit), baseCommit);
 }
 
-/** The commit a branch, tag or sha names; a name that is none says so with the repository. */
+/**
+ * The commit a branch, tag or sha names, fetched from the remote when only the remote has it (a pull request's
+ * refs/pull/12/head); a name that is neither says so with the repository and the remote's answer.
+ */
 export async function resolveRevision(repo: Repo, ref: string, signal?: AbortSignal): Promise<string> {
   const run = await runTool('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { cwd: repo.root, signal, label: 'git rev-parse' });
-  if (run.code !== 0) throw new PreviewError(`no branch, tag or commit "${ref}" in ${repo.root}`);
-  return run.stdout.trim();
+  if (run.code === 0) return run.stdout.trim();
+  const fetched = await fetchRevision(repo, ref, signal);
+  if ('commit' in fetched) return fetched.commit;
+  throw new PreviewError(`no branch, tag or commit "${ref}" in ${repo.root}${fetched.failure ? `, nor on ${fetched.failure}` : ''}`);
 }
 
 /**
@@ -88,7 +94,7 @@ async function changedBetween(repo: Repo, from: string, to: string, signal?: Abo
 }
 
 /** Tracked files that differ from the base (committed or not), and untracked files that are not ignored. */
-async function changedInWorkingTree(repo: Repo, base: string, signal?: AbortSignal): Promise<string[]> {
+export async function changedInWorkingTree(repo: Repo, base: string, signal?: AbortSignal): Promise<string[]> {
   const tracked = splitPaths(await git(repo.root, ['diff', '--name-only', '-z', '--no-renames', base], signal));
   const untracked = splitPaths(await git(repo.root, ['ls-files', '-z', '--others', '--exclude-standard'], signal));
   return [...new Set([...tracked, ...untracked])];

@@ -5,7 +5,8 @@
 // apps rendered again are compared with the cluster at the base.
 import path from 'node:path';
 import { whyRediscoverAny } from '../discovery/changeAffectsDiscovery';
-import { DriftEngine } from '../drift/engine';
+import type { SharedLists } from '../cluster/sharedLists';
+import { DriftEngine, type StatusOptions } from '../drift/engine';
 import type { AppDefinition, EnvironmentResult, RenderedApp, RepoModel, StatusReport } from '../model';
 import { appKey, renderApps } from '../render/renderApps';
 import type { Workspace } from '../workspace';
@@ -19,6 +20,8 @@ export interface SideFilter {
   context?: string;
   live?: boolean;
   signal?: AbortSignal;
+  /** The preview's LISTs: both sides compare with the same live objects, each kind and namespace read once. */
+  sharedLists?: SharedLists;
 }
 
 export interface Side {
@@ -48,7 +51,7 @@ export async function headSideOf(engine: DriftEngine, filter: SideFilter): Promi
   if (!filter.live || apps.length === 0) {
     return { workspace, root: workspace.repoRoot, model, rendered: await renderApps(apps, { ...workspace.renderOptionsFor(model), signal: filter.signal }) };
   }
-  const status = await engine.status({ env: filter.env, app: filter.app, context: filter.context }, filter.signal);
+  const status = await engine.status({ env: filter.env, app: filter.app, context: filter.context }, filter.signal, { sharedLists: filter.sharedLists });
   // The status just rendered every app into the cache; only failed renders (never kept as trusted) render again.
   const cached = new Map(apps.flatMap((app) => {
     const rendered = workspace.renderCache.getTrusted(app);
@@ -70,22 +73,27 @@ export async function baseSideOf(parent: Workspace, head: Side, root: string, ch
   const fresh = new Map((await renderApps(again, { ...workspace.renderOptionsFor(model), signal: filter.signal })).map((rendered) => [appKey(rendered.app), rendered]));
   const rendered = apps.map((app) => reusedRenders.get(appKey(app)) ?? fresh.get(appKey(app))!);
   const side: BaseSide = { workspace, root, model, rendered, reusedModel: !!headModel, reused: new Set(reusedRenders.keys()) };
-  if (filter.live && apps.length > 0) side.live = await baseLive(engine, model, apps, again, reusedRenders.values(), head, filter);
+  if (filter.live && apps.length > 0) {
+    // A status of the whole base must find the reused apps' renders in its cache.
+    if (again.length > STATUS_PER_APP_UP_TO) await seedRenderCache(engine.workspace, reusedRenders.values());
+    side.live = await baseLive(engine, model, apps, again, head, filter, { sharedLists: filter.sharedLists });
+  }
   return side;
 }
 
-/** The base's comparisons with the cluster: the head's for apps whose render was reused, a status of the others. */
-async function baseLive(
-  engine: DriftEngine, model: RepoModel, apps: AppDefinition[], again: AppDefinition[], reused: Iterable<RenderedApp>, head: Side, filter: SideFilter,
+/**
+ * The base's comparisons with the cluster: the head's for apps whose render was reused, a status of the others
+ * (of the whole base past a few, whose cache the caller filled with the reused renders).
+ */
+export async function baseLive(
+  engine: DriftEngine, model: RepoModel, apps: AppDefinition[], again: AppDefinition[], head: Side, filter: SideFilter, options: StatusOptions,
 ): Promise<EnvironmentResult[]> {
   const { signal, context } = filter;
   let reports: StatusReport[] = [];
   if (again.length > STATUS_PER_APP_UP_TO) {
-    // The whole base at once: its renders of the reused apps must be cache hits.
-    await seedRenderCache(engine.workspace, reused);
-    reports = [await engine.status({ env: filter.env, app: filter.app, context }, signal)];
+    reports = [await engine.status({ env: filter.env, app: filter.app, context }, signal, options)];
   } else if (again.length > 0) {
-    reports = await Promise.all(again.map((app) => engine.status({ env: app.environment, app: app.name, context }, signal)));
+    reports = await Promise.all(again.map((app) => engine.status({ env: app.environment, app: app.name, context }, signal, options)));
   }
   const computed = reports.flatMap((report) => report.environments);
   const resultsOf = (environments: EnvironmentResult[]) => new Map(environments.flatMap((environment) => environment.apps.map((app) => [`${app.environment}/${app.name}` as string, app] as const)));

@@ -48,8 +48,21 @@ export class RenderCache {
     return new Set([...this.entries.values()].flatMap((entry) => entry.inputs.files));
   }
 
+  /** Each app's render before its latest one, from other inputs: a branch preview's base when only the working tree moved on. */
+  private readonly replaced = new Map<string, CacheEntry>();
+
   set(app: AppDefinition, inputs: AppInputs, rendered: RenderedApp): void {
+    const previous = this.entries.get(appKey(app));
+    if (previous && previous.rendered.inputHash !== rendered.inputHash) this.replaced.set(appKey(app), previous);
     this.entries.set(appKey(app), { app, inputs, rendered });
+  }
+
+  /** The latest render of `app`, or the one before it, made from inputs that hash to `inputHash`; with those inputs. */
+  renderedFrom(app: AppDefinition, inputHash: string): { inputs: AppInputs; rendered: RenderedApp } | undefined {
+    for (const entry of [this.entries.get(appKey(app)), this.replaced.get(appKey(app))]) {
+      if (entry?.rendered.inputHash === inputHash && !entry.rendered.error && !entry.rendered.provisional) return { inputs: entry.inputs, rendered: { ...entry.rendered, app } };
+    }
+    return undefined;
   }
 
   /** Cached apps whose renders a change to these paths (created, changed or deleted) may change. */
@@ -63,6 +76,7 @@ export class RenderCache {
   retainOnly(apps: AppDefinition[]): void {
     const keep = new Set(apps.map(appKey));
     for (const key of this.entries.keys()) if (!keep.has(key)) this.entries.delete(key);
+    for (const key of this.replaced.keys()) if (!keep.has(key)) this.replaced.delete(key);
   }
 }
 
