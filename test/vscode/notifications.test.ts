@@ -1,7 +1,8 @@
 // Notifications in a real VS Code: two apps in sync are added to the demo repo's dev environment (a ConfigMap
 // each, applied live), then drifted live with kubectl the way people drift clusters. The notification is read
 // where the extension shows it (vscode.window.showWarningMessage, answered as the user would); its buttons are
-// judged by what they do: Show Diff opens that ConfigMap's diff, Show Status selects the app's row.
+// judged by what they do: Show Diff opens that ConfigMap's diff, Show Status selects the app's row. A failed
+// reconcile is written into the demo's web Kustomization's status as kustomize-controller writes it.
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -18,11 +19,18 @@ const folderOf = (app: App) => repoFile(`environments/${environment}/${app}`);
 const fileOf = (app: App) => path.join(folderOf(app), 'settings.yaml');
 const configMapOf = (app: App) => `${app}-settings`;
 
-function kubectl(...args: string[]): string {
+function kubectlIn(namespace: string, ...args: string[]): string {
   const cluster = clusterInfo();
-  return execFileSync('kubectl', ['--kubeconfig', cluster.kubeconfig, '--context', cluster.adminContext, '-n', namespaceOf('shop'), ...args],
+  return execFileSync('kubectl', ['--kubeconfig', cluster.kubeconfig, '--context', cluster.adminContext, '-n', namespace, ...args],
     { stdio: ['pipe', 'pipe', 'pipe'] }).toString();
 }
+const kubectl = (...args: string[]) => kubectlIn(namespaceOf('shop'), ...args);
+
+/** Writes the demo's web Kustomization's status as kustomize-controller does (no controller runs here). */
+const webKustomizationStatus = (status: object) => kubectlIn(namespaceOf('web'), 'patch', 'kustomizations.kustomize.toolkit.fluxcd.io', 'web',
+  '--subresource=status', '--type=merge', '-p', JSON.stringify({ status }));
+const ready = (status: 'True' | 'False', reason: string, message: string) =>
+  ({ conditions: [{ type: 'Ready', status, reason, message, lastTransitionTime: '2026-12-02T05:00:00Z', observedGeneration: 1 }] });
 
 /** Back to what Git says (kubectl apply of the file), or changed by hand. */
 const applyFromGit = (...apps: App[]) => { for (const app of apps) kubectl('apply', '-f', fileOf(app)); };
@@ -140,5 +148,25 @@ describe('Notifications', () => {
     });
     assert.strictEqual(on.length, 1, on.join('\n'));
     assert.match(on[0]!, /^Driftline: dev: notify-a drifted \(ConfigMap\/\S+\/notify-a-settings changed\); notify-b drifted \(ConfigMap\/\S+\/notify-b-settings changed\)$/);
+  });
+
+  it('tells when a controller\'s reconcile starts failing, with its reason; Show Diff opens the app\'s diff', async () => {
+    const api = await readyDriftline();
+    try {
+      webKustomizationStatus(ready('True', 'ReconciliationSucceeded', 'Applied revision: main@sha1:0000000000000000000000000000000000000000'));
+      await refresh();
+      assert.strictEqual(api.session.app(environment, 'web')?.controller?.ready, 'True');
+      const failure = `health check failed after 2m0s: timeout waiting for: [Deployment/${namespaceOf('web')}/web status: 'InProgress']`;
+      const shown = await notificationsDuring(SHOW_DIFF, async () => {
+        webKustomizationStatus(ready('False', 'HealthCheckFailed', failure));
+        await refresh();
+      });
+      assert.deepStrictEqual(shown, [`Driftline: ${environment}: web: Kustomization ${namespaceOf('web')}/web failed to reconcile (HealthCheckFailed: ${failure})`]);
+      await waitFor(() => vscode.window.tabGroups.activeTabGroup.activeTab?.label === `web in ${environment} (live <-> Git)`, 'the diff editor of the web app');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      webKustomizationStatus({ conditions: null }); // as the demo left it: never reconciled
+      await refresh();
+    }
   });
 });

@@ -1,5 +1,6 @@
 // What got worse between two status reports of the same engine: an app that was in sync and has drifted, a
-// Rollout or Canary that became Degraded, a controller whose reconcile started failing. Only changes count:
+// Rollout or Canary that became Degraded, a controller whose reconcile started failing (its Ready condition, or
+// Argo CD's failed operation / Degraded app, went to False: health/controllerState.ts). Only changes count:
 // an app that was already drifted, or that the previous report did not have, is no news (the view shows it).
 // The notifications (src/vscode/driftNotifications.ts) tell the user about these; the view shows everything.
 import { describeRef, sameObject } from '../identity';
@@ -12,7 +13,7 @@ export interface Transition {
   kind: TransitionKind;
   environment: string;
   app: string;
-  /** The object to diff: the first drifted object of the app, or the Degraded Rollout/Canary. */
+  /** The object to diff: the first drifted object of the app, or the Degraded Rollout/Canary (none for a failed reconcile: the app's diff). */
   resource?: ResourceResult;
   /** A few words on what happened, naming the objects: `ConfigMap/shop/settings changed, Service/shop/web missing`. */
   detail: string;
@@ -49,6 +50,11 @@ function appTransitions(before: AppResult, app: AppResult): Transition[] {
     if (drifted.length > NAMED_OBJECTS) named.push(`${drifted.length - NAMED_OBJECTS} more`);
     transitions.push({ kind: 'drifted', ...at, ...(drifted[0] ? { resource: drifted[0] } : {}), detail: named.join(', ') || app.status });
   }
+  const controller = app.controller;
+  if (controller?.ready === 'False' && before.controller?.ready !== 'False') {
+    const why = [controller.reason, controller.message].filter(Boolean).join(': ');
+    transitions.push({ kind: 'reconcileFailed', ...at, detail: `${controller.kind} ${controller.namespace}/${controller.name} failed to reconcile${why ? ` (${shorten(why)})` : ''}` });
+  }
   for (const resource of app.resources) {
     if (!isProgressiveDelivery(resource) || resource.health !== 'Degraded') continue;
     const earlier = before.resources.find((candidate) => sameObject(candidate, resource));
@@ -57,6 +63,13 @@ function appTransitions(before: AppResult, app: AppResult): Transition[] {
     transitions.push({ kind: 'degraded', ...at, resource, detail: `${describeRef(resource)} is Degraded${why}` });
   }
   return transitions;
+}
+
+/** Controllers' messages can run to paragraphs (a kustomize build error): a notification takes the start. */
+const MESSAGE_CHARACTERS = 200;
+
+function shorten(text: string): string {
+  return text.length > MESSAGE_CHARACTERS ? `${text.slice(0, MESSAGE_CHARACTERS - 1)}…` : text;
 }
 
 /** One line for an environment's transitions of one report: `dev: shop drifted (ConfigMap/shop/settings changed); ...`. */

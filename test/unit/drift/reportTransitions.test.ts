@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { appStatus, countStatuses } from '../../../src/core/drift/summarize';
 import { describeTransitions, reportTransitions } from '../../../src/core/drift/reportTransitions';
+import type { ConditionStatus } from '../../../src/core/health/controllerState';
 import type { AppResult, HealthStatus, ResourceResult, StatusReport, SyncStatus } from '../../../src/core/model';
 
 function configMap(name: string, status: SyncStatus): ResourceResult {
@@ -56,6 +57,26 @@ describe('report transitions (what a notification tells)', () => {
   it('leaves Degraded objects that are no progressive delivery to the view', () => {
     const deployment = (health: HealthStatus): ResourceResult => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web', status: 'Synced', health });
     assert.deepEqual(reportTransitions(report(app('shop', [deployment('Healthy')])), report(app('shop', [deployment('Degraded')]))), []);
+  });
+
+  it('names a controller whose reconcile started failing, with its reason and the start of its message, once', () => {
+    const web = (ready: ConditionStatus | undefined, message?: string): AppResult => ({
+      ...app('web', [configMap('web', 'Synced')]),
+      controller: { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: 'flux-system', name: 'web',
+        ...(ready ? { ready } : {}), ...(message ? { reason: 'HealthCheckFailed', message } : {}) },
+    });
+    const failing = report(web('False', `health check failed after 5m0s: ${'timeout waiting for Deployment/web/web '.repeat(10)}`));
+    for (const before of [web('True'), web('Unknown'), web(undefined)]) {
+      const [transition, ...rest] = reportTransitions(report(before), failing);
+      assert.deepEqual(rest, []);
+      assert.equal(transition!.kind, 'reconcileFailed');
+      assert.equal(transition!.resource, undefined, 'Show Diff opens the app\'s diff');
+      assert.match(describeTransitions('dev', [transition!]),
+        /^dev: web: Kustomization flux-system\/web failed to reconcile \(HealthCheckFailed: health check failed after 5m0s: timeout waiting .{100,}…\)$/);
+      assert.ok(transition!.detail.length < 300, transition!.detail);
+    }
+    assert.deepEqual(reportTransitions(failing, failing), [], 'still failing is no news');
+    assert.deepEqual(reportTransitions(failing, report(web('True'))), [], 'recovered is no alarm');
   });
 
   it('folds several apps of one environment into one line', () => {
