@@ -323,6 +323,23 @@ describe('Flux Operator discovery', () => {
     ]);
   });
 
+  it('a template that fails in a step, or with inputs from a Static provider, is a problem at the ResourceSet\'s file and line, and no Unknown app', async () => {
+    const provider = { apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSetInputProvider', metadata: { name: 'static', namespace: 'flux-system' }, spec: { type: 'Static', defaultValues: { env: 'x' } } };
+    const root = await fleetRepo(clusterWithTenants({
+      'sets.yaml': yaml(
+        resourceSet('stepped', { inputs: [{ team: 'blue' }], steps: [{ name: 'one', resources: [helmReleaseTemplate('<< inputs.team | nosuchfunction >>')] }] }),
+        provider,
+        resourceSet('provided', { inputsFrom: [{ kind: 'ResourceSetInputProvider', name: 'static' }], resources: [helmReleaseTemplate('<< inputs.missing >>')] }),
+      ),
+    }));
+    const model = await discoverRepo(root);
+    assert.deepEqual(appsOf(model, 'prod').map((candidate) => [candidate.name, candidate.unknownReason]), [['tenants', undefined]]);
+    assert.deepEqual(model.problems.map((problem) => [path.relative(root, problem.file), problem.line, problem.message]), [
+      ['tenants/sets.yaml', 34, 'ResourceSet flux-system/provided does not expand as the Flux Operator expands it: resources[0]: map has no entry for key "missing"'],
+      ['tenants/sets.yaml', 1, 'ResourceSet flux-system/stepped does not expand as the Flux Operator expands it: step "one": resources[0]: function "nosuchfunction" not defined'],
+    ]);
+  });
+
   it('in an untrusted workspace (no kustomize) a FluxInstance still marks its cluster and each ResourceSet says why it is not expanded', async () => {
     const root = await fleetRepo(clusterWithTenants({
       'resourceset.yaml': yaml(resourceSet('tenants', { inputs: [{ tenant: 'a' }], resources: [helmReleaseTemplate('<< inputs.tenant >>')] })),
