@@ -2,7 +2,8 @@
 // each, applied live), then drifted live with kubectl the way people drift clusters. The notification is read
 // where the extension shows it (vscode.window.showWarningMessage, answered as the user would); its buttons are
 // judged by what they do: Show Diff opens that ConfigMap's diff, Show Status selects the app's row. A failed
-// reconcile is written into the demo's web Kustomization's status as kustomize-controller writes it.
+// reconcile is written into the demo's web Kustomization's status as kustomize-controller writes it, an aborted
+// canary into a Rollout's (the real CRD of shared/crds) as the rollouts controller writes it.
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -11,6 +12,8 @@ import * as vscode from 'vscode';
 import { stringify } from 'yaml';
 import { appNodeId } from '../../src/vscode/driftTreeNodes';
 import { SHOW_DIFF, SHOW_STATUS } from '../../src/vscode/driftNotifications';
+import { applyPausedRollout, installRolloutCrds, PAUSED_ROLLOUT, pausedRollout } from '../support/pausedRollout';
+import { itWithShared } from '../support/shared';
 import { activeDiffTexts, clusterInfo, environment, namespaceOf, readyDriftline, repoFile, waitFor, withDialogs } from './support';
 
 const APPS = ['notify-a', 'notify-b'] as const;
@@ -167,6 +170,42 @@ describe('Notifications', () => {
     } finally {
       webKustomizationStatus({ conditions: null }); // as the demo left it: never reconciled
       await refresh();
+    }
+  });
+
+  itWithShared('crds', 'tells when a Rollout becomes Degraded (aborted), with why; Show Diff opens the Rollout\'s diff', async () => {
+    const rolloutFile = repoFile(`environments/${environment}/shop/rollout.yaml`);
+    const admin = (...args: string[]) => kubectlIn(namespaceOf('shop'), ...args);
+    try {
+      await installRolloutCrds(admin);
+      fs.writeFileSync(rolloutFile, stringify(pausedRollout(namespaceOf('shop'), 'shop', environment)));
+      applyPausedRollout(admin, namespaceOf('shop'), rolloutFile);
+      const api = await readyDriftline();
+      api.session.filesChanged([rolloutFile]);
+      await refresh();
+      const rollout = () => api.session.app(environment, 'shop')?.resources.find((resource) => resource.kind === 'Rollout');
+      assert.strictEqual(rollout()?.health, 'Paused');
+      const why = 'Rollout aborted update to revision 2: metric "success-rate" assessed Failed due to failed (3) > failureLimit (2)';
+      const shown = await notificationsDuring(SHOW_DIFF, async () => {
+        // What the rollouts controller writes when an analysis aborts the update.
+        admin('patch', 'rollouts.argoproj.io', PAUSED_ROLLOUT, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: {
+          abort: true, abortedAt: '2026-12-02T05:30:00Z', pauseConditions: null, controllerPause: false,
+          conditions: [{ type: 'Progressing', status: 'False', reason: 'RolloutAborted', message: why, lastTransitionTime: '2026-12-02T05:30:00Z', lastUpdateTime: '2026-12-02T05:30:00Z' }],
+        } }));
+        await refresh();
+      });
+      assert.strictEqual(rollout()?.health, 'Degraded');
+      assert.strictEqual(shown.length, 1, shown.join('\n'));
+      assert.ok(shown[0]!.startsWith(`Driftline: ${environment}: shop: Rollout/${namespaceOf('shop')}/${PAUSED_ROLLOUT} is Degraded: ${why}`), shown[0]);
+      await waitFor(() => vscode.window.tabGroups.activeTabGroup.activeTab?.label === `Rollout/${PAUSED_ROLLOUT} (live <-> Git)`, 'the diff editor of the Rollout');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      if (fs.existsSync(rolloutFile)) {
+        fs.rmSync(rolloutFile);
+        admin('delete', 'rollouts.argoproj.io', PAUSED_ROLLOUT, '--ignore-not-found');
+        (await readyDriftline()).session.filesChanged([rolloutFile]);
+        await refresh();
+      }
     }
   });
 });
