@@ -8,6 +8,7 @@ import type { RenderOptions } from './options';
 import { notedInputHash, renderCollected } from './renderApp';
 import { mapWithLimit } from '../concurrency';
 import { readsLiveValues, withClusterInputs, withObjectsFingerprint } from './helmCluster';
+import { fetchedOncePerRender, remoteChartRequests, withResolvedCharts } from './remoteChartInputs';
 
 interface CacheEntry {
   app: AppDefinition;
@@ -137,15 +138,18 @@ type Collected = { app: AppDefinition; cached: RenderedApp } | { app: AppDefinit
 
 /** Rejects with the abort reason as soon as `signal` aborts (killing the tools it runs); nothing aborted is cached. */
 export async function renderApps(apps: AppDefinition[], given: RenderAppsOptions = {}): Promise<RenderedApp[]> {
-  const options = { ...given, reads: given.reads ?? new FileReads() };
+  const options = { ...given, reads: given.reads ?? new FileReads(), ...(given.fetchChart ? { fetchChart: fetchedOncePerRender(given.fetchChart) } : {}) };
   const { cache, concurrency = DEFAULT_RENDER_CONCURRENCY } = options;
   const collected = await mapWithLimit(apps, concurrency, async (app): Promise<Collected> => {
     // A HelmRelease that reads values live renders every time: the values are no file the cache could watch.
     const live = readsLiveValues(app);
-    const trusted = options.trusted?.has(appKey(app)) && !live ? cache?.getTrusted(app) : undefined;
+    // Unchanged files do not vouch for a remote chart: its range may resolve to a new version now.
+    const charts = remoteChartRequests(app);
+    const trusted = options.trusted?.has(appKey(app)) && !live && charts.length === 0 ? cache?.getTrusted(app) : undefined;
     if (trusted) return { app, cached: trusted };
     const inputs = await collectInputs(app, options.reads);
-    const inputHash = await withClusterInputs(await hashInputs(app, inputs, options.reads), app, options.helmCluster);
+    const fileHash = await withResolvedCharts(await hashInputs(app, inputs, options.reads), charts, options.fetchChart, options.signal);
+    const inputHash = await withClusterInputs(fileHash, app, options.helmCluster);
     const cached = live ? undefined : cache?.get(app, inputHash);
     return cached ? { app, cached } : { app, inputs, inputHash };
   }, options.signal);

@@ -31,12 +31,18 @@ export interface RemoteChartOptions {
   sourceNotes?: SourceNote[];
 }
 
+/** What to fetch for a remote chart; undefined for a chart in a folder, or one that names no repository. */
+export function chartRequestOf(source: HelmSource | undefined): ChartRequest | undefined {
+  if (source?.chartPath || !source?.chart || !source.repoURL) return undefined;
+  return { repoURL: source.repoURL, chart: source.chart, ...(source.version ? { version: source.version } : {}), ...(source.tag ? { tag: source.tag } : {}), ...(source.insecure ? { insecure: true } : {}) };
+}
+
 export async function chartToRender(source: HelmSource | undefined, options: RemoteChartOptions): Promise<ChartToRender> {
   if (source?.chartPath) return { path: source.chartPath, archive: false };
-  if (!source?.chart || !source.repoURL || !options.fetchChart) {
+  const request = chartRequestOf(source);
+  if (!request || !options.fetchChart) {
     throw new Error(`chart ${source?.chart ?? '(none)'}${source?.repoURL ? ` from ${shownURL(source.repoURL)}` : ''} needs network`);
   }
-  const request = { repoURL: source.repoURL, chart: source.chart, ...(source.version ? { version: source.version } : {}), ...(source.tag ? { tag: source.tag } : {}), ...(source.insecure ? { insecure: true } : {}) };
   let fetched: FetchedChart;
   try {
     fetched = await options.fetchChart(request, options.signal);

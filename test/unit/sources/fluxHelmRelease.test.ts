@@ -3,10 +3,12 @@
 // the release's values; a chart that cannot be fetched fails its own app only; offline, the cached chart renders
 // and the render says it came from the cache.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { RenderedApp } from '../../../src/core/model';
 import { renderApps } from '../../../src/core/render/renderApps';
+import { fetchChart } from '../../../src/core/sources/fetchChart';
 import { Workspace } from '../../../src/core/workspace';
 import { indexFolder, packageChart, serveFolder, tempFolder, type ChartServer } from '../../support/chartRepository';
 import { removeTempRepos, writeRepo } from '../../support/gitopsExamples';
@@ -78,6 +80,60 @@ describe('Flux HelmReleases with a chart from a HelmRepository', () => {
     assert.deepEqual(podinfo.objects.map(({ object }) => object.data), [{ version: '6.5.4', greeting: 'from-git' }]);
     assert.match(podinfo.sourceNote ?? '', new RegExp(`^chart podinfo 6.5.4 from cache, fetched (just now|1 min ago) \\(GET ${server.url}/index.yaml: `));
     assert.equal(podinfo.provisional, true, 'a stand-in for an unreachable source: the next refresh tries the source again');
+  });
+});
+
+describe('Flux HelmReleases across refreshes', function () {
+  this.timeout(60_000);
+  let charts: string;
+  let cacheRoot: string;
+  let server: ChartServer;
+  let helmRuns: string;
+  let helm: string;
+
+  before(async () => {
+    charts = await tempFolder('driftline-flux-fresh-');
+    cacheRoot = await tempFolder('driftline-flux-fresh-cache-');
+    await packageChart(charts, 'podinfo', '6.5.3');
+    indexFolder(charts);
+    server = await serveFolder(charts);
+    // The real helm, through a script that counts its runs.
+    helmRuns = path.join(cacheRoot, 'helm-runs');
+    helm = path.join(cacheRoot, 'helm');
+    const realHelm = execFileSync('sh', ['-c', 'command -v helm'], { encoding: 'utf8' }).trim();
+    await fs.writeFile(helm, `#!/bin/sh\necho run >> '${helmRuns}'\nexec '${realHelm}' "$@"\n`, { mode: 0o755 });
+  });
+
+  after(async () => {
+    await server.stop();
+    await removeTempRepos();
+    await Promise.all([charts, cacheRoot].map((folder) => fs.rm(folder, { recursive: true, force: true })));
+  });
+
+  it('keep the render while the range resolves to the same chart, and render the new version once the repository publishes one', async () => {
+    const root = await writeRepo({
+      'clusters/dev/sources.yaml': helmRepository(server.url),
+      'clusters/dev/podinfo.yaml': helmRelease('podinfo', 'podinfo', '6.5.x'),
+    });
+    const env = { HOME: cacheRoot };
+    const workspace = new Workspace({ repoRoot: root, sources: { cacheRoot, env }, renderOptions: { tools: { helm } } });
+    const model = await workspace.discover();
+    const apps = model.environments.flatMap((environment) => environment.apps);
+    // Each refresh asks the repository afresh (source-controller does every interval; the workspace shares an
+    // index for a minute, longer than this test waits).
+    const refresh = async () => {
+      const [podinfo] = await renderApps(apps, { ...workspace.renderOptionsFor(model), fetchChart: (request, signal) => fetchChart(request, { cache: workspace.sourceCache, env, signal }) });
+      assert.equal(podinfo.error, undefined);
+      return (podinfo.objects[0].object.data as Record<string, string>).version;
+    };
+    const runs = async () => (await fs.readFile(helmRuns, 'utf8')).split('\n').filter(Boolean).length;
+    assert.equal(await refresh(), '6.5.3');
+    const rendered = await runs();
+    assert.equal(await refresh(), '6.5.3');
+    assert.equal(await runs(), rendered, 'an unchanged chart is not rendered again');
+    await packageChart(charts, 'podinfo', '6.5.4');
+    indexFolder(charts);
+    assert.equal(await refresh(), '6.5.4', 'the next refresh renders what helm-controller upgrades to');
   });
 });
 
