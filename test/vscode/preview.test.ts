@@ -115,9 +115,11 @@ describe('Branch preview', () => {
     const title = 'ConfigMap/shop-settings (preview: base <-> head, live <-> head) (2 files)';
     const active = () => vscode.window.tabGroups.activeTabGroup.activeTab;
     await waitFor(() => active()?.label === title, `the tab "${title}" (active: ${active()?.label})`);
-    const uris = vscode.workspace.textDocuments.map((document) => document.uri).filter((uri) => uri.scheme === PREVIEW_SCHEME && uri.path.endsWith('/shop-settings.yaml'));
+    const uris = vscode.workspace.textDocuments.map((document) => document.uri).filter((uri) => uri.scheme === PREVIEW_SCHEME && uri.path.includes('/shop-settings'));
     const side = (name: string) => uris.find((uri) => new URLSearchParams(uri.query).get('side') === name);
     await waitFor(() => !!side('base') && !!side('head') && !!side('live'), 'the base, head and live documents');
+    assert.deepStrictEqual(uris.filter((uri) => new URLSearchParams(uri.query).get('side') === 'head').map((uri) => path.posix.basename(uri.path)).sort(),
+      ['shop-settings (base <-> head).yaml', 'shop-settings (live <-> head).yaml'], 'each pair named in the multi-diff editor');
     assert.match(await documentText(side('base')!), /CURRENCY: EUR/);
     assert.match(await documentText(side('head')!), /CURRENCY: USD/);
     assert.match(await documentText(side('live')!), /LOG_LEVEL: debug/, 'live: the demo drift, which applying the branch would undo');

@@ -13,13 +13,22 @@ export const PREVIEW_SCHEME = 'driftline-preview';
 
 export type PreviewSide = 'base' | 'head' | 'live';
 
-/** The document of one side of an object; `pair` tells the two head documents of the three-way view apart. */
-export function previewDocumentUri(key: DriftDocumentKey, side: PreviewSide, pair?: string): vscode.Uri {
+/**
+ * The document of one side of an object. `pair` (the other side) tells the two head documents of the three-way
+ * view apart, and names them, as the multi-diff editor shows its entries by file name: `web (base <-> head).yaml`.
+ */
+export function previewDocumentUri(key: DriftDocumentKey, side: PreviewSide, pair?: PreviewSide): vscode.Uri {
   const uri = driftDocumentUri(PREVIEW_SCHEME, key);
   const query = new URLSearchParams(uri.query);
   query.set('side', side);
-  if (pair) query.set('pair', pair);
-  return uri.with({ query: query.toString() });
+  if (!pair) return uri.with({ query: query.toString() });
+  query.set('pair', pair);
+  return uri.with({ path: uri.path.replace(/\.yaml$/, ` (${pair} <-> ${side}).yaml`), query: query.toString() });
+}
+
+/** The key a document URI names, its pair's name left out (Kubernetes names hold no spaces). */
+function keyOf(uri: vscode.Uri): DriftDocumentKey {
+  return parseDriftDocumentUri(uri.with({ path: uri.path.replace(/ \([a-z]+ <-> [a-z]+\)\.yaml$/, '.yaml') }));
 }
 
 export class PreviewDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
@@ -36,7 +45,7 @@ export class PreviewDocumentProvider implements vscode.TextDocumentContentProvid
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    const key = parseDriftDocumentUri(uri);
+    const key = keyOf(uri);
     const side = new URLSearchParams(uri.query).get('side') as PreviewSide;
     const shown = this.preview.shown;
     const wanted = key.resource;
