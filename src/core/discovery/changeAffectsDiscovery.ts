@@ -2,7 +2,7 @@
 // scanning every YAML file again. Conservative: anything it cannot rule out re-discovers.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { RepoModel } from '../model';
+import type { AppDefinition, RepoModel } from '../model';
 import { KUSTOMIZATION_FILE_NAMES } from '../render/kustomizeTree';
 import { isWithin } from '../render/listFiles';
 import { CONFIG_FILE_NAME } from './loadConfig';
@@ -27,6 +27,11 @@ export interface KnownRepo {
   renderInputs: ReadonlySet<string>;
   /** Chart folders of Helm apps. */
   chartDirs: string[];
+  /**
+   * Files of the ConfigMaps and Secrets whose contents discovery put into apps (postBuild.substituteFrom,
+   * HelmRelease valuesFrom, found in a build's output), each with what reads it.
+   */
+  sourceFiles?: ReadonlyMap<string, string>;
 }
 
 /** Why this change may change discovery, or undefined when it cannot. */
@@ -35,6 +40,8 @@ export function whyRediscover(change: ChangedFile, known: KnownRepo): string | u
   if (file.split(path.sep).includes('.git')) return 'git metadata (remotes name the repo)';
   if (file === path.join(known.root, CONFIG_FILE_NAME)) return `${CONFIG_FILE_NAME} changed`;
   if (!change.isFile) return 'deleted, or a folder';
+  const reader = known.sourceFiles?.get(file);
+  if (reader) return `holds a source of ${reader}`;
   if (!known.renderInputs.has(file)) return 'not a file the apps were rendered from (created, or outside every app)';
   if (!known.controllerFiles) return 'the model does not say which files hold Flux or Argo CD objects';
   if (known.controllerFiles.some((held) => isWithin(file, held))) return 'held Flux or Argo CD objects';
@@ -63,13 +70,31 @@ export async function readChangedFile(file: string): Promise<ChangedFile> {
 export async function whyRediscoverAny(
   paths: string[], model: RepoModel, renderInputs: ReadonlySet<string>, read: (file: string) => Promise<ChangedFile> = readChangedFile,
 ): Promise<string | undefined> {
+  const apps = model.environments.flatMap((environment) => environment.apps);
   const known: KnownRepo = {
     root: model.root, controllerFiles: model.controllerFiles, renderInputs,
-    chartDirs: model.environments.flatMap((environment) => environment.apps.flatMap((app) => app.helm?.chartPath ?? [])),
+    chartDirs: apps.flatMap((app) => app.helm?.chartPath ?? []), sourceFiles: sourceFilesOf(apps),
   };
   for (const file of paths) {
     const reason = whyRediscover(await read(file), known);
     if (reason) return `${file}: ${reason}`;
   }
   return undefined;
+}
+
+/** Where the substituteFrom and valuesFrom sources of `apps` were found, with what reads each (the first app naming it). */
+function sourceFilesOf(apps: AppDefinition[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const app of apps) {
+    const read = [
+      ...(app.substitute?.from ?? []).map((source) => ({ source, by: 'postBuild.substituteFrom' })),
+      ...(app.helm?.release?.valuesFrom ?? []).map((source) => ({ source, by: 'valuesFrom' })),
+    ];
+    for (const { source, by } of read) {
+      if (source.built && !files.has(source.built.file)) {
+        files.set(source.built.file, `${by} of ${app.environment}/${app.name} (${source.kind} ${source.namespace}/${source.name})`);
+      }
+    }
+  }
+  return files;
 }

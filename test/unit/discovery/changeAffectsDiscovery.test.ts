@@ -19,6 +19,13 @@ function known(overrides: Partial<KnownRepo> = {}): KnownRepo {
 const edited = (file: string, namesControllers = false): ChangedFile => ({ path: file, isFile: true, namesControllers });
 
 describe('which file changes can change discovery', () => {
+  it('re-discovers for the file of a ConfigMap or Secret whose contents discovery put into an app (valuesFrom, substituteFrom)', () => {
+    const values = at('apps/web/values-configmap.yaml');
+    const repo = known({ sourceFiles: new Map([[values, 'valuesFrom of dev/web (ConfigMap apps/web-values)']]), renderInputs: new Set([values]) });
+    assert.equal(whyRediscover(edited(values), repo), 'holds a source of valuesFrom of dev/web (ConfigMap apps/web-values)');
+    assert.equal(whyRediscover(edited(patch), known({ sourceFiles: new Map([[values, 'valuesFrom of dev/web']]) })), undefined);
+  });
+
   it('keeps the model for an edit of a file an app was rendered from, in a repo without Flux or Argo CD', () => {
     assert.equal(whyRediscover(edited(patch), known()), undefined);
     assert.equal(whyRediscover(edited(at('base/web/deployment.yaml')), known()), undefined);
