@@ -154,6 +154,11 @@ export interface AppDefinition {
   /** Set when discovery already knows the app cannot be rendered (e.g. a remote source, helm missing). */
   unknownReason?: string;
   /**
+   * A Flux HelmRelease whose chart source is not in this repository (a HelmRepository applied from elsewhere):
+   * why, as long as it is the app's unknownReason. The release stored in the cluster may stand in (storedReleases.ts).
+   */
+  chartSourceMissing?: string;
+  /**
    * Set when the controller deploys another revision of this repository than the one compared (Argo CD
    * `targetRevision` v1.2.0 while the working tree is compared): the app still renders, and says so.
    */

@@ -129,19 +129,20 @@ function helmReleaseApp(scan: RepoScan, identity: RepoIdentity, found: ScannedOb
   }
   if (ref.kind === 'HelmRepository' && ref.name && chartSpec.chart && !spec.chartRef) {
     const repository = helmRepositoryOf(scan, ref.name, refNamespace);
-    if ('unknownReason' in repository) return { ...app, unknownReason: repository.unknownReason };
+    if ('unknownReason' in repository) return { ...app, unknownReason: repository.unknownReason, chartSourceMissing: repository.unknownReason };
     // Its chart.spec.valuesFiles are files inside the fetched chart (HelmReleaseSettings.chartValuesFiles).
     return { ...app, helm: { ...app.helm!, ...repository } };
   }
   if (chartRef?.name) {
     const source = chartRefSource(scan, chartRef.kind, chartRef.name, chartRef.namespace ?? namespace);
-    if ('unknownReason' in source) return { ...app, unknownReason: source.unknownReason };
+    if ('unknownReason' in source) return { ...app, unknownReason: source.unknownReason, chartSourceMissing: source.unknownReason };
     return { ...app, helm: { ...app.helm!, ...source } };
   }
   const url = ref.kind && ref.name ? sourceURL(scan, ref.kind, ref.name, refNamespace) : undefined;
   const what = `chart ${chartSpec.chart ?? ref.name ?? '(unnamed)'}`;
   const from = url ?? `${ref.kind ?? 'an unknown source'} ${refNamespace}/${ref.name ?? '?'}`;
-  return { ...app, helm: { ...app.helm!, ...(url ? { repoURL: url } : {}) }, unknownReason: `${what} from ${from} needs network` };
+  const reason = `${what} from ${from} needs network`;
+  return { ...app, helm: { ...app.helm!, ...(url ? { repoURL: url } : {}) }, unknownReason: reason, chartSourceMissing: reason };
 }
 
 /** Where an object of a build comes from: its origin file, and the line of the document that defines it there. */

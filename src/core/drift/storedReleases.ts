@@ -47,9 +47,11 @@ async function fromStoredRelease(app: RenderedApp, whyNotFetched: string, option
   }
   const sourceNote = `compared with Helm release v${release.version} in the cluster; chart not fetched: ${whyNotFetched}`;
   const { error: _error, chartNotFetched: _chart, ...rest } = app;
+  // A chart source missing from the repository made the app Unknown at discovery: the release answers that.
+  const { unknownReason: _unknown, chartSourceMissing: _missing, ...definition } = app.app;
   // Equal inputs compare equal only against the same release: the comparison cache keys on inputHash.
   const inputHash = createHash('sha256').update(`${app.inputHash}\n${release.secret}\n${release.manifest}\n${release.hooks.join('\n')}`).digest('hex');
-  return { ...rest, objects, sourceNote, inputHash };
+  return { ...rest, app: definition, objects, sourceNote, inputHash };
 }
 
 /** The release's objects (hooks too: they carry helm.sh/hook and are kept apart like rendered hooks), in the release's namespace. */

@@ -85,7 +85,11 @@ export function notedInputHash(inputHash: string, sourceNote: string | undefined
 }
 
 async function renderCollectedObjects(app: AppDefinition, inputs: AppInputs, inputHash: string, options: RenderOptions): Promise<RenderedApp> {
-  if (app.unknownReason) return { app, objects: [], inputHash, error: app.unknownReason };
+  if (app.unknownReason) {
+    // A chart whose source only the cluster knows: the release helm-controller stored there may stand in.
+    const chartNotFetched = app.chartSourceMissing === app.unknownReason ? { chartNotFetched: app.unknownReason } : {};
+    return { app, objects: [], inputHash, error: app.unknownReason, ...chartNotFetched };
+  }
   const decrypt = decryptFor(app, options);
   try {
     // kustomize-controller decrypts, then substitutes. Variables read live are substituted when the app compares (liveSubstitution.ts).

@@ -2,7 +2,8 @@
 // against the release helm-controller stored in the cluster: a real `helm install` + `helm upgrade` against the
 // test API server write the release Secrets (v1 superseded, v2 deployed), and the app compares with v2's
 // manifest, hooks kept apart, and says so. A HelmRelease with no release stored is Unknown naming the chart's
-// error and the release looked for, while the other apps still compare.
+// error and the release looked for, while the other apps still compare. So is a HelmRelease whose HelmRepository
+// is not in the repository (applied from elsewhere), with that reason.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -67,6 +68,7 @@ describe('DriftEngine: a HelmRelease whose chart cannot be fetched, compared wit
     const helm = (...args: string[]) => execFileSync('helm', [...args, '--namespace', namespace, '--kubeconfig', info.kubeconfig, '--kube-context', info.adminContext], { stdio: 'pipe' });
     helm('install', 'podinfo', chart, '--set', 'greeting=first');
     helm('upgrade', 'podinfo', chart, '--set', 'greeting=from-git');
+    helm('install', 'elsewhere', chart, '--set', 'greeting=from-git');
     // A repository that was there once: its port now refuses connections.
     const gone = await serveFolder(folder);
     await gone.stop();
@@ -77,6 +79,8 @@ describe('DriftEngine: a HelmRelease whose chart cannot be fetched, compared wit
       }),
       'clusters/dev/podinfo.yaml': helmRelease('podinfo', namespace, 'gone'),
       'clusters/dev/never-installed.yaml': helmRelease('never-installed', namespace, 'gone'),
+      // Its HelmRepository is applied from another repository: only the cluster knows the chart's URL.
+      'clusters/dev/elsewhere.yaml': helmRelease('elsewhere', namespace, 'platform-charts'),
     });
   });
 
@@ -95,6 +99,13 @@ describe('DriftEngine: a HelmRelease whose chart cannot be fetched, compared wit
     assert.match(app.sourceNote ?? '',
       /^compared with Helm release v2 in the cluster; chart not fetched: GET http:\/\/127\.0\.0\.1:\d+\/index\.yaml: connection refused \(ECONNREFUSED\)$/);
     assert.match(formatTable(report), /\ndev\/podinfo: compared with Helm release v2 in the cluster; chart not fetched: GET http:/);
+  });
+
+  it('compares a HelmRelease whose HelmRepository is not in this repository with its stored release too, saying why', async () => {
+    const app = appOf(await status(), 'dev', 'elsewhere');
+    assert.equal(app.status, 'Synced', app.reason);
+    assert.deepEqual(app.resources.map((resource) => [resource.kind, resource.name, resource.status]), [['ConfigMap', 'elsewhere-config', 'Synced']]);
+    assert.equal(app.sourceNote, 'compared with Helm release v1 in the cluster; chart not fetched: source HelmRepository flux-system/platform-charts is not defined in this repository');
   });
 
   it('shows a live edit of a released object as drift', async () => {
