@@ -25,10 +25,13 @@ export async function measurePreview(job) {
   const { previewRevisions } = require(path.join(out, 'preview', 'preview.js'));
   const { renderApps } = require(path.join(out, 'render', 'renderApps.js'));
   const engineOptions = { repoRoot: job.repoRoot, kubeconfig: job.kubeconfig, concurrency: job.concurrency };
+  // The preview's own line says where its base came from (the engine's caches, or a checkout).
+  const previewLines = [];
+  const warmOptions = { ...engineOptions, log: (line) => { if (line.startsWith('preview ')) previewLines.push(line); } };
   const original = fs.readFileSync(job.edit.file, 'utf8');
   if (!original.includes(job.edit.from)) throw new Error(`${job.edit.file} has no "${job.edit.from}" to edit`);
   const results = {};
-  const warm = new DriftEngine(engineOptions);
+  const warm = new DriftEngine(warmOptions);
   try {
     await warm.status();
     fs.writeFileSync(job.edit.file, original.replace(job.edit.from, job.edit.to));
@@ -41,6 +44,7 @@ export async function measurePreview(job) {
       oneFileLiveMs, oneFileColdMs,
       oneFileChangedApps: changingApps(oneFile).map((app) => `${app.environment}/${app.name}`),
       oneFileRenderedAgain: oneFile.rendering.renderedAgain,
+      oneFileBaseFromCaches: previewLines.some((line) => line.includes('base from the engine\'s caches')),
       oneFileSameCold: JSON.stringify(changingApps(oneFileCold).map((app) => app.counts)) === JSON.stringify(changingApps(oneFile).map((app) => app.counts)),
       oneFileHeadVsLive: changingApps(oneFile).flatMap((app) => app.objects.filter((o) => o.change !== 'unchanged').map((o) => o.headVsLive?.status)),
     });

@@ -253,17 +253,19 @@ async function main() {
       else fs.rmSync(workDir, { recursive: true, force: true });
     }
   }
-  let preview;
-  if (args.only === undefined || args.only === 'preview') {
+  // Branch previews at the sizes issue 14 sets targets for (1,080 and 4,320 objects), of those --sizes/--quick pick.
+  const previewPoints = [];
+  for (const size of args.only === undefined || args.only === 'preview' ? sizes.filter((candidate) => objectsOf(candidate) >= objectsOf(DEFAULT_SIZE)) : []) {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-bench-'));
     const cluster = await startCluster({ log });
     try {
-      preview = await benchPreview(DEFAULT_SIZE, cluster.info, args, workDir, measureInChild, { log, median, round });
+      previewPoints.push(await benchPreview(size, cluster.info, args, workDir, measureInChild, { log, median, round }));
     } finally {
       await cluster.stop();
       fs.rmSync(workDir, { recursive: true, force: true });
     }
   }
+  const preview = previewPoints.find((point) => point.objects === objectsOf(DEFAULT_SIZE));
   let helmCharts;
   if (args.only === undefined || args.only === 'helm-charts') {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftline-bench-'));
@@ -283,6 +285,7 @@ async function main() {
     scalePoints: points,
     fluxTree,
     preview,
+    previewPoints,
     helmCharts,
   };
   fs.mkdirSync(path.join(here, 'results'), { recursive: true });
@@ -295,7 +298,7 @@ async function main() {
     console.log(renderTargets(defaultPoint));
   }
   if (fluxTree) console.log(renderFluxTree(fluxTree));
-  if (preview) console.log(renderPreview(preview));
+  if (previewPoints.length > 0) console.log(renderPreview(previewPoints));
   if (helmCharts) console.log(renderHelmCharts(helmCharts));
   log(`wrote ${path.relative(root, file)}`);
 }
