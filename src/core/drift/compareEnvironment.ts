@@ -103,7 +103,9 @@ export async function compareEnvironment(rendered: RenderedApp[], options: Compa
       ...(app.sourceNote ? { sourceNote: app.sourceNote } : {}),
     };
     // An app Driftline syncs itself: the commit its last sync recorded (directSyncRevision.ts).
-    const directSync = app.app.controller || reason ? undefined : directSyncRevision((resolved.get(app) ?? []).map((object) => snapshot.find(object.ref)));
+    const directSync = app.app.controller || reason ? undefined : directSyncRevision((resolved.get(app) ?? [])
+      .filter((object) => !object.unknownReason && snapshot.outcome(listKeyOf(object.ref, kinds))?.state === 'listed')
+      .map((object) => snapshot.find(object.ref)));
     if (directSync) result.directSync = directSync;
     if (inputs !== undefined) options.previous?.set(app, inputs, result);
     return result;

@@ -62,7 +62,8 @@ describe('DriftEngine: a Flux Operator ResourceSet applied as the operator appli
     const report = await statusOnce(root, info.kubeconfig);
     assert.deepEqual(flagged(report), []);
     const app = appOf(report, 'dev', 'team-settings');
-    assert.deepEqual(app.controller, { apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSet', name: 'team-settings', namespace });
+    const { apiVersion, kind, name, namespace: controllerNamespace } = app.controller!;
+    assert.deepEqual({ apiVersion, kind, name, namespace: controllerNamespace }, { apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSet', name: 'team-settings', namespace });
     assert.deepEqual(app.resources.map((resource) => `${resource.status} ${resource.kind}/${resource.namespace}/${resource.name}`),
       [`Synced ConfigMap/${namespace}/settings-red`, `Synced ConfigMap/${namespace}/settings-blue`]);
     assert.deepEqual(appOf(report, 'dev', 'tenants').resources.map((resource) => `${resource.status} ${resource.kind}/${resource.name}`), ['Synced ResourceSet/team-settings']);

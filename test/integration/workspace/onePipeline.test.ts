@@ -82,9 +82,13 @@ describe('one pipeline: the view, Sync, Rollback and Suspend see the same apps',
     fs.appendFileSync(path.join(root, '.driftline.yaml'), `tools:\n  helm: ${helm}\n`);
     const run = await runCli((args, io) => runStatus(args, io), ['--repo', root, '--kubeconfig', testCluster().kubeconfig, '--json']);
     assert.notEqual(run.code, 2, run.stderr);
-    const report = JSON.parse(run.stdout) as { environments: { apps: { name: string; controller?: unknown }[] }[] };
-    const controllers = Object.fromEntries(report.environments[0]!.apps.map((app) => [app.name, app.controller]));
+    const report = JSON.parse(run.stdout) as { environments: { apps: { name: string; controller?: { apiVersion: string; kind: string; namespace: string; name: string; message?: string } }[] }[] };
+    // The object it names; beside it, what its live object says (here: that it is not in the cluster).
+    const controllers = Object.fromEntries(report.environments[0]!.apps.map((app) => [app.name, app.controller && {
+      apiVersion: app.controller.apiVersion, kind: app.controller.kind, namespace: app.controller.namespace, name: app.controller.name,
+    }]));
     assert.deepEqual(controllers.guestbook, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'guestbook' });
     assert.deepEqual(controllers.root, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'root' });
+    assert.equal(report.environments[0]!.apps.find((app) => app.name === 'guestbook')?.controller?.message, 'Application/argocd/guestbook is not in the cluster');
   });
 });
