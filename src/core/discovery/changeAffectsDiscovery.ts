@@ -40,6 +40,8 @@ export function whyRediscover(change: ChangedFile, known: KnownRepo): string | u
   if (file.split(path.sep).includes('.git')) return 'git metadata (remotes name the repo)';
   if (file === path.join(known.root, CONFIG_FILE_NAME)) return `${CONFIG_FILE_NAME} changed`;
   if (!change.isFile) return 'deleted, or a folder';
+  // Argo CD merges these into an Application's source before rendering it (argoSourceOverrides.ts).
+  if (/^\.argocd-source(-.+)?\.yaml$/.test(path.basename(file))) return 'an Argo CD parameter override file';
   const reader = known.sourceFiles?.get(file);
   if (reader) return `holds a source of ${reader}`;
   if (!known.renderInputs.has(file)) return 'not a file the apps were rendered from (created, or outside every app)';

@@ -24,6 +24,7 @@ import { remoteFolder } from './remoteGitSource';
 import type { GitFetcher } from '../sources/gitTypes';
 import { objectsOf, type HelmChartFolder, type RepoScan } from './scanRepo';
 import { argoChartRepoURL } from '../sources/argoChartSource';
+import { withSourceOverrides } from './argoSourceOverrides';
 
 export interface ArgoDiscovery {
   apps: AppDefinition[];
@@ -139,7 +140,8 @@ async function remoteSourceApp(base: AppDefinition, source: ApplicationSource, c
 }
 
 /** `source` of the Application `base` as the app it renders (unknownReason set when it cannot be rendered here). */
-async function sourceApp(base: AppDefinition, source: ApplicationSource, context: SourceContext): Promise<AppDefinition> {
+async function sourceApp(base: AppDefinition, written: ApplicationSource, context: SourceContext): Promise<AppDefinition> {
+  let source = written;
   const { root, identity } = context;
   if (source.chart) {
     const input = await helmOf(base, source, context, undefined);
@@ -155,6 +157,10 @@ async function sourceApp(base: AppDefinition, source: ApplicationSource, context
   }
   const folder = path.resolve(root, source.path ?? '.');
   if (!await exists(folder)) return { ...base, path: folder, unknownReason: `spec.source.path ${source.path} (${folder}) does not exist in the repository` };
+  // The repo-server merges the folder's parameter override files first, then tells the source's type.
+  const overridden = await withSourceOverrides(source as ApplicationSource & Record<string, unknown>, folder, base.controller?.name ?? base.name);
+  if ('error' in overridden) return { ...base, path: folder, unknownReason: overridden.error };
+  source = overridden.source;
   const note = await revisionNote(root, source.targetRevision);
   const app: AppDefinition = { ...base, path: folder, ...(note ? { revisionNote: note } : {}) };
   const type = await sourceType(source, folder);
