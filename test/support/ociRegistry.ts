@@ -23,15 +23,17 @@ export interface TestRegistry {
 /**
  * Starts a registry; resolves once it says it is listening. `htpasswd` (`user:password`) puts it behind Basic
  * auth, `token` behind a token service granting that login (Bearer auth, as public registries do), and
- * `identityToken` too when given (the refresh token an identity-token login exchanges there).
+ * `identityToken` too when given (the refresh token an identity-token login exchanges there). `tls` makes it
+ * speak HTTPS only, with that certificate and key (and, with `clientCaFile`, ask clients for a certificate it signed).
  */
-export async function startRegistry(options: { htpasswd?: string; token?: string; identityToken?: string } = {}): Promise<TestRegistry> {
+export async function startRegistry(options: { htpasswd?: string; token?: string; identityToken?: string; tls?: { certFile: string; keyFile: string; clientCaFile?: string } } = {}): Promise<TestRegistry> {
   const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'driftline-registry-'));
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   const config = [
     'version: 0.1', 'log:', '  level: info', 'storage:', '  filesystem:', `    rootdirectory: ${path.join(folder, 'data')}`,
     'http:', `  addr: ${host}`,
+    ...(options.tls ? ['  tls:', `    certificate: ${options.tls.certFile}`, `    key: ${options.tls.keyFile}`, ...(options.tls.clientCaFile ? ['    clientcas:', `      - ${options.tls.clientCaFile}`] : [])] : []),
   ];
   const env: Record<string, string> = { HOME: folder, HELM_REGISTRY_CONFIG: path.join(folder, 'registry', 'config.json') };
   if (options.htpasswd) {
@@ -56,7 +58,9 @@ export async function startRegistry(options: { htpasswd?: string; token?: string
   }
   return {
     host, env, ...(tokens ? { tokens } : {}),
-    push: (archive, repository) => helm(['push', archive, `oci://${host}/${repository}`, '--plain-http']),
+    // helm speaks plain HTTP to 127.0.0.1 whatever it is told: over TLS it pushes through 0.0.0.0, the same listener.
+    push: (archive, repository) => helm(['push', archive, `oci://${options.tls ? host.replace('127.0.0.1', '0.0.0.0') : host}/${repository}`,
+      ...(options.tls ? ['--insecure-skip-tls-verify', ...(options.tls.clientCaFile ? ['--cert-file', options.tls.certFile, '--key-file', options.tls.keyFile] : [])] : ['--plain-http'])]),
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

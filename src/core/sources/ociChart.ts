@@ -43,7 +43,7 @@ async function resolveReference(registry: OciRegistry, repository: string, reque
   if (/^sha256:[0-9a-f]{64}$/.test(wanted)) return { reference: wanted, version: wanted };
   if (semver.valid(wanted)) return { reference: wanted.replace(/\+/g, '_'), version: wanted };
   // Shared with other renders: bound to the shared fetch's signal, not to this caller's.
-  const list = (signal?: AbortSignal) => listTags(new OciRegistry(registry.host, { ...context, signal }, registry.plainHttp), repository);
+  const list = (signal?: AbortSignal) => listTags(new OciRegistry(registry.host, { ...context, signal }, registry.insecure), repository);
   const tags = context.shared ? await context.shared.get(`tags ${request.repoURL}/${request.chart}`, context.signal, list) : await list(context.signal);
   const versions = tags.map((tag) => tag.replace(/_/g, '+'));
   const choice = chooseVersion(wanted, versions, `chart ${request.chart} in ${request.repoURL}`);

@@ -4,10 +4,14 @@
 // login there only when the realm is the registry's own host or domain, as registry-1.docker.io sends logins
 // to auth.docker.io; anonymous otherwise). An identity token (Azure's and others' OAuth2 refresh token) goes to
 // the same realm, POSTed as docker's distribution client does (grant_type=refresh_token), never as a password.
-// Loopback registries are plain HTTP, as docker treats them.
+// Loopback registries are plain HTTP, as docker treats them, unless docker's certs.d has TLS settings for them;
+// those settings (a private CA, a client certificate) are used for that registry host only (registryCerts.ts).
+import path from 'node:path';
 import { credentialsNote, registryCredential, type Credential } from './credentials';
 import type { FetchContext } from './fetchTypes';
 import { httpFailure, httpGet, type HttpAnswer } from './httpGet';
+import { certsDirectories, registryTls } from './registryCerts';
+import type { TlsSettings } from './tlsGet';
 import { SourceError } from './sourceError';
 
 const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])(:\d+)?$/;
@@ -17,16 +21,24 @@ export class OciRegistry {
   private credential: Credential | undefined;
   private credentialLoaded = false;
 
-  /** `plainHttp`: the registry speaks HTTP (Flux `spec.insecure`, and every loopback registry, as docker treats them). */
-  constructor(readonly host: string, private readonly context: FetchContext, readonly plainHttp = LOOPBACK.test(host)) {}
+  private connection: Promise<{ base: string; tls?: TlsSettings }> | undefined;
 
-  get base(): string {
-    return `${this.plainHttp ? 'http' : 'https'}://${this.host}/v2/`;
+  /** `insecure`: the registry speaks HTTP (Flux `spec.insecure`); unset, loopback registries without certs.d settings do. */
+  constructor(readonly host: string, private readonly context: FetchContext, readonly insecure?: boolean) {}
+
+  /** The registry's base URL and TLS settings, read once. */
+  private connect(): Promise<{ base: string; tls?: TlsSettings }> {
+    this.connection ??= (async () => {
+      const tls = this.insecure ? undefined : await registryTls(this.host, this.context.env);
+      const plainHttp = this.insecure || (!tls && LOOPBACK.test(this.host));
+      return { base: `${plainHttp ? 'http' : 'https'}://${this.host}/v2/`, ...(tls ? { tls } : {}) };
+    })();
+    return this.connection;
   }
 
   /** GET a registry path (`<repo>/manifests/<ref>`), answering one auth challenge; a non-2xx answer is a SourceError. */
   async get(pathAndQuery: string, accept?: string): Promise<HttpAnswer> {
-    const url = new URL(pathAndQuery, this.base).toString();
+    const url = new URL(pathAndQuery, (await this.connect()).base).toString();
     const headers = accept ? { accept } : undefined;
     let answer = await this.send(url, headers);
     if (answer.status === 401) {
@@ -37,10 +49,13 @@ export class OciRegistry {
     return answer;
   }
 
-  private send(url: string, headers: Record<string, string> | undefined): Promise<HttpAnswer> {
+  private async send(url: string, headers: Record<string, string> | undefined): Promise<HttpAnswer> {
+    const { tls } = await this.connect();
     return httpGet(url, {
       headers, signal: this.context.signal, timeoutMs: this.context.timeoutMs,
       ...(this.authorization ? { authorization: this.authorization, credentialHost: this.host } : {}),
+      ...(tls ? { tls } : {}),
+      untrustedHint: `put its CA as ca.crt in ${path.join(certsDirectories(this.context.env)[0]!, this.host)} (docker's certs.d), or set spec.insecure for a registry over plain HTTP`,
     });
   }
 
