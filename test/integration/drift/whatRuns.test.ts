@@ -24,11 +24,12 @@ function driftlineYaml(extra: Record<string, unknown> = {}): string {
   return stringify({ environments: [{ name: 'dev', context: testCluster().adminContext }], ...extra });
 }
 
-async function status(repo: GitFixture): Promise<{ code: number; text: string; apps: AppResult[] }> {
+/** `driftline status` as text and JSON; `stderr` may hold what a render could not fetch when `quietRender` is false. */
+async function status(repo: GitFixture, quietRender = true): Promise<{ code: number; text: string; apps: AppResult[] }> {
   const args = ['--repo', repo.root, '--kubeconfig', testCluster().kubeconfig];
   const text = await runCli(runStatus, args);
   const json = await runCli(runStatus, [...args, '--json']);
-  assert.equal(json.stderr, '', json.stderr);
+  if (quietRender) assert.equal(json.stderr, '', json.stderr);
   const report = JSON.parse(json.stdout) as StatusReport;
   return { code: text.code, text: text.stdout, apps: report.environments.flatMap((environment) => environment.apps) };
 }
@@ -171,6 +172,45 @@ describe('what each cluster runs (driftline status, real Flux and Argo CD CRDs, 
     assert.deepEqual(controller.argo, { syncStatus: 'OutOfSync', healthStatus: 'Healthy', operationPhase: 'Failed', operationMessage: 'one or more objects failed to apply, reason: configmaps "guestbook" is forbidden' });
     assert.equal(controller.lastReconciled, '2026-12-02T04:01:00Z');
     assert.deepEqual([controller.behind?.ref, controller.behind?.count, controller.behind?.commits[0]?.subject], ['origin/main', 1, 'guestbook: green']);
+  });
+
+  it('a HelmRelease: the release history[0] runs, the upgrade tried and failed, remediation, and the HelmRepository that cannot be fetched', async () => {
+    const helmRepository: KubeObject = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name: 'podinfo', namespace }, spec: { interval: '1h', url: 'https://charts.example.invalid/podinfo' } };
+    const release: KubeObject = {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'podinfo', namespace },
+      spec: { interval: '10m', chart: { spec: { chart: 'podinfo', version: '6.x', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } } },
+    };
+    const chart: KubeObject = {
+      apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', metadata: { name: `${namespace}-podinfo`, namespace },
+      spec: { interval: '10m', chart: 'podinfo', version: '6.x', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } },
+    };
+    repo.commit('podinfo', { '.driftline.yaml': driftlineYaml(), 'clusters/dev/podinfo.yaml': [helmRepository, release].map((object) => stringify(object)).join('---\n') });
+    for (const object of [helmRepository, release, chart]) await admin.serverSideApply(object, setup);
+    const statusOf = async (object: KubeObject, status: Record<string, unknown>) =>
+      admin.mergePatch({ apiVersion: object.apiVersion, kind: object.kind, namespace, name: object.metadata.name }, { status }, { subresource: 'status' });
+    await statusOf(release, {
+      helmChart: `${namespace}/${namespace}-podinfo`, lastAttemptedRevision: '6.6.0', upgradeFailures: 1, installFailures: 0,
+      history: [{ name: 'podinfo', namespace, version: 2, status: 'deployed', chartName: 'podinfo', chartVersion: '6.5.4', appVersion: '6.5.4', digest: 'sha256:1111', configDigest: 'sha256:2222', firstDeployed: '2026-12-01T10:00:00Z', lastDeployed: '2026-12-01T10:00:00Z' }],
+      conditions: [
+        { type: 'Ready', status: 'False', reason: 'UpgradeFailed', message: 'Helm upgrade failed for release podinfo/podinfo with chart podinfo@6.6.0: context deadline exceeded', lastTransitionTime: '2026-12-02T04:00:00Z' },
+        { type: 'Released', status: 'False', reason: 'UpgradeFailed', message: 'Helm upgrade failed', lastTransitionTime: '2026-12-02T04:00:00Z' },
+        { type: 'Remediated', status: 'True', reason: 'RollbackSucceeded', message: `Helm rollback to previous release ${namespace}/podinfo.v2 succeeded`, lastTransitionTime: '2026-12-02T04:00:05Z' },
+      ],
+    });
+    await statusOf(chart, { conditions: [{ type: 'Ready', status: 'True', reason: 'ChartPullSucceeded', message: "pulled 'podinfo' chart with version '6.6.0'", lastTransitionTime: '2026-12-02T03:00:00Z' }] });
+    await statusOf(helmRepository, { conditions: [{ type: 'Ready', status: 'False', reason: 'FailedIndex', message: 'failed to fetch Helm repository index: 401 Unauthorized', lastTransitionTime: '2026-12-02T04:30:00Z' }] });
+
+    // The chart cannot be fetched here (the app is Unknown); what the controller says is read all the same.
+    const { text, apps } = await status(repo, false);
+    const controller = appNamed(apps, 'podinfo').controller!;
+    assert.equal(controller.kind, 'HelmRelease');
+    assert.deepEqual([controller.ready, controller.reason, controller.appliedRevision, controller.attemptedRevision], ['False', 'UpgradeFailed', '6.5.4', '6.6.0']);
+    assert.deepEqual(controller.release, { chartName: 'podinfo', chartVersion: '6.5.4', appVersion: '6.5.4', version: 2, status: 'deployed', digest: 'sha256:1111', configDigest: 'sha256:2222' });
+    assert.deepEqual(controller.failures, { upgrade: 1 });
+    assert.deepEqual(controller.conditions?.map((entry) => `${entry.type}=${entry.status} ${entry.reason}`), ['Released=False UpgradeFailed', 'Remediated=True RollbackSucceeded']);
+    assert.deepEqual([controller.source?.kind, controller.source?.ready, controller.source?.message], ['HelmRepository', 'False', 'failed to fetch Helm repository index: 401 Unauthorized']);
+    assert.equal(controller.behind, undefined, 'a chart version is no commit');
+    assert.ok(text.includes('dev/podinfo: Ready=False UpgradeFailed · runs 6.5.4 · tried 6.6.0 · source HelmRepository not ready'), text);
   });
 
   it('a direct sync records its commit on what it applies; status reads it back, and the record is never drift', async () => {
