@@ -2,6 +2,7 @@
 // way Argo CD would (Helm chart, kustomization, or a directory of YAML, JSON and jsonnet files), into the
 // destination namespace; with `spec.sources`, the union of its sources, Helm value files taken from `$<ref>`
 // sources. An app-of-apps Helm chart (templates that make Applications) is an app too, expanded with helm.
+import { kustomizeImageOf } from './argoKustomizeImages';
 import path from 'node:path';
 import { stoppedBy } from '../abort';
 import type { AppDefinition, AppSource, DiscoveryProblem, HelmSource, KubeObject, SourceLocation } from '../model';
@@ -176,6 +177,7 @@ async function sourceApp(base: AppDefinition, written: ApplicationSource, contex
   if (type === 'kustomize') {
     const overlay = Object.fromEntries(Object.entries(source.kustomize ?? {}).filter(([key]) => KUSTOMIZE_OVERLAY_FIELDS.includes(key)));
     if (Array.isArray(overlay.components)) overlay.components = overlay.components.map((component: string) => path.resolve(folder, component));
+    if (Array.isArray(overlay.images)) overlay.images = overlay.images.map(kustomizeImageOf);
     return { ...app, renderer: 'kustomize', ...(Object.keys(overlay).length > 0 ? { kustomizeOverlay: overlay } : {}) };
   }
   return directoryApp(app, source, context);
