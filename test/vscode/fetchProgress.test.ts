@@ -39,10 +39,12 @@ describe('Fetch progress', () => {
     };
     const settings = vscode.workspace.getConfiguration('driftline');
     try {
-      const reportBefore = api.session.report;
-      await settings.update('helmPath', testHelm(), vscode.ConfigurationTarget.Global);
-      // The setting makes a new engine, whose first comparison gives a new report: the files come after it.
-      await waitFor(() => api.session.state === 'ready' && !api.session.refreshing && api.session.report !== reportBefore, 'the view to compare with helm');
+      const helm = testHelm();
+      await settings.update('helmPath', helm, vscode.ConfigurationTarget.Global);
+      // The setting makes a new engine (a report of the engine before it, or of one an earlier suite's setting
+      // made, may still arrive meanwhile); the files come after that engine's first report.
+      await waitFor(() => api.session.workspace?.options.renderOptions?.tools?.helm === helm && api.session.state === 'ready' &&
+        !api.session.refreshing && api.session.report !== undefined, 'the view to compare with helm');
       // Created together: one refresh (the view refreshes on file changes) fetches the chart.
       for (const [file, text] of Object.entries(files)) fs.writeFileSync(repoFile(file), text);
       await waitFor(() => api.session.fetchProgressMessage !== undefined, 'the fetch notification');
