@@ -7,25 +7,15 @@
 // Prints one JSON line on stdout. Loads Driftline from the compiled out/ tree (`npm run build`).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { measureHelmCharts } from './measureHelmCharts.mjs';
 import { measurePreview } from './measurePreview.mjs';
+import { core, timed } from './compiledCore.mjs';
 
-const require = createRequire(import.meta.url);
-const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'out', 'src', 'core');
-const { loadKubeConfig } = require(path.join(out, 'cluster', 'kubeconfig.js'));
-const { ClusterClient } = require(path.join(out, 'cluster', 'client.js'));
+const { loadKubeConfig } = core('cluster/kubeconfig.js');
+const { ClusterClient } = core('cluster/client.js');
 
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
-/** Times `work`; returns [milliseconds, result]. */
-async function timed(work) {
-  const start = performance.now();
-  const result = await work();
-  return [performance.now() - start, result];
-}
 
 /** Per object of the report: `Kind/namespace/name` -> status (and reason when not Synced). */
 function verdictsOf(report) {
@@ -43,7 +33,7 @@ function verdictsOf(report) {
 }
 
 async function measureDriftline(job) {
-  const { DriftEngine } = require(path.join(out, 'drift', 'engine.js'));
+  const { DriftEngine } = core('drift/engine.js');
   // The engine logs per environment how many dry-runs it sent and how many managedFields made unnecessary.
   const coldDryRuns = { sent: 0, notNeeded: 0 };
   let counting = true;
@@ -112,7 +102,7 @@ async function measureFloor(job) {
 
 /** Cold discovery, and a digest of what it found (the same digest before and after a change: same results). */
 async function measureDiscover(job) {
-  const { discoverRepo } = require(path.join(out, 'discovery', 'discoverRepo.js'));
+  const { discoverRepo } = core('discovery/discoverRepo.js');
   const [ms, model] = await timed(() => discoverRepo(job.repoRoot));
   const apps = model.environments.flatMap((environment) => environment.apps);
   const text = JSON.stringify(model).replaceAll(job.repoRoot, '<repo>');

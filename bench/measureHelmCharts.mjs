@@ -3,18 +3,9 @@
 // discovery and render of every app (charts fetched as the cache requires), then a warm render (a refresh with
 // nothing changed). The digest of the rendered objects must be the same for remote and local charts.
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { core, timed } from './compiledCore.mjs';
 
-const require = createRequire(import.meta.url);
-const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'out', 'src', 'core');
 
-async function timed(work) {
-  const start = performance.now();
-  const result = await work();
-  return [performance.now() - start, result];
-}
 
 /** What the apps render to, whatever the chart's path: objects by app, in name order. */
 function digestOf(rendered) {
@@ -26,8 +17,8 @@ function digestOf(rendered) {
 }
 
 export async function measureHelmCharts(job) {
-  const { Workspace } = require(path.join(out, 'workspace.js'));
-  const { renderApps } = require(path.join(out, 'render', 'renderApps.js'));
+  const { Workspace } = core('workspace.js');
+  const { renderApps } = core('render/renderApps.js');
   const workspace = new Workspace({ repoRoot: job.repoRoot, sources: { cacheRoot: job.cacheRoot, env: { HOME: job.cacheRoot } } });
   let fetches = 0;
   workspace.sourceFetches.onFetch((event) => { if (event.phase === 'started') fetches += 1; });

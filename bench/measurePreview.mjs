@@ -5,25 +5,16 @@
 //   allAppsGitMs    a fresh engine, `--base main --head <branch>` where the branch changes every app, Git only
 //   coldRenderMs    a fresh engine: one cold discovery and render of every app (what allAppsGitMs is held to, 3x)
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { core, timed } from './compiledCore.mjs';
 
-const require = createRequire(import.meta.url);
-const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'out', 'src', 'core');
 
-async function timed(work) {
-  const start = performance.now();
-  const result = await work();
-  return [performance.now() - start, result];
-}
 
 const changingApps = (result) => result.environments.flatMap((environment) => environment.apps.filter((app) => app.change !== 'unchanged'));
 
 export async function measurePreview(job) {
-  const { DriftEngine } = require(path.join(out, 'drift', 'engine.js'));
-  const { previewRevisions } = require(path.join(out, 'preview', 'preview.js'));
-  const { renderApps } = require(path.join(out, 'render', 'renderApps.js'));
+  const { DriftEngine } = core('drift/engine.js');
+  const { previewRevisions } = core('preview/preview.js');
+  const { renderApps } = core('render/renderApps.js');
   const engineOptions = { repoRoot: job.repoRoot, kubeconfig: job.kubeconfig, concurrency: job.concurrency };
   // The preview's own line says where its base came from (the engine's caches, or a checkout).
   const previewLines = [];

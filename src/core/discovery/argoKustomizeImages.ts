@@ -23,8 +23,8 @@ function splitReference(reference: string): { image: string; tag?: string; diges
 export function kustomizeImageOf(entry: unknown): unknown {
   if (typeof entry !== 'string') return entry;
   const equals = entry.indexOf('=');
-  const name = equals === -1 ? splitReference(entry).image : entry.slice(0, equals);
   const { image, tag, digest } = splitReference(equals === -1 ? entry : entry.slice(equals + 1));
+  const name = equals === -1 ? image : entry.slice(0, equals);
   const written: KustomizeImage = { name };
   if (equals !== -1 && image !== '*' && image !== name) written.newName = image;
   if (tag !== undefined) written.newTag = tag;
