@@ -287,12 +287,18 @@ function serverControl(servers, pki, runDir, handle, rewriteInfo) {
      */
     async start(name) {
       if (isRunning(pids[known(name)], runDir)) throw new Error(`${name} is running already`);
-      pids[name] = startProcess(...specs[name]);
-      handle.watch(pids[name]);
-      rewriteInfo();
-      if (!isRunning(pids.apiserver, runDir)) return;
-      const failure = await waitUntilReady(servers.server, pki, runDir, pids, logs);
-      if (failure) throw new Error(`${name} did not come back:\n${failure}`);
+      // Its port is fixed now (the kubeconfig names it); a socket that holds it for a moment is waited out.
+      for (let attempt = 1; ; attempt++) {
+        pids[name] = startProcess(...specs[name]);
+        handle.watch(pids[name]);
+        rewriteInfo();
+        if (!isRunning(pids.apiserver, runDir)) return;
+        const failure = await waitUntilReady(servers.server, pki, runDir, pids, logs);
+        if (!failure) return;
+        const portTaken = /address already in use/.test(failure) && !isRunning(pids[name], runDir);
+        if (!portTaken || attempt === 10) throw new Error(`${name} did not come back:\n${failure}`);
+        await sleep(500);
+      }
     },
   };
 }

@@ -7,8 +7,40 @@ import net from 'node:net';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A loopback port nobody listens on right now (the OS picks it). */
-export function freePort() {
+/**
+ * A loopback port nobody listens on right now, below the kernel's ephemeral range. A server the tests kill and
+ * start again must get its port back: a port the OS hands out for listen(0) is an ephemeral one, and while the
+ * server is down any outgoing connection may take it as its source port (a client reconnecting to it may even
+ * connect to itself, TCP simultaneous open), so the restart would fail with "address already in use".
+ */
+export async function freePort() {
+  const [ephemeralLow] = ephemeralRange();
+  const low = 10_000;
+  for (let attempt = 0; attempt < 50 && ephemeralLow - low > 1000; attempt++) {
+    const port = low + Math.floor(Math.random() * (ephemeralLow - low));
+    if (await canListen(port)) return port;
+  }
+  return listenOnAnyPort();
+}
+
+function ephemeralRange() {
+  try {
+    return fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  } catch {
+    return [32768, 60999]; // Linux's default
+  }
+}
+
+function canListen(port) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function listenOnAnyPort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
