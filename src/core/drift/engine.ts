@@ -3,7 +3,7 @@
 // desired hash and live resourceVersion, one client per kube context), so a warm refresh re-renders and
 // re-asks the server only for what changed. Data flows one way: discover -> render -> live -> compare.
 import path from 'node:path';
-import type { ListedVersion } from '../cluster/liveSnapshot';
+import { LiveSnapshot, type ListedVersion, type ListOutcome } from '../cluster/liveSnapshot';
 import type { SharedLists } from '../cluster/sharedLists';
 import { messageOf } from '../errors';
 import { describeRef, refId } from '../identity';
@@ -209,6 +209,7 @@ export class DriftEngine {
     // Flux HelmReleases render with what the cluster holds (valuesFrom read live, its versions), as helm-controller does.
     const target = () => this.workspace.clientFor(this.workspace.contextFor(environment, requested)).withSignal(signal);
     const helmCluster = helmClusterOf(sourcesClientFor(this.workspace, model, environment, target, signal), concurrency, signal);
+    const early = this.listAgainWhileRendering(environment, requested, sharedLists, signal);
     const rendered = await renderApps(apps, { ...this.workspace.renderOptionsFor(model), helmCluster, trusted, reads, signal });
     const renderedAt = Date.now();
     signal?.throwIfAborted();
@@ -224,7 +225,7 @@ export class DriftEngine {
       const before = this.watchTargets.get(environment.name);
       const listedBefore = before?.context === context ? before.lists : [];
       const compared = await compareEnvironment(substituted, {
-        sharedLists: sharedLists?.of(context),
+        sharedLists: context === early?.context ? early.lists : sharedLists?.of(context),
         client, predictor, ignoreRules: model.ignoreRules, defaultNamespace: client.defaultNamespace, concurrency, signal, reveal,
         previous: this.comparisonsOf(context),
         alsoList: controllerInventoryKeys(client, apps, concurrency).then((inventory) => [...inventory, ...listedBefore]),
@@ -240,6 +241,28 @@ export class DriftEngine {
       const reason = messageOf(error);
       this.options.log?.(`${environment.name} (context ${context || 'none'}): ${reason}`);
       return { environment: { ...base, context, reason, apps: rendered.map((app) => unknownApp(app, appReason(app) ?? reason)) }, rendered };
+    }
+  }
+
+  /**
+   * A refresh lists again what the environment's last status listed: those LISTs start while its apps render, so
+   * the cluster's answers and the tools' runs overlap (the comparison then takes them from `lists`, and lists
+   * only what the new renders add). Nothing is started for a context other than the one listed last time.
+   */
+  private listAgainWhileRendering(
+    environment: EnvironmentDefinition, requested: string, sharedLists: SharedLists | undefined, signal?: AbortSignal,
+  ): { context: string; lists: Map<string, Promise<ListOutcome>> } | undefined {
+    const before = this.watchTargets.get(environment.name);
+    try {
+      const context = this.workspace.contextFor(environment, requested);
+      const lists = sharedLists?.of(context) ?? new Map<string, Promise<ListOutcome>>();
+      if (before?.context === context && before.lists.length > 0) {
+        const client = this.workspace.clientFor(context).withSignal(signal);
+        LiveSnapshot.read(client, before.lists, { concurrency: this.workspace.concurrency, signal, shared: lists }).catch(() => undefined);
+      }
+      return { context, lists };
+    } catch {
+      return undefined; // no context or client: the comparison says why
     }
   }
 

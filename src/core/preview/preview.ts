@@ -5,7 +5,7 @@
 // re-discovers only when a changed file may change discovery, and renders only apps a changed file feeds; for
 // the working tree its renders come from the engine's cache when it can (baseFromCaches.ts), with no checkout.
 // Both sides read the cluster through one set of LISTs.
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SharedLists } from '../cluster/sharedLists';
 import { DriftEngine } from '../drift/engine';
@@ -46,17 +46,20 @@ export interface PreviewOptions {
 export async function previewRevisions(engine: DriftEngine, options: PreviewOptions): Promise<PreviewResult> {
   const { signal } = options;
   const workspace = engine.workspace;
-  const repo = await openRepo(workspace.repoRoot);
+  const filter: SideFilter = { env: options.env, app: options.app, context: options.context, live: options.live, signal, sharedLists: new SharedLists() };
+  const started = Date.now();
+  // The working tree as it is on disk: the caller's engine is the head, and its caches may hold the base too.
+  // Its status starts first: rendering what the edit changed is the longest part, and needs nothing of git.
+  const cachedHead = options.head === undefined && !options.unsaved?.size && hasRenders(workspace.renderCache)
+    ? headSideOf(engine, filter) : undefined;
+  cachedHead?.catch(() => undefined); // awaited below; a failure before that must not go unhandled
+  const repo = await repoOf(workspace.repoRoot);
   // The GitOps repository may be a folder of the git repository: each checkout has it at the same place.
   const inRepo = path.relative(await fs.realpath(repo.root), await fs.realpath(workspace.repoRoot));
   const head: HeadSpec = options.head === undefined
     ? { workingTree: true, unsaved: await unsavedInRepo(repo.root, options.unsaved) }
     : { ref: options.head, merge: options.merge ?? true };
-  const filter: SideFilter = { env: options.env, app: options.app, context: options.context, live: options.live, signal, sharedLists: new SharedLists() };
-  const started = Date.now();
-  // The working tree as it is on disk: the caller's engine is the head, and its caches may hold the base too.
-  const early = 'workingTree' in head && !head.unsaved?.size && hasRenders(workspace.renderCache)
-    ? await workingTreeFromCaches(engine, repo, inRepo, options.base, filter) : undefined;
+  const early = cachedHead && await workingTreeFromCaches(engine, cachedHead, repo, inRepo, options.base, filter);
   if (early?.base) return compareSides(engine, options, early.head, early.base, early.info, started);
   return withPreviewCheckouts(repo, options.base, head, async (checkouts) => {
     const changedFiles = inFolder(checkouts.changedFiles, inRepo);
@@ -66,6 +69,17 @@ export async function previewRevisions(engine: DriftEngine, options: PreviewOpti
     const baseSide = await baseSideOf(workspace, headSide, path.join(checkouts.base.root, inRepo), changedFiles, filter);
     return compareSides(engine, options, headSide, baseSide, { base: checkouts.base.info, head: checkouts.head.info, changedFiles }, started);
   }, signal);
+}
+
+/** The git repository of each folder previewed, asked of git once while its `.git` stays (a preview kept open runs after every edit). */
+const reposByFolder = new Map<string, Repo>();
+
+async function repoOf(folder: string): Promise<Repo> {
+  const known = reposByFolder.get(folder);
+  if (known && existsSync(path.join(known.root, '.git'))) return known;
+  const repo = await openRepo(folder);
+  reposByFolder.set(folder, repo);
+  return repo;
 }
 
 /** Which revisions the two sides are, and the GitOps-repo-relative files that differ between them. */
@@ -80,12 +94,12 @@ interface ComparedRevisions {
  * when they hold it (`base` undefined: a checkout is needed, the head side stands).
  */
 async function workingTreeFromCaches(
-  engine: DriftEngine, repo: Repo, inRepo: string, baseRef: string, filter: SideFilter,
+  engine: DriftEngine, headSide: Promise<Side>, repo: Repo, inRepo: string, baseRef: string, filter: SideFilter,
 ): Promise<{ head: Side; base?: BaseSide; info: ComparedRevisions }> {
   // The git repository's top folder as the engine names its files (the GitOps repository may be a folder of it).
   const gitRoot = path.resolve(engine.workspace.repoRoot, path.relative(inRepo, ''));
   // The head's status and git's answers about the base, side by side: each mostly waits on processes.
-  const [head, { commit, changed, reads }] = await Promise.all([headSideOf(engine, filter), (async () => {
+  const [head, { commit, changed, reads }] = await Promise.all([headSide, (async () => {
     const commit = await resolveRevision(repo, baseRef, filter.signal);
     const changed = await changedInWorkingTree(repo, commit, filter.signal);
     return { commit, changed, reads: await RevisionReads.of(repo, commit, changed, gitRoot) };

@@ -33,18 +33,17 @@ export class RevisionReads extends FileReads {
    * links, submodules): then only a real checkout says what a tool reads.
    */
   static async of(repo: Repo, commit: string, changedFiles: string[], root = repo.root): Promise<RevisionReads | undefined> {
-    const listing = await repo.git.raw(['ls-tree', '-r', '-z', '--full-tree', commit]);
+    const relatives = await plainFilesOf(repo, commit);
+    if (!relatives) return undefined;
     const changed = new Set(changedFiles);
+    // Read as a checkout would write it (eol and smudge filters applied).
+    const contents = new Map(await Promise.all(relatives.filter((relative) => changed.has(relative))
+      .map(async (relative) => [relative, await repo.git.binaryCatFile(['--filters', `${commit}:${relative}`])] as const)));
     const files = new Map<string, Buffer | undefined>();
     const dirs = new Set<string>();
-    for (const entry of listing.split('\0').filter(Boolean)) {
-      const tab = entry.indexOf('\t');
-      const [mode] = entry.slice(0, tab).split(' ');
-      const relative = entry.slice(tab + 1);
-      if (mode !== '100644' && mode !== '100755') return undefined;
+    for (const relative of relatives) {
       const file = path.join(root, relative);
-      // Read as a checkout would write it (eol and smudge filters applied).
-      files.set(file, changed.has(relative) ? await repo.git.binaryCatFile(['--filters', `${commit}:${relative}`]) : undefined);
+      files.set(file, contents.get(relative));
       for (let dir = path.dirname(file); dir !== root && !dirs.has(dir); dir = path.dirname(dir)) dirs.add(dir);
     }
     dirs.add(root);
@@ -75,4 +74,36 @@ export class RevisionReads extends FileReads {
     if (!isWithin(resolved, this.root)) return super.filesIn(dir);
     return this.byDir.get(resolved) ?? [];
   }
+}
+
+/**
+ * The paths of the commit's files, relative to the repository, or undefined when it holds anything but plain
+ * files. A commit never changes: the last few listings are kept (a preview kept open asks of the same base
+ * after every edit).
+ */
+async function plainFilesOf(repo: Repo, commit: string): Promise<string[] | undefined> {
+  const key = `${repo.root}\0${commit}`;
+  let listing = recentListings.get(key);
+  if (!listing) {
+    listing = listPlainFiles(repo, commit);
+    recentListings.set(key, listing);
+    listing.catch(() => recentListings.delete(key));
+    for (const old of [...recentListings.keys()].slice(0, -RECENT_LISTINGS)) recentListings.delete(old);
+  }
+  return listing;
+}
+
+const RECENT_LISTINGS = 4;
+const recentListings = new Map<string, Promise<string[] | undefined>>();
+
+async function listPlainFiles(repo: Repo, commit: string): Promise<string[] | undefined> {
+  const listing = await repo.git.raw(['ls-tree', '-r', '-z', '--full-tree', commit]);
+  const relatives: string[] = [];
+  for (const entry of listing.split('\0').filter(Boolean)) {
+    const tab = entry.indexOf('\t');
+    const [mode] = entry.slice(0, tab).split(' ');
+    if (mode !== '100644' && mode !== '100755') return undefined;
+    relatives.push(entry.slice(tab + 1));
+  }
+  return relatives;
 }

@@ -95,9 +95,11 @@ async function changedBetween(repo: Repo, from: string, to: string, signal?: Abo
 
 /** Tracked files that differ from the base (committed or not), and untracked files that are not ignored. */
 export async function changedInWorkingTree(repo: Repo, base: string, signal?: AbortSignal): Promise<string[]> {
-  const tracked = splitPaths(await git(repo.root, ['diff', '--name-only', '-z', '--no-renames', base], signal));
-  const untracked = splitPaths(await git(repo.root, ['ls-files', '-z', '--others', '--exclude-standard'], signal));
-  return [...new Set([...tracked, ...untracked])];
+  const [tracked, untracked] = await Promise.all([
+    git(repo.root, ['diff', '--name-only', '-z', '--no-renames', base], signal),
+    git(repo.root, ['ls-files', '-z', '--others', '--exclude-standard'], signal),
+  ]);
+  return [...new Set([...splitPaths(tracked), ...splitPaths(untracked)])];
 }
 
 async function git(cwd: string, args: string[], signal?: AbortSignal): Promise<string> {

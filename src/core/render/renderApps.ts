@@ -21,6 +21,9 @@ export function appKey(app: AppDefinition): string {
   return `${app.environment}/${app.name}`;
 }
 
+/** Earlier renders kept per app beside its latest (only apps whose inputs changed have any). */
+const EARLIER_RENDERS = 4;
+
 /** Last render of each app with the inputs it read; keep one per repo across refreshes. */
 export class RenderCache {
   private readonly entries = new Map<string, CacheEntry>();
@@ -49,18 +52,30 @@ export class RenderCache {
     return new Set([...this.entries.values()].flatMap((entry) => entry.inputs.files));
   }
 
-  /** Each app's render before its latest one, from other inputs: a branch preview's base when only the working tree moved on. */
-  private readonly replaced = new Map<string, CacheEntry>();
+  /**
+   * Each app's earlier renders from other inputs, newest first, at most EARLIER_RENDERS: a working-tree
+   * preview's base when only the working tree moved on. One is not enough: every edit of a file while a preview
+   * stays open renders the app again, and the committed state is the render before the first of those edits
+   * (so the oldest is kept; after a commit, the newest ones are the base).
+   */
+  private readonly earlier = new Map<string, CacheEntry[]>();
 
   set(app: AppDefinition, inputs: AppInputs, rendered: RenderedApp): void {
-    const previous = this.entries.get(appKey(app));
-    if (previous && previous.rendered.inputHash !== rendered.inputHash) this.replaced.set(appKey(app), previous);
-    this.entries.set(appKey(app), { app, inputs, rendered });
+    const key = appKey(app);
+    const previous = this.entries.get(key);
+    if (previous && previous.rendered.inputHash !== rendered.inputHash) {
+      const others = (this.earlier.get(key) ?? []).filter((entry) => entry.rendered.inputHash !== previous.rendered.inputHash && entry.rendered.inputHash !== rendered.inputHash);
+      const kept = [previous, ...others];
+      // The oldest stays (the state before this session's edits, usually the commit a preview compares with).
+      if (kept.length > EARLIER_RENDERS) kept.splice(EARLIER_RENDERS - 1, 1);
+      this.earlier.set(key, kept);
+    }
+    this.entries.set(key, { app, inputs, rendered });
   }
 
-  /** The latest render of `app`, or the one before it, made from inputs that hash to `inputHash`; with those inputs. */
+  /** The latest render of `app`, or an earlier one, made from inputs that hash to `inputHash`; with those inputs. */
   renderedFrom(app: AppDefinition, inputHash: string): { inputs: AppInputs; rendered: RenderedApp } | undefined {
-    for (const entry of [this.entries.get(appKey(app)), this.replaced.get(appKey(app))]) {
+    for (const entry of [this.entries.get(appKey(app)), ...this.earlier.get(appKey(app)) ?? []]) {
       if (entry?.rendered.inputHash === inputHash && !entry.rendered.error && !entry.rendered.provisional) return { inputs: entry.inputs, rendered: { ...entry.rendered, app } };
     }
     return undefined;
@@ -77,7 +92,7 @@ export class RenderCache {
   retainOnly(apps: AppDefinition[]): void {
     const keep = new Set(apps.map(appKey));
     for (const key of this.entries.keys()) if (!keep.has(key)) this.entries.delete(key);
-    for (const key of this.replaced.keys()) if (!keep.has(key)) this.replaced.delete(key);
+    for (const key of this.earlier.keys()) if (!keep.has(key)) this.earlier.delete(key);
   }
 }
 

@@ -56,20 +56,36 @@ export function assertToolAllowed(tool: string, options: { allowTools?: boolean 
 
 const DEFAULT_TOOL_TIMEOUT_MS = 120_000;
 
-/** The executable for `name`: an explicit path when configured (must exist), else the first match on PATH. */
+/**
+ * The executable for `name`: an explicit path when configured (must exist), else the first match on PATH.
+ * Every render asks (kustomize, then kubectl): the candidates are checked at once, not one after the other (a
+ * dozen PATH folders were ~180 ms of a one-app render while git ran beside it), and a tool found is
+ * remembered as long as it is still there. One not found is looked for again next time: it may be installed.
+ */
 export async function findExecutable(name: string, configuredPath?: string): Promise<string | undefined> {
   const candidates = configuredPath
     ? [configuredPath]
     : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, name));
-  for (const candidate of candidates) {
-    try {
-      await fs.access(candidate, fsConstants.X_OK);
-      if ((await fs.stat(candidate)).isFile()) return candidate;
-    } catch {
-      // not here
-    }
+  const key = candidates.join(path.delimiter);
+  const known = foundExecutables.get(key);
+  if (known && await isExecutableFile(known)) return known;
+  foundExecutables.delete(key);
+  const usable = await Promise.all(candidates.map(isExecutableFile));
+  const found = candidates.find((_candidate, index) => usable[index]);
+  if (found) foundExecutables.set(key, found);
+  return found;
+}
+
+/** The first executable file of each candidate list (findExecutable), by the list. */
+const foundExecutables = new Map<string, string>();
+
+async function isExecutableFile(candidate: string): Promise<boolean> {
+  try {
+    await fs.access(candidate, fsConstants.X_OK);
+    return (await fs.stat(candidate)).isFile();
+  } catch {
+    return false; // not here
   }
-  return undefined;
 }
 
 /**

@@ -11,7 +11,7 @@ import { previewRevisions } from '../../../src/core/preview/preview';
 import { testClient, testCluster } from '../../support/cluster';
 import { freshNamespace } from '../../support/namespace';
 import { snapshotRepo } from '../git/gitFixture';
-import { configMap, makeFleet, previewOnce, type Fleet } from './previewFixture';
+import { branch, configMap, makeFleet, previewOnce, type Fleet } from './previewFixture';
 
 /** What a reader of the result sees, without the time it was made. */
 function comparable(result: PreviewResult): Omit<PreviewResult, 'generatedAt'> {
@@ -65,15 +65,32 @@ describe('branch preview of the working tree from a warm engine', function () {
     }
   });
 
-  it('checks the base out when the cache holds no render from the base\'s inputs (a second edit), with the same result', async () => {
+  it('still takes the base from the cache after several edits of the file in a row (the state before them is kept)', async () => {
     const { fleet, engine, logs } = await warmEngine();
     try {
-      edit(fleet, engine, 'base/web/configmap.yaml', configMap('web', { LOG_LEVEL: 'debug' }));
-      await engine.status();
-      edit(fleet, engine, 'base/web/configmap.yaml', configMap('web', { LOG_LEVEL: 'trace' }));
+      for (const level of ['debug', 'trace', 'warn', 'error', 'fatal', 'panic']) {
+        edit(fleet, engine, 'base/web/configmap.yaml', configMap('web', { LOG_LEVEL: level }));
+        await engine.status();
+      }
+      logs.length = 0;
       const warm = await previewRevisions(engine, { base: 'main', live: true });
-      assert.ok(logs.some((line) => /^preview main: .*base checked out, discovery reused, 2 of 3 apps rendered again/.test(line)), logs.join('\n'));
+      assert.ok(logs.some((line) => /^preview main: 1 files changed; .*base from the engine's caches, discovery reused, 2 of 3 apps rendered again/.test(line)), logs.join('\n'));
       const fresh = await previewOnce(fleet.repo.root, { base: 'main', live: true, context: info.adminContext });
+      assert.deepEqual(comparable(warm), comparable(fresh));
+      assert.equal(warm.counts.changed, 2);
+    } finally {
+      engine.close();
+    }
+  });
+
+  it('checks the base out when the cache holds no render from the base\'s inputs (a branch never rendered), with the same result', async () => {
+    const { fleet, engine, logs } = await warmEngine();
+    try {
+      branch(fleet.repo, 'never-rendered', { 'base/web/configmap.yaml': configMap('web', { LOG_LEVEL: 'warn' }) });
+      edit(fleet, engine, 'base/web/configmap.yaml', configMap('web', { LOG_LEVEL: 'trace' }));
+      const warm = await previewRevisions(engine, { base: 'never-rendered', live: true });
+      assert.ok(logs.some((line) => /^preview never-rendered: .*base checked out, discovery reused, 2 of 3 apps rendered again/.test(line)), logs.join('\n'));
+      const fresh = await previewOnce(fleet.repo.root, { base: 'never-rendered', live: true, context: info.adminContext });
       assert.deepEqual(comparable(warm), comparable(fresh));
       assert.equal(warm.counts.changed, 2);
     } finally {
