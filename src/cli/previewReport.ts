@@ -37,13 +37,14 @@ export function describeRevision(revision: RevisionInfo): string {
   return revision.commit ? `${revision.ref} (${revision.commit.slice(0, 12)})` : revision.ref;
 }
 
-/** "2 apps change: 1 object added, 3 changed, 0 removed, 1 pruned (Git and the live cluster)". */
+/** "2 apps change: 1 object added, 3 changed, 0 removed, 1 pruned (Git and the live cluster; ...)", or "No app changes (...)". */
 export function summaryLine(result: PreviewResult): string {
   const apps = changingApps(result).length;
   const { added, changed, removed, pruned } = result.counts;
   const compared = result.live ? 'Git and the live cluster' : 'Git only';
   const rendered = `${result.rendering.renderedAgain} of ${result.rendering.apps} base apps rendered again`;
-  return `${apps === 0 ? 'No app changes' : `${apps} app${apps === 1 ? '' : 's'} change`}: ${added} object${added === 1 ? '' : 's'} added, ${changed} changed, ` +
+  if (apps === 0) return `No app changes (${compared}; ${rendered})`;
+  return `${apps === 1 ? '1 app changes' : `${apps} apps change`}: ${added} object${added === 1 ? '' : 's'} added, ${changed} changed, ` +
     `${removed} removed, ${pruned} pruned (${compared}; ${rendered})`;
 }
 

@@ -12,6 +12,9 @@ export class AutoRefresh implements vscode.Disposable {
   private readonly changedPaths = new Set<string>();
   private debounce: NodeJS.Timeout | undefined;
   private interval: NodeJS.Timeout | undefined;
+  private readonly refreshedAfterChanges = new vscode.EventEmitter<DriftSession>();
+  /** Fires once a folder's refresh for files saved, created or deleted there has ended (a working-tree preview follows). */
+  readonly onDidRefreshAfterChanges = this.refreshedAfterChanges.event;
 
   constructor(private readonly sessions: DriftSessions & { sessionOfPath(fsPath: string): DriftSession | undefined }) {
     const changed = (uri: vscode.Uri) => this.fileChanged(uri);
@@ -41,7 +44,7 @@ export class AutoRefresh implements vscode.Disposable {
       this.changedPaths.clear();
       for (const [session, paths] of byFolder) {
         session.filesChanged(paths);
-        void session.refresh();
+        void session.refresh().finally(() => this.refreshedAfterChanges.fire(session));
       }
     }, DEBOUNCE_MS);
   }
@@ -50,5 +53,6 @@ export class AutoRefresh implements vscode.Disposable {
     if (this.debounce) clearTimeout(this.debounce);
     if (this.interval) clearInterval(this.interval);
     this.watcher.dispose();
+    this.refreshedAfterChanges.dispose();
   }
 }

@@ -56,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): DriftlineApi {
     new DriftNotifications(roots, tree, treeView, log),
     ...registerPreviewMode(preview, roots, treeView, () => viewMessage(roots)),
     roots.onDidChange(() => { if (!preview.active) treeView.message = viewMessage(roots); }),
+    autoRefresh.onDidRefreshAfterChanges((session) => preview.filesChanged(session)),
     vscode.workspace.onDidChangeConfiguration((event) => { if (event.affectsConfiguration('driftline.refreshIntervalSeconds')) setInterval(); }),
   );
   registerSops(context);

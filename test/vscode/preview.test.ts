@@ -164,6 +164,53 @@ describe('Branch preview', () => {
     }
   });
 
+  it('follows the working tree: a file saved while its preview is shown updates the preview by itself', async () => {
+    const file = repoFile('environments/dev/shop/settings.yaml');
+    const onDisk = await fs.readFile(file, 'utf8');
+    try {
+      await vscode.commands.executeCommand('driftline.previewWorkingTree');
+      assert.match(api.treeView.message ?? '', /^HEAD <- working tree: No app changes/);
+      const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+      const at = editor.document.getText().indexOf('CURRENCY: EUR');
+      await editor.edit((edit) => edit.replace(new vscode.Range(editor.document.positionAt(at), editor.document.positionAt(at + 'CURRENCY: EUR'.length)), 'CURRENCY: JPY'));
+      await editor.document.save();
+      await waitFor(() => /^HEAD <- working tree: 1 app changes/.test(api.treeView.message ?? ''), `the preview after the save (message: ${api.treeView.message})`);
+      const settings = row(api, environment, 'shop', 'ConfigMap/shop-settings');
+      assert.ok(settings.kind === 'previewObject');
+      assert.strictEqual((settings.object.head?.data as Record<string, string>).CURRENCY, 'JPY');
+    } finally {
+      await vscode.commands.executeCommand('driftline.leavePreview');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await fs.writeFile(file, onDisk);
+    }
+  });
+
+  it('Refresh Preview runs a branch preview again: a commit pushed to the branch since shows', async () => {
+    await withDialogs({
+      showQuickPick: (async (items: vscode.QuickPickItem[]) => items.find((item) => item.label === BRANCH)) as never,
+    }, () => vscode.commands.executeCommand('driftline.previewBranch'));
+    assert.deepStrictEqual(rows(api, row(api, environment)).map((app) => app.label).sort(), ['api', 'shop']);
+    const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'driftline-branch-'));
+    const tree = path.join(scratch, 'tree');
+    git('worktree', 'add', '--quiet', tree, BRANCH);
+    try {
+      await fs.mkdir(path.join(tree, 'environments/dev/jobs'));
+      await fs.writeFile(path.join(tree, 'environments/dev/jobs/settings.yaml'), stringify({
+        apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'jobs-settings', namespace: namespaceOf('shop') }, data: { WORKERS: '2' },
+      }));
+      execFileSync('git', ['add', '-A'], { cwd: tree });
+      execFileSync('git', ['commit', '--quiet', '-m', 'jobs app'], { cwd: tree });
+    } finally {
+      git('worktree', 'remove', '--force', tree);
+      await fs.rm(scratch, { recursive: true, force: true });
+    }
+    assert.deepStrictEqual(rows(api, row(api, environment)).map((app) => app.label).sort(), ['api', 'shop'], 'nothing changes before the user asks');
+    await vscode.commands.executeCommand('driftline.refreshPreview');
+    assert.deepStrictEqual(rows(api, row(api, environment)).map((app) => app.label).sort(), ['api', 'jobs', 'shop']);
+    assert.deepStrictEqual(rows(api, row(api, environment, 'jobs')).map((object) => [object.label, object.description.split(' · ')[0]]), [['ConfigMap/jobs-settings', 'added']]);
+    await vscode.commands.executeCommand('driftline.leavePreview');
+  });
+
   it('says which app a file feeds in a CodeLens, and its click reveals the app in the Drift view', async () => {
     const { uri } = await vscode.workspace.openTextDocument(repoFile('environments/dev/shop/settings.yaml'));
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);

@@ -14,6 +14,7 @@ import { previewBranchCommand } from './previewBranch';
 import { previewWorkingTreeCommand } from './previewWorkingTree';
 import { revealAppCommand } from './revealApp';
 import { refreshCommand } from './refresh';
+import { refreshPreviewCommand } from './refreshPreview';
 import { revealSecretCommand } from './revealSecret';
 import { setContextCommand } from './setContext';
 import { showAffectedAppsCommand } from './showAffectedApps';
@@ -40,6 +41,7 @@ const commands: DriftlineCommand[] = [
   previewBranchCommand,
   previewWorkingTreeCommand,
   leavePreviewCommand,
+  refreshPreviewCommand,
   openPreviewDiffCommand,
   showAffectedAppsCommand,
   revealAppCommand,

@@ -2,6 +2,7 @@
 // editor buffers included (their texts are read in place of their files, which stay unsaved). From the
 // Source Control view's title, it lists the apps the changed files feed, each with its objects.
 import * as vscode from 'vscode';
+import { unsavedBuffers } from '../preview/branchPreview';
 import { readPreviewSettings } from '../preview/previewSettings';
 import { DriftlineCommand } from './command';
 import { previewedSession } from './previewBranch';
@@ -15,10 +16,3 @@ export const previewWorkingTreeCommand: DriftlineCommand = {
     if (result) await vscode.commands.executeCommand('driftline.drift.focus');
   },
 };
-
-/** Every file open with unsaved changes (the core keeps those of the repository). */
-function unsavedBuffers(): Map<string, string> {
-  return new Map(vscode.workspace.textDocuments
-    .filter((document) => document.isDirty && document.uri.scheme === 'file')
-    .map((document) => [document.uri.fsPath, document.getText()]));
-}
