@@ -222,6 +222,30 @@ describe('Branch preview', () => {
     assert.ok(selected?.kind === 'app' && selected.name === 'shop' && selected.environment === environment);
   });
 
+  it('leads from changed files in the Source Control view to the apps they feed: two apps, a QuickPick, the one picked revealed', async () => {
+    // What VS Code passes from the SCM view's context menu: the clicked resource state, then the selection.
+    const changed = (relative: string) => ({ resourceUri: vscode.Uri.file(repoFile(relative)) });
+    const shop = changed('environments/dev/shop/settings.yaml');
+    const guestbook = changed('environments/dev/guestbook/kustomization.yaml');
+    let offered: string[] = [];
+    await withDialogs({
+      showQuickPick: (async (items: (vscode.QuickPickItem & { detail?: string })[]) => {
+        offered = items.map((item) => `${item.label} ${item.detail}`);
+        return items.find((item) => item.label === `${environment}/guestbook`);
+      }) as never,
+    }, () => vscode.commands.executeCommand('driftline.showAffectedApps', shop, [shop, guestbook]));
+    assert.deepStrictEqual(offered.sort(), [
+      `${environment}/guestbook reads environments/dev/guestbook/kustomization.yaml`,
+      `${environment}/shop reads environments/dev/shop/settings.yaml`,
+    ]);
+    await waitFor(() => api.treeView.selection[0]?.kind === 'app' && api.treeView.selection[0].name === 'guestbook', 'guestbook selected in the Drift view');
+
+    let said = '';
+    await withDialogs({ showInformationMessage: ((message: string) => { said = message; }) as never },
+      () => vscode.commands.executeCommand('driftline.showAffectedApps', changed('README.md')));
+    assert.strictEqual(said, 'Driftline: no app of the Drift view reads README.md.');
+  });
+
   describe('on a fleet whose base feeds two environments', () => {
     const cluster = clusterInfo();
     let log: vscode.LogOutputChannel;
