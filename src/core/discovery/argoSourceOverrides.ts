@@ -11,9 +11,15 @@ import { mergeDeep } from './expandApplicationSet';
 /** Fields the override files cannot change (repo-server: mergeSourceParameters). */
 const KEPT = ['chart', 'path', 'repoURL', 'targetRevision'] as const;
 
-/** The override files of the Application named `appName` in `folder`, in the order they are merged. */
-export function overrideFiles(folder: string, appName: string): string[] {
-  return [path.join(folder, '.argocd-source.yaml'), path.join(folder, `.argocd-source-${appName}.yaml`)];
+/**
+ * The override files of the Application `appName` (in `appNamespace`) in `folder`, in the order they are merged.
+ * The repo-server is given the app's instance name: `<name>` for an Application in Argo CD's own namespace,
+ * `<namespace>_<name>` for one outside it (apps in any namespace; argocd-image-updater's newer default file).
+ * Which namespace Argo CD runs in is not in the repository, so both are read, the namespaced one last.
+ */
+export function overrideFiles(folder: string, appName: string, appNamespace?: string): string[] {
+  const files = [path.join(folder, '.argocd-source.yaml'), path.join(folder, `.argocd-source-${appName}.yaml`)];
+  return appNamespace ? [...files, path.join(folder, `.argocd-source-${appNamespace}_${appName}.yaml`)] : files;
 }
 
 /**
@@ -21,10 +27,10 @@ export function overrideFiles(folder: string, appName: string): string[] {
  * be merged (its name first), which fails the app's manifests in Argo CD too.
  */
 export async function withSourceOverrides<T extends Record<string, unknown>>(
-  source: T, folder: string, appName: string, reads = new FileReads(),
+  source: T, folder: string, app: { name: string; namespace?: string }, reads = new FileReads(),
 ): Promise<{ source: T } | { error: string }> {
   let merged: Record<string, unknown> = source;
-  for (const file of overrideFiles(folder, appName)) {
+  for (const file of overrideFiles(folder, app.name, app.namespace)) {
     if (!(await reads.stat(file))?.isFile()) continue;
     let patch: unknown;
     try {

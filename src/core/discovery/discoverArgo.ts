@@ -159,7 +159,7 @@ async function sourceApp(base: AppDefinition, written: ApplicationSource, contex
   const folder = path.resolve(root, source.path ?? '.');
   if (!await exists(folder)) return { ...base, path: folder, unknownReason: `spec.source.path ${source.path} (${folder}) does not exist in the repository` };
   // The repo-server merges the folder's parameter override files first, then tells the source's type.
-  const overridden = await withSourceOverrides(source as ApplicationSource & Record<string, unknown>, folder, base.controller?.name ?? base.name);
+  const overridden = await withSourceOverrides(source as ApplicationSource & Record<string, unknown>, folder, base.controller ?? { name: base.name });
   if ('error' in overridden) return { ...base, path: folder, unknownReason: overridden.error };
   source = overridden.source;
   const note = await revisionNote(root, source.targetRevision);

@@ -1,5 +1,5 @@
 // Argo CD's parameter override files in an Application's source folder, merged as its repo-server merges them
-// (`.argocd-source.yaml`, then `.argocd-source-<app name>.yaml`, each a JSON merge patch; chart, path, repoURL
+// (`.argocd-source.yaml`, then `.argocd-source-<app name>.yaml` and `-<namespace>_<name>.yaml`, each a JSON merge patch; chart, path, repoURL
 // and targetRevision kept). Real kubectl kustomize and helm.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -44,6 +44,20 @@ describe('Argo CD parameter override files (.argocd-source.yaml)', () => {
     const [rendered] = await renderApps([app]);
     assert.equal(rendered.error, undefined);
     assert.deepEqual(rendered.objects.map(({ object }) => [object.metadata.name, object.metadata.labels]), [['web-settings', { tier: 'front' }]]);
+  });
+
+  it('an Application outside Argo CD\'s namespace also takes .argocd-source-<namespace>_<name>.yaml, merged last', async () => {
+    const root = await argoRepo({
+      'argocd/web.yaml': application('web', { path: 'apps/web' }).replace('namespace: argocd', 'namespace: team-a'),
+      'apps/web/kustomization.yaml': 'resources: [settings.yaml]\n',
+      'apps/web/settings.yaml': configMap('settings'),
+      'apps/web/.argocd-source-web.yaml': stringify({ kustomize: { namePrefix: 'web-', nameSuffix: '-old' } }),
+      'apps/web/.argocd-source-team-a_web.yaml': stringify({ kustomize: { nameSuffix: '-new' } }),
+      'apps/web/.argocd-source-team-b_web.yaml': stringify({ kustomize: { nameSuffix: '-other-namespace' } }),
+    });
+    const [rendered] = await renderApps([appNamed(await discoverRepo(root), 'in-cluster', 'web')]);
+    assert.equal(rendered.error, undefined);
+    assert.deepEqual(rendered.objects.map(({ object }) => object.metadata.name), ['web-settings-new']);
   });
 
   it('a Helm source in Git takes helm.parameters from .argocd-source-<app>.yaml (as argocd-image-updater writes them)', async () => {
