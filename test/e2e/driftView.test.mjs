@@ -173,6 +173,10 @@ describe('Multi-root workspace in the browser', () => {
     ].join('\n'));
     const configMap = (mode) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: second-settings\n  namespace: ${namespace}\ndata:\n  mode: ${mode}\n`;
     fs.writeFileSync(path.join(second, 'shop', 'config.yaml'), configMap('git'));
+    const gitIn = (...args) => execFileSync('git', ['-C', second, ...args], { stdio: 'pipe' });
+    gitIn('init', '--quiet', '--initial-branch', 'main');
+    gitIn('add', '-A');
+    gitIn('-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'commit', '--quiet', '-m', 'shop');
     const kubectlAdmin = (args, input) => execFileSync('kubectl', ['--kubeconfig', e2e.clusterInfo.kubeconfig, '--context', e2e.clusterInfo.adminContext, ...args],
       { input, stdio: ['pipe', 'pipe', 'pipe'] });
     kubectlAdmin(['create', 'namespace', namespace]);
@@ -214,6 +218,21 @@ describe('Multi-root workspace in the browser', () => {
           await page.locator('.part.panel .view-lines', { hasText: `[${folder}] Compared` }).waitFor({ timeout: 30_000 });
         }
         await screenshot(page, 'multi-root-log');
+
+        // Preview Working Tree asks which folder; the second one's uncommitted edit is all the preview shows.
+        fs.writeFileSync(path.join(second, 'shop', 'config.yaml'), configMap('preview'));
+        await runCommand(page, 'Driftline: Preview Working Tree');
+        const folderPick = page.locator('.quick-input-widget input');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'second' }).first().waitFor();
+        assert.equal(await page.locator('.quick-input-widget input').getAttribute('placeholder'), 'Preview in which folder?');
+        await folderPick.fill('second');
+        await page.keyboard.press('Enter');
+        const banner = page.locator('#workbench\\.parts\\.sidebar .message', { hasText: 'HEAD <- working tree: 1 app changes' });
+        await banner.waitFor({ timeout: 90_000 });
+        await waitForRow(page, 'ConfigMap/second-settings', /^changed/);
+        const previewed = (await treeRows(page)).map((row) => row.label);
+        assert.deepEqual(previewed.filter((label) => ['guestbook', 'web', 'ConfigMap/shop-settings'].includes(label)), [], `only the second folder's change: ${previewed.join(', ')}`);
+        await screenshot(page, 'multi-root-preview');
       });
     } finally {
       kubectlAdmin(['delete', 'namespace', namespace, '--wait=false']);

@@ -16,6 +16,8 @@ export interface ChangedFile {
   isFile: boolean;
   /** Its text names a Flux or Argo CD API group now. */
   namesControllers: boolean;
+  /** Its text now (absent: deleted, a folder, or not read). */
+  text?: string;
 }
 
 /** What the previous discovery and renders knew. */
@@ -32,6 +34,18 @@ export interface KnownRepo {
    * HelmRelease valuesFrom, found in a build's output), each with what reads it.
    */
   sourceFiles?: ReadonlyMap<string, string>;
+  /**
+   * The ConfigMaps and Secrets discovery looked for in the builds and did not find (read live instead, or
+   * missing), each with what reads it: a file that now defines one changes what the app gets.
+   */
+  awaitedSources?: readonly AwaitedSource[];
+}
+
+export interface AwaitedSource {
+  kind: 'ConfigMap' | 'Secret';
+  name: string;
+  /** What reads it, e.g. "postBuild.substituteFrom of dev/web (ConfigMap flux-system/vars)". */
+  reader: string;
 }
 
 /** Why this change may change discovery, or undefined when it cannot. */
@@ -44,6 +58,8 @@ export function whyRediscover(change: ChangedFile, known: KnownRepo): string | u
   if (/^\.argocd-source(-.+)?\.yaml$/.test(path.basename(file))) return 'an Argo CD parameter override file';
   const reader = known.sourceFiles?.get(file);
   if (reader) return `holds a source of ${reader}`;
+  const awaited = known.awaitedSources?.find((source) => change.text !== undefined && mayDefine(change.text, source));
+  if (awaited) return `may now define ${awaited.kind} ${awaited.name}, a source of ${awaited.reader}`;
   if (!known.renderInputs.has(file)) return 'not a file the apps were rendered from (created, or outside every app)';
   if (!known.controllerFiles) return 'the model does not say which files hold Flux or Argo CD objects';
   if (known.controllerFiles.some((held) => isWithin(file, held))) return 'held Flux or Argo CD objects';
@@ -56,13 +72,22 @@ export function whyRediscover(change: ChangedFile, known: KnownRepo): string | u
   return undefined;
 }
 
+/**
+ * Whether `text` may hold the object: its kind and its name each appear as a word (a superset of what parsing
+ * would find, in block or flow style alike).
+ */
+function mayDefine(text: string, source: AwaitedSource): boolean {
+  const name = source.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\b${source.kind}\\b`).test(text) && new RegExp(`(^|[^\\w.-])${name}($|[^\\w.-])`, 'm').test(text);
+}
+
 /** The facts `whyRediscover` needs about a path, read from disk now. */
 export async function readChangedFile(file: string): Promise<ChangedFile> {
   const stat = await fs.stat(file).catch(() => undefined);
   if (!stat?.isFile()) return { path: file, isFile: false, namesControllers: false };
   const text = await fs.readFile(file, 'utf8').catch(() => undefined);
   // Unreadable: assume the worst.
-  return { path: file, isFile: true, namesControllers: text === undefined || CONTROLLER_GROUPS.test(text) };
+  return { path: file, isFile: true, namesControllers: text === undefined || CONTROLLER_GROUPS.test(text), text };
 }
 
 /**
@@ -75,7 +100,7 @@ export async function whyRediscoverAny(
   const apps = model.environments.flatMap((environment) => environment.apps);
   const known: KnownRepo = {
     root: model.root, controllerFiles: model.controllerFiles, renderInputs,
-    chartDirs: apps.flatMap((app) => app.helm?.chartPath ?? []), sourceFiles: sourceFilesOf(apps),
+    chartDirs: apps.flatMap((app) => app.helm?.chartPath ?? []), ...sourcesOf(apps),
   };
   for (const file of paths) {
     const reason = whyRediscover(await read(file), known);
@@ -84,19 +109,27 @@ export async function whyRediscoverAny(
   return undefined;
 }
 
-/** Where the substituteFrom and valuesFrom sources of `apps` were found, with what reads each (the first app naming it). */
-function sourceFilesOf(apps: AppDefinition[]): Map<string, string> {
-  const files = new Map<string, string>();
+/**
+ * The substituteFrom and valuesFrom sources of `apps`: where those found in a build are, and those not found,
+ * each with what reads it (the first app naming it).
+ */
+function sourcesOf(apps: AppDefinition[]): { sourceFiles: Map<string, string>; awaitedSources: AwaitedSource[] } {
+  const sourceFiles = new Map<string, string>();
+  const awaited = new Map<string, AwaitedSource>();
   for (const app of apps) {
     const read = [
       ...(app.substitute?.from ?? []).map((source) => ({ source, by: 'postBuild.substituteFrom' })),
       ...(app.helm?.release?.valuesFrom ?? []).map((source) => ({ source, by: 'valuesFrom' })),
     ];
     for (const { source, by } of read) {
-      if (source.built && !files.has(source.built.file)) {
-        files.set(source.built.file, `${by} of ${app.environment}/${app.name} (${source.kind} ${source.namespace}/${source.name})`);
+      const reader = `${by} of ${app.environment}/${app.name} (${source.kind} ${source.namespace}/${source.name})`;
+      if (!source.built) {
+        const key = `${source.kind}/${source.name}`;
+        if (!awaited.has(key)) awaited.set(key, { kind: source.kind, name: source.name, reader });
+      } else if (!sourceFiles.has(source.built.file)) {
+        sourceFiles.set(source.built.file, reader);
       }
     }
   }
-  return files;
+  return { sourceFiles, awaitedSources: [...awaited.values()] };
 }

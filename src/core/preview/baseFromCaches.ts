@@ -78,5 +78,6 @@ async function renderAtRevision(cache: RenderCache, app: AppDefinition, reads: R
 /** What discovery's change check needs of a path, at the revision. */
 async function changedFileAt(reads: RevisionReads, file: string): Promise<ChangedFile> {
   if (!(await reads.stat(file))?.isFile()) return { path: file, isFile: false, namesControllers: false };
-  return { path: file, isFile: true, namesControllers: CONTROLLER_GROUPS.test(await reads.readText(file)) };
+  const text = await reads.readText(file);
+  return { path: file, isFile: true, namesControllers: CONTROLLER_GROUPS.test(text), text };
 }

@@ -59,25 +59,27 @@ const DEFAULT_TOOL_TIMEOUT_MS = 120_000;
 /**
  * The executable for `name`: an explicit path when configured (must exist), else the first match on PATH.
  * Every render asks (kustomize, then kubectl): the candidates are checked at once, not one after the other (a
- * dozen PATH folders were ~180 ms of a one-app render while git ran beside it), and a tool found is
- * remembered as long as it is still there. One not found is looked for again next time: it may be installed.
+ * dozen PATH folders were ~180 ms of a one-app render while git ran beside it), and an answer, found or not,
+ * holds for a few seconds (a one-file preview asked twice per render, each a dozen file-system calls queued
+ * behind the other environments' reads). After that it is checked again: a tool may be installed or removed.
  */
 export async function findExecutable(name: string, configuredPath?: string): Promise<string | undefined> {
   const candidates = configuredPath
     ? [configuredPath]
     : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, name));
   const key = candidates.join(path.delimiter);
-  const known = foundExecutables.get(key);
-  if (known && await isExecutableFile(known)) return known;
-  foundExecutables.delete(key);
+  const known = lookedUp.get(key);
+  if (known && Date.now() - known.at < LOOKUP_HOLDS_MS) return known.found;
   const usable = await Promise.all(candidates.map(isExecutableFile));
   const found = candidates.find((_candidate, index) => usable[index]);
-  if (found) foundExecutables.set(key, found);
+  lookedUp.set(key, { found, at: Date.now() });
   return found;
 }
 
-/** The first executable file of each candidate list (findExecutable), by the list. */
-const foundExecutables = new Map<string, string>();
+/** How long a look-up's answer holds. */
+const LOOKUP_HOLDS_MS = 5_000;
+/** The latest look-up of each candidate list (findExecutable): the first executable file, or none, and when. */
+const lookedUp = new Map<string, { found: string | undefined; at: number }>();
 
 async function isExecutableFile(candidate: string): Promise<boolean> {
   try {

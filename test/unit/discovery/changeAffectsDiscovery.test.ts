@@ -26,6 +26,15 @@ describe('which file changes can change discovery', () => {
     assert.equal(whyRediscover(edited(patch), known({ sourceFiles: new Map([[values, 'valuesFrom of dev/web']]) })), undefined);
   });
 
+  it('re-discovers for a file that now may define a ConfigMap or Secret discovery looked for and did not find', () => {
+    const repo = known({ awaitedSources: [{ kind: 'ConfigMap', name: 'team-vars', reader: 'postBuild.substituteFrom of dev/app' }] });
+    const withText = (text: string): ChangedFile => ({ ...edited(patch), text });
+    assert.equal(whyRediscover(withText('kind: ConfigMap\nmetadata:\n  name: team-vars\n'), repo), 'may now define ConfigMap team-vars, a source of postBuild.substituteFrom of dev/app');
+    assert.match(whyRediscover(withText('{kind: ConfigMap, metadata: {name: "team-vars"}}'), repo) ?? '', /may now define/);
+    assert.equal(whyRediscover(withText('kind: ConfigMap\nmetadata:\n  name: team-vars-old\n'), repo), undefined, 'another name');
+    assert.equal(whyRediscover(withText('kind: Secret\nmetadata:\n  name: team-vars\n'), repo), undefined, 'another kind');
+  });
+
   it('keeps the model for an edit of a file an app was rendered from, in a repo without Flux or Argo CD', () => {
     assert.equal(whyRediscover(edited(patch), known()), undefined);
     assert.equal(whyRediscover(edited(at('base/web/deployment.yaml')), known()), undefined);
@@ -84,9 +93,9 @@ describe('which file changes can change discovery', () => {
       await fs.writeFile(flux, 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n');
       const operator = path.join(dir, 'rset.yaml');
       await fs.writeFile(operator, 'apiVersion: fluxcd.controlplane.io/v1\nkind: ResourceSet\n');
-      assert.deepEqual(await readChangedFile(plain), { path: plain, isFile: true, namesControllers: false });
-      assert.deepEqual(await readChangedFile(flux), { path: flux, isFile: true, namesControllers: true });
-      assert.deepEqual(await readChangedFile(operator), { path: operator, isFile: true, namesControllers: true });
+      assert.deepEqual(await readChangedFile(plain), { path: plain, isFile: true, namesControllers: false, text: await fs.readFile(plain, 'utf8') });
+      assert.deepEqual(await readChangedFile(flux), { path: flux, isFile: true, namesControllers: true, text: await fs.readFile(flux, 'utf8') });
+      assert.deepEqual(await readChangedFile(operator), { path: operator, isFile: true, namesControllers: true, text: await fs.readFile(operator, 'utf8') });
       assert.deepEqual(await readChangedFile(path.join(dir, 'gone.yaml')), { path: path.join(dir, 'gone.yaml'), isFile: false, namesControllers: false });
       assert.equal((await readChangedFile(dir)).isFile, false);
     } finally {

@@ -16,7 +16,7 @@ const ks = (name: string, folder: string, spec: Record<string, unknown> = {}) =>
 const configMap = (name: string, data: Record<string, string>) => stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
 
 /** clusters/dev applies team/, which holds the `team-vars` ConfigMap and the app Kustomization substituting from it. */
-function teamRepo(): Promise<string> {
+function teamRepo(overrides: Record<string, string> = {}): Promise<string> {
   return writeRepo({
     'clusters/dev/flux-system/gotk-sync.yaml': [
       stringify({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'flux-system', namespace: 'flux-system' }, spec: { url: 'ssh://git@example.com/fleet' } }),
@@ -31,6 +31,7 @@ function teamRepo(): Promise<string> {
     'team/app.yaml': ks('app', './app', { postBuild: { substituteFrom: [{ kind: 'ConfigMap', name: 'team-vars' }] } }),
     'app/kustomization.yaml': 'resources: [settings.yaml]\n',
     'app/settings.yaml': configMap('settings', { level: '${LEVEL}' }),
+    ...overrides,
   });
 }
 
@@ -65,5 +66,28 @@ describe('an edit to a substituteFrom source re-discovers', () => {
     assert.notEqual(edited.model, first.model);
     assert.equal(edited.level, 'debug');
     assert.ok(logs.some((line) => line.includes(`${vars}: holds a source of postBuild.substituteFrom of dev/app (ConfigMap flux-system/team-vars)`)), logs.join('\n'));
+  });
+
+  it('a source not found in the builds, then added to a file the apps were already rendered from, re-discovers: the app gets its values', async () => {
+    const root = await teamRepo({ 'team/kustomization.yaml': 'resources: [notes.yaml, app.yaml]\n' });
+    const logs: string[] = [];
+    const workspace = new Workspace({ repoRoot: root, log: (message: string) => logs.push(message) });
+    const renderAll = async () => {
+      const model = await workspace.discover();
+      const rendered = await renderApps(model.environments.flatMap((environment) => environment.apps), workspace.renderOptionsFor(model));
+      return { model, rendered };
+    };
+    const first = await renderAll();
+    const app = first.model.environments[0].apps.find((candidate) => candidate.name === 'app');
+    assert.equal(app?.substitute?.from[0].built, undefined, 'team-vars is in no build yet: it would be read live');
+
+    const notes = path.join(root, 'team/notes.yaml');
+    await fs.writeFile(notes, [configMap('team-notes', { owner: 'blue' }), configMap('team-vars', { LEVEL: 'warn' })].join('---\n'));
+    workspace.filesChanged([notes]);
+    const edited = await renderAll();
+    assert.notEqual(edited.model, first.model, 'the model is discovered again');
+    const settings = edited.rendered.flatMap((rendered) => rendered.objects).find(({ object }) => object.metadata.name === 'settings')?.object;
+    assert.equal((settings?.data as Record<string, string> | undefined)?.level, 'warn');
+    assert.ok(logs.some((line) => line.includes(`${notes}: may now define ConfigMap team-vars, a source of postBuild.substituteFrom of dev/app (ConfigMap flux-system/team-vars)`)), logs.join('\n'));
   });
 });
