@@ -53,12 +53,15 @@ async function writeOverlay(app: AppDefinition): Promise<string> {
 }
 
 /**
- * kubectl prints kustomize's error through klog (`E1126 15:13:03.19 9381 run.go:72] "command failed" err="..."`)
- * after deprecation warnings; the user needs kustomize's own words.
+ * kubectl prints kustomize's error through klog (`E1126 15:13:03.19 9381 run.go:72] "command failed" err="..."`,
+ * or, for a message of several lines, `err=<` then the lines each indented by a tab, then ` >`) after deprecation
+ * warnings; the user needs kustomize's own words.
  */
 export function kustomizeMessage(stderr: string): string {
   const klog = /"command failed" err="((?:[^"\\]|\\.)*)"/.exec(stderr);
   if (klog) return klog[1].replace(/\\(.)/g, '$1');
+  const lines = /"command failed" err=<\n((?:\t.*(?:\n|$))*)\s*>/.exec(stderr);
+  if (lines) return lines[1].split('\n').map((line) => line.replace(/^\t/, '')).join('\n').trim();
   return stderr.split('\n').filter((line) => !line.startsWith('# Warning:')).join('\n').trim();
 }
 

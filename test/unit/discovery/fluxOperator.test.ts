@@ -140,8 +140,19 @@ describe('Flux Operator discovery', () => {
     assert.equal(apps.path, path.join(root, 'apps/prod'));
     assert.deepEqual(model.problems.map((problem) => path.relative(root, problem.file)), ['broken/flux.yaml']);
     assert.match(model.problems[0].message, /^FluxInstance flux-system\/flux: spec\.kustomize\.patches do not apply to its sync Kustomization and GitRepository as the operator applies them: /);
-    assert.doesNotMatch(model.problems[0].message, /driftline-flux-instance-|\/tmp\//, 'no temporary folder of ours');
     assert.ok(model.environments.some((environment) => environment.name === 'edge'), 'the unpatched sync still makes the cluster');
+  });
+
+  it('a spec.kustomize.patches entry that does not parse is a problem in kustomize\'s own words: no temporary folder of ours, no klog wrapper', async () => {
+    const instance = fluxInstance('flux-system', { path: 'clusters/edge' });
+    const root = await fleetRepo({
+      'clusters/edge/flux.yaml': yaml({ ...instance, spec: { ...instance.spec, kustomize: { patches: [{ target: { kind: 'Kustomization' }, patch: 'kind: Kustomization\nmetadata: {name: flux-system\nspec: [' }] } } }),
+      'clusters/edge/cm.yaml': configMap('edge'),
+    });
+    const [problem] = (await discoverRepo(root)).problems;
+    assert.match(problem?.message ?? '', /^FluxInstance flux-system\/flux: spec\.kustomize\.patches do not apply to its sync Kustomization and GitRepository as the operator applies them: trouble configuring builtin PatchTransformer with config: /);
+    assert.match(problem.message, /unable to parse SM or JSON patch/);
+    assert.doesNotMatch(problem.message, /driftline-flux-instance-|\/tmp\/|command failed|run\.go/);
   });
 
   it('a ResourceSet with 2 inputs x (Kustomization + HelmRelease) makes 4 apps named as the operator names them, children of the ResourceSet, itself an app under the Kustomization applying it', async () => {
