@@ -37,7 +37,7 @@ export async function unwrapDataKey(md: SopsMetadata, file: string, opts?: SopsO
   }
   const needed = md.keyGroups.length === 1 ? 1 : md.shamirThreshold || md.keyGroups.length;
   if (shares.length >= needed) {
-    const key = md.keyGroups.length === 1 ? shares[0] : combineShares(shares);
+    const key = md.keyGroups.length === 1 ? shares[0] : combinedShares(file, shares);
     if (key.length !== 32) throw new SopsError(`${file}: the unwrapped data key has ${key.length} bytes instead of 32`, 'wrong-key');
     return key;
   }
@@ -52,6 +52,15 @@ export async function unwrapDataKey(md: SopsMetadata, file: string, opts?: SopsO
   }
   const got = md.keyGroups.length > 1 ? ` (${shares.length} of ${needed} key groups unlocked)` : '';
   throw new SopsError(`${file}: none of the available keys can decrypt its data key${got}: ${failures.join('; ')}`, 'wrong-key');
+}
+
+/** The data key from the key groups' Shamir shares; shares that do not combine (a key group copied twice) say so, naming the file. */
+function combinedShares(file: string, shares: Buffer[]): Buffer {
+  try {
+    return combineShares(shares);
+  } catch (error) {
+    throw new SopsError(`${file}: the shares of its ${shares.length} key groups do not combine into a data key (${(error as Error).message})`, 'wrong-key');
+  }
 }
 
 async function unwrapAge(enc: string, identities: string[], failures: string[], key: MasterKey): Promise<Buffer | undefined> {

@@ -18,4 +18,16 @@ describe('sops key groups and Shamir threshold', () => {
     await assert.rejects(decryptText(ciphertext, 'yaml', { ageIdentities: [people[0].identity], fileName: 'groups.yaml', env: isolatedEnv() }),
       (err: unknown) => err instanceof SopsError && err.code === 'wrong-key' && /groups\.yaml: .*1 of 2 key groups unlocked/.test(err.message));
   });
+
+  it('refuses a file whose key groups were copied (two identical shares), naming the file, instead of crashing', async () => {
+    const people = await Promise.all([newAgeIdentity(), newAgeIdentity()]);
+    const keyGroups: MasterKey[][] = people.map((p) => [{ type: 'age', recipient: p.recipient, enc: '' }]);
+    const ciphertext = await encryptText('token: abc\n', 'yaml', { keyGroups, shamirThreshold: 2, env: isolatedEnv() });
+    // The second group's entry replaced by a copy of the first: both unwrap, to the same share.
+    const groups = /^ {4}- age:\n[\s\S]*?(?=^ {4}- age:)/m.exec(ciphertext)![0];
+    const copied = ciphertext.replace(/^ {4}- age:\n[\s\S]*?(?=^ {2}\w)/m, groups + groups);
+    assert.notEqual(copied, ciphertext);
+    await assert.rejects(decryptText(copied, 'yaml', { ageIdentities: [people[0].identity], fileName: 'copied.yaml', env: isolatedEnv() }),
+      (err: unknown) => err instanceof SopsError && err.code === 'wrong-key' && /^copied\.yaml: the shares of its 2 key groups do not combine into a data key \(Shamir: duplicate share\)/.test(err.message));
+  });
 });
