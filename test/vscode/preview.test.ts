@@ -24,12 +24,27 @@ import { clusterInfo, environment, findNode, namespaceOf, readyDriftline, repoFi
 const BRANCH = 'feature/preview';
 const git = (...args: string[]) => execFileSync('git', args, { cwd: workspaceRoot(), stdio: 'pipe' }).toString();
 
-/** The branch a colleague pushed, made beside the checkout (a scratch worktree): the user's files and HEAD stay as they are. */
-async function makeBranch(): Promise<void> {
+/**
+ * Commits on `branch` from a scratch worktree beside the checkout (`create`: a new branch off HEAD), as a
+ * colleague's push would: the user's files and HEAD stay as they are.
+ */
+async function commitOnBranch(branch: string, create: boolean, message: string, edit: (tree: string) => Promise<void>): Promise<void> {
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'driftline-branch-'));
   const tree = path.join(scratch, 'tree');
-  git('worktree', 'add', '--quiet', '-b', BRANCH, tree, 'HEAD');
+  git('worktree', 'add', '--quiet', ...(create ? ['-b', branch, tree, 'HEAD'] : [tree, branch]));
   try {
+    await edit(tree);
+    execFileSync('git', ['add', '-A'], { cwd: tree });
+    execFileSync('git', ['commit', '--quiet', '-m', message], { cwd: tree });
+  } finally {
+    git('worktree', 'remove', '--force', tree);
+    await fs.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The branch a colleague pushed: an api app added; shop in USD, without its Service and Deployment. */
+function makeBranch(): Promise<void> {
+  return commitOnBranch(BRANCH, true, 'api app; shop in USD without its Deployment and Service', async (tree) => {
     const shop = path.join(tree, 'environments/dev/shop');
     const settings = path.join(shop, 'settings.yaml');
     await fs.writeFile(settings, (await fs.readFile(settings, 'utf8')).replace('CURRENCY: EUR', 'CURRENCY: USD'));
@@ -39,12 +54,7 @@ async function makeBranch(): Promise<void> {
     await fs.writeFile(path.join(tree, 'environments/dev/api/settings.yaml'), stringify({
       apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'api-settings', namespace: namespaceOf('shop') }, data: { PORT: '8080' },
     }));
-    execFileSync('git', ['add', '-A'], { cwd: tree });
-    execFileSync('git', ['commit', '--quiet', '-m', 'api app; shop in USD without its Deployment and Service'], { cwd: tree });
-  } finally {
-    git('worktree', 'remove', '--force', tree);
-    await fs.rm(scratch, { recursive: true, force: true });
-  }
+  });
 }
 
 function rows(api: DriftlineApi, node?: PreviewNode): { label: string; description: string; contextValue: string; node: PreviewNode }[] {
@@ -190,20 +200,12 @@ describe('Branch preview', () => {
       showQuickPick: (async (items: vscode.QuickPickItem[]) => items.find((item) => item.label === BRANCH)) as never,
     }, () => vscode.commands.executeCommand('driftline.previewBranch'));
     assert.deepStrictEqual(rows(api, row(api, environment)).map((app) => app.label).sort(), ['api', 'shop']);
-    const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'driftline-branch-'));
-    const tree = path.join(scratch, 'tree');
-    git('worktree', 'add', '--quiet', tree, BRANCH);
-    try {
+    await commitOnBranch(BRANCH, false, 'jobs app', async (tree) => {
       await fs.mkdir(path.join(tree, 'environments/dev/jobs'));
       await fs.writeFile(path.join(tree, 'environments/dev/jobs/settings.yaml'), stringify({
         apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'jobs-settings', namespace: namespaceOf('shop') }, data: { WORKERS: '2' },
       }));
-      execFileSync('git', ['add', '-A'], { cwd: tree });
-      execFileSync('git', ['commit', '--quiet', '-m', 'jobs app'], { cwd: tree });
-    } finally {
-      git('worktree', 'remove', '--force', tree);
-      await fs.rm(scratch, { recursive: true, force: true });
-    }
+    });
     assert.deepStrictEqual(rows(api, row(api, environment)).map((app) => app.label).sort(), ['api', 'shop'], 'nothing changes before the user asks');
     await vscode.commands.executeCommand('driftline.refreshPreview');
     assert.deepStrictEqual(rows(api, row(api, environment)).map((app) => app.label).sort(), ['api', 'jobs', 'shop']);

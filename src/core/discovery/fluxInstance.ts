@@ -98,11 +98,7 @@ async function patchSync(scan: RepoScan, root: FluxInstanceRoot, options: ToolOp
     await fs.writeFile(path.join(dir, 'kustomization.yaml'), JSON.stringify({ resources: ['sync.yaml'] }));
     const [result] = await buildFlux([{ folder: dir, overlay: { patches: reaching } }], options);
     const what = `${where(root.instance)}: spec.kustomize.patches`;
-    if ('error' in result) {
-      // The folder built is ours and gone after the build: where the error names it, it names the sync objects.
-      const error = result.error.split(dir).join(`(the sync objects of ${where(root.instance)})`);
-      return { root, problem: { ...at, message: `${what} do not apply to its sync Kustomization and GitRepository as the operator applies them: ${error}` } };
-    }
+    if ('error' in result) return { root, problem: { ...at, message: `${what} do not apply to its sync Kustomization and GitRepository as the operator applies them: ${result.error}` } };
     const kustomization = result.objects.find(({ object }) => object.kind === 'Kustomization')?.object;
     const source = result.objects.find(({ object }) => object.kind === 'GitRepository')?.object;
     if (!kustomization || !source) return { root, problem: { ...at, message: `${what} remove its sync Kustomization or GitRepository` } };

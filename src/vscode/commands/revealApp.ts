@@ -8,7 +8,7 @@ export const revealAppCommand: DriftlineCommand = {
   id: 'driftline.revealApp',
   async run(services, root?: unknown, environment?: unknown, app?: unknown) {
     if (typeof root !== 'string' || typeof environment !== 'string' || typeof app !== 'string') return;
-    const previewed = services.preview.shown?.root === root ? services.previewRows.appNode(environment, app) : undefined;
+    const previewed = services.preview.shown?.session.root === root ? services.previewRows.appNode(environment, app) : undefined;
     if (previewed) return services.treeView.reveal(previewed, { select: true, focus: true, expand: true });
     await services.preview.leave();
     const node = findAppNode(services.tree, root, environment, app);

@@ -13,9 +13,9 @@ import { engine } from '../lazyEngine';
 /** What a preview compares, as the command chose it (the signal is the preview's own). */
 export type PreviewRequest = Omit<PreviewOptions, 'signal'>;
 
-/** The preview shown: its folder's session root, what was asked and what came back. */
+/** The preview shown: its folder's session (what Refresh Preview runs it on again), what was asked and what came back. */
 export interface ShownPreview {
-  root: string;
+  session: DriftSession;
   request: PreviewRequest;
   result: PreviewResult;
 }
@@ -35,8 +35,6 @@ export class BranchPreview implements vscode.Disposable {
   /** Fires when preview mode starts, shows a new result or ends (undefined). */
   readonly onDidChange = this.changed.event;
   private current: ShownPreview | undefined;
-  /** The session the shown preview is of (what Refresh Preview runs it on again). */
-  private currentSession: DriftSession | undefined;
   private running: AbortController | undefined;
 
   get shown(): ShownPreview | undefined { return this.current; }
@@ -59,8 +57,7 @@ export class BranchPreview implements vscode.Disposable {
         return engine().previewBranch(workspace, { ...request, signal: abort.signal }).finally(() => cancelled.dispose());
       });
       if (abort.signal.aborted) return undefined;
-      this.current = { root: session.root, request, result };
-      this.currentSession = session;
+      this.current = { session, request, result };
       await vscode.commands.executeCommand('setContext', PREVIEWING_CONTEXT_KEY, true);
       this.changed.fire(this.current);
       return result;
@@ -77,15 +74,15 @@ export class BranchPreview implements vscode.Disposable {
    * editor's unsaved buffers as they are now. Resolves with the new result (undefined: nothing shown, or cancelled).
    */
   async refresh(): Promise<PreviewResult | undefined> {
-    if (!this.current || !this.currentSession) return undefined;
-    const { request } = this.current;
+    if (!this.current) return undefined;
+    const { session, request } = this.current;
     const again = request.unsaved ? { ...request, unsaved: unsavedBuffers() } : request;
-    return this.start(this.currentSession, again, { viewId: DRIFT_VIEW_ID });
+    return this.start(session, again, { viewId: DRIFT_VIEW_ID });
   }
 
   /** Files of `session`'s folder were saved, created or deleted: a preview of its working tree follows them. */
   async filesChanged(session: DriftSession): Promise<void> {
-    if (this.currentSession !== session || this.current?.request.head !== undefined) return;
+    if (this.current?.session !== session || this.current.request.head !== undefined) return;
     try {
       await this.refresh();
     } catch (error) {
@@ -98,7 +95,6 @@ export class BranchPreview implements vscode.Disposable {
     this.running?.abort();
     if (!this.current) return;
     this.current = undefined;
-    this.currentSession = undefined;
     await vscode.commands.executeCommand('setContext', PREVIEWING_CONTEXT_KEY, false);
     this.changed.fire(undefined);
   }

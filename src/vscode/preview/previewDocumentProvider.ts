@@ -49,7 +49,7 @@ export class PreviewDocumentProvider implements vscode.TextDocumentContentProvid
     const side = new URLSearchParams(uri.query).get('side') as PreviewSide;
     const shown = this.preview.shown;
     const wanted = key.resource;
-    if (!shown || shown.root !== key.root || !wanted) return '# Preview mode has ended: run Driftline: Preview Branch... again\n';
+    if (!shown || shown.session.root !== key.root || !wanted) return '# Preview mode has ended: run Driftline: Preview Branch... again\n';
     const app = shown.result.environments.find((environment) => environment.name === key.environment)?.apps.find((candidate) => candidate.name === key.app);
     const object = app?.objects.find((candidate) => sameObject(candidate, wanted));
     if (!object) return `# ${describeRef(wanted)} is not in the preview of ${key.environment}/${key.app}\n`;

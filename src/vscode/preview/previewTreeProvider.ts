@@ -11,7 +11,7 @@ export class PreviewTreeProvider {
   getChildren(node?: PreviewNode): PreviewNode[] {
     const shown = this.preview.shown;
     if (!shown) return [];
-    const children = this.childrenOf(shown.root, node);
+    const children = this.childrenOf(shown.session.root, node);
     for (const child of children) if (node) this.parents.set(child.id, node);
     return children;
   }
